@@ -1,0 +1,63 @@
+/**
+ * The message model the store keeps. It belongs to the store so that store/
+ * depends on nothing else; intake produces it and readers consume it.
+ */
+
+/** A mailbox as written in a header: an optional display name and an address. */
+export interface MailboxAddress {
+  name: string;
+  address: string;
+}
+
+/** The SMTP envelope: who the sending client said it was and whom it addressed. */
+export interface Envelope {
+  mailFrom: string | null;
+  rcptTo: string[];
+}
+
+/**
+ * What intake learns from a message's content, the same for every recipient.
+ * Small on purpose: it is held for the message's whole life, while the full
+ * parse is derived again from the raw bytes when someone reads the message.
+ */
+export interface MessageDigest {
+  from: MailboxAddress | null;
+  to: MailboxAddress[];
+  subject: string;
+  /** The start of the plain text, whitespace folded. */
+  preview: string;
+  attachmentCount: number;
+  /** Likely verification codes, most likely first. */
+  codes: string[];
+  /** True when the parser could not read the message; it is kept raw. */
+  parseFailed: boolean;
+}
+
+/** One delivery as intake hands it to the store. */
+export interface NewMessage {
+  envelope: Envelope;
+  raw: Buffer;
+  digest: MessageDigest;
+  /** Normalised inboxes (one per distinct envelope recipient) with their +tags. */
+  recipients: Array<{ inbox: string; tag: string | null }>;
+}
+
+/** A message as it sits in one inbox. */
+export interface MessageSummary extends MessageDigest {
+  /** Unguessable, and valid only together with its inbox. */
+  id: string;
+  inbox: string;
+  tag: string | null;
+  /** Milliseconds since the epoch. */
+  receivedAt: number;
+  expiresAt: number;
+  /** Size of the raw message in bytes. */
+  size: number;
+}
+
+/** A stored message with everything needed to read it in full. */
+export interface StoredMessage {
+  summary: MessageSummary;
+  envelope: Envelope;
+  raw: Buffer;
+}

@@ -1,0 +1,6 @@
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { describeStoreContract } from './store-contract.js';
+
+describeStoreContract('memory', async (settings) => ({
+  store: createMemoryStore({ ...settings, onListenerError: () => {} }),
+}));

@@ -1,0 +1,26 @@
+import type { MessageDigest, NewMessage } from '../../src/store/message.js';
+
+/** A digest with sensible defaults for tests that do not care about content. */
+export function makeDigest(overrides: Partial<MessageDigest> = {}): MessageDigest {
+  return {
+    from: { name: 'Sender', address: 'sender@example.com' },
+    to: [{ name: '', address: 'someone@ephemail.test' }],
+    subject: 'Hello',
+    preview: 'Hello there',
+    attachmentCount: 0,
+    codes: [],
+    parseFailed: false,
+    ...overrides,
+  };
+}
+
+/** A delivery to the given inboxes carrying `size` bytes of raw message. */
+export function makeNewMessage(inboxes: string[], options: { size?: number; subject?: string; tags?: Array<string | null> } = {}): NewMessage {
+  const raw = Buffer.alloc(options.size ?? 1_000, 'a');
+  return {
+    envelope: { mailFrom: 'sender@example.com', rcptTo: inboxes },
+    raw,
+    digest: makeDigest({ subject: options.subject ?? 'Hello' }),
+    recipients: inboxes.map((inbox, index) => ({ inbox, tag: options.tags?.[index] ?? null })),
+  };
+}
