@@ -17,6 +17,7 @@ export function readDuration(text: string): number {
   if (!match?.[1] || unit === undefined) throw new InvalidValue('is not a duration; use 90s, 10m, 1h or 2d');
   const ms = Math.round(Number(match[1]) * unit);
   if (ms <= 0) throw new InvalidValue('must be longer than zero; use 90s, 10m, 1h or 2d');
+  if (!Number.isSafeInteger(ms)) throw new InvalidValue('is too long; use 90s, 10m, 1h or 2d');
   return ms;
 }
 
@@ -27,6 +28,8 @@ export function readSize(text: string): number {
   if (!match?.[1] || unit === undefined) throw new InvalidValue('is not a size; use a byte count or 512KB, 10MB, 1GB');
   const bytes = Math.floor(Number(match[1]) * unit);
   if (bytes <= 0) throw new InvalidValue('must be larger than zero; use a byte count or 512KB, 10MB, 1GB');
+  // SMTP's SIZE keyword (and the arithmetic on it) needs a plain integer, not 1e+29.
+  if (!Number.isSafeInteger(bytes)) throw new InvalidValue('is too large; use a byte count or 512KB, 10MB, 1GB');
   return bytes;
 }
 
@@ -54,12 +57,4 @@ export function formatSize(bytes: number): string {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
   }
   return `${bytes} bytes`;
-}
-
-/** Formats milliseconds the way durations are written on the command line. */
-export function formatDuration(ms: number): string {
-  for (const [unit, factor] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
-    if (ms >= factor && ms % factor === 0) return `${ms / factor}${unit}`;
-  }
-  return `${ms}ms`;
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { canonicalDomain, type DomainPolicy } from './mail/address.js';
 import {
-  InvalidValue, readCount, readDuration, readPort, readSize,
+  formatSize, InvalidValue, readCount, readDuration, readPort, readSize,
 } from './config-values.js';
 
 /**
@@ -39,6 +40,7 @@ const OPTIONS = {
   maxRecipients: option({ flag: '--max-recipients', env: 'EPHEMAIL_MAX_RECIPIENTS', defaultValue: '100', meaning: 'envelope recipients per message', read: (text: string) => readCount(text) }),
   tlsCert: option({ flag: '--tls-cert', env: 'EPHEMAIL_TLS_CERT', defaultValue: '', meaning: 'PEM certificate file for STARTTLS; empty makes a self-signed one at start-up', read: readOptionalFile }),
   tlsKey: option({ flag: '--tls-key', env: 'EPHEMAIL_TLS_KEY', defaultValue: '', meaning: 'PEM private key file for --tls-cert', read: readOptionalFile }),
+  waitMax: option({ flag: '--wait-max', env: 'EPHEMAIL_WAIT_MAX', defaultValue: '120s', meaning: 'longest a wait-for-mail request may block', read: readDuration }),
   logLevel: option({ flag: '--log-level', env: 'EPHEMAIL_LOG_LEVEL', defaultValue: 'info', meaning: `log detail: ${LOG_LEVELS.join(', ')}`, read: readLogLevel }),
 };
 
@@ -66,6 +68,7 @@ export interface StoreConfig {
 export interface HttpConfig {
   host: string;
   port: number;
+  waitMaxMs: number;
 }
 
 /** The whole validated configuration, in the slices each part receives. */
@@ -131,13 +134,17 @@ function readFlags(argv: readonly string[]): Map<string, string> {
       throw new ConfigError(`${arg}: unknown option; run with --help to see every option`);
     }
     const value = inline ?? argv[++i];
-    if (value === undefined) throw new ConfigError(`${flag}: needs a value; run with --help to see every option`);
+    // "--tls-cert --tls-key k.pem" forgot a value; reading "--tls-key" as one would blame the wrong thing.
+    if (value === undefined || (inline === undefined && known.has(value))) throw new ConfigError(`${flag}: needs a value; run with --help to see every option`);
     flags.set(flag, value);
   }
   return flags;
 }
 
 function assemble(settings: Settings): Config {
+  if (settings.maxMessageSize > settings.memoryLimit) {
+    throw new ConfigError(`--max-message-size: "${formatSize(settings.maxMessageSize)}" is larger than --memory-limit (${formatSize(settings.memoryLimit)}); such a message could never be kept`);
+  }
   return {
     smtp: {
       host: settings.host,
@@ -146,7 +153,7 @@ function assemble(settings: Settings): Config {
       maxRecipients: settings.maxRecipients,
       tls: tlsPair(settings.tlsCert, settings.tlsKey),
     },
-    http: { host: settings.host, port: settings.httpPort },
+    http: { host: settings.host, port: settings.httpPort, waitMaxMs: settings.waitMax },
     store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, inboxLimit: settings.inboxLimit },
     domains: settings.domains,
     logLevel: settings.logLevel,
@@ -157,6 +164,12 @@ function tlsPair(cert: string | null, key: string | null): SmtpConfig['tls'] {
   if (cert === null && key === null) return null;
   if (cert === null || key === null) {
     throw new ConfigError(`${cert === null ? '--tls-cert' : '--tls-key'}: missing; --tls-cert and --tls-key go together`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`--tls-cert/--tls-key: the files are not a PEM certificate and its private key (${reason})`);
   }
   return { cert, key };
 }

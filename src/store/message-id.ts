@@ -25,6 +25,13 @@ export function isMessageId(text: string): boolean {
   return /^[0-9a-hjkmnp-tv-z]{26}$/.test(text);
 }
 
+/** The receive time written at the start of an id made by createMessageId. */
+export function messageIdTime(id: string): number {
+  let time = 0;
+  for (const char of id.slice(0, TIME_CHARS)) time = time * 32 + ALPHABET.indexOf(char);
+  return time;
+}
+
 function encodeRandom(bytes: Buffer): string {
   // 10 bytes = 80 bits = exactly 16 base32 characters.
   let bits = 0;

@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import type { MessageSummary } from '../store/message.js';
+import type { ApiDependencies } from './api-dependencies.js';
+import { inboxFromParam } from './inbox-param.js';
+import { applyFilter, readFilter, readTimeout, type MessageFilter } from './message-filter.js';
+import { ApiProblem } from './problem.js';
+import { toApiMessage } from './views.js';
+
+const DEFAULT_WAIT_MS = 30_000;
+
+/**
+ * Waiting for mail without polling. The waiter subscribes to the inbox
+ * before it looks at what is already there, so a message arriving in between
+ * is seen by one or the other, never missed.
+ */
+export function waitRoutes(deps: ApiDependencies): Hono {
+  const routes = new Hono();
+
+  routes.get('/inboxes/:address/wait', async (c) => {
+    const inbox = inboxFromParam(c.req.param('address'), deps.domains);
+    const filter = readFilter((name) => c.req.query(name));
+    const timeoutMs = readTimeout(c.req.query('timeout'), DEFAULT_WAIT_MS, deps.waitMaxMs);
+    const summary = await waitForMatch(deps, inbox, filter, timeoutMs, c.req.raw.signal);
+    if (summary === 'timeout') {
+      throw new ApiProblem(408, 'No message yet', `No matching message reached ${inbox} within ${timeoutMs / 1_000} s; call again to keep waiting.`);
+    }
+    const stored = await deps.store.get(inbox, summary.id);
+    if (stored === undefined) {
+      throw new ApiProblem(404, 'Message gone', 'The matching message was deleted or expired before it could be returned.');
+    }
+    return c.json(toApiMessage(stored, await deps.reader.read(stored)));
+  });
+
+  return routes;
+}
+
+function waitForMatch(
+  deps: ApiDependencies, inbox: string, filter: MessageFilter, timeoutMs: number, abort: AbortSignal,
+): Promise<MessageSummary | 'timeout'> {
+  return new Promise((resolve, reject) => {
+    const done = (result: MessageSummary | 'timeout') => {
+      unsubscribe();
+      cancelTimer();
+      abort.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    // A client that hangs up frees its waiter at once.
+    const onAbort = () => done('timeout');
+    const unsubscribe = deps.hub.subscribe(inbox, (event) => {
+      if (event.type === 'message' && applyFilter([event.message], filter).length > 0) done(event.message);
+    });
+    const cancelTimer = deps.clock.schedule(timeoutMs, () => done('timeout'));
+    abort.addEventListener('abort', onAbort);
+    deps.store.list(inbox).then((present) => {
+      const [newest] = applyFilter(present, filter);
+      if (newest !== undefined) done(newest);
+    }, (error: unknown) => {
+      unsubscribe();
+      cancelTimer();
+      reject(error);
+    });
+  });
+}

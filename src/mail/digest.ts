@@ -1,0 +1,23 @@
+import type { MessageDigest } from '../store/message.js';
+import { findCodes } from './codes.js';
+import type { ParsedMessage } from './parse.js';
+
+const PREVIEW_CHARACTERS = 200;
+
+/** The small part of a parsed message that lists and live events show. */
+export function digestMessage(parsed: ParsedMessage): MessageDigest {
+  return {
+    from: parsed.from,
+    to: parsed.to,
+    subject: parsed.subject,
+    preview: previewOf(parsed.text),
+    attachmentCount: parsed.attachments.length,
+    codes: findCodes({ subject: parsed.subject, text: parsed.text, html: parsed.html }),
+    parseFailed: parsed.failed,
+  };
+}
+
+function previewOf(text: string): string {
+  // Folding only the head keeps this cheap on megabyte bodies.
+  return text.slice(0, PREVIEW_CHARACTERS * 4).replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARACTERS);
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { startEphemail, type Ephemail } from './app.js';
+import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config.js';
+import { createLogger } from './log.js';
+import { generateLocalPart } from './mail/address.js';
+
+const USAGE = `Usage: ephemail [options]
+
+Disposable inboxes: an SMTP server that keeps mail in memory for a while,
+with a JSON API and a live web inbox. Every option is also an environment
+variable; flags win.
+
+${optionsTable()}
+`;
+
+async function main(argv: string[]): Promise<void> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let config: Config;
+  try {
+    config = parseConfig(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ephemail: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+
+  const log = createLogger(config.logLevel);
+  // One connection's bug must not take down everyone's inbox: log it and carry on.
+  process.on('uncaughtException', (error) => log.error({ err: error }, 'unexpected error'));
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unexpected rejection'));
+
+  let app: Ephemail;
+  try {
+    app = await startEphemail({ config, log });
+  } catch (error) {
+    // A busy port is an operator's mistake, not a crash: say so in one line and fail.
+    process.stderr.write(`ephemail: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const host = displayHost(config.smtp.host);
+  const example = `${generateLocalPart()}@${config.domains.defaultDomain}`;
+  process.stdout.write([
+    'Ephemail is running.',
+    `  SMTP  ${host}:${app.smtpPort}`,
+    `  HTTP  http://${host}:${app.httpPort}`,
+    `  Try:  swaks --to ${example} --server ${host}:${app.smtpPort}`,
+    `  Then: curl http://${host}:${app.httpPort}/api/inboxes/${example}/messages`,
+    '',
+  ].join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
+    app.close().then(() => process.exit(0), (error: unknown) => {
+      log.error({ err: error }, 'stopping failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Where a local client reaches a bind address, bracketed when it is IPv6 so `host:port` and URLs stay valid. */
+function displayHost(bind: string): string {
+  const host = bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+await main(process.argv.slice(2));

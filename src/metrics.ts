@@ -1,0 +1,40 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/** Why intake refused a message or a recipient; the label of the rejection counter. */
+export type RejectionReason =
+  | 'domain_not_accepted' | 'invalid_recipient' | 'too_many_recipients' | 'too_large' | 'store_unavailable' | 'shutting_down';
+
+/** The Prometheus metrics of one server, in a registry of its own (no process-wide state). */
+export interface Metrics {
+  registry: Registry;
+  received: Counter;
+  rejected: Counter<'reason'>;
+  evicted: Counter;
+  expired: Counter;
+  smtpConnections: Counter;
+  smtpConnectionsOpen: Gauge;
+}
+
+/** Creates the metrics; `readStore` is asked for the stored totals at each scrape. */
+export function createMetrics(readStore: () => Promise<{ messages: number; bytes: number }>): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const storeGauge = (name: string, help: string, pick: (stats: { messages: number; bytes: number }) => number) =>
+    new Gauge({
+      name, help, registers,
+      async collect() {
+        this.set(pick(await readStore()));
+      },
+    });
+  storeGauge('ephemail_stored_messages', 'Messages held now, one per inbox copy.', (stats) => stats.messages);
+  storeGauge('ephemail_stored_bytes', 'Bytes of mail held now.', (stats) => stats.bytes);
+  return {
+    registry,
+    received: new Counter({ name: 'ephemail_messages_received_total', help: 'Messages accepted over SMTP (one per DATA).', registers }),
+    rejected: new Counter({ name: 'ephemail_messages_rejected_total', help: 'Messages or recipients refused, by reason.', labelNames: ['reason'], registers }),
+    evicted: new Counter({ name: 'ephemail_messages_evicted_total', help: 'Messages evicted to respect the memory or inbox limit.', registers }),
+    expired: new Counter({ name: 'ephemail_messages_expired_total', help: 'Messages that reached the end of their lifetime.', registers }),
+    smtpConnections: new Counter({ name: 'ephemail_smtp_connections_total', help: 'SMTP connections accepted.', registers }),
+    smtpConnectionsOpen: new Gauge({ name: 'ephemail_smtp_connections_open', help: 'SMTP connections open now.', registers }),
+  };
+}

@@ -1,0 +1,43 @@
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+
+/** An SMTP refusal with its reply code, enhanced status code and a sentence a person understands. */
+export class SmtpReply extends Error {
+  constructor(readonly responseCode: number, readonly enhancedCode: string, message: string) {
+    super(message);
+  }
+}
+
+// smtp-server derives the enhanced status code from the reply code alone
+// (550 is always 5.1.1), but "domain not accepted" is 5.1.2 (RFC 3463). Each
+// refusal therefore leaves its enhanced code on the session, and this hook,
+// installed on every connection, uses it for the next reply only.
+const SESSION_KEY = Symbol('enhancedCode');
+
+type SessionWithCode = SMTPServerSession & { [SESSION_KEY]?: string };
+interface ConnectionInternals {
+  session: SessionWithCode;
+  _getEnhancedStatusCode?: (code: number, context?: unknown) => string;
+}
+
+/** Makes SmtpReply's enhanced code appear on the wire; a test pins the behaviour. */
+export function installEnhancedCodes(server: SMTPServer): void {
+  const connections = (server as unknown as { connections: Set<ConnectionInternals> }).connections;
+  const add = connections.add.bind(connections);
+  connections.add = (connection) => {
+    const derive = connection._getEnhancedStatusCode?.bind(connection);
+    if (derive !== undefined) {
+      connection._getEnhancedStatusCode = (code, context) => {
+        const chosen = connection.session[SESSION_KEY];
+        delete connection.session[SESSION_KEY];
+        return chosen !== undefined && code >= 400 ? chosen : derive(code, context);
+      };
+    }
+    return add(connection);
+  };
+}
+
+/** Hands a refusal to smtp-server's callback, remembering its enhanced code for the reply. */
+export function refuse(session: SMTPServerSession, reply: SmtpReply, callback: (error: Error) => void): void {
+  (session as SessionWithCode)[SESSION_KEY] = reply.enhancedCode;
+  callback(reply);
+}

@@ -1,0 +1,188 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SmtpConfig } from '../config.js';
+import { formatSize } from '../config-values.js';
+import type { Logger } from '../log.js';
+import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../mail/address.js';
+import type { Metrics, RejectionReason } from '../metrics.js';
+import type { Envelope, MessageSummary } from '../store/message.js';
+import { StoreUnavailableError } from '../store/store.js';
+import { installEnhancedCodes, refuse, SmtpReply } from './replies.js';
+import type { TlsPair } from './tls.js';
+
+/** A recipient after normalisation: the inbox it lands in and its +tag. */
+export interface Recipient {
+  inbox: string;
+  tag: string | null;
+}
+
+/** Stores one accepted message; resolves once readers can see it. */
+export type Deliver = (envelope: Envelope, raw: Buffer, recipients: Recipient[]) => Promise<MessageSummary[]>;
+
+/** What the SMTP intake is built from. */
+export interface SmtpIntakeOptions {
+  config: SmtpConfig;
+  domains: DomainPolicy;
+  tls: TlsPair;
+  deliver: Deliver;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** The running SMTP side. */
+export interface SmtpIntake {
+  /** Starts listening; resolves to the bound port. */
+  listen(): Promise<number>;
+  /**
+   * Stops taking mail: new connections and transactions get 421, messages in
+   * DATA may finish for up to `drainMs`, then the listener and every connection close.
+   */
+  close(drainMs: number): Promise<void>;
+}
+
+const SHUTTING_DOWN = new SmtpReply(421, '4.3.2', 'This server is shutting down; please try again in a moment.');
+
+/** Builds the SMTP intake on smtp-server. */
+export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
+  const { config, domains, deliver, log, metrics } = options;
+  let draining = false;
+  let inFlight = 0;
+  let onIdle: (() => void) | null = null;
+
+  function reject(reason: RejectionReason, session: SMTPServerSession, reply: SmtpReply, callback: (error: Error) => void): void {
+    metrics.rejected.inc({ reason });
+    log.info({ event: 'rejected', reason, session: session.id, remote: session.remoteAddress, code: reply.responseCode }, reply.message);
+    refuse(session, reply, callback);
+  }
+
+  function recipientsOf(session: SMTPServerSession): Recipient[] {
+    const byInbox = new Map<string, Recipient>();
+    for (const { address } of session.envelope.rcptTo) {
+      const check = checkAddress(address, { smtpUtf8: session.envelope.smtpUtf8 === true });
+      if (check.ok && !byInbox.has(check.address.inbox)) byInbox.set(check.address.inbox, { inbox: check.address.inbox, tag: check.address.tag });
+    }
+    return [...byInbox.values()];
+  }
+
+  async function store(session: SMTPServerSession, raw: Buffer): Promise<string> {
+    const envelope: Envelope = {
+      mailFrom: session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address || null,
+      rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
+    };
+    const stored = await deliver(envelope, raw, recipientsOf(session));
+    metrics.received.inc();
+    log.info({ event: 'accepted', session: session.id, remote: session.remoteAddress, size: raw.length, inboxes: stored.length, ids: stored.map((m) => m.id) }, 'message stored');
+    return `Message stored in ${stored.length === 1 ? 'one inbox' : `${stored.length} inboxes`}`;
+  }
+
+  function receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void): void {
+    const chunks: Buffer[] = [];
+    inFlight++;
+    const finish = (error: Error | null, message?: string) => {
+      if (error) callback(error);
+      else callback(null, message);
+      if (--inFlight === 0) onIdle?.();
+    };
+    // Past the size limit the rest is read and dropped, never held.
+    stream.on('data', (chunk: Buffer) => {
+      if (!stream.sizeExceeded) chunks.push(chunk);
+      else if (chunks.length > 0) chunks.length = 0;
+    });
+    stream.on('error', (error) => finish(error));
+    stream.on('end', () => {
+      if (stream.sizeExceeded) {
+        const reply = new SmtpReply(552, '5.3.4', `The message is ${stream.byteLength} bytes; this server takes messages of at most ${formatSize(config.maxMessageSize)}.`);
+        return reject('too_large', session, reply, (refusal) => finish(refusal));
+      }
+      store(session, Buffer.concat(chunks)).then(
+        (message) => finish(null, message),
+        (error: unknown) => {
+          const reply = storeFailure(error);
+          reject('store_unavailable', session, reply, (refusal) => finish(refusal));
+          if (!(error instanceof StoreUnavailableError)) log.error({ err: error, session: session.id }, 'storing a message failed');
+        },
+      );
+    });
+  }
+
+  const server = new SMTPServer({
+    banner: 'Ephemail: disposable inboxes, any name you like',
+    size: config.maxMessageSize,
+    // Oversized messages and extra recipients are refused in receive() and onRcptTo,
+    // so the reply is a sentence and the refusal is counted.
+    rejectOversized: false,
+    authOptional: true,
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    hideENHANCEDSTATUSCODES: false,
+    disableReverseLookup: true,
+    key: options.tls.key,
+    cert: options.tls.cert,
+    logger: false,
+    closeTimeout: 1_000,
+    onAuth(auth, _session, callback) {
+      // Accepted whatever the credentials: apps configured with a login must still deliver.
+      callback(null, { user: auth.username ?? 'anonymous' });
+    },
+    onConnect(session, callback) {
+      // Counted before any refusal, because onClose runs for refused connections too.
+      metrics.smtpConnections.inc();
+      metrics.smtpConnectionsOpen.inc();
+      if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
+      callback();
+    },
+    onClose() {
+      metrics.smtpConnectionsOpen.dec();
+    },
+    onMailFrom(_address, session, callback) {
+      if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
+      callback();
+    },
+    onRcptTo(address, session, callback) {
+      const key = address.address.toLowerCase();
+      const repeated = session.envelope.rcptTo.some((recipient) => recipient.address.toLowerCase() === key);
+      if (!repeated && session.envelope.rcptTo.length >= config.maxRecipients) {
+        const reply = new SmtpReply(452, '4.5.3', `This message already has ${config.maxRecipients} recipients, the most this server takes; send the rest in another message.`);
+        return reject('too_many_recipients', session, reply, callback);
+      }
+      const check = checkAddress(address.address, { smtpUtf8: session.envelope.smtpUtf8 === true });
+      if (!check.ok) {
+        return reject('invalid_recipient', session, new SmtpReply(553, '5.1.3', `${check.reason}`), callback);
+      }
+      if (!isAcceptedDomain(check.address.domain, domains)) {
+        const reply = new SmtpReply(550, '5.1.2', `This server does not take mail for ${check.address.domain}; use an address at ${domains.domains.join(' or ')}.`);
+        return reject('domain_not_accepted', session, reply, callback);
+      }
+      callback();
+    },
+    onData: receive,
+  });
+  installEnhancedCodes(server);
+  server.on('error', (error) => log.warn({ err: error }, 'SMTP connection error'));
+
+  return {
+    listen: () => new Promise((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.server.off('error', reject);
+        resolve((server.server.address() as AddressInfo).port);
+      });
+    }),
+
+    async close(drainMs) {
+      draining = true;
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, drainMs);
+          onIdle = () => { clearTimeout(timer); resolve(); };
+        });
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function storeFailure(error: unknown): SmtpReply {
+  const detail = error instanceof StoreUnavailableError ? error.message : 'Something went wrong while storing it.';
+  return new SmtpReply(451, '4.3.0', `The message could not be stored: ${detail} Please try again later.`);
+}

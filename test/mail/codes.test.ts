@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findCodes } from '../../src/mail/codes.js';
+import type { CodeSource } from '../../src/mail/codes.js';
+
+interface CorpusEntry extends CodeSource {
+  name: string;
+  language: string;
+  /** Acceptable codes, the best first; empty for a message without a code. */
+  expected: string[];
+}
+
+const corpus = JSON.parse(readFileSync(new URL('../fixtures/codes/corpus.json', import.meta.url), 'utf8')) as CorpusEntry[];
+
+function measure(entries: CorpusEntry[]) {
+  const results = entries.map((entry) => ({ name: entry.name, expected: entry.expected, found: findCodes(entry) }));
+  const withCode = results.filter((result) => result.expected.length > 0);
+  const withoutCode = results.filter((result) => result.expected.length === 0);
+  const misses = withCode.filter((result) => result.found[0] !== result.expected[0]);
+  const falsePositives = withoutCode.filter((result) => result.found.length > 0);
+  const top1 = withCode.length - misses.length;
+  const accuracy = top1 / withCode.length;
+  const summary =
+    `top-1 ${top1}/${withCode.length} (${(accuracy * 100).toFixed(1)}%), ` +
+    `false positives ${falsePositives.length}/${withoutCode.length}`;
+  return { withCode, withoutCode, misses, falsePositives, accuracy, summary };
+}
+
+// Measured once, so the numbers can appear in the test names.
+const report = measure(corpus);
+
+describe('findCodes on the corpus', () => {
+  it('has enough realistic messages in every language', () => {
+    expect(report.withCode.length).toBeGreaterThanOrEqual(30);
+    expect(report.withoutCode.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(corpus.map((entry) => entry.language))).toEqual(new Set(['en', 'ru', 'de', 'nl', 'es', 'fr']));
+  });
+
+  it('expects only codes that are written in the message', () => {
+    for (const entry of corpus) {
+      const all = `${entry.subject}\n${entry.text}\n${entry.html ?? ''}`;
+      for (const code of entry.expected) expect(all, entry.name).toContain(code);
+    }
+  });
+
+  it(`finds the right code first in at least 95% of code messages (measured: ${report.summary})`, () => {
+    console.info(`codes corpus: ${report.summary}`);
+    expect(report.accuracy, JSON.stringify(report.misses)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it(`reports nothing for messages without a code (measured: ${report.falsePositives.length}/${report.withoutCode.length} false positives)`, () => {
+    expect(report.falsePositives).toEqual([]);
+  });
+});
+
+function codesIn(text: string, subject = 'Hello', html?: string): string[] {
+  return findCodes({ subject, text, html });
+}
+
+describe('findCodes: how services write codes', () => {
+  it.each([
+    ['Your code is 483920', '483920'],
+    ['Your verification code is 482-193. It expires in 10 minutes.', '482-193'],
+    ['Код подтверждения: 5812', '5812'],
+    ['Ihr Bestätigungscode lautet 7F3K9Q', '7F3K9Q'],
+    ['Je verificatiecode is 582013', '582013'],
+    ['Tu código de verificación es 582013.', '582013'],
+    ['Votre code de vérification est : 582013', '582013'],
+    ['G-582013 is your verification code', 'G-582013'],
+    ['Your Slack confirmation code: ABC-123', 'ABC-123'],
+    ['Steam Guard code: 4F7KD', '4F7KD'],
+    ['Your login code: 12345678', '12345678'],
+    ['Your sign-in code is 748 291', '748 291'],
+    ['Code:483920', '483920'],
+  ])('%s', (text, code) => {
+    expect(codesIn(text)).toEqual([code]);
+  });
+
+  it('reads a code from the subject line', () => {
+    expect(codesIn('Do not share it with anyone.', 'G-582013 is your Google verification code')).toEqual(['G-582013']);
+  });
+
+  it('takes a code alone on its line in a short message', () => {
+    expect(codesIn('Hello,\n\n483920\n\nThanks')).toEqual(['483920']);
+    expect(codesIn('**483920**')).toEqual(['483920']);
+  });
+
+  it('does not take a bare number alone on its line in a long message without a keyword', () => {
+    const filler = 'We are glad you are here and hope you enjoy the new features we shipped this spring.\n'.repeat(6);
+    expect(codesIn(`${filler}\n483920\n\n${filler}`)).toEqual([]);
+  });
+
+  it('takes a code from a big styled HTML cell labelled by the cell above', () => {
+    const html =
+      '<table><tr><td style="font-size:14px">Your verification code</td></tr>' +
+      '<tr><td style="font-size:36px;letter-spacing:8px;font-weight:bold">305718</td></tr></table>';
+    expect(codesIn('', 'Confirm your email', html)).toEqual(['305718']);
+  });
+
+  it('takes a code from the cell next to its label', () => {
+    const html = '<table><tr><td>Security code</td><td><b>58&#50;913</b></td></tr></table>';
+    expect(codesIn('', 'Hello', html)).toEqual(['582913']);
+  });
+
+  it('lists the most likely code first, each code once, at most five', () => {
+    const text = 'Order number: 482913. Your verification code is 5812.';
+    expect(codesIn(text)).toEqual(['5812']);
+    expect(findCodes({ subject: '482-193 is your code', text: 'Your code: 482193', html: '<p>Your code: 482193</p>' })).toEqual(['482193']);
+    const many = Array.from({ length: 8 }, (_, index) => `Code ${index + 1}: ${738200 + index}`).join('\n');
+    expect(codesIn(many)).toHaveLength(5);
+  });
+
+  it('ignores ordinary words, lower-case and digit-free tokens', () => {
+    expect(codesIn('Your code is ABCDEF')).toEqual([]);
+    expect(codesIn('Your code is a7b3c9')).toEqual([]);
+    expect(codesIn('Your code is 123')).toEqual([]);
+    expect(codesIn('Your code is 123456789')).toEqual([]);
+  });
+});
+
+describe('findCodes: numbers that are not codes', () => {
+  it.each([
+    ['a year', 'Verification codes were introduced in 2024.'],
+    ['copyright', 'Your code is below.\n\n© 2024 Acme Inc.'],
+    ['dates', 'Your code was sent on 12.05.2024, 2024-05-12 and 12/05/2024.'],
+    ['a compact date', 'Code generated 20240512'],
+    ['times', 'Your code expires at 14:30 or 2:30pm.'],
+    ['a price with a currency word', 'Security code for the payment: 1299 EUR'],
+    ['a price with a currency sign', 'Your code is valid for purchases up to $1500 or €4599.'],
+    ['a phone number', 'Lost your code? Call +1 555 123 4567 or (555) 123-4567 or 030 12345678.'],
+    ['a postal code in an address', 'Your verification code is below.\nAcme GmbH, Hauptstraße 12, 10115 Berlin'],
+    ['a ZIP code', 'A verification code was requested from San Francisco, CA 94105.'],
+    ['a Dutch postcode', 'Verificatiecode aangevraagd vanaf Damrak 1, 1012 LG Amsterdam'],
+    ['an order number', 'Your code for Order #123456'],
+    ['a German order number', 'Bestellnummer 4711 – Code folgt separat.'],
+    ['an order number labelled after', 'Thanks! 4711 is your order number, not a code.'],
+    ['a tracking number', 'Tracking code 1Z999AA10123456784, Sendungsnummer 48291734'],
+    ['a percentage', 'Use code 2050% faster'],
+    ['a version', 'Security code version 2.14.0, build 4821'],
+    ['a promo code', 'Use promo code SAVE20 or Gutscheincode WINTER2024, kortingscode 4K7XPQ'],
+    ['a booking reference', 'Booking reference: K7X9PQ'],
+    ['a card authorization code', 'Card ending 4821\nAuthorization code: 083921\nTotal: $45.00'],
+    ['a card number', 'Your code was sent for card **** 4821 and IBAN DE12 7015 0000 0123 4567 89'],
+    ['an id inside a URL', 'Verify with your code at https://example.com/verify?code=483920'],
+    ['a meeting dial-in PIN group', 'Join by phone PIN: 482 193 847#'],
+  ])('%s', (_kind, text) => {
+    expect(codesIn(text)).toEqual([]);
+  });
+
+  it('keeps the code when the same message has prices and order numbers', () => {
+    expect(codesIn('Order #55555 of 1299 EUR: your security code is 4829, valid until 14:30.')).toEqual(['4829']);
+  });
+});
+
+describe('findCodes on hostile input', () => {
+  it.each([
+    ['digits and keywords', '123456 code '.repeat(500_000)],
+    ['one huge line of letters', 'a'.repeat(5_000_000)],
+    ['separators', '1.'.repeat(2_500_000)],
+    ['blanks between keyword words', `one${' '.repeat(5_000_000)}time`],
+    ['blank lines', '\n'.repeat(5_000_000)],
+  ])('finishes fast on megabytes of %s', (_kind, text) => {
+    const started = performance.now();
+    findCodes({ subject: text, text, html: `<td>${text}</td>`.repeat(2) });
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('finishes fast on deeply nested HTML', () => {
+    const started = performance.now();
+    findCodes({ subject: '', text: '', html: '<div>'.repeat(1_000_000) + 'Your code is 483920' });
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});

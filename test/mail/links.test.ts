@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { findLinks } from '../../src/mail/links.js';
+import type { FoundLink } from '../../src/mail/links.js';
+
+function urls(links: FoundLink[]): string[] {
+  return links.map((link) => link.url);
+}
+
+function actionUrl(links: FoundLink[]): string | null {
+  const actions = links.filter((link) => link.action);
+  expect(actions.length).toBeLessThanOrEqual(1);
+  return actions[0]?.url ?? null;
+}
+
+describe('findLinks: listing', () => {
+  it('lists HTML links first, then text links, each in order of appearance', () => {
+    const links = findLinks({
+      html: '<p><a href="https://a.example/1">One</a> <a href="https://a.example/2">Two</a></p>',
+      text: 'See https://t.example/3 and http://t.example/4.',
+    });
+    expect(urls(links)).toEqual(['https://a.example/1', 'https://a.example/2', 'https://t.example/3', 'http://t.example/4']);
+  });
+
+  it('lists each URL once, keeping its first position and anchor text', () => {
+    const links = findLinks({
+      html: '<a href="https://x.example/a"><img src="logo.png"></a><a href="https://x.example/b">Bee</a><a href="https://x.example/a">Home page</a>',
+      text: 'Home: https://x.example/a\nBee: https://x.example/b',
+    });
+    expect(links).toEqual([
+      { url: 'https://x.example/a', text: 'Home page', action: false },
+      { url: 'https://x.example/b', text: 'Bee', action: false },
+    ]);
+  });
+
+  it('decodes entities in hrefs and anchor text, and folds blanks in the text', () => {
+    const [link] = findLinks({
+      html: '<a href="https://x.example/?a=1&amp;b=2&#38;c=&quot;3&quot;">  Terms\n  &amp;&nbsp;  <b>Conditions</b> </a>',
+      text: '',
+    });
+    expect(link).toEqual({ url: 'https://x.example/?a=1&b=2&c="3"', text: 'Terms & Conditions', action: false });
+  });
+
+  it('uses the alt text of an image-only anchor, and null when there is none', () => {
+    const links = findLinks({
+      html: '<a href="https://x.example/logo"><img alt="Acme logo" src="x.png"></a><a href="https://x.example/blank"> </a>',
+      text: 'https://x.example/plain',
+    });
+    expect(links.map((link) => link.text)).toEqual(['Acme logo', null, null]);
+  });
+
+  it('ignores schemes other than http and https, and relative links', () => {
+    const html = [
+      '<a href="javascript:alert(1)">Verify</a>',
+      '<a href="JavaScript:void(0)">Confirm</a>',
+      '<a href="mailto:help@x.example">Mail us</a>',
+      '<a href="data:text/html;base64,PHNjcmlwdD4=">Activate</a>',
+      '<a href="tel:+15550100">Call</a>',
+      '<a href="/relative/verify">Verify</a>',
+      '<a href="#top">Top</a>',
+      '<a>No href</a>',
+      '<a href="https://ok.example/">OK</a>',
+    ].join('');
+    const links = findLinks({ html, text: 'mailto:x@y.example javascript:alert(1) ftp://files.example/x' });
+    expect(links).toEqual([{ url: 'https://ok.example/', text: 'OK', action: false }]);
+  });
+
+  it('keeps tabs and line breaks out of wrapped hrefs', () => {
+    const [link] = findLinks({ html: '<a href="\n https://x.example/very/\nlong?x=1\t">x</a>', text: '' });
+    expect(link?.url).toBe('https://x.example/very/long?x=1');
+  });
+
+  it('trims sentence punctuation and unopened brackets from plain-text links', () => {
+    const links = findLinks({
+      text: 'Open https://x.example/a. Or (https://x.example/b), or <https://x.example/c>! See https://en.wikipedia.org/wiki/Mail_(protocol).',
+    });
+    expect(urls(links)).toEqual(['https://x.example/a', 'https://x.example/b', 'https://x.example/c', 'https://en.wikipedia.org/wiki/Mail_(protocol)']);
+  });
+
+  it('returns nothing when there are no links', () => {
+    expect(findLinks({ text: 'No links here, just www-less words.', html: '<p>Nothing</p>' })).toEqual([]);
+    expect(findLinks({ text: '', html: null })).toEqual([]);
+  });
+});
+
+describe('findLinks: the action link', () => {
+  const chrome = (button: string, buttonUrl: string): string =>
+    `<a href="https://brand.example/">Brand</a><p>Hello!</p><a href="${buttonUrl}">${button}</a>` +
+    '<a href="https://brand.example/help">Help centre</a><a href="https://brand.example/unsubscribe?u=1">Unsubscribe</a>';
+
+  it.each([
+    ['en', 'Verify email address'],
+    ['en', 'Confirm my account'],
+    ['en', 'Activate your account'],
+    ['en', 'Reset password'],
+    ['en', 'Sign in to Acme'],
+    ['en', 'Log in with magic link'],
+    ['de', 'E-Mail-Adresse bestätigen'],
+    ['de', 'Konto aktivieren'],
+    ['de', 'Passwort zurücksetzen'],
+    ['de', 'Jetzt anmelden'],
+    ['ru', 'Подтвердить почту'],
+    ['ru', 'Активировать аккаунт'],
+    ['ru', 'Сбросить пароль'],
+    ['ru', 'Войти'],
+    ['nl', 'Bevestig je e-mailadres'],
+    ['nl', 'Account activeren'],
+    ['nl', 'Wachtwoord opnieuw instellen'],
+    ['nl', 'Inloggen'],
+    ['es', 'Confirmar mi cuenta'],
+    ['es', 'Activar cuenta'],
+    ['es', 'Restablecer contraseña'],
+    ['es', 'Iniciar sesión'],
+    ['fr', 'Vérifier mon adresse'],
+    ['fr', 'Activer mon compte'],
+    ['fr', 'Réinitialiser le mot de passe'],
+    ['fr', 'Se connecter'],
+  ])('%s: "%s"', (_language, button) => {
+    // The URL says nothing, so only the anchor text can make it the action.
+    const links = findLinks({ html: chrome(button, 'https://click.brand.example/ls/c?upn=Xy12'), text: '' });
+    expect(actionUrl(links)).toBe('https://click.brand.example/ls/c?upn=Xy12');
+  });
+
+  it('judges by words in the URL when the anchor text says nothing', () => {
+    const links = findLinks({ html: chrome('Click here', 'https://brand.example/account/verify?token=abc'), text: '' });
+    expect(actionUrl(links)).toBe('https://brand.example/account/verify?token=abc');
+  });
+
+  it('judges plain-text links by the words before them and their URL', () => {
+    const links = findLinks({
+      text: 'Home: https://brand.example/\n\nConfirm your address:\nhttps://brand.example/c/8f3a9c\n\nUnsubscribe: https://brand.example/u/8f3a9c',
+    });
+    expect(actionUrl(links)).toBe('https://brand.example/c/8f3a9c');
+    expect(actionUrl(findLinks({ text: 'https://brand.example/\nhttps://brand.example/auth/magic?token=q1' }))).toBe(
+      'https://brand.example/auth/magic?token=q1',
+    );
+  });
+
+  it('prefers a link whose text and URL both look like the action', () => {
+    const html =
+      '<a href="https://brand.example/login">Sign in</a>' + '<a href="https://brand.example/verify-email?token=t1">Verify your email</a>';
+    expect(actionUrl(findLinks({ html, text: '' }))).toBe('https://brand.example/verify-email?token=t1');
+  });
+
+  it('marks only the first of equally likely links', () => {
+    const html = '<a href="https://x.example/a">Confirm</a><a href="https://x.example/b">Confirm</a>';
+    const links = findLinks({ html, text: '' });
+    expect(links.map((link) => link.action)).toEqual([true, false]);
+  });
+
+  it('never picks unsubscribe, preference, privacy or view-online links', () => {
+    const html = [
+      '<a href="https://x.example/unsubscribe?token=abc&confirm=1">Confirm unsubscribe</a>',
+      '<a href="https://x.example/p?token=abc">Manage preferences</a>',
+      '<a href="https://x.example/privacy?verify=1">Privacy policy</a>',
+      '<a href="https://x.example/abmelden?token=1">Newsletter abmelden</a>',
+      '<a href="https://x.example/o?token=1">Отписаться</a>',
+      '<a href="https://x.example/d?token=1">Se désinscrire</a>',
+      '<a href="https://x.example/v?token=1">View this email in your browser</a>',
+      '<a href="https://t.example/open/pixel.gif?token=1">Confirm</a>',
+    ].join('');
+    expect(actionUrl(findLinks({ html, text: 'Unsubscribe: https://x.example/optout?token=z' }))).toBeNull();
+  });
+
+  it('marks nothing when no link looks like an action', () => {
+    const html = '<a href="https://shop.example/">Shop</a><a href="https://shop.example/orders/123">View order</a>';
+    expect(actionUrl(findLinks({ html, text: 'Track it: https://carrier.example/t/1Z999' }))).toBeNull();
+  });
+
+  it('does not count action words in the host name', () => {
+    expect(actionUrl(findLinks({ html: '<a href="https://verify.example/news">News</a>', text: '' }))).toBeNull();
+  });
+});
+
+describe('findLinks on hostile input', () => {
+  it.each([
+    ['text of URLs', { text: 'https://x.example/verify?token=1 '.repeat(200_000) }],
+    ['one endless URL', { text: `https://x.example/${'a'.repeat(5_000_000)}` }],
+    ['URL-like noise', { text: 'https://'.repeat(700_000) }],
+    ['trailing punctuation', { text: `https://x.example/${'.'.repeat(5_000_000)}` }],
+    ['closing brackets', { text: `https://x.example/${').'.repeat(2_500_000)}` }],
+    ['HTML anchors', { text: '', html: '<a href="https://x.example/?q=1&amp;r=2">Verify</a>'.repeat(100_000) }],
+    ['nested HTML', { text: '', html: '<a href="https://x.example/"><div>'.repeat(500_000) }],
+    ['an endless attribute', { text: '', html: `<a href="https://x.example/${'x'.repeat(5_000_000)}">Confirm</a>` }],
+  ])('finishes fast on megabytes of %s', (_kind, source) => {
+    const started = performance.now();
+    findLinks(source);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});

@@ -1,0 +1,73 @@
+import { pino } from 'pino';
+import { createHttpApp } from '../../src/http/app.js';
+import { createHub } from '../../src/hub/hub.js';
+import { createIntake } from '../../src/intake.js';
+import { checkAddress } from '../../src/mail/address.js';
+import { parseMessage } from '../../src/mail/parse.js';
+import { createMessageReader } from '../../src/mail/reader.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createManualClock } from './manual-clock.js';
+
+/** Options a test may change. */
+export interface TestAppOptions {
+  ttlMs?: number;
+  waitMaxMs?: number;
+  inboxLimit?: number;
+}
+
+/**
+ * The real HTTP app over a real memory store, with a manual clock, for tests
+ * that call `app.request()` without opening sockets. `deliver` runs the same
+ * intake path as SMTP.
+ */
+export function buildTestApp(options: TestAppOptions = {}) {
+  const clock = createManualClock(Date.now());
+  const ttlMs = options.ttlMs ?? 3_600_000;
+  const store = createMemoryStore({ ttlMs, memoryLimit: 64 * 1024 * 1024, inboxLimit: options.inboxLimit ?? 200, clock });
+  const hub = createHub();
+  store.subscribe((event) => hub.publish(event));
+  const reader = createMessageReader({ parse: parseMessage, cacheBytes: 8 * 1024 * 1024 });
+  const domains = { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
+  const app = createHttpApp({
+    store, hub, reader, clock, domains, ttlMs,
+    waitMaxMs: options.waitMaxMs ?? 120_000,
+    metrics: createMetrics(() => store.stats()),
+    log: pino({ level: 'silent' }),
+  });
+  const intake = createIntake({ store, parse: parseMessage });
+
+  /** Stores `raw` for each recipient as SMTP would. */
+  async function deliver(raw: string | Buffer, recipients: string[]) {
+    const normalised = recipients.map((recipient) => {
+      const check = checkAddress(recipient, { smtpUtf8: true });
+      if (!check.ok) throw new Error(check.reason);
+      return { inbox: check.address.inbox, tag: check.address.tag };
+    });
+    const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    return intake({ mailFrom: 'sender@example.com', rcptTo: recipients }, bytes, normalised);
+  }
+
+  return { app, store, hub, clock, deliver, domains, ttlMs };
+}
+
+/** A small but real message. */
+export function rawMessage(options: { subject?: string; text?: string; html?: string; from?: string; to?: string } = {}): string {
+  const headers = [
+    `From: ${options.from ?? 'Shop <shop@example.com>'}`,
+    `To: ${options.to ?? 'someone@ephemail.test'}`,
+    `Subject: ${options.subject ?? 'Welcome'}`,
+    'Date: Mon, 23 Nov 2026 10:00:00 +0000',
+    'Message-ID: <test@example.com>',
+    'MIME-Version: 1.0',
+  ];
+  if (options.html === undefined) {
+    return [...headers, 'Content-Type: text/plain; charset=utf-8', '', options.text ?? 'Hello there', ''].join('\r\n');
+  }
+  return [
+    ...headers, 'Content-Type: multipart/alternative; boundary="b1"', '',
+    '--b1', 'Content-Type: text/plain; charset=utf-8', '', options.text ?? 'Hello there',
+    '--b1', 'Content-Type: text/html; charset=utf-8', '', options.html,
+    '--b1--', '',
+  ].join('\r\n');
+}
