@@ -6,7 +6,7 @@ import { createHttpServer } from './http/server.js';
 import { createHub, type Hub } from './hub/hub.js';
 import { createIntake } from './intake.js';
 import type { Logger } from './log.js';
-import { parseMessage } from './mail/parse.js';
+import { createParsePool } from './mail/parse-pool.js';
 import { createMessageReader } from './mail/reader.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createSmtpIntake } from './smtp/server.js';
@@ -34,6 +34,10 @@ export interface StartOptions {
 const DEFAULT_DRAIN_MS = 10_000;
 // Parsed messages kept for repeated reads (a reader opens details, HTML and images in a row).
 const PARSED_CACHE_BYTES = 32 * 1024 * 1024;
+// A message that takes longer than this to parse is kept raw and flagged; its worker is replaced.
+const PARSE_TIMEOUT_MS = 10_000;
+// Enough for a 10 MB message with large decoded attachments; a worker that needs more is replaced.
+const PARSE_WORKER_HEAP_MB = 512;
 
 /**
  * Wires every part together. Data flows one way: SMTP intake -> store ->
@@ -49,15 +53,21 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
     hub.publish(event);
   });
 
+  const parsePool = createParsePool({
+    workers: config.parse.workers,
+    timeoutMs: PARSE_TIMEOUT_MS,
+    workerHeapMb: PARSE_WORKER_HEAP_MB,
+    onWorkerFailure: (error) => log.warn({ err: error }, 'a parse worker failed; it was replaced and the message kept raw'),
+  });
   const smtp = createSmtpIntake({
     config: config.smtp,
     domains: config.domains,
     tls: config.smtp.tls ?? await selfSignedCertificate(hostname()),
-    deliver: createIntake({ store, parse: parseMessage }),
+    deliver: createIntake({ store, digest: (raw) => parsePool.digest(raw) }),
     log: log.child({ part: 'smtp' }),
     metrics,
   });
-  const reader = createMessageReader({ parse: parseMessage, cacheBytes: PARSED_CACHE_BYTES });
+  const reader = createMessageReader({ parse: (raw) => parsePool.parse(raw), cacheBytes: PARSED_CACHE_BYTES });
   const httpApp = createHttpApp({
     store, hub, reader, clock, metrics,
     domains: config.domains,
@@ -70,6 +80,7 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
   const smtpPort = await smtp.listen();
   const httpPort = await http.listen().catch(async (error: unknown) => {
     await smtp.close(0);
+    await parsePool.close();
     throw error;
   });
 
@@ -81,6 +92,7 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
     async close(drainMs = DEFAULT_DRAIN_MS) {
       await smtp.close(drainMs);
       await http.close();
+      await parsePool.close();
       await store.close();
     },
   };

@@ -41,6 +41,8 @@ const OPTIONS = {
   tlsCert: option({ flag: '--tls-cert', env: 'EPHEMAIL_TLS_CERT', defaultValue: '', meaning: 'PEM certificate file for STARTTLS; empty makes a self-signed one at start-up', read: readOptionalFile }),
   tlsKey: option({ flag: '--tls-key', env: 'EPHEMAIL_TLS_KEY', defaultValue: '', meaning: 'PEM private key file for --tls-cert', read: readOptionalFile }),
   waitMax: option({ flag: '--wait-max', env: 'EPHEMAIL_WAIT_MAX', defaultValue: '120s', meaning: 'longest a wait-for-mail request may block', read: readDuration }),
+  publicUrl: option({ flag: '--public-url', env: 'EPHEMAIL_PUBLIC_URL', defaultValue: '', meaning: 'public origins of the web inbox, comma-separated (https://mail.example.com); pages elsewhere cannot open the live socket; empty means the listening address, plus localhost and 127.0.0.1 on a loopback or 0.0.0.0 bind', read: readPublicUrls }),
+  parseWorkers: option({ flag: '--parse-workers', env: 'EPHEMAIL_PARSE_WORKERS', defaultValue: '2', meaning: 'threads that parse mail off the main thread', read: (text: string) => readCount(text) }),
   logLevel: option({ flag: '--log-level', env: 'EPHEMAIL_LOG_LEVEL', defaultValue: 'info', meaning: `log detail: ${LOG_LEVELS.join(', ')}`, read: readLogLevel }),
 };
 
@@ -57,6 +59,11 @@ export interface SmtpConfig {
   tls: { cert: string; key: string } | null;
 }
 
+/** What parsing needs. */
+export interface ParseConfig {
+  workers: number;
+}
+
 /** What the memory store needs. */
 export interface StoreConfig {
   ttlMs: number;
@@ -69,6 +76,8 @@ export interface HttpConfig {
   host: string;
   port: number;
   waitMaxMs: number;
+  /** Origins from --public-url (scheme://host[:port]); empty means derive them from the listening address. */
+  publicOrigins: string[];
 }
 
 /** The whole validated configuration, in the slices each part receives. */
@@ -76,6 +85,7 @@ export interface Config {
   smtp: SmtpConfig;
   http: HttpConfig;
   store: StoreConfig;
+  parse: ParseConfig;
   domains: DomainPolicy;
   logLevel: LogLevel;
 }
@@ -153,8 +163,9 @@ function assemble(settings: Settings): Config {
       maxRecipients: settings.maxRecipients,
       tls: tlsPair(settings.tlsCert, settings.tlsKey),
     },
-    http: { host: settings.host, port: settings.httpPort, waitMaxMs: settings.waitMax },
+    http: { host: settings.host, port: settings.httpPort, waitMaxMs: settings.waitMax, publicOrigins: settings.publicUrl },
     store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, inboxLimit: settings.inboxLimit },
+    parse: { workers: settings.parseWorkers },
     domains: settings.domains,
     logLevel: settings.logLevel,
   };
@@ -202,6 +213,22 @@ function readOptionalFile(text: string): string | null {
   } catch (error) {
     throw new InvalidValue(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of a PEM file`);
   }
+}
+
+function readPublicUrls(text: string): string[] {
+  const origins: string[] = [];
+  for (const entry of text.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const url = URL.canParse(entry) ? new URL(entry) : null;
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new InvalidValue(`has "${entry}", which is not an http or https URL; use e.g. https://mail.example.com`);
+    }
+    // An Origin header carries only scheme, host and port; a path here would look like a restriction that cannot be enforced.
+    if (url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+      throw new InvalidValue(`has "${entry}", which is more than an origin; give only scheme, host and optional port, e.g. https://mail.example.com`);
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  return origins;
 }
 
 function readLogLevel(text: string): LogLevel {

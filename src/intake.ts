@@ -1,21 +1,17 @@
-import { digestMessage } from './mail/digest.js';
-import type { ParsedMessage } from './mail/parse.js';
 import type { Deliver } from './smtp/server.js';
+import type { MessageDigest } from './store/message.js';
 import type { Store } from './store/store.js';
 
-/** What intake needs: somewhere to store, and a parser (in-process or a worker pool). */
+/** What intake needs: somewhere to store, and a digester (the parse pool, or in-process in tests). */
 export interface IntakeOptions {
   store: Store;
-  parse: (raw: Buffer) => Promise<ParsedMessage>;
+  digest: (raw: Buffer) => Promise<MessageDigest>;
 }
 
 /**
  * The path from accepted bytes to stored message: parse once, keep the digest
  * and the raw bytes. The store then tells the hub, which tells readers.
  */
-export function createIntake({ store, parse }: IntakeOptions): Deliver {
-  return async (envelope, raw, recipients) => {
-    const parsed = await parse(raw);
-    return store.add({ envelope, raw, digest: digestMessage(parsed), recipients });
-  };
+export function createIntake({ store, digest }: IntakeOptions): Deliver {
+  return async (envelope, raw, recipients) => store.add({ envelope, raw, digest: await digest(raw), recipients });
 }

@@ -37,8 +37,10 @@ export function createHub(options: HubOptions = {}): Hub {
   function deliver(event: StoreEvent): void {
     const listeners = byInbox.get(event.inbox);
     if (listeners === undefined) return;
-    // A copy, so a listener that unsubscribes (or subscribes) while being called changes nothing mid-delivery.
+    // A copy, so a listener subscribed while this event is being delivered waits for the next one;
+    // one unsubscribed meanwhile is skipped: after unsubscribe returns, it is never called again.
     for (const listener of [...listeners]) {
+      if (!listeners.has(listener)) continue;
       try {
         listener(event);
       } catch (error) {

@@ -1,6 +1,6 @@
 import type { MessageDigest } from '../store/message.js';
 import { findCodes } from './codes.js';
-import type { ParsedMessage } from './parse.js';
+import { parseMessage, type ParsedMessage } from './parse.js';
 
 const PREVIEW_CHARACTERS = 200;
 
@@ -20,4 +20,9 @@ export function digestMessage(parsed: ParsedMessage): MessageDigest {
 function previewOf(text: string): string {
   // Folding only the head keeps this cheap on megabyte bodies.
   return text.slice(0, PREVIEW_CHARACTERS * 4).replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARACTERS);
+}
+
+/** Parses and digests in this thread; for tests and tools that need no worker pool. */
+export async function digestRaw(raw: Buffer): Promise<MessageDigest> {
+  return digestMessage(await parseMessage(raw));
 }

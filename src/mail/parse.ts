@@ -193,7 +193,8 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
   };
 }
 
-function failedMessage(raw: Buffer, error: unknown): ParsedMessage {
+/** The result for bytes that could not be parsed: the Subject if a cheap scan finds it, and why. */
+export function failedMessage(raw: Buffer, error: unknown): ParsedMessage {
   const reason = error instanceof Error ? error.message : String(error);
   return {
     subject: scanSubject(raw),

@@ -3,6 +3,7 @@ import { createHttpApp } from '../../src/http/app.js';
 import { createHub } from '../../src/hub/hub.js';
 import { createIntake } from '../../src/intake.js';
 import { checkAddress } from '../../src/mail/address.js';
+import { digestRaw } from '../../src/mail/digest.js';
 import { parseMessage } from '../../src/mail/parse.js';
 import { createMessageReader } from '../../src/mail/reader.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -35,7 +36,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     metrics: createMetrics(() => store.stats()),
     log: pino({ level: 'silent' }),
   });
-  const intake = createIntake({ store, parse: parseMessage });
+  const intake = createIntake({ store, digest: digestRaw });
 
   /** Stores `raw` for each recipient as SMTP would. */
   async function deliver(raw: string | Buffer, recipients: string[]) {
