@@ -1,17 +1,21 @@
 import { hostname } from 'node:os';
 import { createSystemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import type { Config, StoreConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { createEventSockets } from './http/event-sockets.js';
+import { allowedOrigins } from './http/event-sockets-origin.js';
+import { createHttpLimits } from './http/http-limits.js';
 import { createHttpServer } from './http/server.js';
 import { createHub, type Hub } from './hub/hub.js';
 import { createIntake } from './intake.js';
 import type { Logger } from './log.js';
-import { createParsePool } from './mail/parse-pool.js';
+import { createWorkerPool } from './worker/pool.js';
 import { createMessageReader } from './mail/reader.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory-store.js';
+import { createRedisStore } from './store/redis/redis-store.js';
 import type { Store, StoreEvent } from './store/store.js';
 
 /** A running Ephemail: both listeners, and the parts tests and benchmarks look into. */
@@ -20,7 +24,7 @@ export interface Ephemail {
   httpPort: number;
   store: Store;
   hub: Hub;
-  /** Stops SMTP (letting messages in DATA finish for up to `drainMs`), then HTTP, then the store. */
+  /** Stops SMTP (letting messages in DATA finish for up to `drainMs`), then the event sockets, then HTTP, then the store. */
   close(drainMs?: number): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ const PARSE_WORKER_HEAP_MB = 512;
  */
 export async function startEphemail({ config, log, clock = createSystemClock() }: StartOptions): Promise<Ephemail> {
   const onListenerError = (error: unknown) => log.error({ err: error }, 'an event listener failed');
-  const store = createMemoryStore({ ...config.store, clock, onListenerError });
+  const store = await openStore(config.store, clock, log, onListenerError);
   const hub = createHub({ onListenerError });
   const metrics = createMetrics(() => store.stats());
   store.subscribe((event) => {
@@ -53,7 +57,7 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
     hub.publish(event);
   });
 
-  const parsePool = createParsePool({
+  const workers = createWorkerPool({
     workers: config.parse.workers,
     timeoutMs: PARSE_TIMEOUT_MS,
     workerHeapMb: PARSE_WORKER_HEAP_MB,
@@ -63,13 +67,17 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
     config: config.smtp,
     domains: config.domains,
     tls: config.smtp.tls ?? await selfSignedCertificate(hostname()),
-    deliver: createIntake({ store, digest: (raw) => parsePool.digest(raw) }),
+    deliver: createIntake({ store, digest: (raw) => workers.digest(raw) }),
     log: log.child({ part: 'smtp' }),
     metrics,
   });
-  const reader = createMessageReader({ parse: (raw) => parsePool.parse(raw), cacheBytes: PARSED_CACHE_BYTES });
+  const reader = createMessageReader({ parse: (raw) => workers.parse(raw), cacheBytes: PARSED_CACHE_BYTES });
+  // One set for the app and the event sockets: a WebSocket handshake spends the same API budget as a request.
+  const httpLimits = createHttpLimits(config.http, clock);
   const httpApp = createHttpApp({
+    limits: httpLimits,
     store, hub, reader, clock, metrics,
+    renderHtml: (job) => workers.renderHtml(job),
     domains: config.domains,
     ttlMs: config.store.ttlMs,
     waitMaxMs: config.http.waitMaxMs,
@@ -77,11 +85,25 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
   });
   const http = createHttpServer(httpApp, config.http);
 
-  const smtpPort = await smtp.listen();
+  const smtpPort = await smtp.listen().catch(async (error: unknown) => {
+    // Open Redis connections and workers would keep the process from exiting.
+    await workers.close();
+    await store.close();
+    throw error;
+  });
   const httpPort = await http.listen().catch(async (error: unknown) => {
     await smtp.close(0);
-    await parsePool.close();
+    await workers.close();
+    await store.close();
     throw error;
+  });
+  // Made once the port is bound, because the default allowed origins contain it.
+  const eventSockets = createEventSockets({
+    server: http.server, hub, store, clock,
+    domains: config.domains,
+    allowedOrigins: allowedOrigins(config.http, httpPort),
+    admitClient: httpLimits.admitUpgrade,
+    log: log.child({ part: 'ws' }),
   });
 
   return {
@@ -91,11 +113,29 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
     hub,
     async close(drainMs = DEFAULT_DRAIN_MS) {
       await smtp.close(drainMs);
+      // Before HTTP: its close waits for upgraded sockets, which closeAllConnections does not end.
+      await eventSockets.close();
       await http.close();
-      await parsePool.close();
+      await workers.close();
       await store.close();
     },
   };
+}
+
+/** The store --store names; a Redis that cannot be reached at start-up fails the start with one clear line. */
+async function openStore(config: StoreConfig, clock: Clock, log: Logger, onListenerError: (error: unknown) => void): Promise<Store> {
+  const { backend, ...limits } = config;
+  if (backend.kind === 'memory') return createMemoryStore({ ...limits, clock, onListenerError });
+  const storeLog = log.child({ part: 'store' });
+  return createRedisStore({
+    ...limits, clock, onListenerError,
+    url: backend.url,
+    onError: (error) => storeLog.warn({ err: error }, 'a Redis store operation failed'),
+    onConnectionChange: (up) => {
+      if (up) storeLog.info('connected to Redis again');
+      else storeLog.error('lost the connection to Redis; mail is refused (451) and reads fail (503) until it is back');
+    },
+  });
 }
 
 function countEvent(metrics: Metrics, event: StoreEvent): void {

@@ -51,6 +51,14 @@ export function readCount(text: string, min = 1): number {
   return count;
 }
 
+/** Formats milliseconds the way durations are written on the command line (90s, 10m, 500ms). */
+export function formatDuration(ms: number): string {
+  for (const [unit, factor] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+    if (ms >= factor && ms % factor === 0) return `${ms / factor}${unit}`;
+  }
+  return ms > 1_000 ? `${(ms / 1_000).toFixed(1)}s` : `${ms}ms`;
+}
+
 /** Formats bytes the way sizes are written on the command line. */
 export function formatSize(bytes: number): string {
   for (const [unit, factor] of [['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]] as const) {

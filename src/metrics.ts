@@ -2,7 +2,12 @@ import { Counter, Gauge, Registry } from 'prom-client';
 
 /** Why intake refused a message or a recipient; the label of the rejection counter. */
 export type RejectionReason =
-  | 'domain_not_accepted' | 'invalid_recipient' | 'too_many_recipients' | 'too_large' | 'store_unavailable' | 'shutting_down';
+  | 'domain_not_accepted' | 'invalid_recipient' | 'too_many_recipients' | 'too_large' | 'line_too_long' | 'store_unavailable' | 'shutting_down';
+
+/** Why an SMTP connection was refused or cut off by a limit (src/smtp/limits.ts); the label of the refused-connections counter. */
+export type ConnectionRefusalReason =
+  | 'too_many_connections' | 'too_many_connections_from_address' | 'over_capacity'
+  | 'idle_timeout' | 'session_timeout' | 'data_timeout' | 'command_too_long' | 'too_many_bad_commands';
 
 /** The Prometheus metrics of one server, in a registry of its own (no process-wide state). */
 export interface Metrics {
@@ -13,6 +18,7 @@ export interface Metrics {
   expired: Counter;
   smtpConnections: Counter;
   smtpConnectionsOpen: Gauge;
+  smtpConnectionsRefused: Counter<'reason'>;
 }
 
 /** Creates the metrics; `readStore` is asked for the stored totals at each scrape. */
@@ -36,5 +42,6 @@ export function createMetrics(readStore: () => Promise<{ messages: number; bytes
     expired: new Counter({ name: 'ephemail_messages_expired_total', help: 'Messages that reached the end of their lifetime.', registers }),
     smtpConnections: new Counter({ name: 'ephemail_smtp_connections_total', help: 'SMTP connections accepted.', registers }),
     smtpConnectionsOpen: new Gauge({ name: 'ephemail_smtp_connections_open', help: 'SMTP connections open now.', registers }),
+    smtpConnectionsRefused: new Counter({ name: 'ephemail_smtp_connections_refused_total', help: 'SMTP connections refused or cut off by a limit, by reason.', labelNames: ['reason'], registers }),
   };
 }

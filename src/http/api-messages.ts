@@ -4,11 +4,12 @@ import type { ApiDependencies } from './api-dependencies.js';
 import { attachmentDisposition, safeContentType } from './content-disposition.js';
 import { inboxFromParam } from './inbox-param.js';
 import { ApiProblem } from './problem.js';
-import { renderSafeHtml, safeHtmlCsp } from './safe-html.js';
+import { safeHtmlCsp } from './safe-html.js';
 import { messagePaths, toApiMessage } from './views.js';
 
 // Whatever a message carries is shown as data, never run: no script, no plugins, no same origin.
-const INERT_CSP = "default-src 'none'; sandbox";
+// Nothing frames these (the page frames only /html), so nothing may: an HTML attachment is no clickjacking surface.
+const INERT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
 /** One message: in full, as HTML, text, raw, its attachments, and deleting it. */
 export function messageRoutes(deps: ApiDependencies): Hono {
@@ -37,13 +38,9 @@ export function messageRoutes(deps: ApiDependencies): Hono {
     }
     const allowRemote = c.req.query('remote') === '1';
     const paths = messagePaths(stored.summary.inbox, stored.summary.id);
-    const { document, blockedRemoteCount } = renderSafeHtml(parsed.html, {
-      allowRemote,
-      resolveContentId: (contentId) => {
-        const index = parsed.attachments.findIndex((attachment) => attachment.contentId === contentId);
-        return index < 0 ? null : paths.attachment(index);
-      },
-    });
+    const contentIdUrls = parsed.attachments.flatMap((attachment, index): Array<[string, string]> =>
+      attachment.contentId === null ? [] : [[attachment.contentId, paths.attachment(index)]]);
+    const { document, blockedRemoteCount } = await deps.renderHtml({ html: parsed.html, allowRemote, contentIdUrls });
     return c.body(document, 200, {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': safeHtmlCsp({ allowRemote }),

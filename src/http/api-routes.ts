@@ -1,17 +1,24 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { ApiDependencies } from './api-dependencies.js';
 import { inboxRoutes } from './api-inboxes.js';
 import { messageRoutes } from './api-messages.js';
 import { waitRoutes } from './api-wait.js';
+import { renderDocsPage } from './docs-page.js';
+import { openApiDocument } from './openapi.js';
+
+// The reference page has no script and only inline styles of its own.
+const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 /** Everything under /api. */
 export function apiRoutes(deps: ApiDependencies): Hono {
+  // CORS, rate limits and body limits apply to these routes from the app (app.ts), before routing.
   const api = new Hono();
-  // Reading is open to any origin so test runners in browsers can call it; the address is the key.
-  api.use('*', cors({ origin: '*', allowMethods: ['GET'], exposeHeaders: ['X-Blocked-Remote-Content'] }));
   api.route('/', inboxRoutes(deps));
   api.route('/', waitRoutes(deps));
   api.route('/', messageRoutes(deps));
+  const document = openApiDocument();
+  const docsPage = renderDocsPage(document);
+  api.get('/openapi.json', (c) => c.json(document));
+  api.get('/docs', (c) => c.html(docsPage, 200, { 'content-security-policy': DOCS_CSP }));
   return api;
 }

@@ -75,6 +75,7 @@ export interface ApiLink {
 
 /** `GET /api/inboxes/{address}/messages/{id}` and the wait route. */
 export interface ApiMessage extends ApiMessageSummary {
+  /** The SMTP envelope; rcptTo holds only the recipients that delivered to this inbox, never the others (Bcc). */
   envelope: { mailFrom: string | null; rcptTo: string[] };
   cc: ApiMailbox[];
   replyTo: ApiMailbox[];

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { MessageSummary } from '../store/message.js';
+import { messageIdTime } from '../store/message-id.js';
 import type { ApiDependencies } from './api-dependencies.js';
 import { inboxFromParam } from './inbox-param.js';
 import { applyFilter, readFilter, readTimeout, type MessageFilter } from './message-filter.js';
@@ -20,7 +21,14 @@ export function waitRoutes(deps: ApiDependencies): Hono {
     const inbox = inboxFromParam(c.req.param('address'), deps.domains);
     const filter = readFilter((name) => c.req.query(name));
     const timeoutMs = readTimeout(c.req.query('timeout'), DEFAULT_WAIT_MS, deps.waitMaxMs);
-    const summary = await waitForMatch(deps, inbox, filter, timeoutMs, c.req.raw.signal);
+    // Taken after the request is known to be valid, so a malformed one never holds a slot.
+    const leave = deps.limits.waiters.enter(deps.limits.clientOf(c));
+    let summary: MessageSummary | 'timeout';
+    try {
+      summary = await waitForMatch(deps, inbox, filter, timeoutMs, c.req.raw.signal);
+    } finally {
+      leave();
+    }
     if (summary === 'timeout') {
       throw new ApiProblem(408, 'No message yet', `No matching message reached ${inbox} within ${timeoutMs / 1_000} s; call again to keep waiting.`);
     }
@@ -46,17 +54,24 @@ function waitForMatch(
     };
     // A client that hangs up frees its waiter at once.
     const onAbort = () => done('timeout');
+    // A message announced from now on is later than the one a since=<id> names, even within the same
+    // millisecond, which the time in the id alone cannot tell: only the id itself and older ones are out.
+    const sinceId = filter.since !== null && 'id' in filter.since ? filter.since.id : null;
+    const arrivalFilter: MessageFilter = sinceId === null ? filter : { ...filter, since: { time: messageIdTime(sinceId) - 1 } };
     const unsubscribe = deps.hub.subscribe(inbox, (event) => {
-      if (event.type === 'message' && applyFilter([event.message], filter).length > 0) done(event.message);
+      if (event.type !== 'message' || event.message.id === sinceId) return;
+      if (applyFilter([event.message], arrivalFilter).length > 0) done(event.message);
     });
     const cancelTimer = deps.clock.schedule(timeoutMs, () => done('timeout'));
     abort.addEventListener('abort', onAbort);
+    if (abort.aborted) return done('timeout');
     deps.store.list(inbox).then((present) => {
       const [newest] = applyFilter(present, filter);
       if (newest !== undefined) done(newest);
     }, (error: unknown) => {
       unsubscribe();
       cancelTimer();
+      abort.removeEventListener('abort', onAbort);
       reject(error);
     });
   });

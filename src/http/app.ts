@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { ApiDependencies } from './api-dependencies.js';
 import { apiRoutes } from './api-routes.js';
+import { bodyLimits } from './body-limits.js';
 import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
+import { rateLimits } from './rate-limit-middleware.js';
+import { staticRoutes } from './static-routes.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions extends ApiDependencies {
@@ -12,7 +16,14 @@ export interface HttpAppOptions extends ApiDependencies {
   log: Logger;
 }
 
-/** The whole HTTP surface as one hono app; tests call `app.request()` on it without a socket. */
+// For responses that set no policy of their own (JSON, problems, files): nothing loads, nothing frames.
+const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The whole HTTP surface as one hono app; tests call `app.request()` on it
+ * without a socket. Every request passes, in order: security headers (on the
+ * way out), CORS for /api, the client's rate limit, body limits, then routing.
+ */
 export function createHttpApp(options: HttpAppOptions): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
@@ -20,9 +31,16 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     // The address is the only key to an inbox, so no URL of ours may travel in a Referer.
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Content-Type-Options', 'nosniff');
+    if (!c.res.headers.has('content-security-policy')) c.header('Content-Security-Policy', DEFAULT_CSP);
   });
+  // Reading is open to any origin so test runners in browsers can call it; the address is the key.
+  // Ahead of the limits, so a browser script can read a 429 and its Retry-After.
+  app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], exposeHeaders: ['X-Blocked-Remote-Content', 'Retry-After'] }));
+  app.use(rateLimits(options.limits));
+  app.use(bodyLimits());
   app.route('/', opsRoutes(options.store, options.metrics));
   app.route('/api', apiRoutes(options));
+  app.route('/', staticRoutes());
   app.notFound((c) => problemJson(c, new ApiProblem(404, 'Not Found', `There is nothing at ${new URL(c.req.url).pathname}.`)));
   app.onError((error, c) => problemResponse(error, c, (unexpected) => options.log.error({ err: unexpected, path: c.req.path }, 'request failed')));
   return app;

@@ -1,5 +1,6 @@
 // Control characters, and bidirectional overrides that make "gpj.exe" read as "exe.jpg".
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * A `Content-Disposition: attachment` value for a name taken from a message.
@@ -8,7 +9,9 @@ const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\
  */
 export function attachmentDisposition(untrustedName: string | null, fallback: string): string {
   const base = (untrustedName ?? '').replace(UNSAFE_CHARACTERS, '').split(/[/\\]/).pop() ?? '';
-  const name = base.replace(/^[.\s]+/, '').trim().slice(0, 200) || fallback;
+  // Cut by code point, and drop lone surrogates: encodeURIComponent throws on half a pair.
+  const whole = base.replace(LONE_SURROGATE, '').replace(/^[.\s]+/, '').trim();
+  const name = [...whole].slice(0, 200).join('') || fallback;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;

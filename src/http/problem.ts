@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
+import { StoreUnavailableError } from '../store/store.js';
 
 /**
  * The one error type of the HTTP side. Routes throw it; `problemResponse`
@@ -35,6 +36,10 @@ export function problemJson(c: Context, problem: ApiProblem): Response {
 /** The app's error handler: known problems as they are, anything else as a 500 that reveals nothing. */
 export function problemResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void): Response {
   if (error instanceof ApiProblem) return problemJson(c, error);
+  // The store's message says what is wrong (Redis unreachable, shutting down); it is safe to show and worth retrying.
+  if (error instanceof StoreUnavailableError) {
+    return problemJson(c, new ApiProblem(503, 'Service Unavailable', `${error.message} Please try again shortly.`, { 'retry-after': '5' }));
+  }
   if (error instanceof HTTPException) {
     return problemJson(c, new ApiProblem(error.status as ContentfulStatusCode, statusTitle(error.status), error.message || statusTitle(error.status)));
   }

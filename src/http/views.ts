@@ -1,6 +1,6 @@
+import { checkAddress } from '../mail/address.js';
 import type { ParsedMessage } from '../mail/parse.js';
-import { findLinks } from '../mail/links.js';
-import type { MessageSummary, StoredMessage } from '../store/message.js';
+import type { Envelope, MessageSummary, StoredMessage } from '../store/message.js';
 import type { ApiMessage, ApiMessageSummary } from './api-types.js';
 
 /** URLs of one message's resources, built in one place. */
@@ -39,7 +39,7 @@ export function toApiMessage(stored: StoredMessage, parsed: ParsedMessage): ApiM
   const paths = messagePaths(stored.summary.inbox, stored.summary.id);
   return {
     ...toApiSummary(stored.summary),
-    envelope: stored.envelope,
+    envelope: ownEnvelope(stored),
     cc: parsed.cc,
     replyTo: parsed.replyTo,
     date: parsed.date === null ? null : new Date(parsed.date).toISOString(),
@@ -58,7 +58,21 @@ export function toApiMessage(stored: StoredMessage, parsed: ParsedMessage): ApiM
       inline: attachment.inline,
       url: paths.attachment(index),
     })),
-    links: findLinks({ text: parsed.text, html: parsed.html }),
+    // Found by the parse worker: scanning a body here would stall every other request.
+    links: parsed.links,
     problems: parsed.problems,
   };
+}
+
+/**
+ * The envelope as this inbox may see it: only the recipients that landed here.
+ * The others, Bcc recipients included, are other people's inboxes and their only key.
+ */
+function ownEnvelope(stored: StoredMessage): Envelope {
+  const inbox = stored.summary.inbox;
+  const rcptTo = stored.envelope.rcptTo.filter((recipient) => {
+    const check = checkAddress(recipient, { smtpUtf8: true });
+    return check.ok && check.address.inbox === inbox;
+  });
+  return { mailFrom: stored.envelope.mailFrom, rcptTo };
 }

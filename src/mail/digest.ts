@@ -1,20 +1,29 @@
-import type { MessageDigest } from '../store/message.js';
+import type { MailboxAddress, MessageDigest } from '../store/message.js';
 import { findCodes } from './codes.js';
 import { parseMessage, type ParsedMessage } from './parse.js';
 
 const PREVIEW_CHARACTERS = 200;
+// A summary goes into every inbox listing and live event, up to 200 per inbox,
+// so a folded 900 KB Subject or a To header of 30,000 mailboxes is cut here;
+// the full message still shows every header as received.
+const SUMMARY_TEXT_CHARACTERS = 1_000;
+const SUMMARY_RECIPIENTS = 100;
 
 /** The small part of a parsed message that lists and live events show. */
 export function digestMessage(parsed: ParsedMessage): MessageDigest {
   return {
-    from: parsed.from,
-    to: parsed.to,
-    subject: parsed.subject,
+    from: parsed.from === null ? null : shortMailbox(parsed.from),
+    to: parsed.to.slice(0, SUMMARY_RECIPIENTS).map(shortMailbox),
+    subject: parsed.subject.slice(0, SUMMARY_TEXT_CHARACTERS),
     preview: previewOf(parsed.text),
     attachmentCount: parsed.attachments.length,
     codes: findCodes({ subject: parsed.subject, text: parsed.text, html: parsed.html }),
     parseFailed: parsed.failed,
   };
+}
+
+function shortMailbox({ name, address }: MailboxAddress): MailboxAddress {
+  return { name: name.slice(0, SUMMARY_TEXT_CHARACTERS), address: address.slice(0, SUMMARY_TEXT_CHARACTERS) };
 }
 
 function previewOf(text: string): string {

@@ -6,6 +6,7 @@
 import { simpleParser } from 'mailparser';
 import type { AddressObject, Attachment, EmailAddress, ParsedMail, SimpleParserOptions } from 'mailparser';
 import type { MailboxAddress } from '../store/message.js';
+import { findLinks, type FoundLink } from './links.js';
 import { decodeHeaderLines, scanSubject } from './parse-headers.js';
 import type { HeaderLine } from './parse-headers.js';
 
@@ -48,6 +49,8 @@ export interface ParsedMessage {
   /** The HTML body with `cid:` links left as they are; null if none. */
   html: string | null;
   attachments: ParsedAttachment[];
+  /** The web links of the text and HTML, found here (in the worker) so no reader's request scans a body on the main thread. */
+  links: FoundLink[];
   /** Every header in received order, repeats included. */
   headers: HeaderLine[];
   /** Human sentences about what could not be read. */
@@ -70,6 +73,12 @@ const PARSER_OPTIONS: Readonly<SimpleParserOptions> = Object.freeze({
   skipTextToHtml: true,
   checksumAlgo: false,
 });
+
+// Readers get at most this much text; the raw message keeps the rest. Real mail
+// stays far below it, but HTML turned into text can grow tenfold (rules, list
+// numbers, table padding), and this text is copied to the main thread and
+// written into JSON there, where 10 MB of it would stall every other request.
+const MAX_TEXT_CHARACTERS = 1024 * 1024;
 
 // Matches cid: URLs in src="…", url(…) and bare text alike. Used only via
 // matchAll, which iterates a copy, so its lastIndex is never shared state.
@@ -141,6 +150,8 @@ interface Findings {
   dateText: string | undefined;
   date: number | null;
   conversionError: Error | undefined;
+  /** Characters of text before it was cut to MAX_TEXT_CHARACTERS. */
+  textCharacters: number;
 }
 
 function describeProblems(findings: Findings): string[] {
@@ -159,6 +170,9 @@ function describeProblems(findings: Findings): string[] {
   if (findings.conversionError !== undefined) {
     problems.push(`The HTML body could not be turned into plain text (${findings.conversionError.message}).`);
   }
+  if (findings.textCharacters > MAX_TEXT_CHARACTERS) {
+    problems.push(`The text is ${findings.textCharacters} characters long; only the first ${MAX_TEXT_CHARACTERS} are shown (the raw message has all of it).`);
+  }
   return problems;
 }
 
@@ -169,6 +183,8 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
   const date = parseDate(dateText);
   const html = typeof mail.html === 'string' ? mail.html : null;
   const referenced = referencedContentIds(html);
+  const fullText = mail.text ?? '';
+  const text = cutText(fullText);
   return {
     subject: mail.subject ?? '',
     from: mailboxes(mail.from)[0] ?? null,
@@ -177,9 +193,10 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
     replyTo: mailboxes(mail.replyTo),
     date,
     messageId: mail.messageId ?? null,
-    text: mail.text ?? '',
+    text,
     html,
     attachments: mail.attachments.map((attachment) => toAttachment(attachment, referenced)),
+    links: findLinks({ text, html }),
     headers,
     problems: describeProblems({
       raw,
@@ -188,9 +205,17 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
       dateText,
       date,
       conversionError: mail.textConversionError,
+      textCharacters: fullText.length,
     }),
     failed: false,
   };
+}
+
+// Never ends on half a surrogate pair, which JSON would write as an escape.
+function cutText(text: string): string {
+  if (text.length <= MAX_TEXT_CHARACTERS) return text;
+  const high = /[\ud800-\udbff]/.test(text.charAt(MAX_TEXT_CHARACTERS - 1));
+  return text.slice(0, MAX_TEXT_CHARACTERS - (high ? 1 : 0));
 }
 
 /** The result for bytes that could not be parsed: the Subject if a cheap scan finds it, and why. */
@@ -207,6 +232,7 @@ export function failedMessage(raw: Buffer, error: unknown): ParsedMessage {
     text: '',
     html: null,
     attachments: [],
+    links: [],
     headers: [],
     problems: [`The message could not be parsed (${reason}).`],
     failed: true,

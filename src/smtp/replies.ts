@@ -1,4 +1,5 @@
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+import { watchConnections } from './connections.js';
 
 /** An SMTP refusal with its reply code, enhanced status code and a sentence a person understands. */
 export class SmtpReply extends Error {
@@ -14,30 +15,28 @@ export class SmtpReply extends Error {
 const SESSION_KEY = Symbol('enhancedCode');
 
 type SessionWithCode = SMTPServerSession & { [SESSION_KEY]?: string };
-interface ConnectionInternals {
-  session: SessionWithCode;
-  _getEnhancedStatusCode?: (code: number, context?: unknown) => string;
-}
 
 /** Makes SmtpReply's enhanced code appear on the wire; a test pins the behaviour. */
 export function installEnhancedCodes(server: SMTPServer): void {
-  const connections = (server as unknown as { connections: Set<ConnectionInternals> }).connections;
-  const add = connections.add.bind(connections);
-  connections.add = (connection) => {
+  watchConnections(server, (connection) => {
     const derive = connection._getEnhancedStatusCode?.bind(connection);
-    if (derive !== undefined) {
-      connection._getEnhancedStatusCode = (code, context) => {
-        const chosen = connection.session[SESSION_KEY];
-        delete connection.session[SESSION_KEY];
-        return chosen !== undefined && code >= 400 ? chosen : derive(code, context);
-      };
-    }
-    return add(connection);
-  };
+    if (derive === undefined) return;
+    connection._getEnhancedStatusCode = (code, context) => {
+      const session = connection.session as SessionWithCode;
+      const chosen = session[SESSION_KEY];
+      delete session[SESSION_KEY];
+      return chosen !== undefined && code >= 400 ? chosen : derive(code, context);
+    };
+  });
+}
+
+/** Makes the next refusal sent on this session carry `reply`'s enhanced code. */
+export function useEnhancedCode(session: SMTPServerSession, reply: SmtpReply): void {
+  (session as SessionWithCode)[SESSION_KEY] = reply.enhancedCode;
 }
 
 /** Hands a refusal to smtp-server's callback, remembering its enhanced code for the reply. */
 export function refuse(session: SMTPServerSession, reply: SmtpReply, callback: (error: Error) => void): void {
-  (session as SessionWithCode)[SESSION_KEY] = reply.enhancedCode;
+  useEnhancedCode(session, reply);
   callback(reply);
 }

@@ -7,7 +7,11 @@ import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../mail/addre
 import type { Metrics, RejectionReason } from '../metrics.js';
 import type { Envelope, MessageSummary } from '../store/message.js';
 import { StoreUnavailableError } from '../store/store.js';
+import {
+  createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
+} from './limits.js';
 import { installEnhancedCodes, refuse, SmtpReply } from './replies.js';
+import { installSessionGuard, type Refusal } from './session-guard.js';
 import type { TlsPair } from './tls.js';
 
 /** A recipient after normalisation: the inbox it lands in and its +tag. */
@@ -48,6 +52,17 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   let draining = false;
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
+  const { limits } = config;
+  const perAddress = createAddressCounter(limits);
+  // Sessions that reached onConnect and were counted open; smtp-server also calls onClose for
+  // connections it refused itself (maxClients), which never did.
+  const countedOpen = new WeakSet<SMTPServerSession>();
+
+  /** Counts and logs a connection that a limit refused or cut off (src/smtp/limits.ts). */
+  function refused({ reason, session, remote, reply }: Refusal): void {
+    metrics.smtpConnectionsRefused.inc({ reason });
+    log.info({ event: 'refused', reason, session, remote, code: reply.responseCode }, reply.message);
+  }
 
   function reject(reason: RejectionReason, session: SMTPServerSession, reply: SmtpReply, callback: (error: Error) => void): void {
     metrics.rejected.inc({ reason });
@@ -76,16 +91,18 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   }
 
   function receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void): void {
+    guard.watchData(session, stream);
     const chunks: Buffer[] = [];
+    const lines = createLineMeter(limits.maxLineLength);
     inFlight++;
     const finish = (error: Error | null, message?: string) => {
       if (error) callback(error);
       else callback(null, message);
       if (--inFlight === 0) onIdle?.();
     };
-    // Past the size limit the rest is read and dropped, never held.
+    // Past the size limit, or after a line over the line limit, the rest is read and dropped, never held.
     stream.on('data', (chunk: Buffer) => {
-      if (!stream.sizeExceeded) chunks.push(chunk);
+      if (lines.fits(chunk) && !stream.sizeExceeded) chunks.push(chunk);
       else if (chunks.length > 0) chunks.length = 0;
     });
     stream.on('error', (error) => finish(error));
@@ -94,6 +111,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         const reply = new SmtpReply(552, '5.3.4', `The message is ${stream.byteLength} bytes; this server takes messages of at most ${formatSize(config.maxMessageSize)}.`);
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
+      if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
       store(session, Buffer.concat(chunks)).then(
         (message) => finish(null, message),
         (error: unknown) => {
@@ -120,6 +138,8 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     cert: options.tls.cert,
     logger: false,
     closeTimeout: 1_000,
+    // maxClients, socketTimeout, maxCommandLength; see limits.ts for every limit.
+    ...serverLimitOptions(limits),
     onAuth(auth, _session, callback) {
       // Accepted whatever the credentials: apps configured with a login must still deliver.
       callback(null, { user: auth.username ?? 'anonymous' });
@@ -128,11 +148,19 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       // Counted before any refusal, because onClose runs for refused connections too.
       metrics.smtpConnections.inc();
       metrics.smtpConnectionsOpen.inc();
+      countedOpen.add(session);
       if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
+      const crowded = perAddress.admit(session);
+      if (crowded !== null) {
+        refused({ reason: 'too_many_connections_from_address', session: session.id, remote: session.remoteAddress, reply: crowded });
+        return refuse(session, crowded, callback);
+      }
       callback();
     },
-    onClose() {
-      metrics.smtpConnectionsOpen.dec();
+    onClose(session) {
+      perAddress.release(session);
+      guard.release(session);
+      if (countedOpen.delete(session)) metrics.smtpConnectionsOpen.dec();
     },
     onMailFrom(_address, session, callback) {
       if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
@@ -158,10 +186,22 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     onData: receive,
   });
   installEnhancedCodes(server);
+  const guard = installSessionGuard(server, { limits, report: refused });
   server.on('error', (error) => log.warn({ err: error }, 'SMTP connection error'));
+  // Last resort for descriptors: past this Node drops sockets before any SMTP is spoken.
+  server.server.maxConnections = hardConnectionCap(limits);
+  server.server.on('drop', (socket?: { remoteAddress?: string }) => {
+    const reply = new SmtpReply(421, '4.7.0', `Dropped a connection without a reply: ${hardConnectionCap(limits)} sockets are open, twice --smtp-max-connections.`);
+    refused({ reason: 'over_capacity', session: '-', remote: socket?.remoteAddress ?? 'unknown', reply });
+  });
 
   return {
     listen: () => new Promise((resolve, reject) => {
+      const files = openFileLimit();
+      if (files !== null && files < fileDescriptorsNeeded(limits)) {
+        log.warn({ event: 'fd_limit', openFileLimit: files, needed: fileDescriptorsNeeded(limits) },
+          `The open-file limit (${files}) is below what --smtp-max-connections ${limits.maxConnections} may need (${fileDescriptorsNeeded(limits)}); raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower --smtp-max-connections.`);
+      }
       server.server.once('error', reject);
       server.listen(config.port, config.host, () => {
         server.server.off('error', reject);

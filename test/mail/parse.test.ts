@@ -35,6 +35,7 @@ function expectWellFormed(message: ParsedMessage): void {
     messageId: nullOr(message.messageId, expect.any(String)),
     text: expect.any(String),
     html: nullOr(message.html, expect.any(String)),
+    links: message.links.map((link) => ({ url: expect.stringMatching(/^https?:\/\//i), text: nullOr(link.text, expect.any(String)), action: expect.any(Boolean) })),
     attachments: message.attachments.map((attachment) => ({
       filename: nullOr(attachment.filename, expect.any(String)),
       contentType: expect.any(String),
@@ -247,7 +248,7 @@ describe('parseMessage structure', () => {
 describe('parseMessage on bad input', () => {
   const emptyMessage: ParsedMessage = {
     subject: '', from: null, to: [], cc: [], replyTo: [], date: null, messageId: null,
-    text: '', html: null, attachments: [], headers: [], problems: [], failed: false,
+    text: '', html: null, attachments: [], links: [], headers: [], problems: [], failed: false,
   };
 
   it('returns an empty, well-formed result for an empty buffer', async () => {

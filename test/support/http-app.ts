@@ -1,8 +1,11 @@
 import { pino } from 'pino';
+import { parseConfig } from '../../src/config.js';
 import { createHttpApp } from '../../src/http/app.js';
+import { createHttpLimits, type HttpLimitSettings } from '../../src/http/http-limits.js';
+import { renderSafeHtml } from '../../src/http/safe-html.js';
 import { createHub } from '../../src/hub/hub.js';
 import { createIntake } from '../../src/intake.js';
-import { checkAddress } from '../../src/mail/address.js';
+import { checkAddress, type DomainPolicy } from '../../src/mail/address.js';
 import { digestRaw } from '../../src/mail/digest.js';
 import { parseMessage } from '../../src/mail/parse.js';
 import { createMessageReader } from '../../src/mail/reader.js';
@@ -15,6 +18,9 @@ export interface TestAppOptions {
   ttlMs?: number;
   waitMaxMs?: number;
   inboxLimit?: number;
+  domains?: DomainPolicy;
+  /** Rate limits and waiter caps; the documented defaults unless given. */
+  limits?: Partial<HttpLimitSettings>;
 }
 
 /**
@@ -29,9 +35,14 @@ export function buildTestApp(options: TestAppOptions = {}) {
   const hub = createHub();
   store.subscribe((event) => hub.publish(event));
   const reader = createMessageReader({ parse: parseMessage, cacheBytes: 8 * 1024 * 1024 });
-  const domains = { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
+  const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
+  const limits = createHttpLimits({ ...parseConfig([], {}).http, ...options.limits }, clock);
   const app = createHttpApp({
-    store, hub, reader, clock, domains, ttlMs,
+    store, hub, reader, clock, domains, ttlMs, limits,
+    renderHtml: async ({ html, allowRemote, contentIdUrls }) => {
+      const urls = new Map(contentIdUrls);
+      return renderSafeHtml(html, { allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
+    },
     waitMaxMs: options.waitMaxMs ?? 120_000,
     metrics: createMetrics(() => store.stats()),
     log: pino({ level: 'silent' }),
@@ -49,7 +60,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     return intake({ mailFrom: 'sender@example.com', rcptTo: recipients }, bytes, normalised);
   }
 
-  return { app, store, hub, clock, deliver, domains, ttlMs };
+  return { app, store, hub, clock, deliver, domains, ttlMs, limits };
 }
 
 /** A small but real message. */

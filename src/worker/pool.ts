@@ -1,22 +1,12 @@
 import { Worker } from 'node:worker_threads';
+import { renderSafeHtml, type SafeHtml } from '../http/safe-html.js';
+import { digestMessage } from '../mail/digest.js';
+import { failedMessage, type ParsedMessage } from '../mail/parse.js';
 import type { MessageDigest } from '../store/message.js';
-import { digestMessage } from './digest.js';
-import { failedMessage, type ParsedMessage } from './parse.js';
+import type { WorkerJob, WorkerReply } from './jobs.js';
 
-/** A request to a parse worker. */
-export interface ParseJob {
-  id: number;
-  kind: 'digest' | 'parse';
-  raw: Uint8Array;
-}
-
-/** A parse worker's answer. */
-export type ParseReply =
-  | { id: number; kind: 'digest'; digest: MessageDigest }
-  | { id: number; kind: 'parse'; parsed: ParsedMessage };
-
-/** Options of the parse pool. */
-export interface ParsePoolOptions {
+/** Options of the worker pool. */
+export interface WorkerPoolOptions {
   /** Worker threads; each parses one message at a time. */
   workers: number;
   /** A message still parsing after this long is given up (kept raw, flagged) and its worker replaced. */
@@ -26,19 +16,32 @@ export interface ParsePoolOptions {
   onWorkerFailure?: (error: unknown) => void;
 }
 
-/** Parsing off the main thread. Never rejects: what cannot be parsed comes back flagged as failed. */
-export interface ParsePool {
+/** The sanitised HTML of a message, rendered for the reader's iframe. */
+export interface HtmlJob {
+  html: string;
+  allowRemote: boolean;
+  /** Content-ID -> URL of that inline attachment. */
+  contentIdUrls: Array<[string, string]>;
+}
+
+/**
+ * Work on message content, off the main thread. Never rejects: what cannot
+ * be parsed comes back flagged as failed, and HTML that cannot be rendered
+ * in time comes back as a notice.
+ */
+export interface WorkerPool {
   /** What intake stores: the digest only, so little crosses between threads. */
   digest(raw: Buffer): Promise<MessageDigest>;
   /** The full parse, for readers. */
   parse(raw: Buffer): Promise<ParsedMessage>;
+  /** The sanitised HTML document. */
+  renderHtml(job: HtmlJob): Promise<SafeHtml>;
   close(): Promise<void>;
 }
 
 interface Task {
-  job: ParseJob;
-  raw: Buffer;
-  settle: (reply: ParseReply) => void;
+  job: WorkerJob;
+  settle: (reply: WorkerReply) => void;
 }
 
 interface Slot {
@@ -49,23 +52,24 @@ interface Slot {
 
 /**
  * A fixed set of worker threads fed from one queue. A worker that crashes,
- * runs out of heap or overruns the time budget is replaced, and its message
- * is answered as unparseable rather than lost.
+ * runs out of heap or overruns the time budget is replaced, and its job is
+ * answered as a failure rather than lost.
  */
-export function createParsePool(options: ParsePoolOptions): ParsePool {
+export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const queue: Task[] = [];
   const slots = new Set<Slot>();
   let nextId = 0;
   let closed = false;
 
-  function fallback(task: Task, reason: string): ParseReply {
-    const parsed = failedMessage(task.raw, new Error(reason));
-    return task.job.kind === 'digest'
-      ? { id: task.job.id, kind: 'digest', digest: digestMessage(parsed) }
-      : { id: task.job.id, kind: 'parse', parsed };
+  function fallback({ job }: Task, reason: string): WorkerReply {
+    if (job.kind === 'html') return { id: job.id, kind: 'html', safeHtml: htmlNotice(reason) };
+    const parsed = failedMessage(Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength), new Error(reason));
+    return job.kind === 'digest'
+      ? { id: job.id, kind: 'digest', digest: digestMessage(parsed) }
+      : { id: job.id, kind: 'parse', parsed };
   }
 
-  function finish(slot: Slot, reply: ParseReply): void {
+  function finish(slot: Slot, reply: WorkerReply): void {
     const task = slot.task;
     if (task === null || reply.id !== task.job.id) return;
     if (slot.timer !== null) clearTimeout(slot.timer);
@@ -94,7 +98,7 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
     worker.unref();
     const slot: Slot = { worker, task: null, timer: null };
     slots.add(slot);
-    worker.on('message', (reply: ParseReply) => finish(slot, reply));
+    worker.on('message', (reply: WorkerReply) => finish(slot, reply));
     worker.on('error', (error) => replace(slot, 'the parser failed on it', error));
     worker.on('exit', () => replace(slot, 'the parser stopped while reading it'));
   }
@@ -104,32 +108,38 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
       const task = slot.task === null ? queue.shift() : undefined;
       if (task === undefined) continue;
       slot.task = task;
-      slot.timer = setTimeout(() => replace(slot, `parsing took longer than ${options.timeoutMs / 1_000} s`), options.timeoutMs);
+      slot.timer = setTimeout(() => replace(slot, `it took longer than ${options.timeoutMs / 1_000} s`), options.timeoutMs);
       slot.worker.postMessage(task.job);
     }
   }
 
-  function submit(kind: ParseJob['kind'], raw: Buffer): Promise<ParseReply> {
+  function submit(job: DistributiveOmit<WorkerJob, 'id'>): Promise<WorkerReply> {
     return new Promise((settle) => {
-      const task: Task = { job: { id: nextId++, kind, raw }, raw, settle };
+      const task: Task = { job: { ...job, id: nextId++ } as WorkerJob, settle };
       if (closed) return settle(fallback(task, 'the server is shutting down'));
+      // Threads start with the first job, so a process that never reads mail never pays for them.
+      while (slots.size < Math.max(1, options.workers)) spawn();
       queue.push(task);
       dispatch();
     });
   }
 
-  for (let i = 0; i < Math.max(1, options.workers); i++) spawn();
 
   return {
     async digest(raw) {
-      const reply = await submit('digest', raw);
-      if (reply.kind !== 'digest') throw new Error('parse worker answered the wrong kind of job');
+      const reply = await submit({ kind: 'digest', raw });
+      if (reply.kind !== 'digest') throw new Error('a worker answered the wrong kind of job');
       return reply.digest;
     },
     async parse(raw) {
-      const reply = await submit('parse', raw);
-      if (reply.kind !== 'parse') throw new Error('parse worker answered the wrong kind of job');
+      const reply = await submit({ kind: 'parse', raw });
+      if (reply.kind !== 'parse') throw new Error('a worker answered the wrong kind of job');
       return withBuffers(reply.parsed);
+    },
+    async renderHtml(job) {
+      const reply = await submit({ kind: 'html', ...job });
+      if (reply.kind !== 'html') throw new Error('a worker answered the wrong kind of job');
+      return reply.safeHtml;
     },
     async close() {
       closed = true;
@@ -154,13 +164,23 @@ function withBuffers(parsed: ParsedMessage): ParsedMessage {
   return { ...parsed, attachments };
 }
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What the reader sees when a message's HTML could not be rendered safely. */
+function htmlNotice(reason: string): SafeHtml {
+  return renderSafeHtml(`<p>This message's HTML could not be shown safely because ${reason}. Read its plain text instead.</p>`, {
+    allowRemote: false,
+    resolveContentId: () => null,
+  });
+}
+
 /**
- * The worker's entry. Built code runs parse-worker.js directly; from source
- * (tsx, vitest) the worker registers tsx first so it can load parse-worker.ts.
+ * The worker's entry. Built code runs entry.js directly; from source (tsx,
+ * vitest) the worker registers tsx first so it can load entry.ts.
  */
 function workerBootstrap(): string {
   const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./parse-worker.${source ? 'ts' : 'js'}`, import.meta.url).href;
+  const entry = new URL(`./entry.${source ? 'ts' : 'js'}`, import.meta.url).href;
   return source
     ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`
     : `import(${JSON.stringify(entry)});`;

@@ -2,17 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestRaw } from '../../src/mail/digest.js';
 import { parseMessage } from '../../src/mail/parse.js';
-import { createParsePool, type ParsePool } from '../../src/mail/parse-pool.js';
+import { createWorkerPool, type WorkerPool } from '../../src/worker/pool.js';
 
 const fixtures = new URL('../fixtures/mail/', import.meta.url);
 const fixtureNames = readdirSync(fixtures).filter((name) => name.endsWith('.eml'));
 
-describe('parse pool', () => {
-  let pool: ParsePool | undefined;
+describe('worker pool', () => {
+  let pool: WorkerPool | undefined;
   afterEach(async () => pool?.close());
 
   it('digests and parses in worker threads exactly as in this thread', async () => {
-    pool = createParsePool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256 });
     for (const name of fixtureNames) {
       const raw = readFileSync(new URL(name, fixtures));
       expect(await pool.digest(raw), name).toEqual(await digestRaw(raw));
@@ -23,7 +23,7 @@ describe('parse pool', () => {
   });
 
   it('answers many concurrent jobs in order of their own data', async () => {
-    pool = createParsePool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256 });
     const subjects = Array.from({ length: 40 }, (_, i) => `Message ${i}`);
     const digests = await Promise.all(subjects.map((subject) => pool!.digest(Buffer.from(`Subject: ${subject}\r\n\r\nBody ${subject}\r\n`))));
     expect(digests.map((digest) => digest.subject)).toEqual(subjects);
@@ -31,22 +31,45 @@ describe('parse pool', () => {
 
   it('keeps a message that overruns the time budget as unparsed, and recovers', async () => {
     const failures: unknown[] = [];
-    pool = createParsePool({ workers: 1, timeoutMs: 1, workerHeapMb: 256, onWorkerFailure: (error) => failures.push(error) });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 256, onWorkerFailure: (error) => failures.push(error) });
     const huge = Buffer.from(`Subject: Slow one\r\nContent-Type: text/html\r\n\r\n${'<p>word '.repeat(400_000)}\r\n`);
     const digest = await pool.digest(huge);
     expect(digest.parseFailed).toBe(true);
     expect(digest.subject).toBe('Slow one');
     await pool.close();
 
-    pool = createParsePool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
     expect((await pool.digest(Buffer.from('Subject: Fine\r\n\r\nok\r\n'))).subject).toBe('Fine');
   });
 
   it('answers queued work as unparsed when closed', async () => {
-    pool = createParsePool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
     const pending = Array.from({ length: 5 }, () => pool!.digest(Buffer.from('Subject: Late\r\n\r\nx\r\n')));
     await pool.close();
     const digests = await Promise.all(pending);
     expect(digests.every((digest) => digest.subject === 'Late')).toBe(true);
+  });
+});
+
+describe('worker pool: HTML', () => {
+  let pool: WorkerPool | undefined;
+  afterEach(async () => pool?.close());
+
+  it('renders sanitised HTML in a worker with inline images resolved', async () => {
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    const safe = await pool.renderHtml({
+      html: '<p onclick="x()">Hi<script>alert(1)</script><img src="cid:logo@x"><img src="https://tracker.example/p.gif"></p>',
+      allowRemote: false,
+      contentIdUrls: [['logo@x', '/api/inboxes/a%40ephemail.test/messages/m/attachments/0']],
+    });
+    expect(safe.document).toContain('/api/inboxes/a%40ephemail.test/messages/m/attachments/0');
+    expect(safe.document).not.toMatch(/<script|onclick|tracker\.example/);
+    expect(safe.blockedRemoteCount).toBe(1);
+  });
+
+  it('answers with a notice when rendering overruns the time budget', async () => {
+    pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 256 });
+    const safe = await pool.renderHtml({ html: '<table><tr><td>cell</td></tr></table>'.repeat(50_000), allowRemote: false, contentIdUrls: [] });
+    expect(safe.document).toContain('could not be shown safely');
   });
 });

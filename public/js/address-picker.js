@@ -1,0 +1,139 @@
+/**
+ * "Choose a name": a dialog where the person types a name and picks a
+ * domain, with the server's own reason shown as they type (the same rules
+ * SMTP applies, so the page never disagrees with the server).
+ */
+import { ApiError, api } from './api.js';
+
+// Quick enough to feel live, slow enough not to ask on every keystroke of a fast typist.
+const CHECK_DELAY_MS = 150;
+const HINT = 'Latin letters, digits, dot, hyphen, underscore and plus.';
+
+/**
+ * @param {{ onChosen: (inbox: {address: string, public: boolean, ttlSeconds: number}) => void }} options
+ * @returns {{ open: (opener?: HTMLElement) => Promise<void> }}
+ */
+export function setupAddressPicker({ onChosen }) {
+  const dialog = /** @type {HTMLDialogElement} */ (document.getElementById('name-dialog'));
+  const form = /** @type {HTMLFormElement} */ (document.getElementById('name-form'));
+  const input = /** @type {HTMLInputElement} */ (document.getElementById('local-part'));
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById('domain'));
+  const feedback = /** @type {HTMLElement} */ (document.getElementById('name-feedback'));
+  const submit = /** @type {HTMLButtonElement} */ (document.getElementById('name-submit'));
+  const cancel = /** @type {HTMLButtonElement} */ (document.getElementById('name-cancel'));
+
+  let domainsLoaded = false;
+  let timer = 0;
+  // Each check gets a number; only the answer to the latest one may change the message.
+  let sequence = 0;
+  let inflight = null;
+  let opener = null;
+
+  function setFeedback(state, text) {
+    feedback.dataset.state = state;
+    feedback.textContent = text;
+    input.setAttribute('aria-invalid', String(state === 'error'));
+  }
+
+  async function loadDomains() {
+    if (domainsLoaded) return;
+    const { domains, defaultDomain } = await api.domains();
+    select.replaceChildren(...domains.map((domain) => {
+      const option = document.createElement('option');
+      option.value = domain;
+      option.textContent = domain;
+      option.selected = domain === defaultDomain;
+      return option;
+    }));
+    // One domain needs no choosing; the select still names it.
+    select.disabled = domains.length < 2;
+    domainsLoaded = true;
+  }
+
+  /** @returns {Promise<boolean | null>} validity, or null when a newer check superseded this one */
+  async function check() {
+    window.clearTimeout(timer);
+    const id = ++sequence;
+    inflight?.abort();
+    const localPart = input.value;
+    if (localPart === '') {
+      setFeedback('hint', HINT);
+      return false;
+    }
+    const controller = new AbortController();
+    inflight = controller;
+    try {
+      const result = await api.checkAddress(localPart, select.value, controller.signal);
+      if (id !== sequence) return null;
+      if (result.valid) setFeedback('ok', `${result.address} is available to you, and to anyone who types it.`);
+      else setFeedback('error', result.reason ?? 'This name cannot be used.');
+      return result.valid;
+    } catch (error) {
+      if (id !== sequence || controller.signal.aborted) return null;
+      setFeedback('error', error instanceof ApiError ? error.detail : 'The name could not be checked.');
+      return false;
+    }
+  }
+
+  function scheduleCheck() {
+    window.clearTimeout(timer);
+    sequence++;
+    if (input.value === '') {
+      inflight?.abort();
+      setFeedback('hint', HINT);
+      return;
+    }
+    timer = window.setTimeout(check, CHECK_DELAY_MS);
+  }
+
+  input.addEventListener('input', scheduleCheck);
+  select.addEventListener('change', scheduleCheck);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    // A check still pending must not overwrite what the submission says.
+    window.clearTimeout(timer);
+    inflight?.abort();
+    sequence++;
+    if (input.value === '') {
+      setFeedback('error', 'Type a name first, such as my-test.');
+      input.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      // Created straight away; the server gives the precise reason if the name is wrong.
+      const inbox = await api.createInbox({ localPart: input.value, domain: select.value });
+      dialog.close();
+      onChosen(inbox);
+    } catch (error) {
+      setFeedback('error', error instanceof ApiError ? error.detail : 'The name could not be used.');
+      input.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    window.clearTimeout(timer);
+    inflight?.abort();
+    sequence++;
+    if (opener?.isConnected) opener.focus();
+  });
+
+  return {
+    async open(from) {
+      opener = from ?? null;
+      input.value = '';
+      setFeedback('hint', HINT);
+      dialog.showModal();
+      input.focus();
+      try {
+        await loadDomains();
+      } catch (error) {
+        setFeedback('error', error instanceof ApiError ? error.detail : 'The domains could not be loaded.');
+      }
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/** Copying with visible and audible confirmation. */
+
+let announceTimer = 0;
+
+/** Says something to screen readers through the page's polite live region. */
+export function announce(message) {
+  const region = document.getElementById('announcer');
+  if (region === null) return;
+  // Cleared first, so the same sentence twice in a row is still read out.
+  region.textContent = '';
+  window.clearTimeout(announceTimer);
+  announceTimer = window.setTimeout(() => {
+    region.textContent = message;
+  }, 50);
+}
+
+/** @returns {Promise<boolean>} */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Older browsers and non-secure origins (plain http on a LAN) have no async clipboard.
+    return legacyCopy(text);
+  }
+}
+
+function legacyCopy(text) {
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.className = 'offscreen';
+  document.body.append(area);
+  area.select();
+  let copied = false;
+  try {
+    copied = document.execCommand('copy');
+  } catch {
+    copied = false;
+  }
+  area.remove();
+  return copied;
+}
+
+const restoreTimers = new WeakMap();
+
+/**
+ * Copies and flips the button's label to "Copied" for a moment. The label
+ * lives in a `.btn-label` child when the button also has an icon.
+ * @param {HTMLButtonElement} button
+ * @param {string} text
+ * @param {string} what e.g. "Address" or "Code", for the announcement
+ */
+export async function copyWithFeedback(button, text, what) {
+  const label = button.querySelector('.btn-label') ?? button;
+  const original = button.dataset.label ?? label.textContent ?? '';
+  button.dataset.label = original;
+  const copied = await copyText(text);
+  label.textContent = copied ? 'Copied' : 'Press Ctrl+C';
+  button.classList.toggle('is-copied', copied);
+  announce(copied ? `${what} copied to the clipboard.` : `Could not copy the ${what.toLowerCase()}; select it and press Ctrl+C.`);
+  window.clearTimeout(restoreTimers.get(button));
+  restoreTimers.set(button, window.setTimeout(() => {
+    label.textContent = original;
+    button.classList.remove('is-copied');
+  }, 1_600));
+  return copied;
+}

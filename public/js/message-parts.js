@@ -1,0 +1,116 @@
+/**
+ * The pieces of an open message: the sandboxed HTML frame with its remote
+ * images switch, the plain text, the headers and the attachments. Every
+ * message field goes in as text; the only URLs used are our own API paths
+ * and http(s) links checked here.
+ */
+import { api, isApiPath } from './api.js';
+import { focusQuietly, h, icon, ICONS } from './dom.js';
+import { fileSize } from './time.js';
+
+/** An http(s) URL as a URL object, or null for anything else (javascript:, data:, garbage). */
+export function safeWebUrl(raw) {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A link that leaves the page: new tab, no opener, no Referer (which would name the inbox). */
+export function externalLink(url, props, ...children) {
+  return h('a', { ...props, href: url.href, target: '_blank', rel: 'noopener noreferrer', referrerpolicy: 'no-referrer' }, ...children);
+}
+
+/**
+ * The HTML view. The iframe may run no script and is not same-origin (so it
+ * can reach neither this page nor our API with the reader's rights); only
+ * links may open, in new tabs outside the sandbox.
+ */
+export function htmlPanel(message, signal) {
+  const frame = document.createElement('iframe');
+  // Set before src and before insertion, so the very first load is sandboxed.
+  frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
+  frame.setAttribute('referrerpolicy', 'no-referrer');
+  frame.setAttribute('title', 'Message content');
+  frame.className = 'message-frame';
+  frame.src = message.htmlUrl;
+
+  const text = h('span', { class: 'remote-text' });
+  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, icon(ICONS.image), 'Load remote images');
+  const bar = h('div', { class: 'remote-bar', hidden: true, tabindex: '-1' }, text, button);
+  button.addEventListener('click', () => {
+    const separator = message.htmlUrl.includes('?') ? '&' : '?';
+    frame.src = `${message.htmlUrl}${separator}remote=1`;
+    button.remove();
+    text.textContent = 'Remote images are shown; the sender can now see that you opened this.';
+    bar.classList.add('is-loaded');
+    focusQuietly(bar);
+  });
+
+  api.blockedRemoteCount(message.htmlUrl, signal).then((count) => {
+    if (count === 0) return;
+    text.textContent = `${count} remote ${count === 1 ? 'image' : 'images'} blocked for privacy.`;
+    bar.hidden = false;
+  }, () => {
+    // Unknown: the message still reads fine without the switch.
+  });
+
+  return h('div', { class: 'panel-html' }, bar, h('div', { class: 'frame-wrap' }, frame));
+}
+
+// Plain text links stay clickable. Trailing punctuation usually ends the sentence, not the URL.
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/g;
+const TRAILING = /[.,;:!?)\]}>]+$/;
+
+export function textPanel(message) {
+  const pre = h('pre', { class: 'message-text' });
+  const text = message.text || '';
+  if (text.trim() === '') {
+    pre.append(h('span', { class: 'muted', text: message.htmlUrl ? 'This message has no plain-text part; see the HTML view.' : 'This message has no text.' }));
+  }
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    const raw = match[0].replace(TRAILING, '');
+    const url = safeWebUrl(raw);
+    if (url === null) continue;
+    pre.append(text.slice(last, match.index), externalLink(url, {}, raw));
+    last = match.index + raw.length;
+  }
+  pre.append(text.slice(last));
+  return h('div', { class: 'panel-text', tabindex: '0' }, pre);
+}
+
+export function headersPanel(message) {
+  const rows = [
+    ['Envelope from', message.envelope?.mailFrom ?? '(none)'],
+    ['Envelope to', (message.envelope?.rcptTo ?? []).join(', ')],
+    ...message.headers.map((header) => [header.name, header.value]),
+  ];
+  return h('div', { class: 'panel-headers', tabindex: '0' },
+    h('table', { class: 'headers-table' },
+      h('caption', { class: 'visually-hidden', text: 'Message headers' }),
+      h('tbody', {}, rows.map(([name, value], index) => h('tr', { class: index < 2 ? 'is-envelope' : null },
+        h('th', { scope: 'row', text: name }),
+        h('td', { text: value }))))));
+}
+
+export function attachmentsSection(message) {
+  const items = message.attachments.filter((attachment) => isApiPath(attachment.url));
+  if (items.length === 0) return null;
+  return h('section', { class: 'attachments', 'aria-labelledby': 'attachments-title' },
+    h('h3', { class: 'section-title', id: 'attachments-title', text: `Attachments (${items.length})` }),
+    h('ul', { class: 'attachment-list' }, items.map((attachment) => {
+      const name = attachment.filename || `attachment-${attachment.index + 1}`;
+      const details = [attachment.contentType, fileSize(attachment.size), attachment.inline ? 'inline' : null].filter(Boolean).join(' · ');
+      // No value on `download`: the server's Content-Disposition names the file, already made safe.
+      return h('li', { class: 'attachment' },
+        h('span', { class: 'attachment-icon' }, icon(ICONS.paperclip)),
+        h('span', { class: 'attachment-info' },
+          h('span', { class: 'attachment-name', text: name, title: name }),
+          h('span', { class: 'attachment-meta', text: details })),
+        h('a', { class: 'btn btn-secondary btn-small', href: attachment.url, download: true, 'aria-label': `Download ${name}` },
+          icon(ICONS.download), h('span', { class: 'hide-narrow', text: 'Download' })));
+    })));
+}

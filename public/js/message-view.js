@@ -1,0 +1,197 @@
+/**
+ * One open message: who sent it, the verification code big with a Copy
+ * button, the likely action link as a button, then HTML, text and headers
+ * in tabs, and the attachments.
+ */
+import { ApiError, api, isApiPath } from './api.js';
+import { copyWithFeedback } from './clipboard.js';
+import { focusQuietly, h, icon, ICONS } from './dom.js';
+import { senderName, subjectOf } from './inbox-list.js';
+import { attachmentsSection, externalLink, headersPanel, htmlPanel, safeWebUrl, textPanel } from './message-parts.js';
+import { inboxHash } from './routes.js';
+import { buildTabs } from './tabs.js';
+import { expiresIn, fullDate } from './time.js';
+
+const GONE_TEXT = {
+  deleted: 'This message was deleted.',
+  expired: 'This message expired and is gone for good.',
+  evicted: 'This message was removed to make room for newer mail.',
+};
+
+export class MessageView {
+  /**
+   * @param {{ article: HTMLElement, placeholder: HTMLElement, onDelete: (id: string) => Promise<void> }} parts
+   */
+  constructor({ article, placeholder, onDelete }) {
+    this.article = article;
+    this.placeholder = placeholder;
+    this.onDelete = onDelete;
+    this.address = null;
+    this.id = null;
+    this.controller = null;
+  }
+
+  isOpen(address, id) {
+    return this.address === address && this.id === id;
+  }
+
+  /** Loads and shows a message; `focus` moves focus to its subject, as a new page would. */
+  async open(address, id, { focus = true } = {}) {
+    if (this.isOpen(address, id)) {
+      if (focus) this.focusHeading();
+      return;
+    }
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.address = address;
+    this.id = id;
+    this.show(h('div', { class: 'message-loading', 'aria-busy': 'true' },
+      h('div', { class: 'skeleton skeleton-title' }), h('div', { class: 'skeleton' }), h('div', { class: 'skeleton skeleton-short' }),
+      h('span', { class: 'visually-hidden', text: 'Loading the message…' })));
+    try {
+      const message = await api.getMessage(address, id, controller.signal);
+      if (controller.signal.aborted) return;
+      this.show(this.render(message, controller.signal));
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      const missing = error instanceof ApiError && error.status === 404;
+      this.showNotice(missing ? 'This message is no longer here: it expired or was deleted.' : error.message);
+    }
+    if (focus) this.focusHeading();
+  }
+
+  close() {
+    this.controller?.abort();
+    this.controller = null;
+    this.address = null;
+    this.id = null;
+    this.article.replaceChildren();
+    this.article.hidden = true;
+    this.placeholder.hidden = false;
+  }
+
+  /** The open message left the inbox (a live event said so). */
+  gone(id, reason) {
+    if (this.id !== id) return;
+    this.controller?.abort();
+    this.showNotice(GONE_TEXT[reason] ?? GONE_TEXT.deleted);
+  }
+
+  focusHeading() {
+    focusQuietly(this.article.querySelector('[data-focus-target]'));
+  }
+
+  show(content) {
+    this.placeholder.hidden = true;
+    this.article.hidden = false;
+    this.article.replaceChildren(content);
+  }
+
+  showNotice(text) {
+    this.show(h('div', { class: 'message-body' },
+      this.toolbar(null),
+      h('div', { class: 'gone' },
+        h('h2', { class: 'gone-title', tabindex: '-1', 'data-focus-target': '', text }),
+        h('a', { class: 'btn btn-secondary', href: inboxHash(this.address ?? '') }, 'Back to the inbox'))));
+  }
+
+  toolbar(message) {
+    const back = h('a', { class: 'btn btn-ghost btn-small back-link', href: inboxHash(this.address ?? '') },
+      icon(ICONS.back), h('span', { text: 'Inbox' }));
+    if (message === null) return h('div', { class: 'message-toolbar' }, back);
+    const remove = h('button', { type: 'button', class: 'btn btn-ghost btn-small btn-danger-text' }, icon(ICONS.trash), h('span', { text: 'Delete' }));
+    remove.addEventListener('click', async () => {
+      remove.disabled = true;
+      try {
+        await this.onDelete(message.id);
+      } finally {
+        remove.disabled = false;
+      }
+    });
+    const download = isApiPath(message.rawUrl)
+      ? h('a', { class: 'btn btn-ghost btn-small', href: message.rawUrl, download: true }, icon(ICONS.download), h('span', { class: 'label-wide', text: 'Download .eml' }))
+      : null;
+    return h('div', { class: 'message-toolbar' }, back, h('div', { class: 'toolbar-actions' }, download, remove));
+  }
+
+  render(message, signal) {
+    const from = message.from;
+    const date = message.date ?? message.receivedAt;
+    const recipients = message.to.length > 0 ? message.to : (message.envelope?.rcptTo ?? []).map((address) => ({ name: '', address }));
+    return h('div', { class: 'message-body' },
+      this.toolbar(message),
+      h('header', { class: 'message-head' },
+        h('h2', { class: 'message-subject', tabindex: '-1', 'data-focus-target': '', text: subjectOf(message) }),
+        h('dl', { class: 'message-fields' },
+          field('From', from ? mailboxNodes(from) : senderName(from)),
+          field('To', recipients.length > 0 ? recipients.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)]) : '(none)'),
+          message.cc.length > 0 ? field('Cc', message.cc.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)])) : null,
+          field('Date', h('time', { datetime: date, text: fullDate(date) })),
+          field('Expires', expiresIn(message.expiresAt).replace(/^expires /, '')))),
+      problemsNotice(message),
+      codeCard(message.codes),
+      // With a code on show, the link is the second choice and looks it.
+      actionLink(message.links, message.codes.length > 0 ? 'btn-secondary' : 'btn-primary'),
+      bodyTabs(message, signal),
+      attachmentsSection(message));
+  }
+}
+
+function field(label, value) {
+  return h('div', { class: 'field-row' }, h('dt', { text: label }), h('dd', {}, value));
+}
+
+/** "Name <address>" as text nodes, the address quieter. */
+function mailboxNodes(mailbox) {
+  const name = mailbox.name.trim();
+  if (name === '') return [h('span', { class: 'mailbox-address', text: mailbox.address })];
+  return [h('span', { class: 'mailbox-name', text: name }), ' ', h('span', { class: 'mailbox-address muted', text: `<${mailbox.address}>` })];
+}
+
+function problemsNotice(message) {
+  const problems = [...message.problems];
+  if (message.parseFailed) problems.unshift('This message could not be read; it is kept as sent. Download the .eml to look inside.');
+  if (problems.length === 0) return null;
+  return h('div', { class: 'notice notice-warning', role: 'note' },
+    icon(ICONS.warning), h('ul', { class: 'plain-list' }, problems.map((problem) => h('li', { text: problem }))));
+}
+
+function codeCard(codes) {
+  const [code, ...others] = codes.filter((candidate) => typeof candidate === 'string' && candidate !== '');
+  if (code === undefined) return null;
+  const copy = h('button', { type: 'button', class: 'btn btn-primary btn-copy-code' }, icon(ICONS.copy), h('span', { class: 'btn-label', text: 'Copy code' }));
+  copy.addEventListener('click', () => copyWithFeedback(copy, code, 'Code'));
+  const alternatives = others.slice(0, 3).map((other) => {
+    const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': `Copy code ${other}` }, icon(ICONS.copy), h('span', { class: 'btn-label', text: other }));
+    chip.addEventListener('click', () => copyWithFeedback(chip, other, 'Code'));
+    return chip;
+  });
+  return h('section', { class: 'code-card', 'aria-labelledby': 'code-label' },
+    h('div', { class: 'code-main' },
+      h('p', { class: 'eyebrow', id: 'code-label', text: 'Verification code' }),
+      h('p', { class: 'code-value', text: code })),
+    copy,
+    alternatives.length > 0 ? h('p', { class: 'code-others' }, h('span', { class: 'muted', text: 'Also found:' }), alternatives) : null);
+}
+
+function actionLink(links, style) {
+  const action = links.find((link) => link.action);
+  const url = action ? safeWebUrl(action.url) : null;
+  if (url === null) return null;
+  const text = (action.text ?? '').replace(/\s+/g, ' ').trim();
+  const label = text.length >= 2 && text.length <= 48 ? text : 'Open the link';
+  return h('div', { class: 'action' },
+    externalLink(url, { class: `btn ${style} btn-action` }, h('span', { text: label }), icon(ICONS.external),
+      h('span', { class: 'visually-hidden', text: ' (opens in a new tab)' })),
+    // Where a button goes matters more than what it says: the host is shown plainly.
+    h('span', { class: 'action-host muted', text: `Opens ${url.host} in a new tab` }));
+}
+
+function bodyTabs(message, signal) {
+  const tabs = [];
+  if (message.htmlUrl && isApiPath(message.htmlUrl)) tabs.push({ key: 'html', label: 'HTML', panel: htmlPanel(message, signal) });
+  tabs.push({ key: 'text', label: 'Text', panel: textPanel(message) });
+  tabs.push({ key: 'headers', label: 'Headers', panel: headersPanel(message) });
+  return buildTabs('Message views', tabs, tabs[0].key).element;
+}

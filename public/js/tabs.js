@@ -1,0 +1,61 @@
+/**
+ * Accessible tabs (WAI-ARIA tabs pattern, automatic activation): Tab reaches
+ * the selected tab, arrow keys, Home and End move between tabs, and the
+ * panel follows. Buttons give Enter and Space for free.
+ */
+import { h } from './dom.js';
+
+let nextId = 0;
+
+/**
+ * @param {string} label accessible name of the tab list
+ * @param {Array<{ key: string, label: string, panel: HTMLElement }>} tabs
+ * @param {string} initial key of the tab shown first
+ * @returns {{ element: HTMLElement, select: (key: string) => void }}
+ */
+export function buildTabs(label, tabs, initial) {
+  const prefix = `tabs-${nextId++}`;
+  const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': label });
+  const panels = h('div', { class: 'tab-panels' });
+  const buttons = tabs.map(({ key, label: text, panel }) => {
+    const button = h('button', {
+      type: 'button', role: 'tab', class: 'tab', id: `${prefix}-${key}-tab`, 'aria-controls': `${prefix}-${key}`, dataset: { key },
+    }, text);
+    panel.id = `${prefix}-${key}`;
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', button.id);
+    panel.classList.add('tab-panel');
+    button.addEventListener('click', () => select(key));
+    list.append(button);
+    panels.append(panel);
+    return button;
+  });
+
+  function select(key, { focus = false } = {}) {
+    tabs.forEach((tab, index) => {
+      const selected = tab.key === key;
+      const button = buttons[index];
+      button.setAttribute('aria-selected', String(selected));
+      button.tabIndex = selected ? 0 : -1;
+      tab.panel.hidden = !selected;
+      if (selected && focus) button.focus();
+    });
+  }
+
+  list.addEventListener('keydown', (event) => {
+    const index = buttons.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
+    if (index < 0) return;
+    const last = buttons.length - 1;
+    const target = event.key === 'ArrowRight' ? (index === last ? 0 : index + 1)
+      : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1)
+        : event.key === 'Home' ? 0
+          : event.key === 'End' ? last
+            : -1;
+    if (target < 0) return;
+    event.preventDefault();
+    select(tabs[target].key, { focus: true });
+  });
+
+  select(initial);
+  return { element: h('div', { class: 'tabs-wrap' }, list, panels), select };
+}

@@ -1,0 +1,61 @@
+/**
+ * A request the server refused or could not answer. `detail` is the
+ * server's explanation (the problem document's `detail`) when it sent one.
+ */
+export class EphemailError extends Error {
+  override readonly name: string = 'EphemailError';
+
+  constructor(
+    message: string,
+    /** The HTTP status. */
+    readonly status: number,
+    /** What went wrong, as the server put it. */
+    readonly detail: string,
+    /** From a 429 or 503 response's Retry-After: when trying again may succeed. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** What a wait was for, as the error reports it. */
+export interface WaitDescription {
+  address: string;
+  subject?: string | RegExp;
+  from?: string | RegExp;
+  to?: string;
+  since?: string | Date;
+}
+
+/** No matching message arrived before `waitForMessage`'s timeout. */
+export class EphemailTimeoutError extends EphemailError {
+  override readonly name: string = 'EphemailTimeoutError';
+
+  constructor(
+    /** The inbox and filters that were waited for. */
+    readonly waitedFor: WaitDescription,
+    /** The timeout, in milliseconds. */
+    readonly timeoutMs: number,
+  ) {
+    const detail = `No message ${describeFilters(waitedFor)}arrived in ${waitedFor.address} within ${formatMs(timeoutMs)}.`;
+    super(detail, 408, detail);
+  }
+}
+
+function describeFilters({ subject, from, to, since }: WaitDescription): string {
+  const parts = [
+    subject === undefined ? null : `subject ${describeMatch(subject)}`,
+    from === undefined ? null : `from ${describeMatch(from)}`,
+    to === undefined ? null : `to containing "${to}"`,
+    since === undefined ? null : `after ${since instanceof Date ? since.toISOString() : since}`,
+  ].filter((part) => part !== null);
+  return parts.length === 0 ? '' : `with ${parts.join(', ')} `;
+}
+
+function describeMatch(filter: string | RegExp): string {
+  return typeof filter === 'string' ? `containing "${filter}"` : `matching ${String(filter)}`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1_000 ? `${Number((ms / 1_000).toFixed(3))} s` : `${ms} ms`;
+}

@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { etag } from 'hono/etag';
+
+/**
+ * The web inbox: the files of public/ and the page itself for `/` and every
+ * `/inbox/...` URL (the page reads the address from the URL).
+ *
+ * This file sits at src/http in development (tsx) and at dist/http once
+ * built, and public/ is a sibling of both src/ and dist/, so the same
+ * relative URL finds it either way.
+ */
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+
+/**
+ * The page's policy: only our own files run and style it; mail content is
+ * framed from our API (frame-src 'self') in an iframe that has its own,
+ * stricter policy and sandbox.
+ */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
+// The page, scripts and styles change with every deploy and have no hashed
+// names, so the browser keeps them but asks each time (a cheap 304). The icon
+// may be a day stale.
+const REVALIDATE = 'no-cache';
+const ICON_CACHE = 'public, max-age=86400';
+
+export function staticRoutes(root: string = PUBLIC_DIR): Hono {
+  const routes = new Hono();
+  // Mounted at '/', so a use('*') here would wrap the API too: these
+  // middlewares are attached to the static routes only. The ETag is a hash of
+  // the (small) file, so a revalidation costs a 304 and no download.
+  const page = serveStatic({ root, path: 'index.html' });
+  // Deep links (`/inbox/name@domain`) are the same page; it routes on the client.
+  for (const path of ['/', '/index.html', '/inbox', '/inbox/*']) routes.get(path, pageHeaders, etag(), page);
+  // Named paths only, never a catch-all: a route mounted after this one (under /api or anywhere)
+  // must not pass through these middlewares or have public/ searched first.
+  const assets = serveStatic({ root });
+  for (const path of ['/app.js', '/style.css', '/favicon.svg', '/js/*']) routes.get(path, assetHeaders, etag(), assets);
+  return routes;
+}
+
+// Headers go on after the file is found (200, or 304 when unchanged), so a miss stays a plain 404 problem.
+const served = (status: number) => status === 200 || status === 304;
+
+const pageHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (!served(c.res.status)) return;
+  c.header('Content-Security-Policy', PAGE_CSP);
+  c.header('Referrer-Policy', 'no-referrer');
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Cache-Control', REVALIDATE);
+};
+
+const assetHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (!served(c.res.status)) return;
+  c.header('Cache-Control', c.req.path.endsWith('.svg') ? ICON_CACHE : REVALIDATE);
+};

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { SmtpLimits } from '../config.js';
+import { formatDuration, formatSize } from '../config-values.js';
+import { SmtpReply } from './replies.js';
+
+/**
+ * What bounds a hostile SMTP client, and where each bound lives. Every
+ * refusal is an SMTP reply with a sentence, counted in
+ * ephemail_smtp_connections_refused_total{reason} (or, for a message,
+ * ephemail_messages_rejected_total{reason}) and logged once.
+ *
+ * | limit (option)                    | enforced by                                   | reply, then          | reason                  |
+ * |-----------------------------------|-----------------------------------------------|----------------------|-------------------------|
+ * | total (--smtp-max-connections)    | smtp-server `maxClients`, text rewritten      | 421 4.7.0, hang-up   | too_many_connections    |
+ * | per address (…-per-ip)            | `onConnect` + `onClose`, this file            | 421 4.7.0, hang-up   | too_many_connections_from_address |
+ * | idle (--smtp-idle-timeout)        | smtp-server `socketTimeout`, text rewritten   | 421 4.4.2, hang-up   | idle_timeout            |
+ * | session (--smtp-session-timeout)  | wall-clock timer, session-guard.ts            | 421 4.4.2, hang-up   | session_timeout         |
+ * | DATA (--smtp-data-timeout)        | wall-clock timer from DATA to the final dot   | 421 4.4.2, hang-up   | data_timeout            |
+ * | command line (…-command-length)   | smtp-server `maxCommandLength`, text rewritten| 421 4.5.0, hang-up   | command_too_long        |
+ * | text line (--smtp-max-line-length)| line meter on the DATA stream, this file      | 500 5.6.0, stays open| line_too_long (rejected)|
+ * | bad commands (…-max-bad-commands) | every 5xx reply counted, session-guard.ts     | 421 4.7.0, hang-up   | too_many_bad_commands   |
+ * | fd backstop (2 × total)           | net.Server `maxConnections`                   | none: dropped        | over_capacity           |
+ *
+ * Already bounded by smtp-server itself: a socket that has been answered 421
+ * or QUIT is destroyed at most 5 s later even if the client never closes its
+ * side; 10 unrecognised commands in a row end the session (same reason and
+ * sentence as the bad-command limit; a delivered message resets both);
+ * HELO arguments over 300 bytes are refused; replies are not buffered for a
+ * client that pipelines without reading. `maxAllowedUnauthenticatedCommands`
+ * does not apply: AUTH is optional here.
+ */
+
+/** smtp-server options that enforce some of the limits by themselves. */
+export function serverLimitOptions(limits: SmtpLimits): Pick<SMTPServerOptions, 'maxClients' | 'socketTimeout' | 'maxCommandLength'> {
+  return { maxClients: limits.maxConnections, socketTimeout: limits.idleTimeoutMs, maxCommandLength: limits.maxCommandLength };
+}
+
+/**
+ * Sockets beyond this many are dropped by Node before smtp-server sees them.
+ * Refused and cut connections leave `server.connections` at once but keep
+ * their descriptor for up to 5 s while the client has not closed its side;
+ * the backstop keeps a flood of those from exhausting descriptors.
+ */
+export function hardConnectionCap(limits: SmtpLimits): number {
+  return limits.maxConnections * 2;
+}
+
+/** The replies, one place for their wording. */
+export const limitReplies = {
+  tooManyConnections: (limits: SmtpLimits) =>
+    new SmtpReply(421, '4.7.0', `This server has ${limits.maxConnections} connections open, the most it takes; please try again in a moment.`),
+  tooManyFromAddress: (limits: SmtpLimits) =>
+    new SmtpReply(421, '4.7.0', `Too many connections from your address: ${limits.maxConnectionsPerIp} are open, the most this server allows; close one or try again later.`),
+  idle: (limits: SmtpLimits) =>
+    new SmtpReply(421, '4.4.2', `Nothing arrived for ${formatDuration(limits.idleTimeoutMs)}; closing the connection.`),
+  session: (limits: SmtpLimits) =>
+    new SmtpReply(421, '4.4.2', `This connection has lasted ${formatDuration(limits.sessionTimeoutMs)}, the longest this server allows; closing it. Reconnect to send more.`),
+  data: (limits: SmtpLimits) =>
+    new SmtpReply(421, '4.4.2', `The message did not arrive in full within ${formatDuration(limits.dataTimeoutMs)}, the longest this server waits; closing the connection. Please try again.`),
+  commandTooLong: (limits: SmtpLimits) =>
+    new SmtpReply(421, '4.5.0', `A command line was longer than ${formatSize(limits.maxCommandLength)}, the most this server reads; closing the connection.`),
+  tooManyBadCommands: (count: number) =>
+    new SmtpReply(421, '4.7.0', `${count} commands in this session were refused, the most this server allows; closing the connection.`),
+  lineTooLong: (limits: SmtpLimits) =>
+    new SmtpReply(500, '5.6.0', `A line of the message is longer than ${formatSize(limits.maxLineLength)}, the most this server takes (RFC 5321 allows 1000 bytes); wrap long lines, e.g. with quoted-printable or base64.`),
+};
+
+/**
+ * The key a client is counted under: an IPv4 address, or the /64 of an IPv6
+ * address, since one IPv6 customer usually holds a whole /64 and could
+ * otherwise open every connection from a fresh address.
+ */
+export function clientKey(address: string): string {
+  if (!isIPv6(address)) return address;
+  const [head = '', tail] = address.toLowerCase().split('::', 2);
+  const left = head === '' ? [] : head.split(':');
+  if (tail === undefined) return `${left.slice(0, 4).join(':')}::/64`;
+  const right = tail === '' ? [] : tail.split(':');
+  // A trailing dotted quad (::ffff:1.2.3.4, 64:ff9b::1.2.3.4) fills two groups.
+  const rightGroups = right.length + (right.at(-1)?.includes('.') ? 1 : 0);
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - rightGroups)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** Open SMTP connections per client key; admitted in onConnect, released in onClose. */
+export interface AddressCounter {
+  /** Counts the session in, or returns the refusal when its address already has the most allowed. */
+  admit(session: SMTPServerSession): SmtpReply | null;
+  /** Counts a closed session out; harmless for sessions that were never admitted. */
+  release(session: SMTPServerSession): void;
+}
+
+/** Creates the per-address counter for one server. */
+export function createAddressCounter(limits: SmtpLimits): AddressCounter {
+  const open = new Map<string, number>();
+  const keys = new WeakMap<SMTPServerSession, string>();
+  return {
+    admit(session) {
+      const key = clientKey(session.remoteAddress);
+      const count = open.get(key) ?? 0;
+      if (count >= limits.maxConnectionsPerIp) return limitReplies.tooManyFromAddress(limits);
+      open.set(key, count + 1);
+      keys.set(session, key);
+      return null;
+    },
+    release(session) {
+      const key = keys.get(session);
+      if (key === undefined) return;
+      keys.delete(session);
+      const count = (open.get(key) ?? 1) - 1;
+      if (count > 0) open.set(key, count);
+      else open.delete(key);
+    },
+  };
+}
+
+/**
+ * Measures the lines of one message as it streams in after DATA.
+ *
+ * RFC 5321 §4.5.3.1.6 caps a text line at 1000 octets with its CRLF, but
+ * real mail breaks it (unwrapped HTML from template engines, long header
+ * lines), and a QA inbox exists to show such mail. So the default is a
+ * generous 64 KB: far above anything a sane generator writes, yet it bounds
+ * the single line the parser and the web view have to deal with. Lengths
+ * count the bytes between line breaks, not the CRLF.
+ */
+export interface LineMeter {
+  /** Feeds the next chunk; false once any line has gone over the limit (and from then on). */
+  fits(chunk: Buffer): boolean;
+  readonly exceeded: boolean;
+}
+
+/** Creates a meter for one message. */
+export function createLineMeter(maxLineLength: number): LineMeter {
+  // Bytes of the line not yet ended, and whether the last of them is a CR (which belongs to the CRLF).
+  let current = 0;
+  let endsInCr = false;
+  let exceeded = false;
+  return {
+    get exceeded() { return exceeded; },
+    fits(chunk) {
+      if (exceeded) return false;
+      let start = 0;
+      for (let lf = chunk.indexOf(0x0a); lf !== -1; lf = chunk.indexOf(0x0a, start)) {
+        const cr = lf > start ? chunk[lf - 1] === 0x0d : endsInCr;
+        if (current + lf - start - (cr ? 1 : 0) > maxLineLength) exceeded = true;
+        current = 0;
+        start = lf + 1;
+      }
+      current += chunk.length - start;
+      endsInCr = chunk.length > start ? chunk[chunk.length - 1] === 0x0d : endsInCr && current > 0;
+      if (current - (endsInCr ? 1 : 0) > maxLineLength) exceeded = true;
+      return !exceeded;
+    },
+  };
+}
+
+/** The soft open-file limit of this process, or null where it cannot be read (not Linux). */
+export function openFileLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((text) => text.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft === undefined || soft === 'unlimited' ? null : Number(soft);
+  } catch {
+    return null;
+  }
+}
+
+/** Descriptors the SMTP side may need at worst: the backstop, plus room for HTTP, Redis, workers and logs. */
+export function fileDescriptorsNeeded(limits: SmtpLimits): number {
+  return hardConnectionCap(limits) + 256;
+}

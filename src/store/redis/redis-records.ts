@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { MessageSummary, NewMessage } from '../message.js';
+import { createMessageId } from '../message-id.js';
+import type { StoreEvent } from '../store.js';
+
+// What Redis spends on one inbox copy besides its JSON strings: the message
+// hash with its key and TTL, and entries in the index hash and in the inbox,
+// arrival and expiry sorted sets. Calibrated so that the budget matches
+// INFO used_memory growth for 10 KB messages on Redis 7 within a few per cent
+// (test/bench/redis-memory.ts; figures in docs/deployment.md).
+export const FIXED_COPY_BYTES = 1_100;
+// The raw bytes' key, its TTL and its entry in the refs hash.
+export const FIXED_BLOB_BYTES = 150;
+// A Redis string's header and terminator around the bytes themselves.
+const STRING_HEADER_BYTES = 16;
+
+/** One inbox copy as the add script receives it. */
+export interface CopyRecord {
+  summary: MessageSummary;
+  /** Bytes counted against the budget for this copy; the raw bytes are counted once per blob. */
+  cost: number;
+  /** The add script's RECORD_FIELDS values for this copy. */
+  args: string[];
+}
+
+/** Everything the add script needs for one delivery. */
+export interface AddPlan {
+  blob: string;
+  copies: CopyRecord[];
+  /** Bytes this delivery adds to the budget in all. */
+  needed: number;
+  /** ARGV after the prefix. */
+  args: Array<string | number | Buffer>;
+}
+
+/**
+ * Builds the summaries (the same fields the memory store makes) and the
+ * script arguments for a delivery. The summary is stored per inbox copy, so
+ * listing an inbox never reads raw bytes; the raw bytes go once into a blob
+ * key that counts its references.
+ */
+export function planAdd(message: NewMessage, now: number, ttlMs: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
+  const blob = randomBytes(12).toString('base64url');
+  const envelope = JSON.stringify(message.envelope);
+  const rawCost = allocationSize(message.raw.length + STRING_HEADER_BYTES) + FIXED_BLOB_BYTES;
+  const copies = message.recipients.map(({ inbox, tag }): CopyRecord => {
+    const summary: MessageSummary = {
+      ...message.digest,
+      id: createMessageId(now),
+      inbox,
+      tag,
+      receivedAt: now,
+      expiresAt: now + ttlMs,
+      size: message.raw.length,
+    };
+    const summaryJson = JSON.stringify(summary);
+    const partial = { inbox, blob, blobCost: rawCost };
+    const cost = FIXED_COPY_BYTES + byteLength(summaryJson) + byteLength(envelope) + byteLength(JSON.stringify(partial)) + 2 * summary.id.length;
+    const meta = JSON.stringify({ ...partial, cost });
+    const event: StoreEvent = { type: 'message', inbox, message: summary };
+    return { summary, cost, args: [summary.id, inbox, String(summary.expiresAt), String(cost), summaryJson, meta, JSON.stringify(event)] };
+  });
+  const needed = rawCost + copies.reduce((sum, copy) => sum + copy.cost, 0);
+  const args: Array<string | number | Buffer> = [
+    now, limits.inboxLimit, limits.memoryLimit, limits.backstopMs, blob, message.raw, rawCost, envelope, copies.length,
+    ...copies.flatMap((copy) => copy.args),
+  ];
+  return { blob, copies, needed, args };
+}
+
+/**
+ * What the allocator really hands out for `bytes`: jemalloc (Redis's default)
+ * rounds up to one of four size classes per power of two, so a 10 KB message
+ * takes 12 KB. Counting that keeps the budget honest about Redis memory.
+ */
+export function allocationSize(bytes: number): number {
+  if (bytes <= 16) return 16;
+  const power = Math.floor(Math.log2(bytes - 1));
+  const step = 2 ** Math.max(power - 2, 3);
+  return Math.ceil(bytes / step) * step;
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}

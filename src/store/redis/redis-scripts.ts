@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * The Lua scripts of the Redis store. Everything that changes more than one
+ * key runs as one script, so Redis applies it atomically: two instances can
+ * never both evict for the same free slot, double-count bytes, or both
+ * announce one expiry. Events are PUBLISHed inside the script that caused
+ * them, so each is published exactly once and in the order of the changes.
+ *
+ * Every script gets the fixed keys of `scriptKeys()` as KEYS[1..7] and the
+ * key prefix as ARGV[1]; per-message keys are built from the prefix, which is
+ * why the store needs a standalone Redis rather than a cluster.
+ */
+
+const PRELUDE = `
+local index, refs, arrival, expiry, bytesKey, seqKey, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local prefix = ARGV[1]
+
+-- Removes one inbox copy and whatever only it held, then says why on the channel.
+-- The index entry, not the message hash, drives it: the hash may already be gone to its PEXPIRE backstop.
+local function remove(id, reason)
+  local meta = redis.call('HGET', index, id)
+  if not meta then return false end
+  local m = cjson.decode(meta)
+  redis.call('HDEL', index, id)
+  redis.call('ZREM', prefix .. 'inbox:' .. m.inbox, id)
+  redis.call('ZREM', arrival, id)
+  redis.call('ZREM', expiry, id)
+  redis.call('DEL', prefix .. 'msg:' .. id)
+  local freed = m.cost
+  if redis.call('HINCRBY', refs, m.blob, -1) <= 0 then
+    redis.call('HDEL', refs, m.blob)
+    redis.call('DEL', prefix .. 'raw:' .. m.blob)
+    freed = freed + m.blobCost
+  end
+  redis.call('DECRBY', bytesKey, freed)
+  redis.call('PUBLISH', channel, cjson.encode({type = reason, inbox = m.inbox, id = id}))
+  return true
+end
+
+-- Removes up to limit copies whose expiresAt is before now. A stray id without
+-- an index entry is dropped too, or the sweeper would find it again forever.
+local function sweep(now, limit)
+  local ids = redis.call('ZRANGEBYSCORE', expiry, '-inf', '(' .. now, 'LIMIT', 0, limit)
+  for _, id in ipairs(ids) do
+    if not remove(id, 'expired') then redis.call('ZREM', expiry, id) end
+  end
+  return #ids
+end
+
+local function isLive(id, now)
+  local score = redis.call('ZSCORE', expiry, id)
+  return score ~= false and tonumber(score) >= tonumber(now)
+end
+
+-- Lengthens a key's life to at least ms; the backstop that outlives no sweeper by much.
+local function extend(key, ms)
+  if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end
+`;
+
+// ARGV: prefix, now, inboxLimit, memoryLimit, backstopMs, blob, raw, rawSize, envelope, count,
+// then RECORD_FIELDS values per inbox copy: id, inbox, expiresAt, cost, summary, meta, event.
+const ADD = `
+local now, inboxLimit, memoryLimit, backstop = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local blob, envelope, count = ARGV[6], ARGV[9], tonumber(ARGV[10])
+-- A call retried after a lost reply must not store the message twice.
+if redis.call('HEXISTS', index, ARGV[11]) == 1 then return 0 end
+-- Expired copies leave first, so the cap and the budget below evict only live mail.
+sweep(now, 100)
+redis.call('SET', prefix .. 'raw:' .. blob, ARGV[7], 'PX', backstop)
+redis.call('HSET', refs, blob, count)
+redis.call('INCRBY', bytesKey, ARGV[8])
+local events = {}
+for i = 0, count - 1 do
+  local at = 11 + i * 7
+  local id, inbox, expiresAt, cost = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  local inboxKey = prefix .. 'inbox:' .. inbox
+  while redis.call('ZCARD', inboxKey) >= inboxLimit do
+    local oldest = redis.call('ZRANGE', inboxKey, 0, 0)[1]
+    if not oldest then break end
+    if not remove(oldest, 'evicted') then redis.call('ZREM', inboxKey, oldest) end
+  end
+  local seq = redis.call('INCR', seqKey)
+  local messageKey = prefix .. 'msg:' .. id
+  redis.call('HSET', messageKey, 'summary', ARGV[at + 4], 'envelope', envelope)
+  redis.call('PEXPIRE', messageKey, backstop)
+  redis.call('HSET', index, id, ARGV[at + 5])
+  redis.call('ZADD', inboxKey, seq, id)
+  redis.call('ZADD', arrival, seq, id)
+  redis.call('ZADD', expiry, expiresAt, id)
+  redis.call('INCRBY', bytesKey, cost)
+  extend(inboxKey, backstop)
+  events[#events + 1] = ARGV[at + 6]
+end
+-- The byte budget is store-wide: the oldest copies anywhere leave until the total fits.
+while tonumber(redis.call('GET', bytesKey) or '0') > memoryLimit do
+  local oldest = redis.call('ZRANGE', arrival, 0, 0)[1]
+  if not oldest then break end
+  if not remove(oldest, 'evicted') then redis.call('ZREM', arrival, oldest) end
+end
+for _, key in ipairs({index, refs, arrival, expiry, bytesKey, seqKey}) do extend(key, backstop) end
+for _, event in ipairs(events) do redis.call('PUBLISH', channel, event) end
+return 1
+`;
+
+/** How many ARGV values each inbox copy takes in the add script. */
+export const RECORD_FIELDS = 7;
+
+// ARGV: prefix, now, limit. Returns {removed, next expiresAt or nil}.
+const SWEEP = `
+local removed = sweep(ARGV[2], tonumber(ARGV[3]))
+local oldest = redis.call('ZRANGE', expiry, 0, 0, 'WITHSCORES')
+return {removed, oldest[2] or false}
+`;
+
+// ARGV: prefix, now, inbox, id. Returns 1 when a live copy was deleted.
+const DELETE = `
+local meta = redis.call('HGET', index, ARGV[4])
+if not meta or cjson.decode(meta).inbox ~= ARGV[3] then return 0 end
+if not isLive(ARGV[4], ARGV[2]) then
+  remove(ARGV[4], 'expired')
+  return 0
+end
+remove(ARGV[4], 'deleted')
+return 1
+`;
+
+// ARGV: prefix, now, inbox. Returns how many live copies were deleted; oldest first, like the memory store.
+const DELETE_INBOX = `
+local inboxKey = prefix .. 'inbox:' .. ARGV[3]
+local count = 0
+for _, id in ipairs(redis.call('ZRANGE', inboxKey, 0, -1)) do
+  local live = isLive(id, ARGV[2])
+  if remove(id, live and 'deleted' or 'expired') and live then count = count + 1 end
+end
+redis.call('DEL', inboxKey)
+return count
+`;
+
+// ARGV: prefix, inbox. Summaries newest first; the raw bytes are never touched.
+const LIST = `
+local out = {}
+for _, id in ipairs(redis.call('ZREVRANGE', prefix .. 'inbox:' .. ARGV[2], 0, -1)) do
+  local summary = redis.call('HGET', prefix .. 'msg:' .. id, 'summary')
+  if summary then out[#out + 1] = summary end
+end
+return out
+`;
+
+// ARGV: prefix, inbox, id. Returns {summary, envelope, raw}, or nil when the id is not in that inbox.
+const GET = `
+local meta = redis.call('HGET', index, ARGV[3])
+if not meta then return false end
+local m = cjson.decode(meta)
+if m.inbox ~= ARGV[2] then return false end
+local fields = redis.call('HMGET', prefix .. 'msg:' .. ARGV[3], 'summary', 'envelope')
+local raw = redis.call('GET', prefix .. 'raw:' .. m.blob)
+if not fields[1] or not fields[2] or not raw then return false end
+return {fields[1], fields[2], raw}
+`;
+
+/** One script: its source with the prelude, and the SHA1 Redis caches it under. */
+export interface RedisScript {
+  lua: string;
+  sha: string;
+}
+
+function script(body: string): RedisScript {
+  const lua = PRELUDE + body;
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+/** The store's scripts, by what they do. */
+export const SCRIPTS = {
+  add: script(ADD),
+  sweep: script(SWEEP),
+  delete: script(DELETE),
+  deleteInbox: script(DELETE_INBOX),
+  list: script(LIST),
+  get: script(GET),
+} as const;
+
+/**
+ * Runs a script by its SHA, sending the source only when this Redis has not
+ * cached it yet (after a restart, for instance). `buffers` returns bulk
+ * replies as Buffers, which raw message bytes need.
+ */
+export async function runScript(
+  redis: Redis, which: RedisScript, keys: readonly string[], args: ReadonlyArray<string | number | Buffer>, buffers = false,
+): Promise<unknown> {
+  const call = (command: string, head: string) => {
+    const argv: Array<string | number | Buffer> = [head, keys.length, ...keys, ...args];
+    return buffers ? redis.callBuffer(command, argv) : redis.call(command, argv);
+  };
+  try {
+    return await call('EVALSHA', which.sha);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
+    return call('EVAL', which.lua);
+  }
+}

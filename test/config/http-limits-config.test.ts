@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, optionsTable, parseConfig } from '../../src/config.js';
+
+function errorOf(argv: string[], env: Record<string, string> = {}): string {
+  try {
+    parseConfig(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error(`parseConfig(${JSON.stringify(argv)}) did not fail`);
+}
+
+const COUNTS = [
+  { flag: '--rate-limit', env: 'EPHEMAIL_RATE_LIMIT', field: 'rateLimitPerMinute', fallback: 600 },
+  { flag: '--rate-burst', env: 'EPHEMAIL_RATE_BURST', field: 'rateBurst', fallback: 120 },
+  { flag: '--max-waiters-per-client', env: 'EPHEMAIL_MAX_WAITERS_PER_CLIENT', field: 'maxWaitersPerClient', fallback: 20 },
+  { flag: '--max-waiters', env: 'EPHEMAIL_MAX_WAITERS', field: 'maxWaiters', fallback: 10_000 },
+] as const;
+
+describe('HTTP limit options', () => {
+  it('default to 600 a minute with a burst of 120, 20 waits per client, 10000 in all, and no trusted proxy', () => {
+    expect(parseConfig([], {}).http).toMatchObject({
+      rateLimitPerMinute: 600, rateBurst: 120, maxWaitersPerClient: 20, maxWaiters: 10_000, trustedProxies: 0,
+    });
+  });
+
+  it.each(COUNTS)('$flag takes a whole number from the flag or $env, the flag winning', ({ flag, env, field }) => {
+    expect(parseConfig([flag, '7'], {}).http[field]).toBe(7);
+    expect(parseConfig([`${flag}=8`], {}).http[field]).toBe(8);
+    expect(parseConfig([], { [env]: '9' }).http[field]).toBe(9);
+    expect(parseConfig([flag, '7'], { [env]: '9' }).http[field]).toBe(7);
+  });
+
+  it.each(COUNTS)('$flag refuses anything but a whole number of at least 1, in one line', ({ flag, env }) => {
+    for (const bad of ['0', '-5', '1.5', 'many', '']) {
+      expect(errorOf([flag, bad])).toBe(`${flag}: "${bad}" is not a whole number of at least 1`);
+    }
+    expect(errorOf([], { [env]: 'lots' })).toBe(`${env}: "lots" is not a whole number of at least 1`);
+  });
+
+  it('--trust-proxy reads yes and no words, or a number of proxies', () => {
+    const proxies = (value: string) => parseConfig(['--trust-proxy', value], {}).http.trustedProxies;
+    for (const off of ['false', 'no', 'off', '0', ' FALSE ']) expect(proxies(off), off).toBe(0);
+    for (const on of ['true', 'yes', 'on', 'True']) expect(proxies(on), on).toBe(1);
+    expect(proxies('2')).toBe(2);
+    expect(proxies('10')).toBe(10);
+    expect(parseConfig([], { EPHEMAIL_TRUST_PROXY: 'true' }).http.trustedProxies).toBe(1);
+    expect(parseConfig(['--trust-proxy', 'false'], { EPHEMAIL_TRUST_PROXY: 'true' }).http.trustedProxies).toBe(0);
+  });
+
+  it('--trust-proxy refuses anything else in one line', () => {
+    const hint = 'is not a proxy setting; use false (clients connect directly), true (one reverse proxy) or how many proxies are in front, up to 10';
+    for (const bad of ['maybe', '11', '-1', '1.5', '10.0.0.1', '']) {
+      expect(errorOf(['--trust-proxy', bad])).toBe(`--trust-proxy: "${bad}" ${hint}`);
+    }
+    expect(errorOf([], { EPHEMAIL_TRUST_PROXY: 'loopback' })).toBe(`EPHEMAIL_TRUST_PROXY: "loopback" ${hint}`);
+  });
+
+  it('lets either wait cap be set alone: a per-client cap above the total just never binds', () => {
+    expect(parseConfig(['--max-waiters', '7'], {}).http).toMatchObject({ maxWaiters: 7, maxWaitersPerClient: 20 });
+    expect(parseConfig(['--max-waiters-per-client', '50000'], {}).http).toMatchObject({ maxWaiters: 10_000, maxWaitersPerClient: 50_000 });
+  });
+
+  it('are in the option table with their defaults', () => {
+    const table = optionsTable();
+    for (const { flag, env, fallback } of COUNTS) expect(table).toContain(`| ${flag} | ${env} | ${fallback} |`);
+    expect(table).toContain('| --trust-proxy | EPHEMAIL_TRUST_PROXY | false |');
+  });
+});

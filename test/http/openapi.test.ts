@@ -1,0 +1,330 @@
+import type { Hono } from 'hono';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { renderDocsPage } from '../../src/http/docs-page.js';
+import { openApiDocument } from '../../src/http/openapi.js';
+import {
+  HTTP_METHODS, isReference,
+  type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type ResponseObject, type SchemaObject,
+} from '../../src/http/openapi-types.js';
+import { buildTestApp } from '../support/http-app.js';
+import { mailer } from '../support/mailer.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+/** Hono's `/x/:id` or `/x/:id{[0-9]+}` as OpenAPI's `/x/{id}`. */
+export function toOpenApiPath(honoPath: string): string {
+  return honoPath.replace(/:(\w+)(\{[^}]*\})?\??/g, '{$1}');
+}
+
+/** `METHOD /path` of every handler a hono app has under /api, /healthz and /metrics; middleware is left out. */
+export function servedOperations(app: Hono): string[] {
+  const served = app.routes
+    .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+    .map((route) => `${route.method} ${toOpenApiPath(route.path)}`)
+    .filter((operation) => /^\S+ (\/api\/|\/healthz$|\/metrics$)/.test(operation));
+  return [...new Set(served)].sort();
+}
+
+/**
+ * `METHOD /path` of every plain HTTP operation in the document. WebSocket
+ * operations (answered 101) are served on the server's upgrade path, which
+ * hono never sees; a real socket checks them below.
+ */
+export function documentedOperations(doc: OpenApiDocument): string[] {
+  return eachOperation(doc).filter(({ operation }) => !('101' in operation.responses))
+    .map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort();
+}
+
+function eachOperation(doc: OpenApiDocument): Array<{ method: string; path: string; operation: OperationObject }> {
+  return Object.entries(doc.paths).flatMap(([path, item]) => HTTP_METHODS.flatMap((method) => {
+    const operation = item[method];
+    return operation === undefined ? [] : [{ method, path, operation }];
+  }));
+}
+
+/** What a JSON pointer such as `#/components/schemas/ApiInbox` names, or undefined. */
+function resolvePointer(doc: OpenApiDocument, pointer: string): unknown {
+  if (!pointer.startsWith('#/')) return undefined;
+  let node: unknown = doc;
+  for (const part of pointer.slice(2).split('/')) {
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  return node;
+}
+
+function deref<T extends object>(doc: OpenApiDocument, value: T | Reference): T {
+  return isReference(value) ? resolvePointer(doc, value.$ref) as T : value;
+}
+
+function hasType(value: unknown, type: string): boolean {
+  if (type === 'null') return value === null;
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (type === 'integer') return Number.isInteger(value);
+  return typeof value === type;
+}
+
+/**
+ * Where `value` departs from `schema`, as sentences; empty when it conforms.
+ * Stricter than JSON Schema on purpose: a key the schema does not list is
+ * reported, so the document cannot fall behind the real responses.
+ */
+function conformance(doc: OpenApiDocument, value: unknown, schema: SchemaObject, at = '$'): string[] {
+  const errors: string[] = [];
+  if (schema.$ref !== undefined) errors.push(...conformance(doc, value, resolvePointer(doc, schema.$ref) as SchemaObject, at));
+  if (schema.oneOf !== undefined) {
+    const matching = schema.oneOf.filter((option) => conformance(doc, value, option, at).length === 0).length;
+    if (matching !== 1) errors.push(`${at} matches ${matching} of oneOf, not exactly 1`);
+  }
+  const types = schema.type === undefined ? [] : [schema.type].flat();
+  if (types.length > 0 && !types.some((type) => hasType(value, type))) return [...errors, `${at} is ${JSON.stringify(value)}, not ${types.join(' or ')}`];
+  if (schema.const !== undefined && value !== schema.const) errors.push(`${at} is not ${JSON.stringify(schema.const)}`);
+  if (schema.enum !== undefined && !schema.enum.includes(value as string)) errors.push(`${at} is not one of ${JSON.stringify(schema.enum)}`);
+  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) errors.push(`${at} is below ${schema.minimum}`);
+  if (typeof value === 'string' && schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) errors.push(`${at} does not match ${schema.pattern}`);
+  if (typeof value === 'string' && schema.format === 'date-time' && Number.isNaN(Date.parse(value))) errors.push(`${at} is not a date-time`);
+  if (Array.isArray(value) && schema.items !== undefined) value.forEach((item, i) => errors.push(...conformance(doc, item, schema.items as SchemaObject, `${at}[${i}]`)));
+  if (hasType(value, 'object') && schema.properties !== undefined) {
+    const object = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) if (!(key in object)) errors.push(`${at}.${key} is required but missing`);
+    for (const [key, inner] of Object.entries(object)) {
+      const property = schema.properties[key];
+      if (property === undefined) errors.push(`${at}.${key} is in the response but not documented`);
+      else errors.push(...conformance(doc, inner, property, `${at}.${key}`));
+    }
+  }
+  return errors;
+}
+
+/**
+ * Checks a real response against the document: its status is documented for
+ * the operation, its media type is one the document names, and a JSON body
+ * conforms to the schema. Resolves to the parsed body (text for non-JSON).
+ */
+async function expectDocumented(doc: OpenApiDocument, method: string, template: string, response: Response): Promise<unknown> {
+  const operation = doc.paths[template]?.[method as 'get'];
+  expect(operation, `${method.toUpperCase()} ${template} is documented`).toBeDefined();
+  // `default` stands for unexpected server errors only; every status a route means to send is listed.
+  const documented = operation?.responses[String(response.status)] ?? (response.status >= 500 ? operation?.responses.default : undefined);
+  expect(documented, `status ${response.status} of ${method.toUpperCase()} ${template} is documented`).toBeDefined();
+  const content = deref<ResponseObject>(doc, documented as ResponseObject).content ?? {};
+  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+  if (mediaType === '') {
+    expect(Object.keys(content), `${response.status} of ${template} has no body`).toEqual([]);
+    return null;
+  }
+  const media = content[mediaType] ?? content['*/*'];
+  expect(media, `${mediaType} for ${response.status} of ${method.toUpperCase()} ${template}`).toBeDefined();
+  if (!mediaType.endsWith('json')) return response.text();
+  const body: unknown = await response.json();
+  expect(conformance(doc, body, media?.schema ?? {}), `${response.status} of ${method.toUpperCase()} ${template}`).toEqual([]);
+  return body;
+}
+
+/** A realistic sign-up mail with a code, an action link and an attachment, as nodemailer writes it. */
+async function signupMail(to: string): Promise<Buffer> {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const info = await composer.sendMail({
+    from: 'Acme <no-reply@acme.example>', to, subject: 'Confirm your Acme account',
+    text: 'Your confirmation code is 482913.\nVerify: https://app.acme.example/verify?token=abc123',
+    html: '<p>Your confirmation code is <b>482913</b>.</p><p><a href="https://app.acme.example/verify?token=abc123">Verify my email address</a></p>',
+    attachments: [{ filename: 'terms.txt', content: 'Be nice.' }],
+  });
+  if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer was asked for a buffer');
+  return info.message;
+}
+
+const doc = openApiDocument();
+
+describe('the OpenAPI document', () => {
+  it('documents every route the app serves, and nothing it does not', () => {
+    expect(servedOperations(buildTestApp().app)).toEqual(documentedOperations(doc));
+  });
+
+  it('resolves every $ref', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(refs.length).toBeGreaterThan(20);
+    expect(refs.filter((ref) => resolvePointer(doc, ref) === undefined)).toEqual([]);
+  });
+
+  it('declares exactly the path parameters of each path, as required', () => {
+    for (const { method, path, operation } of eachOperation(doc)) {
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+      const declared = (operation.parameters ?? []).map((parameter) => deref<ParameterObject>(doc, parameter));
+      const pathParameters = declared.filter((parameter) => parameter.in === 'path');
+      expect(pathParameters.map((parameter) => parameter.name).sort(), `${method} ${path}`).toEqual(inPath);
+      expect(pathParameters.every((parameter) => parameter.required === true), `${method} ${path}`).toBe(true);
+    }
+  });
+
+  it('gives every operation a unique operationId and a success response', () => {
+    const operations = eachOperation(doc);
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(ids.every((id) => /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { method, path, operation } of operations) {
+      expect(Object.keys(operation.responses).some((status) => /^(2\d\d|101)$/.test(status)), `${method} ${path}`).toBe(true);
+    }
+  });
+
+  it('has examples that conform to their own schemas', () => {
+    const media = [
+      ...eachOperation(doc).flatMap(({ operation }) => [
+        ...Object.values(operation.requestBody?.content ?? {}),
+        ...Object.values(operation.responses).flatMap((response) => Object.values(deref<ResponseObject>(doc, response).content ?? {})),
+      ]),
+      ...Object.values(doc.components.responses).flatMap((response) => Object.values(response.content ?? {})),
+    ];
+    let checked = 0;
+    for (const { schema, examples } of media) {
+      for (const [name, example] of Object.entries(examples ?? {})) {
+        checked++;
+        expect(conformance(doc, example.value, schema ?? {}), name).toEqual([]);
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+  });
+
+  it('is a fresh copy on every call, naming a server only when asked to', () => {
+    openApiDocument().components.schemas.ApiInbox = {};
+    expect(openApiDocument().components.schemas.ApiInbox?.required).toContain('address');
+    expect(doc.servers).toBeUndefined();
+    expect(openApiDocument('https://mail.example').servers).toEqual([{ url: 'https://mail.example', description: 'This server' }]);
+  });
+});
+
+describe('the real responses', () => {
+  it('conform to the document, schema by schema', async () => {
+    const test = buildTestApp();
+    const call = async (method: string, path: string, template: string, init: RequestInit = {}) => (
+      expectDocumented(doc, method, template, await test.app.request(path, { ...init, method: method.toUpperCase() }))
+    );
+    const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+    const domains = await call('get', '/api/domains', '/api/domains') as { defaultDomain: string };
+    const inbox = await call('post', '/api/inboxes', '/api/inboxes') as { address: string };
+    expect(inbox.address.endsWith(`@${domains.defaultDomain}`)).toBe(true);
+    await call('post', '/api/inboxes', '/api/inboxes', json({ localPart: 'qa-contract' }));
+    await call('post', '/api/inboxes', '/api/inboxes', json({ localPart: 'has space' }));
+    await call('post', '/api/inboxes', '/api/inboxes', json({ localPart: 'x'.repeat(20_000) }));
+    await call('get', '/api/addresses/check?localPart=qa-contract', '/api/addresses/check');
+    await call('get', '/api/addresses/check?localPart=has%20space', '/api/addresses/check');
+
+    const address = encodeURIComponent(inbox.address);
+    await test.deliver(await signupMail(inbox.address), [inbox.address]);
+    const list = await call('get', `/api/inboxes/${address}/messages`, '/api/inboxes/{address}/messages') as { messages: Array<{ id: string }> };
+    await call('get', `/api/inboxes/${address}/messages?since=yesterday`, '/api/inboxes/{address}/messages');
+    await call('get', '/api/inboxes/no-at-sign/messages', '/api/inboxes/{address}/messages');
+    const id = list.messages[0]?.id ?? '';
+    const message = await call('get', `/api/inboxes/${address}/messages/${id}`, '/api/inboxes/{address}/messages/{id}') as {
+      codes: string[]; links: Array<{ action: boolean }>; attachments: unknown[];
+    };
+    expect(message.codes).toContain('482913');
+    expect(message.links.some((link) => link.action)).toBe(true);
+    expect(message.attachments).toHaveLength(1);
+    await call('get', `/api/inboxes/${address}/wait`, '/api/inboxes/{address}/wait');
+
+    const base = '/api/inboxes/{address}/messages/{id}';
+    for (const part of ['html', 'text', 'raw', 'attachments/0', 'attachments/7']) {
+      await call('get', `/api/inboxes/${address}/messages/${id}/${part}`, `${base}/${part.replace(/\d+$/, '{index}')}`);
+    }
+    await call('delete', `/api/inboxes/${address}/messages/${id}`, base);
+    await call('get', `/api/inboxes/${address}/messages/${id}`, base);
+    await call('delete', `/api/inboxes/${address}/messages/${id}`, base);
+    await call('delete', `/api/inboxes/${address}`, '/api/inboxes/{address}');
+    await call('get', '/healthz', '/healthz');
+    await call('get', '/metrics', '/metrics');
+  });
+
+  it('answers a wait that times out with a documented 408', async () => {
+    const test = buildTestApp();
+    const timers = test.clock.pending();
+    const response = test.app.request('/api/inboxes/late%40ephemail.test/wait?timeout=2s');
+    await vi.waitFor(() => expect(test.clock.pending()).toBeGreaterThan(timers));
+    test.clock.advance(2_000);
+    const problem = await expectDocumented(doc, 'get', '/api/inboxes/{address}/wait', await response);
+    expect(problem).toMatchObject({ status: 408 });
+  });
+
+  it('serves the document and its reference page', async () => {
+    const { app } = buildTestApp();
+    const served = await expectDocumented(doc, 'get', '/api/openapi.json', await app.request('/api/openapi.json'));
+    expect(served).toMatchObject({ openapi: '3.1.0', paths: JSON.parse(JSON.stringify(doc.paths)) as unknown });
+    const page = await app.request('/api/docs');
+    expect(await expectDocumented(doc, 'get', '/api/docs', page)).toBe(renderDocsPage(doc));
+  });
+});
+
+describe('the live events socket', () => {
+  const template = '/api/inboxes/{address}/events';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  /** A socket on the events path of `address`, already erroring quietly so a refusal is not an unhandled error. */
+  const connect = (address: string) => new WebSocket(`ws://127.0.0.1:${server.httpPort}/api/inboxes/${address}/events`).on('error', () => undefined);
+
+  it('upgrades with 101 and sends frames that conform to ApiEvent', async () => {
+    const address = 'live-contract@ephemail.test';
+    const socket = connect(encodeURIComponent(address));
+    const frames: unknown[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    try {
+      expect(await new Promise((resolve) => socket.once('upgrade', (response) => resolve(response.statusCode)))).toBe(101);
+      await vi.waitFor(() => expect(frames).toHaveLength(1));
+      const transport = mailer(server.smtpPort);
+      await transport.sendMail({ from: 'a@example.com', to: address, subject: 'Live', text: 'code 482913' });
+      transport.close();
+      await vi.waitFor(() => expect(frames).toHaveLength(2));
+      const id = (frames[1] as { message: { id: string } }).message.id;
+      await fetch(`${server.httpUrl}/api/inboxes/${encodeURIComponent(address)}/messages/${id}`, { method: 'DELETE' });
+      await vi.waitFor(() => expect(frames).toHaveLength(3));
+      expect(frames.map((frame) => (frame as { type: string }).type)).toEqual(['hello', 'message', 'deleted']);
+      for (const frame of frames) expect(conformance(doc, frame, { $ref: '#/components/schemas/ApiEvent' })).toEqual([]);
+    } finally {
+      socket.terminate();
+    }
+  });
+
+  it('refuses a bad address with a documented status and media type', async () => {
+    const socket = connect('no-at-sign');
+    const refused = await new Promise<Response>((resolve) => {
+      socket.once('unexpected-response', (_request, response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: response.statusCode, headers: { 'content-type': String(response.headers['content-type']) } })));
+      });
+    });
+    socket.terminate();
+    expect(refused.status).toBe(400);
+    expect(await expectDocumented(doc, 'get', template, refused)).toMatch(/no @/i);
+  });
+});
+
+describe('the reference page', () => {
+  const page = renderDocsPage(doc);
+
+  it('lists every operation with its parameters, responses and examples', () => {
+    for (const { path, operation } of eachOperation(doc)) {
+      expect(page).toContain(`id="op-${operation.operationId}"`);
+      expect(page).toContain(`<code>${path}</code>`);
+    }
+    for (const name of ['address', 'since', 'timeout', 'limit', 'localPart']) expect(page).toContain(`<code>${name}</code>`);
+    for (const status of ['101', '201', '204', '408', '413']) expect(page).toContain(`>${status}</dt>`);
+    expect(page).toContain('482913');
+    expect(page).toContain('id="schema-ApiMessage"');
+  });
+
+  it('needs no script and loads nothing from elsewhere', () => {
+    expect(page).not.toMatch(/<script|\son\w+=|<link|<img|<iframe|url\(/i);
+    expect(page.match(/(?:href|src)="[^"]*"/g)?.filter((attribute) => !/^href="(#|openapi\.json")/.test(attribute))).toEqual([]);
+  });
+
+  it('escapes text from the document', () => {
+    const hostile = { ...doc, info: { ...doc.info, title: '<script>alert(1)</script>' } };
+    expect(renderDocsPage(hostile)).not.toContain('<script>alert');
+  });
+});

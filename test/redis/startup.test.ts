@@ -1,0 +1,36 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { startEphemail } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
+import { createRedisStore } from '../../src/store/redis/redis-store.js';
+import { StoreUnavailableError } from '../../src/store/store.js';
+import { createManualClock } from '../support/manual-clock.js';
+
+/** A port nothing listens on: bound for a moment, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 1));
+    });
+  });
+}
+
+// No redis-server needed: these are about a Redis that is not there.
+describe('starting on a Redis that cannot be reached', () => {
+  it('fails the store at once with a line naming the Redis, without its password', async () => {
+    const url = `redis://:hunter2@127.0.0.1:${await closedPort()}/0`;
+    const started = Date.now();
+    const failure = createRedisStore({ url, ttlMs: 60_000, memoryLimit: 1024 * 1024, inboxLimit: 5, clock: createManualClock() });
+    await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(failure).rejects.toThrow(/^cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 \(/);
+    await expect(failure).rejects.not.toThrow(/hunter2/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('fails startEphemail, leaving nothing running', async () => {
+    const config = parseConfig(['--smtp-port', '0', '--http-port', '0', '--store', `redis://127.0.0.1:${await closedPort()}`], {});
+    await expect(startEphemail({ config, log: createLogger('silent') })).rejects.toThrow(/cannot connect to Redis/);
+  });
+});

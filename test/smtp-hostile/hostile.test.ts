@@ -1,0 +1,366 @@
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createSmtpIntake, type Deliver } from '../../src/smtp/server.js';
+import { selfSignedCertificate } from '../../src/smtp/tls.js';
+import { metric } from '../support/scrape.js';
+import {
+  destroyAll, loopbackAddresses, openFileLimit, openMany, rawClient, refusalLogs, startLoggedServer, timedDelivery, trickle, waitFor,
+  type LoggedServer, type RawClient,
+} from './clients.js';
+import { startSwarm } from './idle-swarm.js';
+
+/**
+ * Hostile SMTP traffic against a real server on 127.0.0.1. One file, so the
+ * tests run one after another and the delivery times measured are not
+ * disturbed by this suite's own other floods.
+ */
+
+const REFUSED = 'ephemail_smtp_connections_refused_total';
+const OPEN = 'ephemail_smtp_connections_open';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let server: LoggedServer | null = null;
+let clients: RawClient[] = [];
+afterEach(async () => {
+  await destroyAll(clients);
+  clients = [];
+  await server?.close(0);
+  server = null;
+});
+
+/** Just the SMTP intake, with a `deliver` the test controls, and its log lines. */
+async function startIntake(flags: string[], deliver: Deliver): Promise<{ port: number; logs: Array<Record<string, unknown>>; close(): Promise<void> }> {
+  const config = parseConfig(['--smtp-port', '0', ...flags], {});
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({ write(chunk: Buffer, _encoding, done) { logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>); done(); } });
+  const intake = createSmtpIntake({
+    config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver,
+    log: pino({ level: 'info' }, sink), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })),
+  });
+  const port = await intake.listen();
+  return { port, logs, close: () => intake.close(0) };
+}
+
+/**
+ * A server for one test. `warm` sends one untimed message first: the parse
+ * worker starts on the first message, which on a loaded machine takes
+ * seconds, and that is start-up, not the attack being measured.
+ */
+async function start(flags: string[] = [], { warm = false } = {}): Promise<LoggedServer> {
+  server = await startLoggedServer(flags);
+  if (warm) await timedDelivery(server.smtpPort, 'warm-up@ephemail.test', 'warm-up');
+  return server;
+}
+
+async function client(port: number, localAddress?: string, options?: { allowHalfOpen?: boolean }): Promise<RawClient> {
+  const opened = await rawClient(port, localAddress, options);
+  clients.push(opened);
+  return opened;
+}
+
+/** Polls /metrics until `sample` reads `value` (onClose runs a tick after the socket closed). */
+async function metricBecomes(port: number, sample: string, value: number): Promise<void> {
+  for (let attempt = 0; attempt < 200 && await metric(port, sample) !== value; attempt++) await sleep(20);
+  expect(await metric(port, sample), sample).toBe(value);
+}
+
+/** The refusal was counted once and logged once. */
+async function countedOnce(app: LoggedServer, reason: string, counter = REFUSED): Promise<void> {
+  expect(await metric(app.httpPort, `${counter}{reason="${reason}"}`), reason).toBe(1);
+  expect(refusalLogs(app, reason), reason).toHaveLength(1);
+}
+
+describe('2,000 idle connections', () => {
+  const IDLE = 2_000;
+  const PER_IP = 20; // the default --smtp-max-connections-per-ip
+  // The swarm runs in a process of its own (an attacker's sockets do not share the server's
+  // event loop); each side needs a descriptor per connection, plus room for the rest.
+  const needed = IDLE + 500;
+  const files = openFileLimit();
+
+  it.skipIf(files !== null && files < needed)(`leave a well-behaved client delivering in under a second, with default limits (needs ${needed} open files, has ${files ?? 'unknown'})`, async () => {
+    const app = await start([], { warm: true });
+    const during: number[] = [];
+    const after: number[] = [];
+    const heapBefore = process.memoryUsage().heapUsed;
+    const swarm = startSwarm({ port: app.smtpPort, count: IDLE, perAddress: PER_IP, first: 2, parallel: 200 });
+    try {
+      let opening = true;
+      void swarm.ready.finally(() => { opening = false; }).catch(() => undefined);
+      // "Throughout": deliver while the idle connections pile up, then again once all are open.
+      for (let i = 0; opening && i < 60; i++) {
+        during.push(await timedDelivery(app.smtpPort, 'good@ephemail.test', `during ${i}`));
+        await sleep(100);
+      }
+      const { ms: openingMs } = await swarm.ready;
+      await metricBecomes(app.httpPort, OPEN, IDLE);
+      const heapPerConnection = (process.memoryUsage().heapUsed - heapBefore) / IDLE;
+
+      // The per-address limit holds: a 21st connection from one address is refused and closed.
+      const extra = await client(app.smtpPort, '127.0.0.2');
+      expect(await extra.firstLine).toBe('421 4.7.0 Too many connections from your address: 20 are open, the most this server allows; close one or try again later.');
+      await extra.closedAt;
+
+      for (let i = 0; i < 5; i++) after.push(await timedDelivery(app.smtpPort, 'good@ephemail.test', `after ${i}`));
+      const all = [...during, ...after];
+      const summary = (times: number[]) => times.length === 0 ? 'none' : `${times.length}, max ${Math.max(...times).toFixed(0)} ms`;
+      console.info(`[hostile] ${IDLE} idle connections opened in ${openingMs.toFixed(0)} ms; deliveries while opening: ${summary(during)}; `
+        + `with all open: ${summary(after)} (${after.map((ms) => ms.toFixed(0)).join(', ')} ms); server heap ≈ ${(heapPerConnection / 1024).toFixed(1)} KB per idle connection`);
+      expect(after).toHaveLength(5);
+      expect(Math.max(...all), `delivery times (ms): ${all.map(Math.round).join(', ')}`).toBeLessThan(1_000);
+      expect(await app.store.list('good@ephemail.test')).toHaveLength(all.length);
+      // Nothing cut the idle ones, and nothing but the 21st was refused.
+      await metricBecomes(app.httpPort, OPEN, IDLE);
+      await countedOnce(app, 'too_many_connections_from_address');
+      expect(app.logs.filter((line) => line.event === 'refused')).toHaveLength(1);
+    } finally {
+      await swarm.stop();
+    }
+    await metricBecomes(app.httpPort, OPEN, 0);
+  }, 60_000);
+});
+
+describe('--smtp-max-connections', () => {
+  it('refuses the connection over the total with 421, counts it, and keeps the open gauge right', async () => {
+    const app = await start(['--smtp-max-connections', '5']);
+    const held = await openMany(app.smtpPort, 5, loopbackAddresses(2, 5), 1);
+    clients.push(...held);
+    const over = await client(app.smtpPort, '127.0.0.9');
+    expect(await over.firstLine).toBe('421 4.7.0 This server has 5 connections open, the most it takes; please try again in a moment.');
+    await over.closedAt;
+    await countedOnce(app, 'too_many_connections');
+    await metricBecomes(app.httpPort, OPEN, 5);
+
+    // A freed slot is usable again.
+    await destroyAll(held);
+    await metricBecomes(app.httpPort, OPEN, 0);
+    expect(await (await client(app.smtpPort, '127.0.0.9')).firstLine).toMatch(/^220 /);
+  });
+});
+
+describe('file descriptors', () => {
+  it('drops sockets past twice --smtp-max-connections, when refused clients keep theirs open', async () => {
+    const app = await start(['--smtp-max-connections', '2']);
+    clients.push(...await openMany(app.smtpPort, 2, loopbackAddresses(2, 2), 1));
+    // Refused, but they never close their side: smtp-server destroys them only after up to 5 s.
+    for (const address of ['127.0.0.4', '127.0.0.5']) {
+      const lingering = await client(app.smtpPort, address, { allowHalfOpen: true });
+      expect(await lingering.firstLine).toMatch(/^421 4\.7\.0 This server has 2 connections open/);
+    }
+    const dropped = await client(app.smtpPort, '127.0.0.6');
+    await dropped.closedAt;
+    expect(dropped.received()).toBe('');
+    await countedOnce(app, 'over_capacity');
+    expect(await metric(app.httpPort, `${REFUSED}{reason="too_many_connections"}`)).toBe(2);
+  });
+
+  it.skipIf(openFileLimit() === null)('warns at start-up when the open-file limit is below what the SMTP limits may need', async () => {
+    const limit = openFileLimit() ?? 0;
+    const app = await start(['--smtp-max-connections', String(limit)]);
+    const [warning] = app.logs.filter((line) => line.event === 'fd_limit');
+    expect(warning?.msg).toBe(`The open-file limit (${limit}) is below what --smtp-max-connections ${limit} may need (${2 * limit + 256}); raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower --smtp-max-connections.`);
+    expect(app.logs.filter((line) => line.event === 'fd_limit')).toHaveLength(1);
+  });
+});
+
+describe('trickling clients', () => {
+  const SESSION_MS = 2_000;
+  const DATA_MS = 1_000;
+  const TRICKLERS = 10;
+  // Generous for a loaded CI machine; the point is "cut near the budget", not "after the idle timeout".
+  const SLACK_MS = 750;
+
+  it('are cut with 421 at the session and DATA budgets while good mail flows', async () => {
+    const app = await start(['--smtp-session-timeout', `${SESSION_MS}ms`, '--smtp-data-timeout', `${DATA_MS}ms`], { warm: true });
+    // The warm-up message may itself have outlived the short session budget while the parse worker started.
+    const before = await metric(app.httpPort, `${REFUSED}{reason="session_timeout"}`);
+    // One byte a second in command mode: each byte resets the idle timeout, only the session budget ends it.
+    const talkers = await Promise.all(Array.from({ length: TRICKLERS }, () => client(app.smtpPort, '127.0.0.2')));
+    for (const talker of talkers) {
+      await talker.firstLine;
+      trickle(talker.socket, 'EHLO slow.example\r\nMAIL FROM:<slow@example.com>\r\n');
+    }
+    // One byte a second after DATA.
+    const senders = await Promise.all(Array.from({ length: TRICKLERS }, () => client(app.smtpPort, '127.0.0.3')));
+    const dataStarted = await Promise.all(senders.map(async (sender) => {
+      await sender.firstLine;
+      sender.socket.write('EHLO slow.example\r\nMAIL FROM:<slow@example.com>\r\nRCPT TO:<slow@ephemail.test>\r\nDATA\r\n');
+      await waitFor(sender, /\r\n354 /);
+      trickle(sender.socket, `Subject: slow\r\n\r\n${'x'.repeat(100)}\r\n.\r\n`);
+      return performance.now();
+    }));
+
+    const deliveries: number[] = [];
+    const everyone = Promise.all([...talkers, ...senders].map((each) => each.closedAt));
+    let cutting = true;
+    void everyone.then(() => { cutting = false; });
+    for (let i = 0; cutting && i < 30; i++) {
+      deliveries.push(await timedDelivery(app.smtpPort, 'good@ephemail.test', `good ${i}`));
+      await sleep(100);
+    }
+    await everyone;
+    console.info(`[hostile] ${deliveries.length} deliveries among ${2 * TRICKLERS} tricklers: max ${Math.max(...deliveries).toFixed(0)} ms`);
+    expect(deliveries.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...deliveries), `delivery times (ms): ${deliveries.map(Math.round).join(', ')}`).toBeLessThan(1_000);
+
+    for (const talker of talkers) {
+      const lines = talker.received().trimEnd().split('\r\n');
+      expect(lines.at(-1)).toBe('421 4.4.2 This connection has lasted 2s, the longest this server allows; closing it. Reconnect to send more.');
+      const lasted = (await talker.closedAt) - talker.openedAt;
+      expect(lasted).toBeGreaterThanOrEqual(SESSION_MS - 50);
+      expect(lasted).toBeLessThan(SESSION_MS + SLACK_MS);
+    }
+    for (const [i, sender] of senders.entries()) {
+      const lines = sender.received().trimEnd().split('\r\n');
+      expect(lines.at(-1)).toBe('421 4.4.2 The message did not arrive in full within 1s, the longest this server waits; closing the connection. Please try again.');
+      const lasted = (await sender.closedAt) - (dataStarted[i] ?? 0);
+      expect(lasted).toBeGreaterThanOrEqual(DATA_MS - 100);
+      expect(lasted).toBeLessThan(DATA_MS + SLACK_MS);
+    }
+    // Counted and logged once each, and only the tricklers: no good delivery was cut.
+    expect(await metric(app.httpPort, `${REFUSED}{reason="session_timeout"}`)).toBe(before + TRICKLERS);
+    expect(await metric(app.httpPort, `${REFUSED}{reason="data_timeout"}`)).toBe(TRICKLERS);
+    expect(refusalLogs(app, 'session_timeout').filter((line) => line.remote === '127.0.0.2')).toHaveLength(TRICKLERS);
+    expect(refusalLogs(app, 'data_timeout').map((line) => line.remote)).toEqual(Array(TRICKLERS).fill('127.0.0.3'));
+    expect(refusalLogs(app, 'session_timeout').filter((line) => line.remote === '127.0.0.1')).toHaveLength(before);
+    expect(await app.store.list('slow@ephemail.test')).toEqual([]);
+    expect(await app.store.list('good@ephemail.test')).toHaveLength(deliveries.length);
+    await metricBecomes(app.httpPort, OPEN, 0);
+  }, 20_000);
+
+  it('lets a message that is being stored get its reply before the session budget cuts the connection', async () => {
+    const BUDGET_MS = 1_000;
+    let release: () => void = () => undefined;
+    const stored = new Promise<void>((resolve) => { release = resolve; });
+    const intake = await startIntake(['--smtp-session-timeout', `${BUDGET_MS}ms`], async () => {
+      await stored;
+      return [];
+    });
+    try {
+      const sender = await client(intake.port);
+      await sender.firstLine;
+      sender.socket.write('EHLO ok.example\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<in-time@ephemail.test>\r\nDATA\r\n');
+      await waitFor(sender, /\r\n354 /);
+      sender.socket.write('Subject: in time\r\n\r\nhello\r\n.\r\n');
+      // Past the budget while the store has not answered: nothing is cut yet.
+      await sleep(sender.openedAt + BUDGET_MS + 300 - performance.now());
+      expect(sender.received()).not.toMatch(/\r\n421 /);
+      release();
+      await sender.closedAt;
+      expect(sender.received()).toMatch(/\r\n250 2\.6\.0 Message stored in 0 inboxes\r\n421 4\.4\.2 This connection has lasted 1s, the longest this server allows; closing it\. Reconnect to send more\.\r\n$/);
+      expect(intake.logs.filter((line) => line.reason === 'session_timeout')).toHaveLength(1);
+    } finally {
+      release();
+      await intake.close();
+    }
+  });
+
+  it('closes a silent client at --smtp-idle-timeout', async () => {
+    const app = await start(['--smtp-idle-timeout', '500ms']);
+    const silent = await client(app.smtpPort);
+    expect(await silent.firstLine).toMatch(/^220 /);
+    const lasted = (await silent.closedAt) - silent.openedAt;
+    expect(silent.received().trimEnd().split('\r\n').at(-1)).toBe('421 4.4.2 Nothing arrived for 500ms; closing the connection.');
+    expect(lasted).toBeLessThan(500 + 100 + 1_000);
+    await countedOnce(app, 'idle_timeout');
+  });
+});
+
+describe('over-long lines', () => {
+  it('hangs up on a command line over --smtp-max-command-length, with or without its CRLF', async () => {
+    const app = await start();
+    const sentence = '421 4.5.0 A command line was longer than 12KB, the most this server reads; closing the connection.';
+    const fits = await client(app.smtpPort);
+    await fits.firstLine;
+    fits.socket.write(`NOOP ${'x'.repeat(12 * 1024 - 5)}\r\n`);
+    await waitFor(fits, /\r\n250 /);
+
+    const long = await client(app.smtpPort);
+    await long.firstLine;
+    long.socket.write(`NOOP ${'x'.repeat(12 * 1024)}\r\n`);
+    await long.closedAt;
+    expect(long.received().trimEnd().split('\r\n').at(-1)).toBe(sentence);
+
+    // No line break at all: the buffered partial line is what is bounded.
+    const endless = await client(app.smtpPort);
+    await endless.firstLine;
+    for (let i = 0; i < 4; i++) endless.socket.write('y'.repeat(4 * 1024));
+    await endless.closedAt;
+    expect(endless.received().trimEnd().split('\r\n').at(-1)).toBe(sentence);
+    expect(await metric(app.httpPort, `${REFUSED}{reason="command_too_long"}`)).toBe(2);
+    expect(refusalLogs(app, 'command_too_long')).toHaveLength(2);
+  });
+
+  it('refuses a message with a line over --smtp-max-line-length with 500, and the session goes on', async () => {
+    const app = await start(['--smtp-max-line-length', '2000']);
+    const sender = await client(app.smtpPort);
+    await sender.firstLine;
+    const envelope = (to: string) => `MAIL FROM:<a@example.com>\r\nRCPT TO:<${to}>\r\nDATA\r\n`;
+    sender.socket.write(`EHLO lines.example\r\n${envelope('fits@ephemail.test')}`);
+    await waitFor(sender, /\r\n354 /);
+    // Exactly at the limit: accepted.
+    sender.socket.write(`Subject: fits\r\n\r\n${'a'.repeat(2000)}\r\n.\r\n`);
+    await waitFor(sender, /\r\n250 2\.6\.0 [^\r]*\r\n$/);
+    // Over it, written in small pieces so the line spans many chunks: refused, nothing kept.
+    sender.socket.write(envelope('long@ephemail.test'));
+    await waitFor(sender, /\r\n354 [^\r]*\r\n$/);
+    sender.socket.write('Subject: long\r\n\r\n');
+    for (let i = 0; i < 8; i++) sender.socket.write('b'.repeat(251));
+    sender.socket.write('\r\n.\r\n');
+    await waitFor(sender, /\r\n500 [^\r]*\r\n$/);
+    // The next message in the same session goes through.
+    sender.socket.write(`${envelope('after@ephemail.test')}Subject: after\r\n\r\nshort\r\n.\r\n`);
+    await waitFor(sender, /\r\n500 [^]*\r\n250 2\.6\.0 [^\r]*\r\n$/);
+    const lines = sender.received().split('\r\n');
+    expect(lines).toContain('500 5.6.0 A line of the message is longer than 2000 bytes, the most this server takes (RFC 5321 allows 1000 bytes); wrap long lines, e.g. with quoted-printable or base64.');
+    expect((await app.store.list('fits@ephemail.test')).map((m) => m.subject)).toEqual(['fits']);
+    expect(await app.store.list('long@ephemail.test')).toEqual([]);
+    expect((await app.store.list('after@ephemail.test')).map((m) => m.subject)).toEqual(['after']);
+    await countedOnce(app, 'line_too_long', 'ephemail_messages_rejected_total');
+  });
+});
+
+describe('--smtp-max-bad-commands', () => {
+  it('answers the last refused command with 421 and hangs up', async () => {
+    const app = await start(['--domains', 'ephemail.test', '--smtp-max-bad-commands', '3']);
+    const prober = await client(app.smtpPort);
+    await prober.firstLine;
+    prober.socket.write('EHLO probe.example\r\nMAIL FROM:<p@example.com>\r\nRCPT TO:<a@other.example>\r\nRCPT TO:<b@other.example>\r\nRCPT TO:<c@other.example>\r\nNOOP\r\n');
+    await prober.closedAt;
+    const lines = prober.received().trimEnd().split('\r\n');
+    expect(lines.filter((line) => line.startsWith('550 5.1.2 '))).toHaveLength(2);
+    expect(lines.at(-1)).toBe('421 4.7.0 3 commands in this session were refused, the most this server allows; closing the connection.');
+    await countedOnce(app, 'too_many_bad_commands');
+  });
+
+  it('starts counting again after each delivered message', async () => {
+    const app = await start(['--domains', 'ephemail.test', '--smtp-max-bad-commands', '3']);
+    const sender = await client(app.smtpPort);
+    await sender.firstLine;
+    const twoBad = 'MAIL FROM:<p@example.com>\r\nRCPT TO:<a@other.example>\r\nRCPT TO:<b@other.example>\r\n';
+    sender.socket.write(`EHLO ok.example\r\n${twoBad}RCPT TO:<ok@ephemail.test>\r\nDATA\r\n`);
+    await waitFor(sender, /\r\n354 /);
+    sender.socket.write('Subject: one\r\n\r\nx\r\n.\r\n');
+    await waitFor(sender, /\r\n250 2\.6\.0 /);
+    sender.socket.write(`${twoBad}NOOP\r\n`);
+    await waitFor(sender, /250 2\.6\.0 [^]*\r\n250 2\.0\.0 OK\r\n$/);
+    expect(sender.socket.destroyed).toBe(false);
+    expect(await metric(app.httpPort, `${REFUSED}{reason="too_many_bad_commands"}`)).toBe(0);
+  });
+
+  it('relabels smtp-server\'s own cap of 10 unrecognised commands', async () => {
+    const app = await start();
+    const prober = await client(app.smtpPort);
+    await prober.firstLine;
+    prober.socket.write('FOO\r\n'.repeat(10));
+    await prober.closedAt;
+    const lines = prober.received().trimEnd().split('\r\n');
+    expect(lines.filter((line) => line.startsWith('500 '))).toHaveLength(9);
+    expect(lines.at(-1)).toBe('421 4.7.0 10 commands in this session were refused, the most this server allows; closing the connection.');
+    await countedOnce(app, 'too_many_bad_commands');
+  });
+});

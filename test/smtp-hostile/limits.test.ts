@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { formatDuration } from '../../src/config-values.js';
+import { clientKey, createAddressCounter, createLineMeter, hardConnectionCap, serverLimitOptions } from '../../src/smtp/limits.js';
+import type { SMTPServerSession } from 'smtp-server';
+
+const limits = parseConfig([], {}).smtp.limits;
+
+describe('createLineMeter', () => {
+  const feed = (max: number, ...chunks: string[]) => {
+    const meter = createLineMeter(max);
+    return chunks.map((chunk) => meter.fits(Buffer.from(chunk, 'latin1')));
+  };
+
+  it('takes lines up to the limit, not counting CRLF', () => {
+    expect(feed(5, 'abcde\r\nfghij\r\n', '12345\n')).toEqual([true, true]);
+    expect(feed(5, 'abcdef\r\n')).toEqual([false]);
+  });
+
+  it('measures a line across chunks', () => {
+    expect(feed(5, 'ab', 'cd', 'e\r\n', 'xyz\r\n')).toEqual([true, true, true, true]);
+    expect(feed(5, 'ab', 'cd', 'ef')).toEqual([true, true, false]);
+  });
+
+  it('does not count a CR whose LF comes in the next chunk', () => {
+    expect(feed(5, 'abcde\r', '\nnext\r\n')).toEqual([true, true]);
+    expect(feed(5, 'abcde', '\r', '\n')).toEqual([true, true, true]);
+    expect(feed(5, 'abcdef\r', '\n')).toEqual([false, false]);
+  });
+
+  it('stays exceeded once a line went over', () => {
+    const meter = createLineMeter(3);
+    expect(meter.fits(Buffer.from('abcd\r\n'))).toBe(false);
+    expect(meter.fits(Buffer.from('a\r\n'))).toBe(false);
+    expect(meter.exceeded).toBe(true);
+  });
+});
+
+describe('clientKey', () => {
+  it.each([
+    ['203.0.113.5', '203.0.113.5'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002::1', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['2001:db8:a:b::', '2001:db8:a:b::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
+    ['2001:DB8:A:B:1::', '2001:db8:a:b::/64'],
+  ])('%s counts as %s', (address, key) => {
+    expect(clientKey(address)).toBe(key);
+  });
+});
+
+describe('createAddressCounter', () => {
+  const session = (remoteAddress: string) => ({ remoteAddress } as SMTPServerSession);
+
+  it('admits up to the per-address limit, then refuses, and counts a release', () => {
+    const counter = createAddressCounter({ ...limits, maxConnectionsPerIp: 2 });
+    const [a, b, c] = [session('2001:db8::1'), session('2001:db8::2'), session('2001:db8::3')];
+    expect(counter.admit(a)).toBeNull();
+    expect(counter.admit(b)).toBeNull();
+    expect(counter.admit(c)?.responseCode).toBe(421);
+    expect(counter.admit(session('198.51.100.1'))).toBeNull();
+    counter.release(a);
+    counter.release(a);
+    counter.release(c); // never admitted: no effect
+    expect(counter.admit(c)).toBeNull();
+    expect(counter.admit(session('2001:db8::9'))?.message).toBe('Too many connections from your address: 2 are open, the most this server allows; close one or try again later.');
+  });
+});
+
+describe('smtp-server options', () => {
+  it('map the limits that smtp-server enforces itself', () => {
+    expect(serverLimitOptions(limits)).toEqual({ maxClients: 2_500, socketTimeout: 60_000, maxCommandLength: 12_288 });
+    expect(hardConnectionCap(limits)).toBe(5_000);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([[500, '500ms'], [1_000, '1s'], [1_500, '1.5s'], [60_000, '1m'], [90_000, '90s'], [600_000, '10m'], [3_600_000, '1h'], [86_400_000, '1d']])('%d -> %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});

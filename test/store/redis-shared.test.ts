@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisStore, type RedisStore } from '../../src/store/redis/redis-store.js';
+import { redisKeys } from '../../src/store/redis/redis-keys.js';
+import type { StoreEvent } from '../../src/store/store.js';
+import { createManualClock, type ManualClock } from '../support/manual-clock.js';
+import { makeNewMessage } from '../support/messages.js';
+import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+const TTL = 60_000;
+
+/** Two stores on one Redis and one prefix, as two Ephemail instances would be, sharing a manual clock. */
+describe.skipIf(skipRedisTests())('Redis store shared by two instances', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let clock: ManualClock;
+  let prefix: string;
+  let a: RedisStore;
+  let b: RedisStore;
+  let seenByA: StoreEvent[];
+  let seenByB: StoreEvent[];
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    redis = new Redis(server.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+
+  async function open(limits: { inboxLimit?: number; memoryLimit?: number } = {}) {
+    const settings = { url: server.url, keyPrefix: prefix, clock, ttlMs: TTL, inboxLimit: limits.inboxLimit ?? 5, memoryLimit: limits.memoryLimit ?? 1024 * 1024 };
+    a = await createRedisStore(settings);
+    b = await createRedisStore(settings);
+    a.subscribe((event) => seenByA.push(event));
+    b.subscribe((event) => seenByB.push(event));
+  }
+  const settle = async () => {
+    await a.flush();
+    await b.flush();
+  };
+
+  beforeEach(() => {
+    clock = createManualClock();
+    prefix = `shared-${randomUUID()}:`;
+    seenByA = [];
+    seenByB = [];
+  });
+  afterEach(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('shows a message added on one instance to the other, with its event', async () => {
+    await open();
+    const [added] = await a.add(makeNewMessage(['x@x.test'], { subject: 'across' }));
+    await settle();
+    expect(await b.list('x@x.test')).toEqual([added]);
+    expect((await b.get('x@x.test', added!.id))?.raw.length).toBe(1_000);
+    expect(seenByB).toEqual([{ type: 'message', inbox: 'x@x.test', message: added }]);
+    expect(await b.delete('x@x.test', added!.id)).toBe(true);
+    await settle();
+    expect(seenByA.at(-1)).toEqual({ type: 'deleted', inbox: 'x@x.test', id: added!.id });
+  });
+
+  it('holds the per-inbox cap when both instances add at once', async () => {
+    await open({ inboxLimit: 5 });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).add(makeNewMessage(['cap@x.test']))));
+    await settle();
+    expect(await a.list('cap@x.test')).toHaveLength(5);
+    expect((await b.stats()).messages).toBe(5);
+    expect(seenByA.filter((event) => event.type === 'evicted')).toHaveLength(15);
+    expect(seenByB.filter((event) => event.type === 'evicted')).toHaveLength(15);
+  });
+
+  it('holds the byte budget store-wide, evicting the oldest whichever instance added it', async () => {
+    await open({ memoryLimit: 64 * 1024 });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const store = i % 2 === 0 ? a : b;
+      ids.push((await store.add(makeNewMessage([`budget${i}@x.test`], { size: 8 * 1024 })))[0]!.id);
+      clock.advance(10);
+    }
+    await settle();
+    const stats = await a.stats();
+    expect(stats.bytes).toBeLessThanOrEqual(64 * 1024);
+    const evicted = seenByB.flatMap((event) => event.type === 'evicted' ? [event.id] : []);
+    expect(evicted.length).toBeGreaterThan(0);
+    expect(evicted).toEqual(ids.slice(0, evicted.length));
+    expect(stats.messages).toBe(12 - evicted.length);
+  });
+
+  it('lets exactly one instance expire each message, and both hear of it once', async () => {
+    await open();
+    const added = [
+      ...await a.add(makeNewMessage(['ttl@x.test', 'ttl2@x.test'])),
+      ...await b.add(makeNewMessage(['ttl@x.test'])),
+    ];
+    await settle();
+    // Both sweepers are armed (each heard of every message) and fire together.
+    clock.advance(TTL + 1);
+    await settle();
+    const expiredIds = (events: StoreEvent[]) => events.flatMap((event) => event.type === 'expired' ? [event.id] : []).sort();
+    const ids = added.map((message) => message.id).sort();
+    expect(expiredIds(seenByA)).toEqual(ids);
+    expect(expiredIds(seenByB)).toEqual(ids);
+    expect(await b.stats()).toEqual({ messages: 0, bytes: 0 });
+  });
+
+  it('stores raw bytes once for all recipients and sets a PEXPIRE backstop on every message key', async () => {
+    await open();
+    const added = await a.add(makeNewMessage(['r1@x.test', 'r2@x.test', 'r3@x.test'], { size: 5_000 }));
+    const keys = redisKeys(prefix);
+    const rawKeys = await redis.keys(`${prefix}raw:*`);
+    expect(rawKeys).toHaveLength(1);
+    expect(await redis.strlen(rawKeys[0]!)).toBe(5_000);
+    expect(Number(await redis.hget(keys.refs, rawKeys[0]!.slice(`${prefix}raw:`.length)))).toBe(3);
+    for (const key of [...rawKeys, ...added.map((message) => keys.message(message.id))]) {
+      const left = await redis.pttl(key);
+      expect(left).toBeGreaterThan(TTL);
+      expect(left).toBeLessThanOrEqual(TTL + 10 * 60_000);
+    }
+    for (const key of [keys.index, keys.arrival, keys.expiry, keys.bytes, keys.inbox('r1@x.test')]) {
+      expect(await redis.pttl(key)).toBeGreaterThan(TTL);
+    }
+  });
+
+  it('cleans up after the backstop removed a message the sweeper never reached', async () => {
+    await open();
+    const [added] = await a.add(makeNewMessage(['gone@x.test']));
+    const keys = redisKeys(prefix);
+    // As if every instance had been down past the backstop: Redis dropped the message and its bytes.
+    await redis.del(keys.message(added!.id), ...await redis.keys(`${prefix}raw:*`));
+    expect(await b.list('gone@x.test')).toEqual([]);
+    expect(await b.get('gone@x.test', added!.id)).toBeUndefined();
+    clock.advance(TTL + 1);
+    await settle();
+    expect(await a.stats()).toEqual({ messages: 0, bytes: 0 });
+  });
+});

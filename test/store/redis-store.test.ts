@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createRedisStore } from '../../src/store/redis/redis-store.js';
+import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { describeStoreContract } from './store-contract.js';
+
+describe.skipIf(skipRedisTests())('Redis store', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => server?.stop());
+
+  // A prefix per store keeps every test's store empty and alone on the shared server.
+  describeStoreContract('redis', async (settings) => {
+    const store = await createRedisStore({ ...settings, url: server.url, keyPrefix: `test-${randomUUID()}:`, onListenerError: () => {} });
+    return { store, settle: () => store.flush() };
+  });
+});

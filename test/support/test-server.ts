@@ -1,0 +1,33 @@
+import type { Ephemail } from '../../src/app.js';
+import { startEphemail } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+
+/** A running Ephemail on free ports, with a silent logger. */
+export interface TestServer extends Ephemail {
+  /** Closes the server; a short drain by default so tests stay fast. */
+  close(drainMs?: number): Promise<void>;
+  /** `http://127.0.0.1:<httpPort>` */
+  httpUrl: string;
+}
+
+/**
+ * Starts Ephemail on port 0 for SMTP and HTTP, with `flags` added to the
+ * command line (so tests go through parseConfig like a user would) and
+ * no environment.
+ */
+export async function startTestServer(flags: string[] = [], options: { clock?: Clock } = {}): Promise<TestServer> {
+  // One parse worker keeps start-up light; a later --parse-workers in `flags` wins.
+  const config = parseConfig(['--smtp-port', '0', '--http-port', '0', '--parse-workers', '1', ...flags], {});
+  const app = await startEphemail({ config, log: createLogger('silent'), ...(options.clock ? { clock: options.clock } : {}) });
+  let closing: Promise<void> | null = null;
+  return {
+    ...app,
+    httpUrl: `http://127.0.0.1:${app.httpPort}`,
+    close(drainMs = 1_000) {
+      closing ??= app.close(drainMs);
+      return closing;
+    },
+  };
+}

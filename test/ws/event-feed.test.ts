@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { openInboxFeed, type FeedSink } from '../../src/http/event-sockets-feed.js';
+import { createHub } from '../../src/hub/hub.js';
+import type { MessageSummary, StoreEvent } from '../../src/store/store.js';
+import { makeDigest } from '../support/messages.js';
+
+const INBOX = 'feed@ephemail.test';
+
+function summary(id: string): MessageSummary {
+  return { ...makeDigest(), id, inbox: INBOX, tag: null, receivedAt: 0, expiresAt: 1, size: 1 };
+}
+
+function arrived(id: string): StoreEvent {
+  return { type: 'message', inbox: INBOX, message: summary(id) };
+}
+
+/**
+ * A hub whose deliveries wait for `flush`, a listing that waits for
+ * `finishListing`, and a sink that records what it was given: every
+ * interleaving of the race between listing and delivery can be set up by hand.
+ */
+function setUp(sinkOverrides: Partial<FeedSink> = {}) {
+  const deliveries: Array<() => void> = [];
+  const hub = createHub({ defer: (run) => deliveries.push(run) });
+  let finishListing: (messages: MessageSummary[]) => void = () => {};
+  let failListing: (error: Error) => void = () => {};
+  const listing = new Promise<MessageSummary[]>((resolve, reject) => {
+    finishListing = resolve;
+    failListing = reject;
+  });
+  const seen: string[] = [];
+  const sink: FeedSink = {
+    hello: (messages) => seen.push(`hello ${messages.map((message) => message.id).join(',')}`),
+    event: (event) => seen.push(`${event.type} ${event.type === 'message' ? event.message.id : event.id}`),
+    failed: (error) => seen.push(`failed ${(error as Error).message}`),
+    ...sinkOverrides,
+  };
+  const stop = openInboxFeed({ hub, store: { list: () => listing } }, INBOX, sink);
+  return {
+    hub, seen, stop,
+    flush: () => { for (const run of deliveries.splice(0)) run(); },
+    async list(ids: string[]) {
+      finishListing(ids.map(summary));
+      await listing;
+    },
+    async fail(message: string) {
+      failListing(new Error(message));
+      await listing.catch(() => {});
+    },
+  };
+}
+
+describe('openInboxFeed', () => {
+  it('subscribes before it lists, so a message stored meanwhile is not missed', async () => {
+    const feed = setUp();
+    expect(feed.hub.listenerCount(INBOX)).toBe(1);
+    feed.hub.publish(arrived('b'));
+    feed.flush();
+    await feed.list(['a']);
+    expect(feed.seen).toEqual(['hello a', 'message b']);
+  });
+
+  it('holds events delivered while listing and sends them after hello, minus messages the listing has', async () => {
+    const feed = setUp();
+    feed.hub.publish(arrived('a'));
+    feed.hub.publish(arrived('b'));
+    feed.hub.publish({ type: 'deleted', inbox: INBOX, id: 'old' });
+    feed.flush();
+    expect(feed.seen).toEqual([]);
+    await feed.list(['a', 'earlier']);
+    expect(feed.seen).toEqual(['hello a,earlier', 'message b', 'deleted old']);
+  });
+
+  it('drops a listed message that the hub delivers only after hello', async () => {
+    const feed = setUp();
+    feed.hub.publish(arrived('a'));
+    await feed.list(['a']);
+    feed.flush();
+    expect(feed.seen).toEqual(['hello a']);
+  });
+
+  it('passes removals of listed messages, and sends live messages after hello', async () => {
+    const feed = setUp();
+    await feed.list(['a']);
+    feed.hub.publish({ type: 'expired', inbox: INBOX, id: 'a' });
+    feed.hub.publish(arrived('c'));
+    feed.hub.publish({ type: 'evicted', inbox: INBOX, id: 'c' });
+    feed.flush();
+    expect(feed.seen).toEqual(['hello a', 'expired a', 'message c', 'evicted c']);
+  });
+
+  it('ignores other inboxes', async () => {
+    const feed = setUp();
+    await feed.list([]);
+    feed.hub.publish({ ...arrived('x'), inbox: 'other@ephemail.test' });
+    feed.flush();
+    expect(feed.seen).toEqual(['hello ']);
+  });
+
+  it('sends nothing and stops listening when stopped before the listing returns', async () => {
+    const feed = setUp();
+    feed.hub.publish(arrived('a'));
+    feed.flush();
+    feed.stop();
+    expect(feed.hub.listenerCount(INBOX)).toBe(0);
+    await feed.list(['a']);
+    expect(feed.seen).toEqual([]);
+  });
+
+  it('sends no held events once the sink stopped the feed during hello', async () => {
+    let stop = () => {};
+    const seen: string[] = [];
+    const feed = setUp({ hello: () => { seen.push('hello'); stop(); }, event: (event) => seen.push(event.type) });
+    stop = feed.stop;
+    feed.hub.publish(arrived('b'));
+    feed.flush();
+    await feed.list([]);
+    expect(seen).toEqual(['hello']);
+    expect(feed.hub.listenerCount(INBOX)).toBe(0);
+  });
+
+  it('reports a failed listing once, after unsubscribing', async () => {
+    const feed = setUp();
+    feed.hub.publish(arrived('a'));
+    feed.flush();
+    await feed.fail('store down');
+    expect(feed.seen).toEqual(['failed store down']);
+    expect(feed.hub.listenerCount(INBOX)).toBe(0);
+  });
+});
