@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Clock } from '../clock.js';
 import type { HttpConfig } from '../config.js';
 import { requestAddress, upgradeAddress } from './client-ip.js';
-import { clientKey } from './client-key.js';
+import { clientKey } from '../client-key.js';
 import type { ClientRefusal } from './event-sockets.js';
 import { createRateLimiter, tooManyRequestsDetail, type RateLimiter } from './rate-limit.js';
 import { createWaiterLimits, type WaiterLimits } from './waiter-limits.js';

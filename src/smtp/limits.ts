@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import { clientKey } from '../client-key.js';
 import type { SmtpLimits } from '../config.js';
 import { formatDuration, formatSize } from '../config-values.js';
 import { SmtpReply } from './replies.js';
@@ -66,23 +66,6 @@ export const limitReplies = {
   lineTooLong: (limits: SmtpLimits) =>
     new SmtpReply(500, '5.6.0', `A line of the message is longer than ${formatSize(limits.maxLineLength)}, the most this server takes (RFC 5321 allows 1000 bytes); wrap long lines, e.g. with quoted-printable or base64.`),
 };
-
-/**
- * The key a client is counted under: an IPv4 address, or the /64 of an IPv6
- * address, since one IPv6 customer usually holds a whole /64 and could
- * otherwise open every connection from a fresh address.
- */
-export function clientKey(address: string): string {
-  if (!isIPv6(address)) return address;
-  const [head = '', tail] = address.toLowerCase().split('::', 2);
-  const left = head === '' ? [] : head.split(':');
-  if (tail === undefined) return `${left.slice(0, 4).join(':')}::/64`;
-  const right = tail === '' ? [] : tail.split(':');
-  // A trailing dotted quad (::ffff:1.2.3.4, 64:ff9b::1.2.3.4) fills two groups.
-  const rightGroups = right.length + (right.at(-1)?.includes('.') ? 1 : 0);
-  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - rightGroups)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
 
 /** Open SMTP connections per client key; admitted in onConnect, released in onClose. */
 export interface AddressCounter {
