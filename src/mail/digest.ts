@@ -14,7 +14,7 @@ export function digestMessage(parsed: ParsedMessage): MessageDigest {
   return {
     from: parsed.from === null ? null : shortMailbox(parsed.from),
     to: parsed.to.slice(0, SUMMARY_RECIPIENTS).map(shortMailbox),
-    subject: parsed.subject.slice(0, SUMMARY_TEXT_CHARACTERS),
+    subject: clip(parsed.subject),
     preview: previewOf(parsed.text),
     attachmentCount: parsed.attachments.length,
     codes: findCodes({ subject: parsed.subject, text: parsed.text, html: parsed.html }),
@@ -23,7 +23,12 @@ export function digestMessage(parsed: ParsedMessage): MessageDigest {
 }
 
 function shortMailbox({ name, address }: MailboxAddress): MailboxAddress {
-  return { name: name.slice(0, SUMMARY_TEXT_CHARACTERS), address: address.slice(0, SUMMARY_TEXT_CHARACTERS) };
+  return { name: clip(name), address: clip(address) };
+}
+
+// Never ends on half a surrogate pair, which JSON would write as an escape.
+function clip(text: string): string {
+  return text.length <= SUMMARY_TEXT_CHARACTERS ? text : text.slice(0, SUMMARY_TEXT_CHARACTERS).replace(/[\ud800-\udbff]$/, '');
 }
 
 function previewOf(text: string): string {

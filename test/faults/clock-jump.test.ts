@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSystemClock } from '../../src/clock.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import type { Store } from '../../src/store/store.js';
+import { makeNewMessage } from '../support/messages.js';
+
+/**
+ * The wall clock jumping (NTP step, VM resume, an operator's `date -s`)
+ * after start. The system clock reads Date.now() once and then follows the
+ * monotonic clock, so mail neither expires all at once on a jump forward
+ * nor lives forever on a jump back. Real timers, a short ttl.
+ */
+
+const TTL_MS = 400;
+const DAY_MS = 86_400_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let store: Store | null = null;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await store?.close();
+  store = null;
+});
+
+async function subjects(target: Store, inbox: string): Promise<string[]> {
+  return (await target.list(inbox)).map((message) => message.subject);
+}
+
+describe.each([
+  ['forward a day', DAY_MS],
+  ['back a day', -DAY_MS],
+])('the wall clock jumping %s', (_name, jump) => {
+  it('neither expires mail at once nor keeps it forever', async () => {
+    const clock = createSystemClock();
+    const opened = createMemoryStore({ ttlMs: TTL_MS, memoryLimit: 1024 * 1024, inboxLimit: 10, clock });
+    store = opened;
+    await opened.add(makeNewMessage(['jump@ephemail.test'], { subject: 'before the jump' }));
+
+    const wall = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => wall + jump);
+    expect(Math.abs(clock.now() - wall)).toBeLessThan(1_000);
+    await opened.add(makeNewMessage(['jump@ephemail.test'], { subject: 'after the jump' }));
+    expect(await subjects(opened, 'jump@ephemail.test')).toEqual(['after the jump', 'before the jump']);
+
+    // Both expire on schedule, by the monotonic clock, whatever the wall clock says.
+    await sleep(TTL_MS * 3);
+    expect(await subjects(opened, 'jump@ephemail.test')).toEqual([]);
+  });
+});
