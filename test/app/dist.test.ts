@@ -1,0 +1,103 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailer } from '../support/mailer.js';
+
+/**
+ * What the Docker image runs, tested without Docker: the compiled `dist/`
+ * started with plain node (parse workers load compiled JavaScript, the page
+ * is found next to dist/), the image's HEALTHCHECK command, and the client
+ * through its published entry `ephemail/client`.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+const dockerfile = readFileSync(new URL('Dockerfile', `file://${ROOT}`), 'utf8');
+let server: ChildProcess | undefined;
+let ports: { smtp: number; http: number };
+
+function healthcheckCommand(): string[] {
+  const line = /HEALTHCHECK[^\n]*\\\n\s*CMD (\[.*\])/.exec(dockerfile)?.[1];
+  if (line === undefined) throw new Error('the Dockerfile has no HEALTHCHECK CMD in exec form');
+  return JSON.parse(line) as string[];
+}
+
+async function healthcheck(httpPort: number): Promise<number> {
+  const [command = 'node', ...args] = healthcheckCommand();
+  const env = { ...process.env, EPHEMAIL_HTTP_PORT: String(httpPort) };
+  return run(command === 'node' ? process.execPath : command, args, { env, timeout: 10_000 }).then(() => 0, (error: { code?: number }) => error.code ?? 1);
+}
+
+beforeAll(async () => {
+  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 170_000 });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMAIL_')));
+  server = spawn(process.execPath, ['dist/main.js', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1'], {
+    cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  ports = await new Promise((resolve, reject) => {
+    server?.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const match = /SMTP {2}127\.0\.0\.1:(\d+)\n {2}HTTP {2}http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) resolve({ smtp: Number(match[1]), http: Number(match[2]) });
+    });
+    server?.once('exit', (code) => reject(new Error(`dist/main.js exited with ${code}:\n${output}`)));
+  });
+}, 180_000);
+
+afterAll(() => {
+  server?.kill('SIGKILL');
+});
+
+describe('the built server (what the Docker image runs)', () => {
+  it('parses mail in compiled worker threads and serves it, the page and the reference', async () => {
+    const base = `http://127.0.0.1:${ports.http}`;
+    const to = 'dist-check@ephemail.test';
+    await mailer(ports.smtp).sendMail({
+      from: 'Shop <shop@example.com>', to, subject: 'Your code',
+      text: 'Your verification code is 481516.', html: '<p>Your verification code is <b>481516</b>.<script>alert(1)</script></p>',
+    });
+    const response = await fetch(`${base}/api/inboxes/${to}/wait?timeout=30`);
+    const message = await response.json() as { codes: string[]; htmlUrl: string };
+    expect(response.status).toBe(200);
+    expect(message.codes).toEqual(['481516']);
+    const html = await (await fetch(`${base}${message.htmlUrl}`)).text();
+    expect(html).toContain('481516');
+    expect(html).not.toContain('<script');
+
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('app.js');
+    expect((await fetch(`${base}/api/docs`)).status).toBe(200);
+  }, 60_000);
+
+  it('passes the image HEALTHCHECK while up, and fails it when nothing answers', async () => {
+    expect(await healthcheck(ports.http)).toBe(0);
+    expect(await healthcheck(1)).not.toBe(0);
+  }, 30_000);
+
+  it('serves the typed client through its published entry', async () => {
+    const { ephemail } = await import('ephemail/client') as typeof import('../../src/client/index.js');
+    const inbox = await ephemail(`http://127.0.0.1:${ports.http}`).createInbox();
+    await mailer(ports.smtp).sendMail({ from: 'app@example.com', to: inbox.address, subject: 'Welcome aboard', text: 'Confirm: https://app.example/verify?token=abc' });
+    const message = await inbox.waitForMessage({ subject: /Welcome/, timeout: 30_000 });
+    expect(message.links.find((link) => link.action)?.url).toBe('https://app.example/verify?token=abc');
+  }, 60_000);
+});
+
+describe('the Dockerfile', () => {
+  it('builds in two stages with npm ci and runs as a non-root user', () => {
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/RUN npm ci/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/EPHEMAIL_HOST=0\.0\.0\.0/);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+  });
+
+  it('copies only files that exist', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => (match[1] ?? '').split(' '));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(existsSync(`${ROOT}${source}`), source).toBe(true);
+  });
+});
