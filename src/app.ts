@@ -40,8 +40,10 @@ const DEFAULT_DRAIN_MS = 10_000;
 const PARSED_CACHE_BYTES = 32 * 1024 * 1024;
 // A message that takes longer than this to parse is kept raw and flagged; its worker is replaced.
 const PARSE_TIMEOUT_MS = 10_000;
-// Enough for a 10 MB message with large decoded attachments; a worker that needs more is replaced.
-const PARSE_WORKER_HEAP_MB = 512;
+// Enough for a 10 MB message (decoded attachments live outside the heap);
+// a worker that needs more is replaced. Larger heaps let idle workers hold
+// garbage that counted against the memory limit under flood (BENCHMARKS.md).
+const PARSE_WORKER_HEAP_MB = 128;
 
 /**
  * Wires every part together. Data flows one way: SMTP intake -> store ->
