@@ -1,4 +1,5 @@
 import type { StoreEvent } from '../store/store.js';
+import { notifyEach } from '../listeners.js';
 
 /** Receives the events of one inbox. */
 export type HubListener = (event: StoreEvent) => void;
@@ -37,16 +38,7 @@ export function createHub(options: HubOptions = {}): Hub {
   function deliver(event: StoreEvent): void {
     const listeners = byInbox.get(event.inbox);
     if (listeners === undefined) return;
-    // A copy, so a listener subscribed while this event is being delivered waits for the next one;
-    // one unsubscribed meanwhile is skipped: after unsubscribe returns, it is never called again.
-    for (const listener of [...listeners]) {
-      if (!listeners.has(listener)) continue;
-      try {
-        listener(event);
-      } catch (error) {
-        options.onListenerError?.(error);
-      }
-    }
+    notifyEach(listeners, event, options.onListenerError);
   }
 
   function flush(): void {

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
+import { notifyEach } from '../listeners.js';
 import type { Envelope, MessageSummary, NewMessage, StoredMessage } from './message.js';
 import { createMessageId } from './message-id.js';
 import { recordOverhead } from './record-size.js';
@@ -62,13 +63,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
   function emit(event: StoreEvent): void {
     if (closed) return;
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        options.onListenerError?.(error);
-      }
-    }
+    notifyEach(listeners, event, options.onListenerError);
   }
 
   function remember(record: MemoryRecord): void {

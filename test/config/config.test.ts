@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from '../../src/config.js';
+import { optionsTable, parseConfig, wantsHelp, type Config } from '../../src/config.js';
 import { selfSignedCertificate, type TlsPair } from '../../src/smtp/tls.js';
+import { configErrorOf } from '../support/config-error.js';
 
 let dir = '';
 let pair: TlsPair;
@@ -85,17 +86,6 @@ function tableRows(): Array<{ flag: string; env: string; shown: string }> {
     .map(([, flag = '', env = '', shown = '']) => ({ flag, env, shown: shown.trim() }));
 }
 
-function errorOf(argv: string[], env: Record<string, string> = {}): string {
-  try {
-    parseConfig(argv, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error(`parseConfig(${JSON.stringify(argv)}) did not fail`);
-}
 
 describe('parseConfig', () => {
   // Driven by the table itself, so an option added later is covered without touching this file.
@@ -108,7 +98,7 @@ describe('parseConfig', () => {
       expect(parseConfig([], { [env]: documented })).toEqual(defaults);
     });
     it('reads the environment variable, and never when the flag is given', () => {
-      expect(errorOf([], { [env]: 'not valid!' })).toMatch(new RegExp(`^${env}: "not valid!" `));
+      expect(configErrorOf([], { [env]: 'not valid!' })).toMatch(new RegExp(`^${env}: "not valid!" `));
       expect(parseConfig([flag, documented], { [env]: 'not valid!' })).toEqual(parseConfig([], {}));
     });
   });
@@ -203,31 +193,31 @@ describe('configuration errors', () => {
     [['--ttl'], '--ttl: needs a value; run with --help to see every option'],
     [['--tls-cert', '--tls-key', 'key.pem'], '--tls-cert: needs a value; run with --help to see every option'],
   ])('%j -> %s', (argv, message) => {
-    expect(errorOf(argv)).toBe(message);
+    expect(configErrorOf(argv)).toBe(message);
   });
 
   it('names the environment variable when the value came from there', () => {
-    expect(errorOf([], { EPHEMAIL_HTTP_PORT: 'http' })).toBe(`EPHEMAIL_HTTP_PORT: "http" ${portHint}`);
-    expect(errorOf([], { EPHEMAIL_TTL: '' })).toBe(`EPHEMAIL_TTL: "" is not a duration; ${durationHint}`);
+    expect(configErrorOf([], { EPHEMAIL_HTTP_PORT: 'http' })).toBe(`EPHEMAIL_HTTP_PORT: "http" ${portHint}`);
+    expect(configErrorOf([], { EPHEMAIL_TTL: '' })).toBe(`EPHEMAIL_TTL: "" is not a duration; ${durationHint}`);
   });
 
   it('refuses a certificate without its key, and a key without its certificate', () => {
-    expect(errorOf(['--tls-cert', file('cert.pem')])).toBe('--tls-key: missing; --tls-cert and --tls-key go together');
-    expect(errorOf([], { EPHEMAIL_TLS_KEY: file('key.pem') })).toBe('--tls-cert: missing; --tls-cert and --tls-key go together');
+    expect(configErrorOf(['--tls-cert', file('cert.pem')])).toBe('--tls-key: missing; --tls-cert and --tls-key go together');
+    expect(configErrorOf([], { EPHEMAIL_TLS_KEY: file('key.pem') })).toBe('--tls-cert: missing; --tls-cert and --tls-key go together');
   });
 
   it('refuses a file that cannot be read, naming the option and the path', () => {
     const missing = file('nope.pem');
-    expect(errorOf(['--tls-cert', missing, '--tls-key', file('key.pem')]))
+    expect(configErrorOf(['--tls-cert', missing, '--tls-key', file('key.pem')]))
       .toBe(`--tls-cert: "${missing}" cannot be read (ENOENT); give the path of a PEM file`);
-    expect(errorOf(['--tls-cert', file('cert.pem'), '--tls-key', dir]))
+    expect(configErrorOf(['--tls-cert', file('cert.pem'), '--tls-key', dir]))
       .toBe(`--tls-key: "${dir}" cannot be read (EISDIR); give the path of a PEM file`);
   });
 
   it('refuses files that are not a matching certificate and key', () => {
-    expect(errorOf(['--tls-cert', file('not-pem.txt'), '--tls-key', file('key.pem')]))
+    expect(configErrorOf(['--tls-cert', file('not-pem.txt'), '--tls-key', file('key.pem')]))
       .toMatch(/^--tls-cert\/--tls-key: the files are not a PEM certificate and its private key \(.+\)$/);
-    expect(errorOf(['--tls-cert', file('cert.pem'), '--tls-key', file('other-key.pem')]))
+    expect(configErrorOf(['--tls-cert', file('cert.pem'), '--tls-key', file('other-key.pem')]))
       .toMatch(/^--tls-cert\/--tls-key: the files are not a PEM certificate and its private key \(.+\)$/);
   });
 });

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, optionsTable, parseConfig } from '../../src/config.js';
+import { optionsTable, parseConfig } from '../../src/config.js';
+import { configErrorOf } from '../support/config-error.js';
 
-function errorOf(argv: string[], env: Record<string, string> = {}): string {
-  try {
-    parseConfig(argv, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error(`parseConfig(${JSON.stringify(argv)}) did not fail`);
-}
 
 const COUNTS = [
   { flag: '--rate-limit', env: 'EPHEMAIL_RATE_LIMIT', field: 'rateLimitPerMinute', fallback: 600 },
@@ -36,9 +26,9 @@ describe('HTTP limit options', () => {
 
   it.each(COUNTS)('$flag refuses anything but a whole number of at least 1, in one line', ({ flag, env }) => {
     for (const bad of ['0', '-5', '1.5', 'many', '']) {
-      expect(errorOf([flag, bad])).toBe(`${flag}: "${bad}" is not a whole number of at least 1`);
+      expect(configErrorOf([flag, bad])).toBe(`${flag}: "${bad}" is not a whole number of at least 1`);
     }
-    expect(errorOf([], { [env]: 'lots' })).toBe(`${env}: "lots" is not a whole number of at least 1`);
+    expect(configErrorOf([], { [env]: 'lots' })).toBe(`${env}: "lots" is not a whole number of at least 1`);
   });
 
   it('--trust-proxy reads yes and no words, or a number of proxies', () => {
@@ -54,9 +44,9 @@ describe('HTTP limit options', () => {
   it('--trust-proxy refuses anything else in one line', () => {
     const hint = 'is not a proxy setting; use false (clients connect directly), true (one reverse proxy) or how many proxies are in front, up to 10';
     for (const bad of ['maybe', '11', '-1', '1.5', '10.0.0.1', '']) {
-      expect(errorOf(['--trust-proxy', bad])).toBe(`--trust-proxy: "${bad}" ${hint}`);
+      expect(configErrorOf(['--trust-proxy', bad])).toBe(`--trust-proxy: "${bad}" ${hint}`);
     }
-    expect(errorOf([], { EPHEMAIL_TRUST_PROXY: 'loopback' })).toBe(`EPHEMAIL_TRUST_PROXY: "loopback" ${hint}`);
+    expect(configErrorOf([], { EPHEMAIL_TRUST_PROXY: 'loopback' })).toBe(`EPHEMAIL_TRUST_PROXY: "loopback" ${hint}`);
   });
 
   it('lets either wait cap be set alone: a per-client cap above the total just never binds', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, optionsTable, parseConfig, type SmtpLimits } from '../../src/config.js';
+import { optionsTable, parseConfig, type SmtpLimits } from '../../src/config.js';
+import { configErrorOf } from '../support/config-error.js';
 
 /** The SMTP limit options: how each is set, a value other than the default, and where it lands. */
 interface LimitCase {
@@ -27,17 +28,6 @@ const CASES: LimitCase[] = [
 
 const limitsOf = (argv: string[], env: Record<string, string> = {}): SmtpLimits => parseConfig(argv, env).smtp.limits;
 
-function errorOf(argv: string[], env: Record<string, string> = {}): string {
-  try {
-    parseConfig(argv, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error(`parseConfig(${JSON.stringify(argv)}) did not fail`);
-}
 
 describe('SMTP limit options', () => {
   it('default to the documented values', () => {
@@ -92,11 +82,11 @@ describe('SMTP limit option errors', () => {
     [['--smtp-max-bad-commands', '0'], `--smtp-max-bad-commands: "0" ${countHint}`],
     [['--smtp-max-bad-commands'], '--smtp-max-bad-commands: needs a value; run with --help to see every option'],
   ])('%j -> %s', (argv, message) => {
-    expect(errorOf(argv)).toBe(message);
+    expect(configErrorOf(argv)).toBe(message);
   });
 
   it('names the environment variable when the value came from there', () => {
-    expect(errorOf([], { EPHEMAIL_SMTP_IDLE_TIMEOUT: 'soon' })).toBe(`EPHEMAIL_SMTP_IDLE_TIMEOUT: "soon" is not a duration; ${durationHint}`);
-    expect(errorOf([], { EPHEMAIL_SMTP_MAX_LINE_LENGTH: '80' })).toBe('EPHEMAIL_SMTP_MAX_LINE_LENGTH: "80" is less than 1000 bytes; RFC 5321 guarantees 1000-byte text lines, so use at least 1000');
+    expect(configErrorOf([], { EPHEMAIL_SMTP_IDLE_TIMEOUT: 'soon' })).toBe(`EPHEMAIL_SMTP_IDLE_TIMEOUT: "soon" is not a duration; ${durationHint}`);
+    expect(configErrorOf([], { EPHEMAIL_SMTP_MAX_LINE_LENGTH: '80' })).toBe('EPHEMAIL_SMTP_MAX_LINE_LENGTH: "80" is less than 1000 bytes; RFC 5321 guarantees 1000-byte text lines, so use at least 1000');
   });
 });

@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiMessage } from '../../src/http/api-types.js';
 import type { StoreEvent } from '../../src/store/store.js';
 import { mailer } from '../support/mailer.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { useHostileServer } from '../support/hostile-server.js';
 import { openEvents } from '../ws/ws-client.js';
 
 /**
@@ -14,31 +14,18 @@ import { openEvents } from '../ws/ws-client.js';
  * slow intake or cost another reader an event.
  */
 
-let server: TestServer;
-const unexpected: unknown[] = [];
-const onUnexpected = (error: unknown) => { unexpected.push(error); };
-
-beforeAll(async () => {
-  process.on('uncaughtException', onUnexpected);
-  process.on('unhandledRejection', onUnexpected);
-  server = await startTestServer(['--rate-limit', '1000000', '--rate-burst', '1000000']);
-});
-
-afterAll(async () => {
-  await server?.close(0);
-  process.off('uncaughtException', onUnexpected);
-  process.off('unhandledRejection', onUnexpected);
-});
+const hostile = useHostileServer();
+const { unexpected } = hostile;
 
 async function send(to: string, subject: string, text = 'hello'): Promise<void> {
-  const info = await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to, subject, text });
+  const info = await mailer(hostile.server.smtpPort).sendMail({ from: 'app@example.com', to, subject, text });
   expect(info.accepted).toEqual([to]);
 }
 
 /** Raw bytes of an HTTP/1.1 request on a socket of its own, so the test decides when to stop reading. */
 function rawRequest(lines: string[]): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect(server.httpPort, '127.0.0.1', () => {
+    const socket = connect(hostile.server.httpPort, '127.0.0.1', () => {
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
       resolve(socket);
     });
@@ -50,14 +37,14 @@ describe('failing readers', () => {
   it('a listener that throws costs the other listeners nothing', async () => {
     const inbox = 'throwing@ephemail.test';
     const seen: StoreEvent[] = [];
-    const offHub = server.hub.subscribe(inbox, () => { throw new Error('hub listener failed'); });
-    const offStore = server.store.subscribe(() => { throw new Error('store listener failed'); });
-    const offHealthy = server.hub.subscribe(inbox, (event) => seen.push(event));
+    const offHub = hostile.server.hub.subscribe(inbox, () => { throw new Error('hub listener failed'); });
+    const offStore = hostile.server.store.subscribe(() => { throw new Error('store listener failed'); });
+    const offHealthy = hostile.server.hub.subscribe(inbox, (event) => seen.push(event));
     try {
       await send(inbox, 'one');
       await send(inbox, 'two');
       await expect.poll(() => seen.map((event) => event.type === 'message' ? event.message.subject : event.type)).toEqual(['one', 'two']);
-      expect((await server.store.list(inbox)).map((message) => message.subject)).toEqual(['two', 'one']);
+      expect((await hostile.server.store.list(inbox)).map((message) => message.subject)).toEqual(['two', 'one']);
     } finally {
       offHub();
       offStore();
@@ -70,14 +57,14 @@ describe('failing readers', () => {
     const inbox = 'stalled@ephemail.test';
     // A handshake on a bare socket that is then never read from: frames pile up in buffers.
     const stalled = await rawRequest([
-      `GET /api/inboxes/${inbox}/events HTTP/1.1`, `Host: 127.0.0.1:${server.httpPort}`, 'Upgrade: websocket', 'Connection: Upgrade',
+      `GET /api/inboxes/${inbox}/events HTTP/1.1`, `Host: 127.0.0.1:${hostile.server.httpPort}`, 'Upgrade: websocket', 'Connection: Upgrade',
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13',
     ]);
     // Accepted (the server now streams to it), and from here on never read.
     const handshake = await new Promise<string>((resolve) => stalled.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
     expect(handshake).toMatch(/^HTTP\/1\.1 101 /);
     stalled.pause();
-    const healthy = await openEvents(`ws://127.0.0.1:${server.httpPort}/api/inboxes/${inbox}/events`);
+    const healthy = await openEvents(`ws://127.0.0.1:${hostile.server.httpPort}/api/inboxes/${inbox}/events`);
     try {
       expect((await healthy.next()).type).toBe('hello');
       for (let index = 0; index < 12; index++) await send(inbox, `stalled ${index}`);
@@ -95,15 +82,15 @@ describe('failing readers', () => {
   it('waiters that hang up, before or during their answer, leave no trace and cost others nothing', async () => {
     const inbox = 'waiters@ephemail.test';
     const waitPath = `/api/inboxes/${inbox}/wait?timeout=30`;
-    const request = [`GET ${waitPath} HTTP/1.1`, `Host: 127.0.0.1:${server.httpPort}`];
+    const request = [`GET ${waitPath} HTTP/1.1`, `Host: 127.0.0.1:${hostile.server.httpPort}`];
     // One leaves before any mail, one as soon as the first bytes of its (1 MB) answer arrive.
     const early = await rawRequest(request);
     const midway = await rawRequest(request);
     const cutMidway = new Promise<number>((resolve) => midway.once('data', (chunk: Buffer) => { midway.destroy(); resolve(chunk.length); }));
-    const patient = fetch(`${server.httpUrl}${waitPath}`);
-    await expect.poll(() => server.hub.listenerCount(inbox)).toBe(3);
+    const patient = fetch(`${hostile.server.httpUrl}${waitPath}`);
+    await expect.poll(() => hostile.server.hub.listenerCount(inbox)).toBe(3);
     early.destroy();
-    await expect.poll(() => server.hub.listenerCount(inbox)).toBe(2);
+    await expect.poll(() => hostile.server.hub.listenerCount(inbox)).toBe(2);
 
     await send(inbox, 'for the waiters', 'y'.repeat(1_000_000));
     expect(await cutMidway).toBeGreaterThan(0);
@@ -111,9 +98,9 @@ describe('failing readers', () => {
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as ApiMessage).subject).toBe('for the waiters');
     // Every waiter's subscription is gone, and the next one is served as usual.
-    expect(server.hub.listenerCount(inbox)).toBe(0);
+    expect(hostile.server.hub.listenerCount(inbox)).toBe(0);
     await send(inbox, 'after');
-    const next = await fetch(`${server.httpUrl}/api/inboxes/${inbox}/wait?timeout=5`);
+    const next = await fetch(`${hostile.server.httpUrl}/api/inboxes/${inbox}/wait?timeout=5`);
     expect(next.status).toBe(200);
     expect(unexpected).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useHostileServer } from '../support/hostile-server.js';
 import { exchange, inboxFor, routeProblems, wellBehaved } from './harness.js';
 
 /**
@@ -23,33 +23,20 @@ const rawBytes = fc.uint8Array({ maxLength: 4096 }).map((bytes) => Buffer.from(b
 const mimeish = fc.array(fc.oneof(fc.constantFrom(...MIME_LINES), fc.string({ unit: 'binary', maxLength: 80 })), { maxLength: 60 })
   .chain((lines) => fc.constantFrom('\r\n', '\n', '\r').map((eol) => Buffer.from(lines.join(eol), 'latin1')));
 
-let server: TestServer;
-const unexpected: unknown[] = [];
-const onUnexpected = (error: unknown) => { unexpected.push(error); };
-
-beforeAll(async () => {
-  process.on('uncaughtException', onUnexpected);
-  process.on('unhandledRejection', onUnexpected);
-  server = await startTestServer(['--rate-limit', '1000000', '--rate-burst', '1000000']);
-});
-
-afterAll(async () => {
-  await server?.close(0);
-  process.off('uncaughtException', onUnexpected);
-  process.off('unhandledRejection', onUnexpected);
-});
+const hostile = useHostileServer();
+const { unexpected } = hostile;
 
 describe('any bytes over SMTP', () => {
   it('get 250 or a clear refusal, and once stored every route answers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(rawBytes, mimeish), async (raw) => {
-        const result = await exchange(server, inboxFor('property'), raw);
+        const result = await exchange(hostile.server, inboxFor('property'), raw);
         if (result.reply.code === 250) expect(routeProblems(result, raw)).toEqual([]);
         else expect(result.reply.text).toMatch(/^[45]\d\d [45]\.\d+\.\d+ \S/);
       }),
       { numRuns: 50 },
     );
-    expect(await wellBehaved(server)).toBe(true);
+    expect(await wellBehaved(hostile.server)).toBe(true);
     expect(unexpected).toEqual([]);
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { notifyEach } from '../../listeners.js';
 import type { Envelope, MessageSummary, StoredMessage } from '../message.js';
 import type { Store, StoreEvent, StoreListener } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
@@ -85,14 +86,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   function emit(event: StoreEvent): void {
     if (closed) return;
     if (event.type === 'message') sweeper.expect(event.message.expiresAt);
-    for (const listener of [...listeners]) {
-      if (!listeners.has(listener)) continue;
-      try {
-        listener(event);
-      } catch (error) {
-        options.onListenerError?.(error);
-      }
-    }
+    notifyEach(listeners, event, options.onListenerError);
   }
 
   const sweeper = createSweeper({
