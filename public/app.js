@@ -200,10 +200,10 @@ function showRetention() {
     : `Mail is kept for ${retention(seconds)} after it arrives, then deleted for good.`;
 }
 
-/** An address from a link has no stored lifetime; a fresh answer from the server carries it. */
+/** An address from a link has no stored lifetime; the server's domain list carries it. */
 async function learnRetention(info) {
   try {
-    const { ttlSeconds } = await api.createInbox();
+    const { ttlSeconds } = await api.domains();
     if (inbox !== info || info.ttlSeconds !== null) return;
     info.ttlSeconds = ttlSeconds;
     saveInbox(info);

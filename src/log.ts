@@ -10,6 +10,7 @@ export type { Logger } from 'pino';
  * the process exits.
  */
 export function createLogger(level: LogLevel): Logger {
+  if (level === 'silent') return pino({ level });
   const destination = pino.destination({ sync: false });
   process.once('exit', () => {
     try {

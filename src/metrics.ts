@@ -29,7 +29,12 @@ export function createMetrics(readStore: () => Promise<{ messages: number; bytes
     new Gauge({
       name, help, registers,
       async collect() {
-        this.set(pick(await readStore()));
+        // While the store is unreachable the gauge keeps its last value, so /metrics still answers.
+        try {
+          this.set(pick(await readStore()));
+        } catch {
+          // /healthz reports the outage.
+        }
       },
     });
   storeGauge('ephemail_stored_messages', 'Messages held now, one per inbox copy.', (stats) => stats.messages);

@@ -47,7 +47,7 @@ export function isApiPath(path) {
 }
 
 export const api = {
-  /** @returns {Promise<{domains: string[], defaultDomain: string, catchAll: boolean}>} */
+  /** @returns {Promise<{domains: string[], defaultDomain: string, catchAll: boolean, ttlSeconds: number}>} */
   domains: () => request('GET', '/api/domains'),
 
   /**

@@ -17,7 +17,9 @@ export function inboxRoutes(deps: ApiDependencies): Hono {
   const routes = new Hono();
   const { domains, store } = deps;
 
-  routes.get('/domains', (c) => c.json<ApiDomains>({ domains: domains.domains, defaultDomain: domains.defaultDomain, catchAll: domains.catchAll }));
+  routes.get('/domains', (c) => c.json<ApiDomains>({
+    domains: domains.domains, defaultDomain: domains.defaultDomain, catchAll: domains.catchAll, ttlSeconds: deps.ttlMs / 1_000,
+  }));
 
   routes.post('/inboxes', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw tooLarge(); } }), async (c) => {
     const body = await readJsonBody(await c.req.text());

@@ -74,7 +74,8 @@ export function messageRoutes(deps: ApiDependencies): Hono {
       'content-type': safeContentType(attachment.contentType),
       'content-disposition': attachmentDisposition(attachment.filename, `attachment-${index}`),
       'content-security-policy': INERT_CSP,
-      'cache-control': 'private, max-age=3600',
+      // Not cached: a deleted or expired message must take its attachments with it.
+      'cache-control': 'private, no-store',
     });
   });
 

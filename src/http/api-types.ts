@@ -18,6 +18,8 @@ export interface ApiDomains {
   defaultDomain: string;
   /** When true, mail to any other domain is taken too (handy for QA). */
   catchAll: boolean;
+  /** How long each message is kept after it arrives. */
+  ttlSeconds: number;
 }
 
 /** `POST /api/inboxes` */

@@ -42,6 +42,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.route('/api', apiRoutes(options));
   app.route('/', staticRoutes());
   app.notFound((c) => problemJson(c, new ApiProblem(404, 'Not Found', `There is nothing at ${new URL(c.req.url).pathname}.`)));
-  app.onError((error, c) => problemResponse(error, c, (unexpected) => options.log.error({ err: unexpected, path: c.req.path }, 'request failed')));
+  // The route pattern, never the path: a path names an inbox, and the address is its only key.
+  app.onError((error, c) => problemResponse(error, c, (unexpected) => options.log.error({ err: unexpected, method: c.req.method, route: c.req.routePath }, 'request failed')));
   return app;
 }

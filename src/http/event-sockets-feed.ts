@@ -62,7 +62,7 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
       if (!open) return;
       forward(event);
     }
-  }, (error: unknown) => {
+  }).catch((error: unknown) => {
     if (!open) return;
     stop();
     sink.failed(error);

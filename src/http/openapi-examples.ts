@@ -14,7 +14,7 @@ const MESSAGE_PATH = `/api/inboxes/${encodeURIComponent(EXAMPLE_ADDRESS)}/messag
 const VERIFY_URL = 'https://app.acme.example/verify?token=Zq81xT4mP0aR2bV7';
 
 /** `GET /api/domains` with the default `--domains ephemail.test,*`. */
-export const exampleDomains: ApiDomains = { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
+export const exampleDomains: ApiDomains = { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true, ttlSeconds: 3600 };
 
 /** A random inbox and a chosen one. */
 export const exampleInboxes: { random: ApiInbox; chosen: ApiInbox } = {

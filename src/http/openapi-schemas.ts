@@ -122,6 +122,7 @@ export const schemas: Record<SchemaName, SchemaObject> = {
     domains: arrayOf(scalar('string', 'A domain.'), 'Accepted domains.'),
     defaultDomain: scalar('string', 'Where generated (random) addresses live.'),
     catchAll: scalar('boolean', 'When true, mail to any other domain is taken too (handy for QA).'),
+    ttlSeconds: scalar('number', 'How long each message is kept after it arrives.'),
   }),
   ApiInbox: object<ApiInbox>('A created inbox. Nothing is stored until mail arrives; the address is the only key.', {
     address: scalar('string', 'The inbox address, normalised (lower case, without +tag).', { format: 'email' }),

@@ -28,8 +28,8 @@ describe('GET /api/domains', () => {
     const response = await buildTestApp().app.request('/api/domains');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true });
-    expect(await (await strictApp().request('/api/domains')).json()).toEqual({ domains: ['mail.test', 'other.test'], defaultDomain: 'mail.test', catchAll: false });
+    expect(await response.json()).toEqual({ domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true, ttlSeconds: 3600 });
+    expect(await (await strictApp().request('/api/domains')).json()).toEqual({ domains: ['mail.test', 'other.test'], defaultDomain: 'mail.test', catchAll: false, ttlSeconds: 3600 });
   });
 });
 

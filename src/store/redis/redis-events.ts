@@ -46,7 +46,7 @@ export async function createEventRelay(options: EventRelayOptions): Promise<Even
     }
     if (from !== channel) return;
     const event = parseEvent(payload);
-    if (event === null) options.onError(new Error(`ignored a malformed store event: ${payload.slice(0, 200)}`));
+    if (event === null) options.onError(new Error(`ignored a malformed store event of ${payload.length} characters`));
     else options.onEvent(event);
   };
   subscriber.on('message', onMessage);
