@@ -13,7 +13,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * What a request that carries no body here may still send and have ignored:
  * some clients put a stray `{}` or an empty form on DELETE.
  */
-export const NO_BODY_MAX_BYTES = 1024;
+const NO_BODY_MAX_BYTES = 1024;
 
 // Every route of this server that reads a body is a POST; no route takes PUT or PATCH, but their bodies are bounded anyway.
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);

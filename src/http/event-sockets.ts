@@ -17,7 +17,7 @@ export type { ApiEventFrame, ApiHelloFrame, ApiMessageFrame, ApiRemovalFrame } f
 
 const EVENTS_PATH = /^\/api\/inboxes\/([^/]+)\/events$/;
 // Long enough to cost nothing with thousands of sockets, short enough to beat the idle timeouts (often 60 s) of proxies and NAT.
-const DEFAULT_PING_INTERVAL_MS = 30_000;
+const PING_INTERVAL_MS = 30_000;
 // Several hellos of a full 200-message inbox: room for any burst, yet a stalled reader cannot hold much memory.
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 // Clients have nothing to say; this only bounds what a misbehaving one can make the server read.
@@ -37,8 +37,6 @@ export interface EventSocketsOptions {
   /** Origins (as browsers send them) whose pages may connect; a request without an Origin header always may. */
   allowedOrigins: readonly string[];
   log: Logger;
-  /** Time between pings; a client that has not answered the previous ping by the next one is dropped. */
-  pingIntervalMs?: number;
   /** A client with more than this many bytes waiting to be sent is dropped. */
   maxBufferedBytes?: number;
   /**
@@ -80,7 +78,6 @@ type Admission = { ok: true; inbox: string } | { ok: false; status: number; reas
  */
 export function createEventSockets(options: EventSocketsOptions): EventSockets {
   const { server, hub, store, clock, domains, log } = options;
-  const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const origins = new Set(options.allowedOrigins);
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
@@ -180,7 +177,7 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
   }
 
   function scheduleHeartbeat(): void {
-    cancelHeartbeat = clock.schedule(pingIntervalMs, heartbeat);
+    cancelHeartbeat = clock.schedule(PING_INTERVAL_MS, heartbeat);
   }
 
   function stopHeartbeat(): void {

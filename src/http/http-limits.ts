@@ -15,7 +15,7 @@ import { createWaiterLimits, type WaiterLimits } from './waiter-limits.js';
  * into the API budget and a probe never looks like an outage, while a flood
  * of them (each /healthz may be a Redis round trip) is still bounded.
  */
-export const SITE_BUDGET_FACTOR = 4;
+const SITE_BUDGET_FACTOR = 4;
 
 /** The options the limits are made from. */
 export type HttpLimitSettings = Pick<HttpConfig, 'rateLimitPerMinute' | 'rateBurst' | 'maxWaitersPerClient' | 'maxWaiters' | 'trustedProxies'>;

@@ -29,7 +29,7 @@ export const exampleChecks: { valid: ApiAddressCheck; invalid: ApiAddressCheck }
 };
 
 /** A sign-up confirmation as it appears in a list. */
-export const exampleSummary: ApiMessageSummary = {
+const exampleSummary: ApiMessageSummary = {
   id: EXAMPLE_MESSAGE_ID,
   inbox: EXAMPLE_ADDRESS,
   tag: null,

@@ -37,17 +37,17 @@ export const PAGE_CSP = [
 const REVALIDATE = 'no-cache';
 const ICON_CACHE = 'public, max-age=86400';
 
-export function staticRoutes(root: string = PUBLIC_DIR): Hono {
+export function staticRoutes(): Hono {
   const routes = new Hono();
   // Mounted at '/', so a use('*') here would wrap the API too: these
   // middlewares are attached to the static routes only. The ETag is a hash of
   // the (small) file, so a revalidation costs a 304 and no download.
-  const page = serveStatic({ root, path: 'index.html' });
+  const page = serveStatic({ root: PUBLIC_DIR, path: 'index.html' });
   // Deep links (`/inbox/name@domain`) are the same page; it routes on the client.
   for (const path of ['/', '/index.html', '/inbox', '/inbox/*']) routes.get(path, pageHeaders, etag(), page);
   // Named paths only, never a catch-all: a route mounted after this one (under /api or anywhere)
   // must not pass through these middlewares or have public/ searched first.
-  const assets = serveStatic({ root });
+  const assets = serveStatic({ root: PUBLIC_DIR });
   for (const path of ['/app.js', '/style.css', '/favicon.svg', '/js/*']) routes.get(path, assetHeaders, etag(), assets);
   return routes;
 }

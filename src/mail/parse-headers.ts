@@ -62,7 +62,7 @@ function decodeRun(run: EncodedRun | null): string {
 }
 
 /** Decodes the RFC 2047 encoded words in a header value; other text is kept as is. */
-export function decodeEncodedWords(value: string): string {
+function decodeEncodedWords(value: string): string {
   let out = '';
   let run: EncodedRun | null = null;
   let last = 0;

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { notifyEach } from '../listeners.js';
 import type { Envelope, MessageSummary, NewMessage, StoredMessage } from './message.js';
-import { createMessageId } from './message-id.js';
+import { newSummaries } from './new-summaries.js';
 import { recordOverhead } from './record-size.js';
 import {
   StoreUnavailableError, type RemovalReason, type Store, type StoreEvent, type StoreListener,
@@ -124,19 +124,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   }
 
   function newRecords(message: NewMessage): MemoryRecord[] {
-    const receivedAt = clock.now();
-    return message.recipients.map(({ inbox, tag }) => {
-      const summary: MessageSummary = {
-        ...message.digest,
-        id: createMessageId(receivedAt),
-        inbox,
-        tag,
-        receivedAt,
-        expiresAt: receivedAt + options.ttlMs,
-        size: message.raw.length,
-      };
-      return { summary, envelope: message.envelope, raw: message.raw, overhead: recordOverhead(summary, message.envelope) };
-    });
+    return newSummaries(message, clock.now(), options.ttlMs).map((summary) => (
+      { summary, envelope: message.envelope, raw: message.raw, overhead: recordOverhead(summary, message.envelope) }));
   }
 
   function live(id: string): MemoryRecord | undefined {

@@ -60,7 +60,7 @@ export async function closeConnection(redis: Redis): Promise<void> {
 }
 
 /** `url` with any password replaced, for messages and logs. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';

@@ -82,7 +82,7 @@ export async function createEventRelay(options: EventRelayOptions): Promise<Even
 }
 
 /** A store event from its JSON, or null when the payload is not one. */
-export function parseEvent(payload: string): StoreEvent | null {
+function parseEvent(payload: string): StoreEvent | null {
   let value: unknown;
   try {
     value = JSON.parse(payload);

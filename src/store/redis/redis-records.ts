@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MessageSummary, NewMessage } from '../message.js';
-import { createMessageId } from '../message-id.js';
+import { newSummaries } from '../new-summaries.js';
 import type { StoreEvent } from '../store.js';
 
 // What Redis spends on one inbox copy besides its JSON strings: the message
@@ -8,9 +8,9 @@ import type { StoreEvent } from '../store.js';
 // arrival and expiry sorted sets. Calibrated so that the budget matches
 // INFO used_memory growth for 10 KB messages on Redis 7 within a few per cent
 // (test/bench/redis-memory.ts; figures in docs/deployment.md).
-export const FIXED_COPY_BYTES = 1_100;
+const FIXED_COPY_BYTES = 1_100;
 // The raw bytes' key, its TTL and its entry in the refs hash.
-export const FIXED_BLOB_BYTES = 150;
+const FIXED_BLOB_BYTES = 150;
 // A Redis string's header and terminator around the bytes themselves.
 const STRING_HEADER_BYTES = 16;
 
@@ -43,16 +43,8 @@ export function planAdd(message: NewMessage, now: number, ttlMs: number, limits:
   const blob = randomBytes(12).toString('base64url');
   const envelope = JSON.stringify(message.envelope);
   const rawCost = allocationSize(message.raw.length + STRING_HEADER_BYTES) + FIXED_BLOB_BYTES;
-  const copies = message.recipients.map(({ inbox, tag }): CopyRecord => {
-    const summary: MessageSummary = {
-      ...message.digest,
-      id: createMessageId(now),
-      inbox,
-      tag,
-      receivedAt: now,
-      expiresAt: now + ttlMs,
-      size: message.raw.length,
-    };
+  const copies = newSummaries(message, now, ttlMs).map((summary): CopyRecord => {
+    const { inbox } = summary;
     const summaryJson = JSON.stringify(summary);
     const partial = { inbox, blob, blobCost: rawCost };
     const cost = FIXED_COPY_BYTES + byteLength(summaryJson) + byteLength(envelope) + byteLength(JSON.stringify(partial)) + 2 * summary.id.length;
@@ -73,7 +65,7 @@ export function planAdd(message: NewMessage, now: number, ttlMs: number, limits:
  * rounds up to one of four size classes per power of two, so a 10 KB message
  * takes 12 KB. Counting that keeps the budget honest about Redis memory.
  */
-export function allocationSize(bytes: number): number {
+function allocationSize(bytes: number): number {
   if (bytes <= 16) return 16;
   const power = Math.floor(Math.log2(bytes - 1));
   const step = 2 ** Math.max(power - 2, 3);

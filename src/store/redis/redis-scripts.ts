@@ -13,6 +13,9 @@ import type { Redis } from 'ioredis';
  * why the store needs a standalone Redis rather than a cluster.
  */
 
+/** How many ARGV values each inbox copy takes in the add script. */
+const RECORD_FIELDS = 7;
+
 const PRELUDE = `
 local index, refs, arrival, expiry, bytesKey, seqKey, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local prefix = ARGV[1]
@@ -74,7 +77,7 @@ redis.call('HSET', refs, blob, count)
 redis.call('INCRBY', bytesKey, ARGV[8])
 local events = {}
 for i = 0, count - 1 do
-  local at = 11 + i * 7
+  local at = 11 + i * ${RECORD_FIELDS}
   local id, inbox, expiresAt, cost = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
   local inboxKey = prefix .. 'inbox:' .. inbox
   while redis.call('ZCARD', inboxKey) >= inboxLimit do
@@ -104,9 +107,6 @@ for _, key in ipairs({index, refs, arrival, expiry, bytesKey, seqKey}) do extend
 for _, event in ipairs(events) do redis.call('PUBLISH', channel, event) end
 return 1
 `;
-
-/** How many ARGV values each inbox copy takes in the add script. */
-export const RECORD_FIELDS = 7;
 
 // ARGV: prefix, now, limit. Returns {removed, next expiresAt or nil}.
 const SWEEP = `

@@ -1,0 +1,126 @@
+import type { Figures } from './plan.js';
+import { median } from './stats.js';
+
+type Verdict = 'PASS' | 'FAIL' | '';
+
+interface Row {
+  label: string;
+  /** The median figure shown, computed from the medians of every run. */
+  value: (m: Figures) => number;
+  unit: string;
+  target?: { text: string; pass: (m: Figures) => boolean };
+}
+
+const get = (m: Figures, key: string) => m[key] ?? NaN;
+
+const ROWS: Row[] = [
+  { label: 'ingest 10 KB, bare smtp-server', value: (m) => get(m, 'ingest.text10k.bare.rate'), unit: 'msg/s' },
+  {
+    label: 'ingest 10 KB, Ephemail', value: (m) => get(m, 'ingest.text10k.ephemail.rate'), unit: 'msg/s',
+    target: { text: '>= 2,000 msg/s', pass: (m) => get(m, 'ingest.text10k.ephemail.rate') >= 2_000 },
+  },
+  {
+    label: 'ingest 10 KB, Ephemail / bare', value: (m) => get(m, 'ingest.text10k.ratio') * 100, unit: '%',
+    target: { text: '>= 70%', pass: (m) => get(m, 'ingest.text10k.ratio') >= 0.7 },
+  },
+  { label: 'ingest 10 KB, 250 reply p50 / p99', value: (m) => get(m, 'ingest.text10k.ephemail.p50'), unit: 'ms', },
+  { label: 'ingest 200 KB, bare smtp-server', value: (m) => get(m, 'ingest.pdf200k.bare.rate'), unit: 'msg/s' },
+  { label: 'ingest 200 KB, Ephemail', value: (m) => get(m, 'ingest.pdf200k.ephemail.rate'), unit: 'msg/s' },
+  {
+    label: 'ingest 200 KB, Ephemail / bare', value: (m) => get(m, 'ingest.pdf200k.ratio') * 100, unit: '%',
+    target: { text: '>= 50%', pass: (m) => get(m, 'ingest.pdf200k.ratio') >= 0.5 },
+  },
+  { label: 'ingest 200 KB, 250 reply p50 / p99', value: (m) => get(m, 'ingest.pdf200k.ephemail.p50'), unit: 'ms' },
+  { label: 'arrival, rate achieved (asked 200)', value: (m) => get(m, 'arrival.achievedRate'), unit: 'msg/s' },
+  { label: 'arrival at 200 msg/s, p50', value: (m) => get(m, 'arrival.p50'), unit: 'ms' },
+  {
+    label: 'arrival at 200 msg/s, p99', value: (m) => get(m, 'arrival.p99'), unit: 'ms',
+    target: { text: '<= 20 ms', pass: (m) => get(m, 'arrival.p99') <= 20 },
+  },
+  { label: 'arrival at 200 msg/s, max', value: (m) => get(m, 'arrival.max'), unit: 'ms' },
+  { label: 'wait, p50', value: (m) => get(m, 'wait.p50'), unit: 'ms' },
+  {
+    label: 'wait, p99', value: (m) => get(m, 'wait.p99'), unit: 'ms',
+    target: { text: '<= 20 ms', pass: (m) => get(m, 'wait.p99') <= 20 },
+  },
+  { label: 'memory, raw bytes per message', value: (m) => get(m, 'memory.rawPerMessage'), unit: 'B' },
+  { label: 'memory, store count per message', value: (m) => get(m, 'memory.storePerMessage'), unit: 'B' },
+  { label: 'memory, heap per message', value: (m) => get(m, 'memory.heapPerMessage'), unit: 'B' },
+  {
+    label: 'memory, RSS per message', value: (m) => get(m, 'memory.rssPerMessage'), unit: 'B',
+    target: { text: '<= 1.5 x raw + 2 KB', pass: (m) => get(m, 'memory.rssPerMessage') <= get(m, 'memory.budgetPerMessage') },
+  },
+  { label: 'memory, RSS / heap with all stored', value: (m) => get(m, 'memory.rssMB'), unit: 'MB' },
+  { label: 'API list, 50 clients', value: (m) => get(m, 'api.list.rps'), unit: 'req/s' },
+  { label: 'API list, p99', value: (m) => get(m, 'api.list.p99'), unit: 'ms' },
+  { label: 'API get, 50 clients', value: (m) => get(m, 'api.get.rps'), unit: 'req/s' },
+  { label: 'API get, p99', value: (m) => get(m, 'api.get.p99'), unit: 'ms' },
+  {
+    label: 'fan-out, all subscribers have it', value: (m) => get(m, 'fanout.allMs'), unit: 'ms (median / max)',
+    target: { text: '<= 100 ms', pass: (m) => get(m, 'fanout.allMaxMs') <= 100 },
+  },
+  { label: 'fan-out, first subscriber has it', value: (m) => get(m, 'fanout.firstMs'), unit: 'ms' },
+  {
+    label: 'idle WebSocket, RSS per connection', value: (m) => get(m, 'fanout.idleBytesPerSocket'), unit: 'B',
+    target: { text: '<= 20 KB', pass: (m) => get(m, 'fanout.idleBytesPerSocket') <= 20 * 1024 },
+  },
+  {
+    label: 'flood, peak RSS', value: (m) => get(m, 'flood.peakRssMB'), unit: 'MB',
+    target: { text: '<= limit + 150 MB', pass: (m) => get(m, 'flood.peakRssMB') <= get(m, 'flood.limitMB') + 150 },
+  },
+  { label: 'flood, RSS idle before / main heap / main buffers at peak', value: (m) => get(m, 'flood.idleRssMB'), unit: 'MB' },
+  { label: 'flood, mail pushed', value: (m) => get(m, 'flood.sentMB'), unit: 'MB' },
+  { label: 'flood, throughput', value: (m) => get(m, 'flood.MBps'), unit: 'MB/s' },
+  { label: 'flood, messages evicted (expected)', value: (m) => get(m, 'flood.lost'), unit: 'msgs' },
+  {
+    label: 'flood, SMTP errors', value: (m) => get(m, 'flood.errors'), unit: '',
+    target: { text: '0', pass: (m) => get(m, 'flood.errors') === 0 },
+  },
+  {
+    label: 'flood, /healthz probes failed (>1 s)', value: (m) => get(m, 'flood.probeFailures'), unit: '',
+    target: { text: '0', pass: (m) => get(m, 'flood.probeFailures') === 0 },
+  },
+  { label: 'flood, slowest /healthz probe', value: (m) => get(m, 'flood.probeSlowestMs'), unit: 'ms' },
+];
+
+// Further figures shown beside the first in the same cell, e.g. "p50 / p99".
+const COMPANIONS: Record<string, ReadonlyArray<(m: Figures) => number>> = {
+  'ingest 10 KB, 250 reply p50 / p99': [(m) => get(m, 'ingest.text10k.ephemail.p99')],
+  'ingest 200 KB, 250 reply p50 / p99': [(m) => get(m, 'ingest.pdf200k.ephemail.p99')],
+  'memory, RSS / heap with all stored': [(m) => get(m, 'memory.heapMB')],
+  'fan-out, all subscribers have it': [(m) => get(m, 'fanout.allMaxMs')],
+  'flood, RSS idle before / main heap / main buffers at peak': [(m) => get(m, 'flood.peakMainHeapMB'), (m) => get(m, 'flood.peakMainBuffersMB')],
+};
+
+/** Each figure's median over the runs. */
+export function medians(runs: Figures[]): Figures {
+  const keys = new Set(runs.flatMap((run) => Object.keys(run)));
+  return Object.fromEntries([...keys].map((key) => [key, median(runs.map((run) => run[key] ?? NaN))]));
+}
+
+function format(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(Math.abs(value) >= 10 ? 1 : 2);
+}
+
+export interface Verdicts {
+  rows: Array<{ label: string; value: string; unit: string; target: string; verdict: Verdict }>;
+  failed: string[];
+}
+
+export function judge(m: Figures): Verdicts {
+  const rows = ROWS.filter((row) => Number.isFinite(row.value(m))).map((row) => {
+    const value = [row.value, ...(COMPANIONS[row.label] ?? [])].map((figure) => format(figure(m))).join(' / ');
+    const verdict: Verdict = row.target ? (row.target.pass(m) ? 'PASS' : 'FAIL') : '';
+    return { label: row.label, value, unit: row.unit, target: row.target?.text ?? '', verdict };
+  });
+  return { rows, failed: rows.filter((row) => row.verdict === 'FAIL').map((row) => row.label) };
+}
+
+/** A Markdown table, so the same text goes to the terminal and into BENCHMARKS.md. */
+export function table(verdicts: Verdicts): string {
+  const lines = ['| measurement | median | unit | target | |', '|---|--:|---|---|---|'];
+  for (const row of verdicts.rows) lines.push(`| ${row.label} | ${row.value} | ${row.unit} | ${row.target} | ${row.verdict} |`);
+  return lines.join('\n');
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench` — Ephemail's benchmark, on loopback, in one process tree:
+ * this process orchestrates; the load generator and each server under test
+ * run in child processes of their own.
+ *
+ *   npm run bench                 full run, 3 repeats, medians; exits 0 whatever the targets say
+ *   npm run bench -- --quick      smoke test for CI (< 1 min); exits 1 on errors, never on speed
+ *   npm run bench -- --profile    CPU profile of the server during ingest, top self-time functions
+ *   options: --runs N, --only ingest,readers,fanout,memory,flood, --log-level LEVEL
+ */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { startLoad } from './children.js';
+import { makePlan, type Context, type Figures } from './plan.js';
+import { profileIngest } from './profile.js';
+import { judge, medians, table } from './report.js';
+import { SCENARIOS } from './scenarios.js';
+import { MB } from './stats.js';
+
+type ScenarioName = keyof typeof SCENARIOS;
+
+// Which code was measured: the tree changes under a benchmark, so results name the commit and whether it was dirty.
+function revision(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit}+dirty` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine(): Record<string, string | number> {
+  return {
+    cpus: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 1024 / MB),
+    node: process.version, loadAverage1m: Number(loadavg()[0]?.toFixed(2)), revision: revision(),
+  };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  const runs = values.runs === undefined ? null : Number(values.runs);
+  if (runs !== null && !(Number.isInteger(runs) && runs >= 1 && runs <= 20)) throw new Error(`--runs must be a whole number from 1 to 20, not ${values.runs}`);
+  const plan = makePlan(values.quick ?? false, runs, values['log-level'] ?? 'info');
+  const note = (text: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(0)}s] ${text}\n`);
+  if (values.profile) {
+    await profileIngest(plan, note);
+    return 0;
+  }
+  const names = (values.only?.split(',') ?? Object.keys(SCENARIOS)) as ScenarioName[];
+  const unknown = names.filter((name) => !(name in SCENARIOS));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; use ${Object.keys(SCENARIOS).join(', ')}`);
+
+  const load = startLoad();
+  const ctx: Context = { plan, load, errors: [], note };
+  const results: Figures[] = [];
+  const started = performance.now();
+  try {
+    // Runs are interleaved (every scenario, then again) so a noisy minute on a shared machine hits one sample, not one scenario.
+    for (let run = 1; run <= plan.runs; run++) {
+      const figures: Figures = {};
+      for (const name of names) {
+        if (run > 1 && !SCENARIOS[name].repeat) continue;
+        note(`run ${run}/${plan.runs}: ${name}`);
+        try {
+          Object.assign(figures, await SCENARIOS[name].run(ctx));
+        } catch (error) {
+          ctx.errors.push(`${name} (run ${run}) failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      results.push(figures);
+    }
+  } finally {
+    load.close();
+  }
+
+  const summary = medians(results);
+  const verdicts = judge(summary);
+  const mode = plan.quick ? 'quick' : 'full';
+  const host = machine();
+  process.stdout.write(`\nEphemail benchmark (${mode}, ${plan.runs} run(s), medians) — ${host.cpus} CPUs, Node ${host.node}, `
+    + `load average ${host.loadAverage1m} at the end, code ${host.revision}\n\n`);
+  process.stdout.write(`${table(verdicts)}\n\n`);
+  if (ctx.errors.length > 0) process.stdout.write(`ERRORS:\n${ctx.errors.map((error) => `  - ${error}`).join('\n')}\n\n`);
+  process.stdout.write(`${JSON.stringify({
+    bench: 'ephemail', mode, seconds: Math.round((performance.now() - started) / 1000), machine: host,
+    medians: summary, runs: results, failedTargets: verdicts.failed, errors: ctx.errors,
+  })}\n`);
+  // Speed never fails the run; in --quick, correctness errors do, so CI catches a broken path.
+  return plan.quick && ctx.errors.length > 0 ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
