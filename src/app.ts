@@ -52,6 +52,24 @@ const PARSE_WORKER_HEAP_MB = 128;
 export async function startEphemail({ config, log, clock = createSystemClock() }: StartOptions): Promise<Ephemail> {
   const onListenerError = (error: unknown) => log.error({ err: error }, 'an event listener failed');
   const store = await openStore(config.store, clock, log, onListenerError);
+  // What was opened so far, closed in reverse if a later step fails: open Redis
+  // connections, workers or listeners would keep a failed process from exiting.
+  const opened: Array<() => Promise<void>> = [() => store.close()];
+  try {
+    return await startParts({ config, log, clock, store, onListenerError, opened });
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
+
+interface PartsOptions extends Required<StartOptions> {
+  store: Store;
+  onListenerError: (error: unknown) => void;
+  opened: Array<() => Promise<void>>;
+}
+
+async function startParts({ config, log, clock, store, onListenerError, opened }: PartsOptions): Promise<Ephemail> {
   const hub = createHub({ onListenerError });
   const metrics = createMetrics(() => store.stats());
   store.subscribe((event) => {
@@ -65,6 +83,7 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
     workerHeapMb: PARSE_WORKER_HEAP_MB,
     onWorkerFailure: (error) => log.warn({ err: error }, 'a parse worker failed; it was replaced and the message kept raw'),
   });
+  opened.push(() => workers.close());
   const smtp = createSmtpIntake({
     config: config.smtp,
     domains: config.domains,
@@ -87,18 +106,10 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
   });
   const http = createHttpServer(httpApp, config.http);
 
-  const smtpPort = await smtp.listen().catch(async (error: unknown) => {
-    // Open Redis connections and workers would keep the process from exiting.
-    await workers.close();
-    await store.close();
-    throw error;
-  });
-  const httpPort = await http.listen().catch(async (error: unknown) => {
-    await smtp.close(0);
-    await workers.close();
-    await store.close();
-    throw error;
-  });
+  const smtpPort = await smtp.listen();
+  opened.push(() => smtp.close(0));
+  const httpPort = await http.listen();
+  opened.push(() => http.close());
   // Made once the port is bound, because the default allowed origins contain it.
   const eventSockets = createEventSockets({
     server: http.server, hub, store, clock,
