@@ -78,7 +78,10 @@ describe('the built server (what the Docker image runs)', () => {
   }, 30_000);
 
   it('serves the typed client through its published entry', async () => {
-    const { ephemail } = await import('ephemail/client') as typeof import('../../src/client/index.js');
+    // Resolved at run time through package.json "exports" to dist/, which beforeAll built; a literal
+    // specifier would make the type-check (which runs before any build) look for dist/ too.
+    const entry: string = 'ephemail/client';
+    const { ephemail } = await import(entry) as typeof import('../../src/client/index.js');
     const inbox = await ephemail(`http://127.0.0.1:${ports.http}`).createInbox();
     await mailer(ports.smtp).sendMail({ from: 'app@example.com', to: inbox.address, subject: 'Welcome aboard', text: 'Confirm: https://app.example/verify?token=abc' });
     const message = await inbox.waitForMessage({ subject: /Welcome/, timeout: 30_000 });
