@@ -2,7 +2,12 @@
  * Finds verification codes (one-time passwords, PINs) so a reader can copy one
  * without opening the mail. Heuristic: candidates shaped like codes are scored
  * by the words that label them, and only likely codes are reported.
+ *
+ * Cheap by construction, as it runs on every message: only tokens holding a
+ * digit are candidates, labels are looked for only as far as the last
+ * candidate, and the HTML is read only when the text gave no code.
  */
+import { charClass, codePointAt, codePointBefore, isBlank, isWordChar, Keywords, UPPER, WEIGHT } from './codes-keywords.js';
 import { htmlToText } from './html-text.js';
 
 /** What `findCodes` reads; `html` is optional and may be null. */
@@ -12,8 +17,9 @@ export interface CodeSource {
   html?: string | null;
 }
 
-// Codes sit near the top of a message; scanning more only invites hostile input.
-const TEXT_SCAN_LIMIT = 100_000;
+// Codes sit near the top of a message; scanning more only costs time and
+// invites hostile input. Applies to the subject, the text and the HTML's text.
+const TEXT_SCAN_LIMIT = 8 * 1024;
 const MAX_CODES = 5;
 const REPORT_THRESHOLD = 2;
 // A bare code alone on a line counts for more, the more so in a short message.
@@ -23,54 +29,10 @@ const SHORT_MESSAGE_CHARS = 400;
 // A subject that speaks of a code makes numbers in the body more likely codes.
 const SUBJECT_BONUS = 1;
 
-type Kind = 'strong' | 'medium' | 'weak' | 'negative';
-
-const WEIGHT: Record<Exclude<Kind, 'negative'>, number> = { strong: 4, medium: 3, weak: 1.5 };
-
-// Phrases per kind, '|'-separated. A space matches up to 8 blanks or '-' (a
-// bound, so long runs of blanks cannot slow matching). '*' lets a phrase end a
-// compound ("Anmeldecode"); '$' makes it end a word. The longest phrase at a
-// position wins, so "promo code" is negative although "code" is positive.
-const KEYWORDS: Record<Kind, readonly string[]> = {
-  strong: [
-    'verification code|verify code|confirmation code|security code|login code|log in code|sign in code|signin code|authentication code|auth code|access code|one time code|one time password|one time passcode|one time pin|otp$|passcode|two factor|2fa|two step|steam guard|temporary code|launch code|device verification|verification pin|security pin',
-    'bestätigungscode|verifizierungscode|sicherheitscode|anmeldecode|einmalcode|einmalpasswort|einmal passwort|freischaltcode|aktivierungscode|zugangscode|prüfcode|authentifizierungscode|tan$|mtan|smstan|sms tan|pushtan',
-    'код подтверждения|кода подтверждения|код безопасности|код доступа|код для входа|код верификации|проверочный код|одноразовый код|одноразовый пароль|код авторизации|код активации',
-    'verificatiecode|bevestigingscode|beveiligingscode|inlogcode|toegangscode|activatiecode|eenmalige code|eenmalig wachtwoord|sms code',
-    'código de verificación|codigo de verificacion|código de confirmación|codigo de confirmacion|código de seguridad|código de acceso|código de un solo uso|código de activación|clave de un solo uso|contraseña de un solo uso',
-    "code de vérification|code de verification|code de confirmation|code de sécurité|code d'accès|code d’accès|code de connexion|code à usage unique|mot de passe à usage unique|code d'activation|code d’activation|code de validation|code temporaire",
-  ],
-  medium: ['*code|pin$|pin code|код|código|codigo|password|passwort|пароль|wachtwoord|contraseña|mot de passe|clave$'],
-  weak: [
-    'verify|verification|confirm|enter|sign in|log in|login|token|use this|use the following',
-    'bestätig|verifizier|eingeben|geben sie|anmeld|подтвер|верифик|введите|вход|войти|bevestig|verifieer|verificatie|voer|inloggen',
-    'verificación|verificacion|confirmar|confirmación|introduce|ingresa|ingrese|iniciar sesión|vérification|confirmer|saisissez|saisir|entrez|connexion',
-  ],
-  negative: [
-    'order|invoice|receipt|ticket|booking|reservation|confirmation number|reference|ref$|pnr$|tracking|track|shipment|parcel|package|consignment|waybill|item|sku$|model|serial|account number|customer number|customer id|member id|membership|case number|transaction id|amount|total|subtotal|price|tax|vat$|qty|quantity|phone|tel$|telephone|fax$|call|mobile|whatsapp|street|st.|avenue|suite|room|floor|zip|postal code|postcode|po box|p.o. box|flight|seat|gate|version|build|release|year|id$|no.|nr.|#|№|n°|nº|card|ending in|authorization code|approval code|iban|bic$|promo|promo code|promotional code|discount code|coupon|coupon code|voucher|voucher code|gift card|gift code|referral|referral code|offer code|area code|country code|source code|dress code|qr code|barcode|meeting id|webinar id|apartment|apt$|copyright|since',
-    'bestell|auftrag|rechnung|quittung|beleg|sendung|paket|lieferung|kundennummer|kunden nr|vertrag|mitgliedsnummer|telefon|tel.|handy|mobil|*straße|*strasse|str.|postleitzahl|plz$|postfach|betrag|summe|preis|gesamt|mwst|ust$|artikel|buchung|vorgang|fahrkarte|gutschein|gutscheincode|rabatt|rabattcode|aktionscode|promocode|kontonummer|karte|datum|uhr$|jahr|flug|gleis',
-    'заказ|счёт|счет|накладн|трек|отслежив|посылк|отправлени|доставк|телефон|тел.|тел$|факс|индекс|сумма|итого|цена|стоимость|руб|артикул|бронировани|билет|рейс|договор|инн$|огрн|кпп$|бик$|квартир|кв.|улиц|ул.|дом$|д.|офис|промокод|скидк|купон|год$|года$|г.|версия|карт',
-    'bestelling|bestelnummer|ordernummer|factuur|bon$|zending|pakket|track & trace|track en trace|trackingnummer|verzend|bezorg|telefoon|bel ons|bel$|postbus|bedrag|totaal|prijs|btw$|klantnummer|boeking|reservering|*straat|kortingscode|actiecode|kadocode|korting|cadeaubon|rekeningnummer|kenmerk|versie|jaar',
-    'pedido|factura|recibo|envío|envio|seguimiento|paquete|teléfono|telefono|llame|llámanos|código postal|codigo postal|importe|precio|iva$|cliente|reserva|billete|vuelo|calle|avenida|cupón|cupon|descuento|código promocional|código de descuento|código de cupón|localizador|referencia|n.º|versión|año$',
-    'commande|facture|reçu|colis|suivi|livraison|envoi|expédition|téléphone|tél|appelez|code postal|montant|prix|tva$|client|réservation|billet|vol$|rue$|cedex|code promo|code de réduction|réduction|remise|référence|dossier|année',
-  ],
-};
-
-const KINDS = Object.keys(KEYWORDS) as Kind[];
-const KEYWORD_KINDS: ReadonlyMap<string, Kind> = new Map(
-  KINDS.flatMap((kind) => phrasesOf(kind).map((phrase): [string, Kind] => [normalizeKeyword(phrase), kind])),
-);
-
-// One pass finds every keyword: fixed phrases, so matching is linear. Phrases
-// that start a word share one look-behind, which keeps compiling cheap.
-const KEYWORD_PATTERN = keywordPattern(KINDS.flatMap(phrasesOf));
-
-// Words and numbers, "12.05.2024", "G-582013" or "1,299" kept whole to be judged
-// whole. Each repetition starts with a separator: nothing to backtrack over.
-const TOKEN = /[\p{L}\p{N}]+(?:[-.,/][\p{L}\p{N}]+)*/gu;
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
 
-// Shapes a code is written in, with how much each shape on its own suggests a code.
+// Shapes a code is written in, with how much each shape on its own suggests a
+// code. Every shape has a digit, so tokens without one are never looked at.
 const SHAPES: ReadonlyArray<readonly [RegExp, number]> = [
   [/^\d{6}$/, 0.25],
   [/^\d{4}$/, -0.5],
@@ -83,6 +45,12 @@ const SHAPES: ReadonlyArray<readonly [RegExp, number]> = [
 // Looks like something other than a random code: a year, a date, "SAVE20", "RTX4090".
 const UNLIKELY = [/^(?:19|20)\d\d$/, /^(?:19|20)\d\d-(?:19|20)\d\d$/, /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/, /^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d$/, /^[A-Z]+\d+$/, /^\d+[A-Z]+$/];
 const UNLIKELY_PENALTY = 2;
+const THREE_DIGITS = /^\d{3}$/;
+const DIGIT = /\d/g;
+const CODE_SEPARATORS = /[- ]/g;
+// Tokens are words and numbers, "12.05.2024", "G-582013" or "1,299" kept whole
+// to be judged whole: letter and digit runs joined by single separators.
+const TOKEN_SEPARATORS = new Set([...'-.,/'].map((char) => char.charCodeAt(0)));
 
 // A code is never glued to these: "#123456", "$1234", "+4930…", "50%", "a=1234", "1234@host".
 const REJECT_BEFORE = new Set([...'#№$€£¥₽₹+@=/\\&©®§~^_°']);
@@ -98,59 +66,97 @@ const DIRECT_LABEL = 30;
 const PREVIOUS_LINE_TAIL = 300;
 const PREVIOUS_LINE_FACTOR = 0.8;
 const DECORATION = /^[\s*_"'«»„“”()[\]:.!•>-]*$/;
+const SENTENCE_ENDS = new Set([...'.!?'].map((char) => char.charCodeAt(0)));
 
-interface Hit { start: number; end: number; kind: Kind }
 interface Line { start: number; end: number }
 interface Span { start: number; end: number; code: string; shapeScore: number }
-interface Context { text: string; hits: Hit[]; lines: Line[]; short: boolean; bonus: number }
+interface Context { text: string; keywords: Keywords; short: boolean; bonus: number }
 interface Scored { code: string; score: number }
 
 /**
- * Verification codes in the subject, text and (when given) the visible text of
- * the HTML, most likely first, each once, at most five, as written ("482-193",
- * "G-582013"). Reads at most the first 100 000 characters of each.
+ * Verification codes in the subject, text and visible text of the HTML, most
+ * likely first, each once, at most five, as written ("482-193", "G-582013").
+ * Reads the first 8,192 characters of the subject, the text and the HTML's
+ * visible text, and the HTML only when the text gave no code.
  */
 export function findCodes(source: CodeSource): string[] {
-  const subjectContext = makeContext(source.subject.slice(0, TEXT_SCAN_LIMIT), 0);
-  const bodyBonus = subjectContext.hits.some((hit) => hit.kind === 'strong' || hit.kind === 'medium') ? SUBJECT_BONUS : 0;
-  const bodies = [source.text, source.html ? htmlToText(source.html) : ''];
-  const contexts = [subjectContext, ...bodies.map((body) => makeContext(body.slice(0, TEXT_SCAN_LIMIT), bodyBonus))];
-  return rank(contexts.flatMap(scoreCandidates));
+  const subjectContext = makeContext(source.subject, 0);
+  subjectContext.keywords.scanTo(subjectContext.text.length);
+  const bodyBonus = subjectContext.keywords.weights.some((weight) => weight >= WEIGHT.medium) ? SUBJECT_BONUS : 0;
+  const scored = scoreCandidates(subjectContext);
+  const fromText = scoreCandidates(makeContext(source.text, bodyBonus));
+  scored.push(...fromText);
+  // The HTML is the same message again, and by far the dearest part to read.
+  if (fromText.length === 0 && source.html) scored.push(...scoreCandidates(makeContext(htmlToText(source.html, TEXT_SCAN_LIMIT), bodyBonus)));
+  return rank(scored);
 }
 
 function makeContext(raw: string, bonus: number): Context {
   // URLs are blanked (keeping offsets) so that ids inside them are not read as codes.
-  const text = raw.replace(URL, (url) => ' '.repeat(url.length));
-  const hits = [...text.matchAll(KEYWORD_PATTERN)].flatMap((match): Hit[] => {
-    const kind = KEYWORD_KINDS.get(normalizeKeyword(match[0]));
-    return kind ? [{ start: match.index, end: match.index + match[0].length, kind }] : [];
-  });
-  return { text, hits, lines: splitLines(text), short: text.trim().length <= SHORT_MESSAGE_CHARS, bonus };
+  const text = raw.slice(0, TEXT_SCAN_LIMIT).replace(URL, (url) => ' '.repeat(url.length));
+  return { text, keywords: new Keywords(text), short: trimmedLength(text) <= SHORT_MESSAGE_CHARS, bonus };
 }
 
 function scoreCandidates(context: Context): Scored[] {
+  const { text } = context;
   const scored: Scored[] = [];
-  let lineIndex = 0;
-  for (const span of candidates(context.text)) {
-    while ((context.lines[lineIndex]?.end ?? Infinity) < span.start) lineIndex += 1;
-    const score = scoreSpan(context, span, lineIndex);
+  const line: Line = { start: 0, end: -1 };
+  for (const span of candidates(text)) {
+    if (span.start > line.end) {
+      line.start = text.lastIndexOf('\n', span.start - 1) + 1;
+      const end = text.indexOf('\n', span.start);
+      line.end = end < 0 ? text.length : end;
+    }
+    const score = scoreSpan(context, span, line);
     if (score >= REPORT_THRESHOLD) scored.push({ code: span.code, score });
   }
   return scored;
 }
 
-// Tokens shaped like codes, plus "123 456": two three-digit groups.
-function* candidates(text: string): Generator<Span> {
+// Tokens shaped like codes, plus "123 456": two three-digit groups. Found from
+// their digits: a code always has one, and most words never do.
+function candidates(text: string): Span[] {
+  const spans: Span[] = [];
   let previous: { start: number; end: number; token: string } | null = null;
-  for (const match of text.matchAll(TOKEN)) {
-    const { 0: token, index: start } = match;
-    const end = start + token.length;
-    if (previous && start === previous.end + 1 && text[previous.end] === ' ' && /^\d{3}$/.test(previous.token) && /^\d{3}$/.test(token)) {
-      yield { start: previous.start, end, code: text.slice(previous.start, end), shapeScore: 0 };
+  for (let index = nextDigit(text, 0); index >= 0; index = nextDigit(text, index)) {
+    const start = tokenStart(text, index);
+    const end = tokenEnd(text, index);
+    const token = text.slice(start, end);
+    if (previous && start === previous.end + 1 && text[previous.end] === ' ' && THREE_DIGITS.test(previous.token) && THREE_DIGITS.test(token)) {
+      spans.push({ start: previous.start, end, code: text.slice(previous.start, end), shapeScore: 0 });
     }
     const shapeScore = shapeScoreOf(token);
-    if (shapeScore !== null) yield { start, end, code: token, shapeScore };
+    if (shapeScore !== null) spans.push({ start, end, code: token, shapeScore });
     previous = { start, end, token };
+    index = end;
+  }
+  return spans;
+}
+
+// Where the next ASCII digit is, from `from` on; -1 if none. A RegExp search is
+// far quicker than a loop over the characters.
+function nextDigit(text: string, from: number): number {
+  DIGIT.lastIndex = from;
+  return DIGIT.test(text) ? DIGIT.lastIndex - 1 : -1;
+}
+
+function tokenStart(text: string, from: number): number {
+  let start = from;
+  for (;;) {
+    const before = codePointBefore(text, start);
+    if (isWordChar(before)) start -= before > 0xffff ? 2 : 1;
+    else if (TOKEN_SEPARATORS.has(before) && isWordChar(codePointBefore(text, start - 1))) start -= 1;
+    else return start;
+  }
+}
+
+function tokenEnd(text: string, from: number): number {
+  let end = from;
+  for (;;) {
+    const next = codePointAt(text, end);
+    if (isWordChar(next)) end += next > 0xffff ? 2 : 1;
+    else if (TOKEN_SEPARATORS.has(next) && isWordChar(codePointAt(text, end + 1))) end += 1;
+    else return end;
   }
 }
 
@@ -160,10 +166,9 @@ function shapeScoreOf(token: string): number | null {
   return shape[1] - (UNLIKELY.some((pattern) => pattern.test(token)) ? UNLIKELY_PENALTY : 0);
 }
 
-function scoreSpan(context: Context, span: Span, lineIndex: number): number {
-  const line = context.lines[lineIndex];
-  if (!line || !standsApart(context.text, span)) return -Infinity;
-  const label = labelWeight(context, span, lineIndex);
+function scoreSpan(context: Context, span: Span, line: Line): number {
+  if (!standsApart(context.text, span)) return -Infinity;
+  const label = labelWeight(context, span, line);
   if (label === null) return -Infinity;
   const alone = isAloneOnLine(context.text, span, line) ? ALONE_ON_LINE + (context.short ? ALONE_IN_SHORT_MESSAGE : 0) : 0;
   return label + alone + context.bonus + span.shapeScore;
@@ -190,40 +195,52 @@ function isPostcode(code: string, before: string, after: string): boolean {
 // The weight of the label nearest the candidate: on its line before it, else
 // after it, else on the lines just above. Null when the nearest label says it
 // is something else ("Order number 4711", "4711 is your order number").
-function labelWeight(context: Context, span: Span, lineIndex: number): number | null {
-  const line = context.lines[lineIndex] as Line;
-  const before = hitsIn(context, sentenceStart(context.text, Math.max(line.start, span.start - LABEL_BEFORE), span.start), span.start);
-  const nearestBefore = before.at(-1);
-  if (nearestBefore?.kind === 'negative' && isDirect(context.text, nearestBefore.end, span.start)) return null;
-  const beforeWeight = strongest(before);
+function labelWeight({ text, keywords }: Context, span: Span, line: Line): number | null {
+  const afterEnd = Math.min(line.end, span.end + LABEL_AFTER);
+  keywords.scanTo(afterEnd);
+  const first = keywords.firstFrom(sentenceStart(text, Math.max(line.start, span.start - LABEL_BEFORE), span.start));
+  const end = keywords.endBefore(first, span.start);
+  if (end > first && keywords.weights[end - 1] === WEIGHT.negative && isDirect(text, keywords.ends[end - 1] as number, span.start)) return null;
+  const beforeWeight = keywords.strongest(first, end);
   if (beforeWeight > 0) return beforeWeight;
-  const after = hitsIn(context, span.end, Math.min(line.end, span.end + LABEL_AFTER));
-  if (after[0]?.kind === 'negative' && isDirect(context.text, span.end, after[0].start)) return null;
-  const afterWeight = strongest(after);
+  const firstAfter = keywords.firstFrom(span.end);
+  const endAfter = keywords.endBefore(firstAfter, afterEnd);
+  if (endAfter > firstAfter && keywords.weights[firstAfter] === WEIGHT.negative && isDirect(text, span.end, keywords.starts[firstAfter] as number)) return null;
+  const afterWeight = keywords.strongest(firstAfter, endAfter);
   if (afterWeight > 0) return afterWeight;
   // Words above introduce a code only when it starts its line.
-  return startsLine(context.text, span, line) ? labelAbove(context, lineIndex) : 0;
+  return startsLine(text, span, line) ? labelAbove(text, keywords, line) : 0;
 }
 
 // Where the sentence holding `to` starts, looking back no further than `from`.
-// A sentence ends at a stop followed by a capital, so "LAURA G. es 628401" is one.
+// A sentence ends at a stop, blanks and a capital, so "LAURA G. es 628401" is one.
 function sentenceStart(text: string, from: number, to: number): number {
-  const last = [...text.slice(from, to).matchAll(/[.!?]\s+(?=\p{Lu})/gu)].at(-1);
-  return last ? from + last.index + last[0].length : from;
+  for (let capital = to - 1; capital >= from + 2; capital -= 1) {
+    const codePoint = codePointAt(text, capital);
+    if ((charClass(codePoint) & UPPER) === 0 || capital + (codePoint > 0xffff ? 2 : 1) > to) continue;
+    let stop = capital;
+    while (stop > from && isBlank(text.charCodeAt(stop - 1))) stop -= 1;
+    if (stop < capital && stop > from && SENTENCE_ENDS.has(text.charCodeAt(stop - 1))) return capital;
+  }
+  return from;
 }
 
-// The first two non-blank lines above. A code-ish word there labels the
-// candidate unless an order/ticket word is there and nothing more specific.
-function labelAbove(context: Context, lineIndex: number): number | null {
+// The first two non-blank lines of the four above. A code-ish word there labels
+// the candidate unless an order/ticket word is there and nothing more specific.
+function labelAbove(text: string, keywords: Keywords, current: Line): number | null {
   let seen = 0;
-  for (let index = lineIndex - 1; index >= 0 && index >= lineIndex - 4 && seen < 2; index -= 1) {
-    const line = context.lines[index] as Line;
-    if (context.text.slice(line.start, line.end).trim() === '') continue;
+  let end = current.start - 1;
+  for (let index = 0; index < 4 && end >= 0 && seen < 2; index += 1) {
+    const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1;
+    const line = { start, end };
+    end = start - 1;
+    if (isBlankBetween(text, line.start, line.end)) continue;
     seen += 1;
-    const hits = hitsIn(context, Math.max(line.start, line.end - PREVIOUS_LINE_TAIL), line.end);
-    const weight = strongest(hits);
+    const first = keywords.firstFrom(Math.max(line.start, line.end - PREVIOUS_LINE_TAIL));
+    const last = keywords.endBefore(first, line.end);
+    const weight = keywords.strongest(first, last);
     if (weight >= WEIGHT.medium) return weight * PREVIOUS_LINE_FACTOR;
-    if (hits.some((hit) => hit.kind === 'negative')) return null;
+    if (keywords.weights.slice(first, last).includes(WEIGHT.negative)) return null;
     if (weight > 0) return weight * PREVIOUS_LINE_FACTOR;
   }
   return 0;
@@ -231,24 +248,24 @@ function labelAbove(context: Context, lineIndex: number): number | null {
 
 // A label applies directly when it is close and no other number sits between.
 function isDirect(text: string, from: number, to: number): boolean {
-  return to - from <= DIRECT_LABEL && !/\d/.test(text.slice(from, to));
-}
-
-function strongest(hits: Hit[]): number {
-  return hits.reduce((best, hit) => (hit.kind === 'negative' ? best : Math.max(best, WEIGHT[hit.kind])), 0);
-}
-
-// Hits lying wholly within [from, to); hits are sorted, so a binary search finds the first.
-function hitsIn({ hits }: Context, from: number, to: number): Hit[] {
-  let [low, high] = [0, hits.length];
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((hits[middle] as Hit).start < from) low = middle + 1;
-    else high = middle;
+  if (to - from > DIRECT_LABEL) return false;
+  for (let index = from; index < to; index += 1) {
+    const char = text.charCodeAt(index);
+    if (char >= 48 && char <= 57) return false;
   }
-  let end = low;
-  while (end < hits.length && (hits[end] as Hit).end <= to) end += 1;
-  return hits.slice(low, end);
+  return true;
+}
+
+function isBlankBetween(text: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index += 1) if (!isBlank(text.charCodeAt(index))) return false;
+  return true;
+}
+
+function trimmedLength(text: string): number {
+  let [start, end] = [0, text.length];
+  while (start < end && isBlank(text.charCodeAt(start))) start += 1;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end -= 1;
+  return end - start;
 }
 
 // Nothing but a little decoration ("**483920**", "> 483920.") between the code and the line's edge.
@@ -260,44 +277,15 @@ function isAloneOnLine(text: string, span: Span, line: Line): boolean {
   return startsLine(text, span, line) && line.end - span.end <= 4 && DECORATION.test(text.slice(span.end, line.end));
 }
 
-function splitLines(text: string): Line[] {
-  let start = 0;
-  return text.split('\n').map((part) => {
-    const line = { start, end: start + part.length };
-    start = line.end + 1;
-    return line;
-  });
-}
-
 // Best score per code, the same code written "482-193" and "482193" counting
 // once; ties go to the code seen first (the subject, then the text, then the HTML).
 function rank(scored: Scored[]): string[] {
   const best = new Map<string, Scored & { order: number }>();
   scored.forEach((entry, order) => {
-    const key = entry.code.replace(/[- ]/g, '');
+    const key = entry.code.replace(CODE_SEPARATORS, '');
     const current = best.get(key);
     if (!current || entry.score > current.score) best.set(key, { ...entry, order: current?.order ?? order });
   });
   const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.order - b.order);
   return ranked.slice(0, MAX_CODES).map((entry) => entry.code);
-}
-
-function phrasesOf(kind: Kind): string[] {
-  return KEYWORDS[kind].flatMap((list) => list.split('|'));
-}
-
-function normalizeKeyword(phrase: string): string {
-  return phrase.replace(/^\*|\$$/g, '').toLowerCase().replace(/[\s-]+/g, ' ');
-}
-
-// Longest first, so that the longest phrase at a position wins.
-function keywordPattern(phrases: string[]): RegExp {
-  const sources = (compound: boolean): string =>
-    phrases.filter((phrase) => phrase.startsWith('*') === compound).sort((a, b) => b.length - a.length).map(keywordSource).join('|');
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sources(false)})|${sources(true)}`, 'giu');
-}
-
-function keywordSource(phrase: string): string {
-  const words = normalizeKeyword(phrase).split(' ').map((word) => word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-  return words.join('[\\s-]{1,8}') + (phrase.endsWith('$') ? '(?!\\p{L})' : '');
 }

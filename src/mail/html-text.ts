@@ -41,6 +41,8 @@ const LINE_BREAK_TAGS = new Set([
 const INVISIBLE_CHARS = /[\u00ad\u034f\u200b-\u200d\u2060\ufeff]/g;
 const ESCAPED = /&(amp|lt|gt);/g;
 const UNESCAPED: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
+// Thrown through the parser to stop it once htmlToText has read enough.
+const ENOUGH_TEXT = new Error('enough text');
 
 /**
  * Walks the first 256 KiB of `html` (and no deeper than 1000 open tags),
@@ -62,10 +64,15 @@ export function walkHtml(html: string, handlers: HtmlHandlers): void {
 
 /**
  * The visible text of `html`: one line per block or table cell, runs of
- * blanks folded to one space, at most one empty line in a row.
+ * blanks folded to one space, at most one empty line in a row. With
+ * `maxChars`, reading stops once the text has that many characters, and the
+ * result starts with the same `maxChars` characters as the whole text would.
  */
-export function htmlToText(html: string): string {
+export function htmlToText(html: string, maxChars = Infinity): string {
   const parts: string[] = [];
+  let read = 0;
+  let nextCheck = maxChars;
+  let folded: string | null = null;
   const lineBreak = (tag: string): void => {
     if (LINE_BREAK_TAGS.has(tag)) parts.push('\n');
   };
@@ -73,7 +80,24 @@ export function htmlToText(html: string): string {
   const closeBreak = (tag: string): void => {
     if (!VOID_TAGS.has(tag)) lineBreak(tag);
   };
-  walkHtml(html, { onOpen: lineBreak, onClose: closeBreak, onText: (text) => parts.push(text) });
+  // Folding only shortens the text, so it is checked when enough was read,
+  // then after twice as much each time: linear however much folding removes.
+  const onText = (text: string): void => {
+    parts.push(text);
+    read += text.length;
+    if (read < nextCheck) return;
+    folded = foldBlanks(parts.join(''));
+    if (folded.length >= maxChars) throw ENOUGH_TEXT;
+    nextCheck = read * 2;
+  };
+  try {
+    walkHtml(html, { onOpen: lineBreak, onClose: closeBreak, onText });
+  } catch (error) {
+    // Folding a prefix of the parts gives a prefix of the folded whole: only
+    // blanks at its end can differ, and trimming removes those.
+    if (error === ENOUGH_TEXT && folded !== null) return folded;
+    throw error;
+  }
   return foldBlanks(parts.join(''));
 }
 

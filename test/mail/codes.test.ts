@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findCodes } from '../../src/mail/codes.js';
+import { htmlToText } from '../../src/mail/html-text.js';
 import type { CodeSource } from '../../src/mail/codes.js';
 
 interface CorpusEntry extends CodeSource {
@@ -149,6 +150,30 @@ describe('findCodes: numbers that are not codes', () => {
 
   it('keeps the code when the same message has prices and order numbers', () => {
     expect(codesIn('Order #55555 of 1299 EUR: your security code is 4829, valid until 14:30.')).toEqual(['4829']);
+  });
+});
+
+describe('findCodes reads the start of a message', () => {
+  const filler = 'We are glad you are here and hope you enjoy the new features we shipped this spring.\n';
+
+  it('finds a code a few KB into a long text', () => {
+    const text = `${filler.repeat(40)}Your verification code is 583920.\n${filler.repeat(12_000)}`;
+    expect(text.indexOf('583920')).toBeGreaterThan(3_000);
+    expect(codesIn(text)).toEqual(['583920']);
+  });
+
+  it('finds a code a few KB into long HTML, and in HTML when the text has none', () => {
+    const paragraphs = (count: number) => `<p style="color:#333">${filler}</p>`.repeat(count);
+    const html = `<html><body>${paragraphs(40)}<p>Your verification code is <b>583920</b></p>${paragraphs(3_000)}</body></html>`;
+    expect(codesIn('', 'Hello', html)).toEqual(['583920']);
+    expect(codesIn('Open this message in a browser to read it.', 'Hello', '<p>Your code is <b>483920</b></p>')).toEqual(['483920']);
+  });
+
+  it('reads HTML only as far as needed, with the same start as reading it all', () => {
+    const html = `<table>${'<tr><td>  Cell &amp; text </td>\n<td>\u200b</td></tr>'.repeat(2_000)}</table>`;
+    const whole = htmlToText(html);
+    expect(whole.length).toBeGreaterThan(20_000);
+    for (const limit of [1, 100, 8_192]) expect(htmlToText(html, limit).slice(0, limit)).toBe(whole.slice(0, limit));
   });
 });
 
