@@ -5,6 +5,8 @@ export interface Plan {
   quick: boolean;
   runs: number;
   logLevel: string;
+  /** `--store` for Ephemail under test: memory (default) or a redis:// URL. */
+  store: string;
   connections: number;
   ingest: { text10k: { perConnection: number; warmup: number }; pdf200k: { perConnection: number; warmup: number } };
   arrival: { rate: number; count: number; warmup: number; connections: number };
@@ -15,10 +17,10 @@ export interface Plan {
   flood: { memoryLimit: string; bytes: number };
 }
 
-export function makePlan(quick: boolean, runs: number | null, logLevel: string): Plan {
+export function makePlan(quick: boolean, runs: number | null, logLevel: string, store = 'memory'): Plan {
   if (quick) {
     return {
-      quick, runs: runs ?? 1, logLevel, connections: 8,
+      quick, runs: runs ?? 1, logLevel, store, connections: 8,
       ingest: { text10k: { perConnection: 25, warmup: 3 }, pdf200k: { perConnection: 5, warmup: 1 } },
       arrival: { rate: 200, count: 250, warmup: 50, connections: 8 },
       waitSamples: 10,
@@ -30,7 +32,7 @@ export function makePlan(quick: boolean, runs: number | null, logLevel: string):
     };
   }
   return {
-    quick, runs: runs ?? 3, logLevel, connections: 8,
+    quick, runs: runs ?? 3, logLevel, store, connections: 8,
     ingest: { text10k: { perConnection: 600, warmup: 50 }, pdf200k: { perConnection: 100, warmup: 10 } },
     arrival: { rate: 200, count: 2_200, warmup: 200, connections: 8 },
     waitSamples: 200,

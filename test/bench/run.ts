@@ -6,7 +6,7 @@
  *   npm run bench                 full run, 3 repeats, medians; exits 0 whatever the targets say
  *   npm run bench -- --quick      smoke test for CI (< 1 min); exits 1 on errors, never on speed
  *   npm run bench -- --profile    CPU profile of the server during ingest, top self-time functions
- *   options: --runs N, --only ingest,readers,fanout,memory,flood, --log-level LEVEL
+ *   options: --runs N, --only ingest,readers,fanout,memory,flood, --log-level LEVEL, --store redis://host:port/db
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -47,11 +47,12 @@ async function main(): Promise<number> {
       runs: { type: 'string' },
       only: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      store: { type: 'string', default: 'memory' },
     },
   });
   const runs = values.runs === undefined ? null : Number(values.runs);
   if (runs !== null && !(Number.isInteger(runs) && runs >= 1 && runs <= 20)) throw new Error(`--runs must be a whole number from 1 to 20, not ${values.runs}`);
-  const plan = makePlan(values.quick ?? false, runs, values['log-level'] ?? 'info');
+  const plan = makePlan(values.quick ?? false, runs, values['log-level'] ?? 'info', values.store ?? 'memory');
   const note = (text: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(0)}s] ${text}\n`);
   if (values.profile) {
     await profileIngest(plan, note);

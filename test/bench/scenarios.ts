@@ -16,7 +16,7 @@ const BENCH_FLAGS = [
 
 /** Starts a server, runs `body`, and always stops it; a crash or a logged error is recorded as an error. */
 async function withServer<T>(ctx: Context, kind: 'ephemail' | 'bare', flags: string[], body: (server: ServerHandle) => Promise<T>): Promise<T> {
-  const server = await startServer(kind, kind === 'ephemail' ? ['--log-level', ctx.plan.logLevel, ...BENCH_FLAGS, ...flags] : flags);
+  const server = await startServer(kind, kind === 'ephemail' ? ['--log-level', ctx.plan.logLevel, '--store', ctx.plan.store, ...BENCH_FLAGS, ...flags] : flags);
   try {
     return await body(server);
   } finally {
