@@ -9,16 +9,34 @@ const PREVIEW_CHARACTERS = 200;
 const SUMMARY_TEXT_CHARACTERS = 1_000;
 const SUMMARY_RECIPIENTS = 100;
 
+/** What a digest is made from, whichever parser read the message. */
+export interface DigestContent {
+  subject: string;
+  from: MailboxAddress | null;
+  to: MailboxAddress[];
+  /** The plain text as readers get it; only its start is read. */
+  text: string;
+  html: string | null;
+  attachmentCount: number;
+  failed: boolean;
+}
+
 /** The small part of a parsed message that lists and live events show. */
 export function digestMessage(parsed: ParsedMessage): MessageDigest {
+  const { subject, from, to, text, html, attachments, failed } = parsed;
+  return digestContent({ subject, from, to, text, html, attachmentCount: attachments.length, failed });
+}
+
+/** The digest of a message's content: short mailboxes and subject, a preview and the likely codes. */
+export function digestContent(content: DigestContent): MessageDigest {
   return {
-    from: parsed.from === null ? null : shortMailbox(parsed.from),
-    to: parsed.to.slice(0, SUMMARY_RECIPIENTS).map(shortMailbox),
-    subject: clip(parsed.subject),
-    preview: previewOf(parsed.text),
-    attachmentCount: parsed.attachments.length,
-    codes: findCodes({ subject: parsed.subject, text: parsed.text, html: parsed.html }),
-    parseFailed: parsed.failed,
+    from: content.from === null ? null : shortMailbox(content.from),
+    to: content.to.slice(0, SUMMARY_RECIPIENTS).map(shortMailbox),
+    subject: clip(content.subject),
+    preview: previewOf(content.text),
+    attachmentCount: content.attachmentCount,
+    codes: findCodes({ subject: content.subject, text: content.text, html: content.html }),
+    parseFailed: content.failed,
   };
 }
 

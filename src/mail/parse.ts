@@ -95,8 +95,8 @@ function flattenGroups(entries: readonly EmailAddress[]): MailboxAddress[] {
   });
 }
 
-// A repeated To or Cc header arrives as an array of address objects.
-function mailboxes(header: AddressObject | AddressObject[] | undefined): MailboxAddress[] {
+/** The mailboxes of an address header (a repeated To or Cc arrives as an array), groups replaced by their members. */
+export function mailboxes(header: AddressObject | AddressObject[] | undefined): MailboxAddress[] {
   return header === undefined ? [] : [header].flat().flatMap((object) => flattenGroups(object.value));
 }
 

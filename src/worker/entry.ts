@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { renderSafeHtml } from '../http/safe-html.js';
-import { digestMessage } from '../mail/digest.js';
 import { parseMessage } from '../mail/parse.js';
+import { quickDigest } from '../mail/quick-digest.js';
 import type { WorkerJob, WorkerReply } from './jobs.js';
 
 // The worker thread's wiring, as src/app.ts is the main thread's: parsing and
@@ -16,10 +16,11 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
     const safeHtml = renderSafeHtml(job.html, { allowRemote: job.allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
     return { id: job.id, kind: 'html', safeHtml };
   }
-  const parsed = await parseMessage(Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength));
+  const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+  // Intake keeps only the digest, so it skips the full parse that readers get.
   return job.kind === 'digest'
-    ? { id: job.id, kind: 'digest', digest: digestMessage(parsed) }
-    : { id: job.id, kind: 'parse', parsed };
+    ? { id: job.id, kind: 'digest', digest: quickDigest(raw) }
+    : { id: job.id, kind: 'parse', parsed: await parseMessage(raw) };
 }
 
 port.on('message', (job: WorkerJob) => {
