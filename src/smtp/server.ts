@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config.js';
+import { joinShared } from '../shared-bytes.js';
 import { formatSize } from '../config-values.js';
 import type { Logger } from '../log.js';
 import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../mail/address.js';
@@ -70,11 +71,14 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     refuse(session, reply, callback);
   }
 
+  // What onRcptTo made of each recipient it accepted, keyed by smtp-server's own entry in the envelope.
+  const acceptedRecipients = new WeakMap<SMTPServerAddress, Recipient>();
+
   function recipientsOf(session: SMTPServerSession): Recipient[] {
     const byInbox = new Map<string, Recipient>();
-    for (const { address } of session.envelope.rcptTo) {
-      const check = checkAddress(address, { smtpUtf8: session.envelope.smtpUtf8 === true });
-      if (check.ok && !byInbox.has(check.address.inbox)) byInbox.set(check.address.inbox, { inbox: check.address.inbox, tag: check.address.tag });
+    for (const entry of session.envelope.rcptTo) {
+      const recipient = acceptedRecipients.get(entry);
+      if (recipient !== undefined && !byInbox.has(recipient.inbox)) byInbox.set(recipient.inbox, recipient);
     }
     return [...byInbox.values()];
   }
@@ -112,7 +116,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
-      store(session, Buffer.concat(chunks)).then(
+      store(session, joinShared(chunks)).then(
         (message) => finish(null, message),
         (error: unknown) => {
           const reply = storeFailure(error);
@@ -181,6 +185,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         const reply = new SmtpReply(550, '5.1.2', `This server does not take mail for ${check.address.domain}; use an address at ${domains.domains.join(' or ')}.`);
         return reject('domain_not_accepted', session, reply, callback);
       }
+      acceptedRecipients.set(address, { inbox: check.address.inbox, tag: check.address.tag });
       callback();
     },
     onData: receive,

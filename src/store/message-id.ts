@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 // Crockford's base32 in lower case: no i, l, o or u, so ids survive being read aloud or retyped.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const TIME_CHARS = 10;
-const RANDOM_BYTES = 10;
 
 /**
  * A message id: 10 characters of receive time (so ids sort by age) followed by
@@ -17,7 +16,15 @@ export function createMessageId(now: number): string {
     time = ALPHABET[remaining % 32] + time;
     remaining = Math.floor(remaining / 32);
   }
-  return time + encodeRandom(randomBytes(RANDOM_BYTES));
+  return time + encodeRandom(randomBits());
+}
+
+// 80 of a version 4 UUID's 122 random bits (its first 8 and last 12 hex
+// digits): Node draws UUIDs from a cached block of the system's
+// cryptographic generator, where randomBytes costs a call into it per id.
+function randomBits(): Buffer {
+  const uuid = randomUUID();
+  return Buffer.from(uuid.slice(0, 8) + uuid.slice(24), 'hex');
 }
 
 /** True when `text` has the shape of an id made by createMessageId. */

@@ -98,10 +98,11 @@ export async function profileIngest(plan: Plan, note: (text: string) => void): P
   process.stdout.write(`\n## CPU per message by stage (medians)\n${lines.join('\n')}\n`);
   const load = startLoad();
   try {
-    for (const kind of MESSAGE_KINDS) {
-      const dir = mkdtempSync(join(tmpdir(), `ephemail-profile-${kind}-`));
-      note(`profiling ingest of ${kind} into ${dir}`);
-      const server = await startServer('ephemail', ['--log-level', plan.logLevel], { cpuProfDir: dir });
+    // The bare server's profile is the yardstick: what smtp-server itself costs per message.
+    for (const [kind, target] of MESSAGE_KINDS.flatMap((kind) => [[kind, 'bare'], [kind, 'ephemail']] as const)) {
+      const dir = mkdtempSync(join(tmpdir(), `ephemail-profile-${target}-${kind}-`));
+      note(`profiling ingest of ${kind} into ${target} (${dir})`);
+      const server = await startServer(target, ['--log-level', plan.logLevel], { cpuProfDir: dir });
       const sizes = plan.ingest[kind];
       // Warm-up first, outside the window, so start-up and JIT compilation do not crowd the profile.
       await load.run('ingest', { ...ingestParams(server.smtpPort, kind, plan), perConnection: sizes.warmup });
@@ -112,7 +113,7 @@ export async function profileIngest(plan: Plan, note: (text: string) => void): P
       // One profile per thread: the main thread, and each parse worker (thread id in the name).
       const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
       if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
-      process.stdout.write(`\n## ${kind}: ${result.messagesPerSecond.toFixed(0)} msg/s under the profiler, ${result.errors} errors, ${(window.to - window.from) / 1e6} s measured — ${dir}\n`);
+      process.stdout.write(`\n## ${kind} into ${target}: ${result.messagesPerSecond.toFixed(0)} msg/s under the profiler, ${result.errors} errors, ${(window.to - window.from) / 1e6} s measured — ${dir}\n`);
       for (const file of files) {
         const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
         process.stdout.write(`\n### ${file} (thread ${/\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1] ?? '?'})\n${summarizeProfile(profile, window)}\n`);

@@ -1,0 +1,10 @@
+import { quickDigest } from './src/mail/quick-digest.ts';
+import { messageFactory } from './test/bench/messages.ts';
+import { performance } from 'node:perf_hooks';
+const kind = (process.argv[2] ?? 'text10k') as 'text10k';
+const make = messageFactory(kind);
+const raws = Array.from({ length: 2000 }, (_, i) => { const b = make(`s-${i}@ephemail.test`, `subject ${i}`); return b.subarray(0, b.length - 3); });
+for (let i = 0; i < 2000; i++) quickDigest(raws[i]!);
+const t = performance.now();
+for (let r = 0; r < 5; r++) for (let i = 0; i < 2000; i++) quickDigest(raws[i]!);
+console.log(kind, ((performance.now() - t) / 10000 * 1000).toFixed(1), 'µs per message');
