@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { unsharedView } from '../shared-bytes.js';
 import type { StoredMessage } from '../store/message.js';
 import type { ApiDependencies } from './api-dependencies.js';
 import { attachmentDisposition, safeContentType } from './content-disposition.js';
 import { inboxFromParam } from './inbox-param.js';
 import { ApiProblem } from './problem.js';
-import { safeHtmlCsp } from './safe-html.js';
+import { safeHtmlCsp } from './safe-html-csp.js';
 import { messagePaths, toApiMessage } from './views.js';
 
 // Whatever a message carries is shown as data, never run: no script, no plugins, no same origin.
@@ -57,7 +56,7 @@ export function messageRoutes(deps: ApiDependencies): Hono {
 
   routes.get('/inboxes/:address/messages/:id/raw', async (c) => {
     const stored = await load(c);
-    return c.body(unsharedView(stored.raw), 200, {
+    return c.body(viewOf(stored.raw), 200, {
       'content-type': 'message/rfc822',
       'content-disposition': attachmentDisposition(`${stored.summary.id}.eml`, 'message.eml'),
       'content-security-policy': INERT_CSP,
@@ -71,7 +70,7 @@ export function messageRoutes(deps: ApiDependencies): Hono {
     if (attachment === undefined) {
       throw new ApiProblem(404, 'Attachment not found', `This message has ${parsed.attachments.length} attachment(s), numbered from 0; there is no number "${c.req.param('index')}".`);
     }
-    return c.body(unsharedView(attachment.content), 200, {
+    return c.body(viewOf(attachment.content), 200, {
       'content-type': safeContentType(attachment.contentType),
       'content-disposition': attachmentDisposition(attachment.filename, `attachment-${index}`),
       'content-security-policy': INERT_CSP,
@@ -91,3 +90,7 @@ export function messageRoutes(deps: ApiDependencies): Hono {
   return routes;
 }
 
+/** The bytes of a Buffer as a plain Uint8Array view, without copying them. */
+function viewOf(buffer: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
+}

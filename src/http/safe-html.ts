@@ -186,30 +186,3 @@ function buildDocument(body: string, authorCss: string): string {
     (authorCss === '' ? '' : `<style>${authorCss}</style>`);
   return `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
 }
-
-/**
- * The Content-Security-Policy header value served with that document. It is
- * the backstop should the sanitiser ever miss something.
- */
-export function safeHtmlCsp(options: { allowRemote: boolean }): string {
-  const remote = options.allowRemote ? ' https: http:' : '';
-  return [
-    // Nothing loads unless listed below; with no script-src, no script runs at all.
-    "default-src 'none'",
-    // 'self' for inline (cid:) attachments served by our API, data: for embedded images.
-    `img-src 'self' data:${remote}`,
-    // The sanitised <style> and style attributes; remote CSS only once the reader allows it.
-    `style-src 'unsafe-inline'${remote}`,
-    // Fonts embedded in the author's CSS, or fetched once remote content is allowed.
-    `font-src data:${remote}`,
-    // No <base> may redirect relative URLs.
-    "base-uri 'none'",
-    // No form may submit anywhere, even if one slipped through.
-    "form-action 'none'",
-    // Only the inbox itself may frame the document (no clickjacking).
-    "frame-ancestors 'self'",
-    // Same sandbox as the iframe, so it holds when the URL is opened directly:
-    // links may open new tabs that are not themselves sandboxed.
-    'sandbox allow-popups allow-popups-to-escape-sandbox',
-  ].join('; ');
-}

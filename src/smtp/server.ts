@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config.js';
-import { joinShared } from '../shared-bytes.js';
 import { formatSize } from '../config-values.js';
 import type { Logger } from '../log.js';
 import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../mail/address.js';
@@ -116,7 +115,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
-      store(session, joinShared(chunks)).then(
+      store(session, Buffer.concat(chunks)).then(
         (message) => finish(null, message),
         (error: unknown) => {
           const reply = storeFailure(error);

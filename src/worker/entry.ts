@@ -16,11 +16,13 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
     const safeHtml = renderSafeHtml(job.html, { allowRemote: job.allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
     return { id: job.id, kind: 'html', safeHtml };
   }
-  const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+  const shared = Buffer.from(job.raw.scratch, 0, job.raw.length);
   // Intake keeps only the digest, so it skips the full parse that readers get.
+  // The digest is made of strings; a parse may hand back slices of its input
+  // as attachments, which must not be views of a scratch area the next job overwrites.
   return job.kind === 'digest'
-    ? { id: job.id, kind: 'digest', digest: quickDigest(raw) }
-    : { id: job.id, kind: 'parse', parsed: await parseMessage(raw) };
+    ? { id: job.id, kind: 'digest', digest: quickDigest(shared) }
+    : { id: job.id, kind: 'parse', parsed: await parseMessage(Buffer.from(shared)) };
 }
 
 port.on('message', (job: WorkerJob) => {

@@ -2,10 +2,20 @@ import type { SafeHtml } from '../http/safe-html.js';
 import type { ParsedMessage } from '../mail/parse.js';
 import type { MessageDigest } from '../store/message.js';
 
+/**
+ * A message's raw bytes as a job carries them: the first `length` bytes of
+ * the thread's shared scratch area, which the pool fills before each job and
+ * does not touch again until the job is answered.
+ */
+export interface ScratchBytes {
+  scratch: SharedArrayBuffer;
+  length: number;
+}
+
 /** Work a pool thread can do; each kind names its own input. */
 export type WorkerJob =
-  | { id: number; kind: 'digest'; raw: Uint8Array }
-  | { id: number; kind: 'parse'; raw: Uint8Array }
+  | { id: number; kind: 'digest'; raw: ScratchBytes }
+  | { id: number; kind: 'parse'; raw: ScratchBytes }
   | { id: number; kind: 'html'; html: string; allowRemote: boolean; contentIdUrls: Array<[string, string]> };
 
 /** A pool thread's answer to the job with the same id. */
@@ -13,3 +23,8 @@ export type WorkerReply =
   | { id: number; kind: 'digest'; digest: MessageDigest }
   | { id: number; kind: 'parse'; parsed: ParsedMessage }
   | { id: number; kind: 'html'; safeHtml: SafeHtml };
+
+/** A job as the pool holds it on the main thread: raw bytes stay there and reach a thread through its scratch area. */
+export type PoolJob =
+  | { id: number; kind: 'digest' | 'parse'; raw: Buffer }
+  | Extract<WorkerJob, { kind: 'html' }>;

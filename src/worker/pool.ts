@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { renderSafeHtml, type SafeHtml } from '../http/safe-html.js';
-import { digestMessage } from '../mail/digest.js';
-import { failedMessage, type ParsedMessage } from '../mail/parse.js';
+import type { SafeHtml } from '../http/safe-html.js';
+import type { ParsedMessage } from '../mail/parse.js';
 import type { MessageDigest } from '../store/message.js';
-import type { WorkerJob, WorkerReply } from './jobs.js';
+import type { PoolJob, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */
 export interface WorkerPoolOptions {
@@ -40,7 +39,7 @@ export interface WorkerPool {
 }
 
 interface Task {
-  job: WorkerJob;
+  job: PoolJob;
   settle: (reply: WorkerReply) => void;
 }
 
@@ -48,7 +47,20 @@ interface Slot {
   worker: Worker;
   task: Task | null;
   timer: NodeJS.Timeout | null;
+  /** Shared with the thread, reused job after job; null until a job needs it. */
+  scratch: SharedArrayBuffer | null;
 }
+
+// V8 sizes a thread's young generation from the machine's memory (up to 48 MB
+// here), and garbage sits in it until it fills: under a flood of mail that
+// was about 120 MB across two workers (BENCHMARKS.md). Their garbage is
+// short-lived, so a small one costs little.
+const WORKER_YOUNG_GENERATION_MB = 8;
+
+// A scratch area starts at this size and doubles to fit; past SCRATCH_KEEP it
+// is dropped after the job, so one huge message does not pin its size for good.
+const SCRATCH_MIN = 64 * 1024;
+const SCRATCH_KEEP = 1024 * 1024;
 
 /**
  * A fixed set of worker threads fed from one queue. A worker that crashes,
@@ -61,12 +73,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let nextId = 0;
   let closed = false;
 
-  function fallback({ job }: Task, reason: string): WorkerReply {
-    if (job.kind === 'html') return { id: job.id, kind: 'html', safeHtml: htmlNotice(reason) };
-    const parsed = failedMessage(Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength), new Error(reason));
-    return job.kind === 'digest'
-      ? { id: job.id, kind: 'digest', digest: digestMessage(parsed) }
-      : { id: job.id, kind: 'parse', parsed };
+  // Rare, so loaded on first use: it needs mailparser and sanitize-html, which
+  // the main thread otherwise never loads (about 40 MB of memory).
+  function answerUnfinished(task: Task, reason: string): void {
+    void import('./fallback.js').then(({ fallbackReply }) => task.settle(fallbackReply(task.job, reason)));
   }
 
   function finish(slot: Slot, reply: WorkerReply): void {
@@ -75,6 +85,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     if (slot.timer !== null) clearTimeout(slot.timer);
     slot.task = null;
     slot.timer = null;
+    if (slot.scratch !== null && slot.scratch.byteLength > SCRATCH_KEEP) slot.scratch = null;
     task.settle(reply);
     dispatch();
   }
@@ -85,7 +96,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const task = slot.task;
     if (slot.timer !== null) clearTimeout(slot.timer);
     void slot.worker.terminate();
-    if (task !== null) task.settle(fallback(task, reason));
+    if (task !== null) answerUnfinished(task, reason);
     if (!closed) spawn();
     dispatch();
   }
@@ -93,10 +104,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   function spawn(): void {
     const worker = new Worker(workerBootstrap(), {
       eval: true,
-      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb },
+      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     worker.unref();
-    const slot: Slot = { worker, task: null, timer: null };
+    const slot: Slot = { worker, task: null, timer: null, scratch: null };
     slots.add(slot);
     worker.on('message', (reply: WorkerReply) => finish(slot, reply));
     worker.on('error', (error) => replace(slot, 'the parser failed on it', error));
@@ -109,14 +120,14 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (task === undefined) continue;
       slot.task = task;
       slot.timer = setTimeout(() => replace(slot, `it took longer than ${options.timeoutMs / 1_000} s`), options.timeoutMs);
-      slot.worker.postMessage(task.job);
+      slot.worker.postMessage(wireJob(slot, task.job));
     }
   }
 
-  function submit(job: DistributiveOmit<WorkerJob, 'id'>): Promise<WorkerReply> {
+  function submit(job: DistributiveOmit<PoolJob, 'id'>): Promise<WorkerReply> {
     return new Promise((settle) => {
-      const task: Task = { job: { ...job, id: nextId++ } as WorkerJob, settle };
-      if (closed) return settle(fallback(task, 'the server is shutting down'));
+      const task: Task = { job: { ...job, id: nextId++ } as PoolJob, settle };
+      if (closed) return answerUnfinished(task, 'the server is shutting down');
       // Threads start with the first job, so a process that never reads mail never pays for them.
       while (slots.size < Math.max(1, options.workers)) spawn();
       queue.push(task);
@@ -143,16 +154,33 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     async close() {
       closed = true;
-      for (const task of queue.splice(0)) task.settle(fallback(task, 'the server is shutting down'));
+      for (const task of queue.splice(0)) answerUnfinished(task, 'the server is shutting down');
       const stopping = [...slots];
       slots.clear();
       await Promise.all(stopping.map(async (slot) => {
-        if (slot.task !== null) slot.task.settle(fallback(slot.task, 'the server is shutting down'));
+        if (slot.task !== null) answerUnfinished(slot.task, 'the server is shutting down');
         if (slot.timer !== null) clearTimeout(slot.timer);
         await slot.worker.terminate();
       }));
     },
   };
+}
+
+/**
+ * The job as posted: raw bytes are copied into the slot's scratch area, which
+ * the thread reads in place. Posting a Buffer instead serialises and copies it
+ * on this thread and leaves the copy as garbage in the worker's heap: 13-16%
+ * of the SMTP thread's time at 200 KB (BENCHMARKS.md). A SharedArrayBuffer per
+ * message was no better: each lives until both threads have collected it, and
+ * a flood of mail held a gigabyte.
+ */
+function wireJob(slot: Slot, job: PoolJob): WorkerJob {
+  if (job.kind === 'html') return job;
+  if (slot.scratch === null || slot.scratch.byteLength < job.raw.length) {
+    slot.scratch = new SharedArrayBuffer(Math.max(SCRATCH_MIN, 2 ** Math.ceil(Math.log2(job.raw.length))));
+  }
+  new Uint8Array(slot.scratch).set(job.raw);
+  return { id: job.id, kind: job.kind, raw: { scratch: slot.scratch, length: job.raw.length } };
 }
 
 /** Attachment contents arrive from the worker as plain Uint8Arrays. */
@@ -165,14 +193,6 @@ function withBuffers(parsed: ParsedMessage): ParsedMessage {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** What the reader sees when a message's HTML could not be rendered safely. */
-function htmlNotice(reason: string): SafeHtml {
-  return renderSafeHtml(`<p>This message's HTML could not be shown safely because ${reason}. Read its plain text instead.</p>`, {
-    allowRemote: false,
-    resolveContentId: () => null,
-  });
-}
 
 /**
  * The worker's entry. Built code runs entry.js directly; from source (tsx,

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailer } from '../support/mailer.js';
+import { readDockerfile, shippedNodeOptions } from '../support/shipped-command.js';
 
 /**
  * What the Docker image runs, tested without Docker: the compiled `dist/`
@@ -13,7 +14,7 @@ import { mailer } from '../support/mailer.js';
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
-const dockerfile = readFileSync(new URL('Dockerfile', `file://${ROOT}`), 'utf8');
+const dockerfile = readDockerfile();
 let server: ChildProcess | undefined;
 let ports: { smtp: number; http: number };
 
@@ -32,7 +33,7 @@ async function healthcheck(httpPort: number): Promise<number> {
 beforeAll(async () => {
   await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 170_000 });
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMAIL_')));
-  server = spawn(process.execPath, ['dist/main.js', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1'], {
+  server = spawn(process.execPath, [...shippedNodeOptions(), 'dist/main.js', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1'], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -95,7 +96,12 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/EPHEMAIL_HOST=0\.0\.0\.0/);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(shippedNodeOptions()).toEqual(['--max-semi-space-size=2']);
+  });
+
+  it('starts the server as npm start does', () => {
+    const { scripts } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toBe(['node', ...shippedNodeOptions(), 'dist/main.js'].join(' '));
   });
 
   it('copies only files that exist', () => {

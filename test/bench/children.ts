@@ -1,10 +1,14 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { shippedNodeOptions } from '../support/shipped-command.js';
 import type { ChildReply, ChildRequest, MemorySample } from './ipc.js';
 import type { LoadTasks } from './load-child.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BUILD = `${ROOT}.bench-build/`;
 const START_TIMEOUT_MS = 30_000;
 // Filling 50,000 messages took 6 minutes on a loaded 2-core machine; a task past this is stuck, not slow.
 const TASK_TIMEOUT_MS = 1_800_000;
@@ -41,12 +45,26 @@ function exitDescription(code: number | null, signal: NodeJS.Signals | null): st
   return signal ? `killed by ${signal}` : `exited with code ${code}`;
 }
 
-/** Forks `kind` ("ephemail" or "bare") with Ephemail flags; resolves once it listens. */
+/**
+ * Compiles the server child and the source it runs (tsc, tsconfig.bench.json)
+ * into .bench-build/, so servers run as plain JavaScript like dist/ does in
+ * production. Under tsx a process carries about 40 MB more (its loader
+ * thread), and so does every parse worker, which the flood would count.
+ */
+export function buildServerChild(): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', `${ROOT}tsconfig.bench.json`], { stdio: 'inherit' });
+  // static-routes.ts finds public/ two levels above its own file.
+  if (!existsSync(`${BUILD}public`)) symlinkSync('../public', `${BUILD}public`);
+}
+
+/** Forks `kind` ("ephemail" or "bare") with Ephemail flags; resolves once it listens. Call buildServerChild() first. */
 export async function startServer(kind: 'ephemail' | 'bare', flags: string[] = [], options: ServerOptions = {}): Promise<ServerHandle> {
-  const execArgv = ['--import', 'tsx', '--expose-gc'];
+  // Started with the Node.js options the image ships with (the Dockerfile's CMD).
+  const execArgv = ['--expose-gc', ...shippedNodeOptions()];
   if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   // stdout (the JSON log) is read as a log shipper would and only error lines are kept; stderr stays visible for crashes.
-  const child = fork(`${HERE}server-child.ts`, [kind, ...flags], { execArgv, serialization: 'advanced', stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(`${BUILD}test/bench/server-child.js`, [kind, ...flags], { execArgv, serialization: 'advanced', stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const loggedErrors: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => {
     // pino writes "level":50 for error and 60 for fatal; most chunks have neither and cost one scan.

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startLoad } from './children.js';
+import { buildServerChild, startLoad } from './children.js';
 import { makePlan, type Context, type Figures } from './plan.js';
 import { profileIngest } from './profile.js';
 import { judge, medians, table } from './report.js';
@@ -54,6 +54,8 @@ async function main(): Promise<number> {
   if (runs !== null && !(Number.isInteger(runs) && runs >= 1 && runs <= 20)) throw new Error(`--runs must be a whole number from 1 to 20, not ${values.runs}`);
   const plan = makePlan(values.quick ?? false, runs, values['log-level'] ?? 'info', values.store ?? 'memory');
   const note = (text: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(0)}s] ${text}\n`);
+  note('compiling the servers under test to JavaScript, as shipped (tsc -p tsconfig.bench.json)');
+  buildServerChild();
   if (values.profile) {
     await profileIngest(plan, note);
     return 0;

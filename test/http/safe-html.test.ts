@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderSafeHtml, safeHtmlCsp } from '../../src/http/safe-html.js';
+import { safeHtmlCsp } from '../../src/http/safe-html-csp.js';
+import { renderSafeHtml } from '../../src/http/safe-html.js';
 import type { SafeHtml, SafeHtmlOptions } from '../../src/http/safe-html.js';
 
 const NEWSLETTER = readFileSync(new URL('../fixtures/xss/newsletter.html', import.meta.url), 'utf8');

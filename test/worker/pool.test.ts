@@ -29,6 +29,27 @@ describe('worker pool', () => {
     expect(digests.map((digest) => digest.subject)).toEqual(subjects);
   });
 
+  it('reads each message to its own length from a reused scratch area, big ones included', async () => {
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    const message = (subject: string, body: string) => Buffer.from(`Subject: ${subject}\r\n\r\n${body}\r\n`);
+    const long = await pool.digest(message('Long', 'long '.repeat(300_000)));
+    const short = await pool.digest(message('Short', 'tiny'));
+    const again = await pool.digest(message('Again', 'word '.repeat(20_000)));
+    expect([long.subject, short.subject, again.subject]).toEqual(['Long', 'Short', 'Again']);
+    expect(short.preview).toBe('tiny');
+    expect(again.preview.startsWith('word word')).toBe(true);
+  });
+
+  it('hands back attachments that later jobs cannot change', async () => {
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    const raw = readFileSync(new URL('attachment-rfc2231.eml', fixtures));
+    const parsed = await pool.parse(raw);
+    const before = parsed.attachments.map((attachment) => Buffer.from(attachment.content));
+    expect(before.length).toBeGreaterThan(0);
+    await pool.digest(Buffer.alloc(raw.length * 2, 'x'));
+    expect(parsed.attachments.map((attachment) => attachment.content)).toEqual(before);
+  });
+
   it('keeps a message that overruns the time budget as unparsed, and recovers', async () => {
     const failures: unknown[] = [];
     pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 256, onWorkerFailure: (error) => failures.push(error) });

@@ -1,0 +1,25 @@
+import { renderSafeHtml, type SafeHtml } from '../http/safe-html.js';
+import { digestMessage } from '../mail/digest.js';
+import { failedMessage } from '../mail/parse.js';
+import type { PoolJob, WorkerReply } from './jobs.js';
+
+/**
+ * The answer to a job no thread finished (it crashed, ran out of heap or
+ * time, or the pool closed): the message kept unparsed and flagged with the
+ * reason, or a notice in place of its HTML.
+ */
+export function fallbackReply(job: PoolJob, reason: string): WorkerReply {
+  if (job.kind === 'html') return { id: job.id, kind: 'html', safeHtml: htmlNotice(reason) };
+  const parsed = failedMessage(job.raw, new Error(reason));
+  return job.kind === 'digest'
+    ? { id: job.id, kind: 'digest', digest: digestMessage(parsed) }
+    : { id: job.id, kind: 'parse', parsed };
+}
+
+/** What the reader sees when a message's HTML could not be rendered safely. */
+function htmlNotice(reason: string): SafeHtml {
+  return renderSafeHtml(`<p>This message's HTML could not be shown safely because ${reason}. Read its plain text instead.</p>`, {
+    allowRemote: false,
+    resolveContentId: () => null,
+  });
+}
