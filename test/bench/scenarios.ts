@@ -59,6 +59,18 @@ async function health(server: ServerHandle): Promise<{ messages: number; bytes: 
   return await response.json() as { messages: number; bytes: number };
 }
 
+/**
+ * Speed means nothing if the work was skipped: every message the load sends
+ * carries the code 482913, so a stored message without it (or marked as not
+ * parsed) means the parse workers failed, and the run counts it as an error.
+ */
+async function checkDigested(ctx: Context, server: ServerHandle, inbox: string): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${server.httpPort}/api/inboxes/${encodeURIComponent(inbox)}/messages`);
+  const { messages } = await response.json() as { messages: Array<{ codes: string[]; parseFailed: boolean }> };
+  const undigested = messages.filter((message) => message.parseFailed || !message.codes.includes('482913')).length;
+  if (messages.length === 0 || undigested > 0) ctx.errors.push(`ingest: ${undigested} of ${messages.length} messages in ${inbox} were not digested (parse workers failing?)`);
+}
+
 /** 1. The same client against a bare discarding smtp-server and against Ephemail, per message size. */
 export async function ingestScenario(ctx: Context): Promise<Figures> {
   const figures: Figures = {};
@@ -72,6 +84,7 @@ export async function ingestScenario(ctx: Context): Promise<Figures> {
           warmupPerConnection: sizes.warmup, inboxes: 400, prefix: `ingest-${kind}`,
         });
         check(ctx, `ingest ${kind} -> ${target}`, result.errors, result.firstError);
+        if (target === 'ephemail') await checkDigested(ctx, server, `ingest-${kind}-0@ephemail.test`);
         figures[`ingest.${kind}.${target}.rate`] = result.messagesPerSecond;
         figures[`ingest.${kind}.${target}.p50`] = result.latency.p50;
         figures[`ingest.${kind}.${target}.p99`] = result.latency.p99;
