@@ -53,13 +53,16 @@ export async function get(server: TestServer, path: string): Promise<RouteAnswer
 
 /**
  * The body as it travels after DATA. smtp-server un-stuffs a dot after any
- * LF, bare or not, so (unlike dataBlock) every such dot is doubled: hostile
- * bytes then arrive exactly as sent.
+ * LF, bare or not, except an LF that is the first byte of DATA (it scans from
+ * the third byte on), so (unlike dataBlock) every such dot is doubled:
+ * hostile bytes then arrive exactly as sent. RFC 5321 defines lines, and so
+ * stuffing, by CRLF alone; after a bare LF either reading is outside it.
  */
 export function stuffed(raw: Buffer): Buffer {
   const text = raw.toString('latin1');
   const withEnd = text.endsWith('\r\n') ? text : `${text}\r\n`;
-  return Buffer.from(`${withEnd.replace(/(^|\n)\./g, '$1..')}.\r\n`, 'latin1');
+  const dotted = withEnd.replace(/(^|\n)\./g, (match: string, lead: string, offset: number) => (offset === 0 && lead === '\n' ? match : `${lead}..`));
+  return Buffer.from(`${dotted}.\r\n`, 'latin1');
 }
 
 /** The final reply to DATA, or to the command that refused the transaction; code 0 if the connection broke instead. */

@@ -34,7 +34,8 @@ describe('any bytes over SMTP', () => {
         if (result.reply.code === 250) expect(routeProblems(result, raw)).toEqual([]);
         else expect(result.reply.text).toMatch(/^[45]\d\d [45]\.\d+\.\d+ \S/);
       }),
-      { numRuns: 50 },
+      // A bare LF then a dot at the very start of DATA, which smtp-server reads differently from later ones.
+      { numRuns: 50, examples: [[Buffer.from('\n.\nx\n.\n', 'latin1')]] },
     );
     expect(await wellBehaved(hostile.server)).toBe(true);
     expect(unexpected).toEqual([]);
