@@ -18,8 +18,10 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
   }
   const shared = Buffer.from(job.raw.scratch, 0, job.raw.length);
   // Intake keeps only the digest, so it skips the full parse that readers get.
-  // The digest is made of strings; a parse may hand back slices of its input
-  // as attachments, which must not be views of a scratch area the next job overwrites.
+  // The digest is made of strings. A parse gets its own copy: mailparser copies
+  // attachment contents today, but were one a view of its input, the reply
+  // would share the scratch area with the main thread, and the next job
+  // would overwrite the attachment there.
   return job.kind === 'digest'
     ? { id: job.id, kind: 'digest', digest: quickDigest(shared) }
     : { id: job.id, kind: 'parse', parsed: await parseMessage(Buffer.from(shared)) };

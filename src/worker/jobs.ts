@@ -14,8 +14,7 @@ export interface ScratchBytes {
 
 /** Work a pool thread can do; each kind names its own input. */
 export type WorkerJob =
-  | { id: number; kind: 'digest'; raw: ScratchBytes }
-  | { id: number; kind: 'parse'; raw: ScratchBytes }
+  | { id: number; kind: 'digest' | 'parse'; raw: ScratchBytes }
   | { id: number; kind: 'html'; html: string; allowRemote: boolean; contentIdUrls: Array<[string, string]> };
 
 /** A pool thread's answer to the job with the same id. */

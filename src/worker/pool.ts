@@ -24,9 +24,10 @@ export interface HtmlJob {
 }
 
 /**
- * Work on message content, off the main thread. Never rejects: what cannot
- * be parsed comes back flagged as failed, and HTML that cannot be rendered
- * in time comes back as a notice.
+ * Work on message content, off the main thread. What cannot be parsed comes
+ * back flagged as failed, and HTML that cannot be rendered in time comes
+ * back as a notice. Rejects only when even that answer cannot be made (an
+ * installation with files missing), so intake refuses the message with 451.
  */
 export interface WorkerPool {
   /** What intake stores: the digest only, so little crosses between threads. */
@@ -41,6 +42,7 @@ export interface WorkerPool {
 interface Task {
   job: PoolJob;
   settle: (reply: WorkerReply) => void;
+  fail: (error: unknown) => void;
 }
 
 interface Slot {
@@ -57,10 +59,10 @@ interface Slot {
 // short-lived, so a small one costs little.
 const WORKER_YOUNG_GENERATION_MB = 8;
 
-// A scratch area starts at this size and doubles to fit; past SCRATCH_KEEP it
-// is dropped after the job, so one huge message does not pin its size for good.
-const SCRATCH_MIN = 64 * 1024;
-const SCRATCH_KEEP = 1024 * 1024;
+// A scratch area grows in these steps to the largest message its worker has
+// read, and is kept: at most the message size limit per worker. Replacing it
+// after every big message would bring back the cost wireJob describes.
+const SCRATCH_STEP = 64 * 1024;
 
 /**
  * A fixed set of worker threads fed from one queue. A worker that crashes,
@@ -70,13 +72,18 @@ const SCRATCH_KEEP = 1024 * 1024;
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const queue: Task[] = [];
   const slots = new Set<Slot>();
+  const answering = new Set<Promise<void>>();
   let nextId = 0;
   let closed = false;
 
   // Rare, so loaded on first use: it needs mailparser and sanitize-html, which
   // the main thread otherwise never loads (about 40 MB of memory).
   function answerUnfinished(task: Task, reason: string): void {
-    void import('./fallback.js').then(({ fallbackReply }) => task.settle(fallbackReply(task.job, reason)));
+    const answered = import('./fallback.js')
+      .then(({ fallbackReply }) => fallbackReply(task.job, reason))
+      .then(task.settle, task.fail)
+      .finally(() => answering.delete(answered));
+    answering.add(answered);
   }
 
   function finish(slot: Slot, reply: WorkerReply): void {
@@ -85,7 +92,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     if (slot.timer !== null) clearTimeout(slot.timer);
     slot.task = null;
     slot.timer = null;
-    if (slot.scratch !== null && slot.scratch.byteLength > SCRATCH_KEEP) slot.scratch = null;
     task.settle(reply);
     dispatch();
   }
@@ -125,8 +131,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   }
 
   function submit(job: DistributiveOmit<PoolJob, 'id'>): Promise<WorkerReply> {
-    return new Promise((settle) => {
-      const task: Task = { job: { ...job, id: nextId++ } as PoolJob, settle };
+    return new Promise((settle, fail) => {
+      const task: Task = { job: { ...job, id: nextId++ } as PoolJob, settle, fail };
       if (closed) return answerUnfinished(task, 'the server is shutting down');
       // Threads start with the first job, so a process that never reads mail never pays for them.
       while (slots.size < Math.max(1, options.workers)) spawn();
@@ -162,22 +168,23 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         if (slot.timer !== null) clearTimeout(slot.timer);
         await slot.worker.terminate();
       }));
+      await Promise.all([...answering]);
     },
   };
 }
 
 /**
- * The job as posted: raw bytes are copied into the slot's scratch area, which
- * the thread reads in place. Posting a Buffer instead serialises and copies it
- * on this thread and leaves the copy as garbage in the worker's heap: 13-16%
- * of the SMTP thread's time at 200 KB (BENCHMARKS.md). A SharedArrayBuffer per
- * message was no better: each lives until both threads have collected it, and
- * a flood of mail held a gigabyte.
+ * The job as posted: raw bytes are copied (one memcpy) into the slot's scratch
+ * area, which the thread reads in place. Posting a Buffer instead serialises
+ * and copies it on this thread and leaves the copy as garbage in the worker's
+ * heap: 13-16% of the SMTP thread's time at 200 KB (BENCHMARKS.md). A
+ * SharedArrayBuffer per message was no better: each lives until both threads
+ * have collected it, and a flood of mail held 1.4 GB.
  */
 function wireJob(slot: Slot, job: PoolJob): WorkerJob {
   if (job.kind === 'html') return job;
   if (slot.scratch === null || slot.scratch.byteLength < job.raw.length) {
-    slot.scratch = new SharedArrayBuffer(Math.max(SCRATCH_MIN, 2 ** Math.ceil(Math.log2(job.raw.length))));
+    slot.scratch = new SharedArrayBuffer(Math.max(1, Math.ceil(job.raw.length / SCRATCH_STEP)) * SCRATCH_STEP);
   }
   new Uint8Array(slot.scratch).set(job.raw);
   return { id: job.id, kind: job.kind, raw: { scratch: slot.scratch, length: job.raw.length } };

@@ -1,5 +1,5 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { shippedNodeOptions } from '../support/shipped-command.js';
@@ -55,7 +55,8 @@ export function buildServerChild(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', `${ROOT}tsconfig.bench.json`], { stdio: 'inherit' });
   // static-routes.ts finds public/ two levels above its own file.
-  if (!existsSync(`${BUILD}public`)) symlinkSync('../public', `${BUILD}public`);
+  rmSync(`${BUILD}public`, { force: true });
+  symlinkSync('../public', `${BUILD}public`);
 }
 
 /** Forks `kind` ("ephemail" or "bare") with Ephemail flags; resolves once it listens. Call buildServerChild() first. */
