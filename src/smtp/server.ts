@@ -176,7 +176,9 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         const reply = new SmtpReply(452, '4.5.3', `This message already has ${config.maxRecipients} recipients, the most this server takes; send the rest in another message.`);
         return reject('too_many_recipients', session, reply, callback);
       }
-      const check = checkAddress(address.address, { smtpUtf8: session.envelope.smtpUtf8 === true });
+      // RFC 5321 4.5.1: "postmaster" alone must be accepted; it is the default domain's postmaster inbox.
+      const named = key === 'postmaster' ? `postmaster@${domains.defaultDomain}` : address.address;
+      const check = checkAddress(named, { smtpUtf8: session.envelope.smtpUtf8 === true });
       if (!check.ok) {
         return reject('invalid_recipient', session, new SmtpReply(553, '5.1.3', `${check.reason}`), callback);
       }

@@ -79,6 +79,12 @@ describe('one inbox per envelope recipient', () => {
     expect(await server.store.list('hans@xn--mnchen-3ya.test')).toEqual([]);
   });
 
+  it('accepts RCPT TO:<postmaster> without a domain, into the default domain\'s postmaster inbox (RFC 5321 4.5.1)', async () => {
+    const replies = await sendRaw(server.smtpPort, { to: ['Postmaster'], body: 'Subject: For the postmaster\r\n\r\nx\r\n' });
+    expect(replies.map((reply) => reply.code)).toEqual([250, 250, 250, 354, 250]);
+    expect((await server.store.list('postmaster@ephemail.test')).map((m) => m.subject)).toEqual(['For the postmaster']);
+  });
+
   it('accepts a UTF-8 local part with SMTPUTF8 (nodemailer asks for it by itself)', async () => {
     const info = await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to: 'Jürgen@ephemail.test', subject: 'Umlaut', text: 'x' });
     expect(info.accepted).toEqual(['Jürgen@ephemail.test']);
