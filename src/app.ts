@@ -50,12 +50,14 @@ const PARSE_WORKER_HEAP_MB = 128;
  */
 export async function startEphemail({ config, log, clock = createSystemClock() }: StartOptions): Promise<Ephemail> {
   const onListenerError = (error: unknown) => log.error({ err: error }, 'an event listener failed');
-  const store = await openStore(config.store, clock, log, onListenerError);
+  // Made before the store, which reads digests at once only for the inboxes the hub has listeners for.
+  const hub = createHub({ onListenerError });
+  const store = await openStore(config.store, { clock, log, onListenerError, isWatched: (inbox) => hub.listenerCount(inbox) > 0 });
   // What was opened so far, closed in reverse if a later step fails: open Redis
   // connections, workers or listeners would keep a failed process from exiting.
   const opened: Array<() => Promise<void>> = [() => store.close()];
   try {
-    return await startParts({ config, log, clock, store, onListenerError, opened });
+    return await startParts({ config, log, clock, store, hub, opened });
   } catch (error) {
     for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
@@ -64,12 +66,11 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
 
 interface PartsOptions extends Required<StartOptions> {
   store: Store;
-  onListenerError: (error: unknown) => void;
+  hub: Hub;
   opened: Array<() => Promise<void>>;
 }
 
-async function startParts({ config, log, clock, store, onListenerError, opened }: PartsOptions): Promise<Ephemail> {
-  const hub = createHub({ onListenerError });
+async function startParts({ config, log, clock, store, hub, opened }: PartsOptions): Promise<Ephemail> {
   const metrics = createMetrics(() => store.stats());
   store.subscribe((event) => {
     countEvent(metrics, event);
@@ -134,13 +135,25 @@ async function startParts({ config, log, clock, store, onListenerError, opened }
   };
 }
 
+interface StoreDependencies {
+  clock: Clock;
+  log: Logger;
+  onListenerError: (error: unknown) => void;
+  isWatched: (inbox: string) => boolean;
+}
+
 /** The store --store names; a Redis that cannot be reached at start-up fails the start with one clear line. */
-async function openStore(config: StoreConfig, clock: Clock, log: Logger, onListenerError: (error: unknown) => void): Promise<Store> {
+async function openStore(config: StoreConfig, { clock, log, onListenerError, isWatched }: StoreDependencies): Promise<Store> {
   const { backend, ...limits } = config;
-  if (backend.kind === 'memory') return createMemoryStore({ ...limits, clock, onListenerError });
+  const storeLog = log.child({ part: 'store' });
+  if (backend.kind === 'memory') {
+    return createMemoryStore({
+      ...limits, clock, onListenerError, isWatched,
+      onError: (error) => storeLog.warn({ err: error }, 'a new message could not be announced; it is listed when its inbox is read'),
+    });
+  }
   // Loaded only when chosen: ioredis costs a process about 25 MB that the memory store never uses.
   const { createRedisStore } = await import('./store/redis/redis-store.js');
-  const storeLog = log.child({ part: 'store' });
   return createRedisStore({
     ...limits, clock, onListenerError,
     url: backend.url,

@@ -9,9 +9,10 @@ export interface IntakeOptions {
 }
 
 /**
- * The path from accepted bytes to stored message: parse once, keep the digest
- * and the raw bytes. The store then tells the hub, which tells readers.
+ * The path from accepted bytes to stored message. The store keeps the raw
+ * bytes and decides when the digest is read: the memory store reads it at
+ * once only where someone watches. The store then tells the hub, which tells readers.
  */
 export function createIntake({ store, digest }: IntakeOptions): Deliver {
-  return async (envelope, raw, recipients) => store.add({ envelope, raw, digest: await digest(raw), recipients });
+  return (envelope, raw, recipients) => store.add({ envelope, raw, recipients, readDigest: () => digest(raw) });
 }

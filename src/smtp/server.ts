@@ -5,7 +5,7 @@ import { formatSize } from '../config-values.js';
 import type { Logger } from '../log.js';
 import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../mail/address.js';
 import type { Metrics, RejectionReason } from '../metrics.js';
-import type { Envelope, MessageSummary } from '../store/message.js';
+import type { Envelope, MessageHead } from '../store/message.js';
 import { StoreUnavailableError } from '../store/store.js';
 import {
   createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
@@ -21,7 +21,7 @@ export interface Recipient {
 }
 
 /** Stores one accepted message; resolves once readers can see it. */
-export type Deliver = (envelope: Envelope, raw: Buffer, recipients: Recipient[]) => Promise<MessageSummary[]>;
+export type Deliver = (envelope: Envelope, raw: Buffer, recipients: Recipient[]) => Promise<MessageHead[]>;
 
 /** What the SMTP intake is built from. */
 export interface SmtpIntakeOptions {

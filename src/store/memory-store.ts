@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { notifyEach } from '../listeners.js';
-import type { Envelope, MessageSummary, NewMessage, StoredMessage } from './message.js';
-import { newSummaries } from './new-summaries.js';
+import type { Envelope, MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
+import { newHeads, summaryOf } from './new-heads.js';
 import { recordOverhead } from './record-size.js';
+import { sharedDigest } from './shared-digest.js';
 import {
   StoreUnavailableError, type RemovalReason, type Store, type StoreEvent, type StoreListener,
 } from './store.js';
@@ -16,12 +17,24 @@ export interface MemoryStoreOptions {
   /** Messages per inbox at most; the oldest in that inbox is evicted first. */
   inboxLimit: number;
   clock: Clock;
+  /**
+   * Whether anyone listens to an inbox now. A new message there has its
+   * digest read at once and is announced; elsewhere the digest is read when
+   * the message is first read, and no `message` event is sent. Defaults to
+   * every inbox.
+   */
+  isWatched?: (inbox: string) => boolean;
   /** Told when a listener throws; the store carries on regardless. */
   onListenerError?: (error: unknown) => void;
+  /** Told when a new message's digest could not be read to announce it; readers will try again. */
+  onError?: (error: unknown) => void;
 }
 
 interface MemoryRecord {
-  summary: MessageSummary;
+  head: MessageHead;
+  /** Null until the digest has been read. */
+  summary: MessageSummary | null;
+  readDigest: () => Promise<MessageDigest>;
   envelope: Envelope;
   raw: Buffer;
   overhead: number;
@@ -36,9 +49,14 @@ const LONGEST_TIMER_MS = 3_600_000;
  * time to live; reads use `peek`, so reading never extends a life nor
  * reorders, and the least recently used record is always the oldest. Raw
  * bytes shared by several recipients are counted once.
+ *
+ * Most mail a catcher takes is never read, so a digest is read (in a parse
+ * worker, which is most of what a message costs) only for inboxes someone
+ * watches, or when a message is first listed or opened.
  */
 export function createMemoryStore(options: MemoryStoreOptions): Store {
   const { clock, inboxLimit, memoryLimit } = options;
+  const isWatched = options.isWatched ?? (() => true);
   const listeners = new Set<StoreListener>();
   const inboxes = new Map<string, Set<string>>();
   const blobReferences = new Map<Buffer, number>();
@@ -57,7 +75,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     dispose: (record, id, reason) => {
       forget(record);
       const type: RemovalReason = reason === 'expire' ? 'expired' : reason === 'evict' ? 'evicted' : removalReason;
-      emit({ type, inbox: record.summary.inbox, id });
+      emit({ type, inbox: record.head.inbox, id });
     },
   });
 
@@ -67,7 +85,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   }
 
   function remember(record: MemoryRecord): void {
-    const { inbox, id } = record.summary;
+    const { inbox, id } = record.head;
     const ids = inboxes.get(inbox) ?? new Set<string>();
     inboxes.set(inbox, ids.add(id));
     const references = blobReferences.get(record.raw) ?? 0;
@@ -76,7 +94,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   }
 
   function forget(record: MemoryRecord): void {
-    const { inbox, id } = record.summary;
+    const { inbox, id } = record.head;
     const ids = inboxes.get(inbox);
     ids?.delete(id);
     if (ids?.size === 0) inboxes.delete(inbox);
@@ -115,7 +133,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     if (oldest === undefined) return;
     // lru-cache calls a record stale only once its age exceeds the ttl, so the
     // timer aims one millisecond past expiresAt; at least 1 ms so it can never spin.
-    const delay = Math.min(Math.max(1, oldest.summary.expiresAt + 1 - clock.now()), LONGEST_TIMER_MS);
+    const delay = Math.min(Math.max(1, oldest.head.expiresAt + 1 - clock.now()), LONGEST_TIMER_MS);
     cancelExpiryTimer = clock.schedule(delay, () => {
       cancelExpiryTimer = null;
       cache.purgeStale();
@@ -124,16 +142,48 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   }
 
   function newRecords(message: NewMessage): MemoryRecord[] {
-    return newSummaries(message, clock.now(), options.ttlMs).map((summary) => (
-      { summary, envelope: message.envelope, raw: message.raw, overhead: recordOverhead(summary, message.envelope) }));
+    const { envelope, raw } = message;
+    const readDigest = sharedDigest(message.readDigest);
+    return newHeads(message, clock.now(), options.ttlMs).map((head) => (
+      { head, summary: null, readDigest, envelope, raw, overhead: recordOverhead(head, null, envelope) }));
   }
 
   function live(id: string): MemoryRecord | undefined {
     return cache.peek(id);
   }
 
-  function toStored(record: MemoryRecord): StoredMessage {
-    return { summary: record.summary, envelope: record.envelope, raw: record.raw };
+  function isLive(record: MemoryRecord): boolean {
+    return live(record.head.id) === record;
+  }
+
+  /** The record's summary, its digest read first if need be; the digest's strings then count against the budget. */
+  async function summarise(record: MemoryRecord): Promise<MessageSummary> {
+    if (record.summary !== null) return record.summary;
+    let digest: MessageDigest;
+    try {
+      digest = await record.readDigest();
+    } catch (error) {
+      throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
+    }
+    // Another reader of the same record may have got here first.
+    if (record.summary !== null) return record.summary;
+    record.summary = summaryOf(record.head, digest);
+    if (isLive(record)) {
+      const overhead = recordOverhead(record.head, digest, record.envelope);
+      bytes += overhead - record.overhead;
+      record.overhead = overhead;
+      enforceBudget();
+    }
+    return record.summary;
+  }
+
+  async function announce(record: MemoryRecord): Promise<void> {
+    try {
+      const summary = await summarise(record);
+      if (isLive(record)) emit({ type: 'message', inbox: summary.inbox, message: summary });
+    } catch (error) {
+      if (!closed) options.onError?.(error);
+    }
   }
 
   return {
@@ -145,28 +195,33 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
       }
       for (const record of records) {
-        makeRoomInInbox(record.summary.inbox);
-        cache.set(record.summary.id, record);
+        makeRoomInInbox(record.head.inbox);
+        cache.set(record.head.id, record);
         remember(record);
       }
       enforceBudget();
       armExpiryTimer();
-      for (const record of records) emit({ type: 'message', inbox: record.summary.inbox, message: record.summary });
-      return records.map((record) => record.summary);
+      await Promise.all(records.filter((record) => isWatched(record.head.inbox)).map(announce));
+      return records.map((record) => record.head);
     },
 
     async list(inbox) {
-      const ids = [...(inboxes.get(inbox) ?? [])].reverse();
-      return ids.flatMap((id) => live(id)?.summary ?? []);
+      const records = [...(inboxes.get(inbox) ?? [])].reverse().flatMap((id) => live(id) ?? []);
+      const unread = records.filter((record) => record.summary === null);
+      if (unread.length > 0) await Promise.all(unread.map(summarise));
+      // Reading digests takes time, in which messages may have left.
+      return records.flatMap((record) => record.summary !== null && isLive(record) ? [record.summary] : []);
     },
 
     async get(inbox, id) {
       const record = live(id);
-      return record?.summary.inbox === inbox ? toStored(record) : undefined;
+      if (record?.head.inbox !== inbox) return undefined;
+      const summary = await summarise(record);
+      return isLive(record) ? { summary, envelope: record.envelope, raw: record.raw } : undefined;
     },
 
     async delete(inbox, id) {
-      if (live(id)?.summary.inbox !== inbox) return false;
+      if (live(id)?.head.inbox !== inbox) return false;
       remove(id, 'deleted');
       return true;
     },

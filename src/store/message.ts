@@ -37,13 +37,18 @@ export interface MessageDigest {
 export interface NewMessage {
   envelope: Envelope;
   raw: Buffer;
-  digest: MessageDigest;
+  /**
+   * Reads the digest of `raw`. A store calls it once per delivery, when it
+   * first needs the digest, which may be long after it stored the message
+   * (see Store); once more only if a read rejected.
+   */
+  readDigest: () => Promise<MessageDigest>;
   /** Normalised inboxes (one per distinct envelope recipient) with their +tags. */
   recipients: Array<{ inbox: string; tag: string | null }>;
 }
 
-/** A message as it sits in one inbox. */
-export interface MessageSummary extends MessageDigest {
+/** What a store knows of one inbox copy the moment it stores it. */
+export interface MessageHead {
   /** Unguessable, and valid only together with its inbox. */
   id: string;
   inbox: string;
@@ -54,6 +59,9 @@ export interface MessageSummary extends MessageDigest {
   /** Size of the raw message in bytes. */
   size: number;
 }
+
+/** A message as it sits in one inbox and as readers see it: its head and its digest. */
+export interface MessageSummary extends MessageHead, MessageDigest {}
 
 /** A stored message with everything needed to read it in full. */
 export interface StoredMessage {

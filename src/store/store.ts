@@ -1,6 +1,6 @@
-import type { MessageSummary, NewMessage, StoredMessage } from './message.js';
+import type { MessageHead, MessageSummary, NewMessage, StoredMessage } from './message.js';
 
-export type { Envelope, MailboxAddress, MessageDigest, MessageSummary, NewMessage, StoredMessage } from './message.js';
+export type { Envelope, MailboxAddress, MessageDigest, MessageHead, MessageSummary, NewMessage, StoredMessage } from './message.js';
 
 /** Why a message left its inbox. */
 export type RemovalReason = 'deleted' | 'expired' | 'evicted';
@@ -25,10 +25,17 @@ export interface StoreStats {
  * test/store/store-contract.ts.
  *
  * Reading never extends a message's life. Removal of any kind emits an event.
+ * Summaries that leave a store are always complete, but a store may read a
+ * message's digest only when it is first needed: a store that does (the
+ * memory store) announces a new message with a `message` event only in the
+ * inboxes someone watches, since a reader who comes later lists the inbox.
  */
 export interface Store {
-  /** Stores one copy per recipient inbox and resolves once readers can see them. */
-  add(message: NewMessage): Promise<MessageSummary[]>;
+  /**
+   * Stores one copy per recipient inbox and resolves once readers can see
+   * them and their `message` events, where there are any, have gone out.
+   */
+  add(message: NewMessage): Promise<MessageHead[]>;
   /** Live messages of an inbox, newest first. */
   list(inbox: string): Promise<MessageSummary[]>;
   /** One message, only when `id` belongs to `inbox`. */

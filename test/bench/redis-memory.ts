@@ -26,7 +26,7 @@ function message(index: number, recipients: number): NewMessage {
   return {
     envelope: { mailFrom: 'noreply@shop.example.com', rcptTo: inboxes },
     raw: Buffer.alloc(SIZE, 'a'),
-    digest: makeDigest({
+    readDigest: async () => makeDigest({
       from: { name: 'Example Shop', address: 'noreply@shop.example.com' },
       to: inboxes.map((address) => ({ name: '', address })),
       subject: `Your verification code is ${100_000 + index}`,

@@ -38,8 +38,9 @@ describe('shutdown under load', () => {
     const app = server;
     expect(await wellBehaved(app)).toBe(true);
     const storedInboxes = new Set<string>();
-    app.store.subscribe((event) => { if (event.type === 'message') storedInboxes.add(event.inbox); });
     const senders = await Promise.all(Array.from({ length: CLIENTS }, (_, index) => midData(app, index)));
+    // Watched, as a reader's socket would, so the store announces what it stores there.
+    for (const { inbox } of senders) app.hub.subscribe(inbox, (event) => { if (event.type === 'message') storedInboxes.add(event.inbox); });
 
     let closed = false;
     const closing = app.close(DRAIN_MS).then(() => { closed = true; });

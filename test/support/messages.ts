@@ -20,7 +20,7 @@ export function makeNewMessage(inboxes: string[], options: { size?: number; subj
   return {
     envelope: { mailFrom: 'sender@example.com', rcptTo: inboxes },
     raw,
-    digest: makeDigest({ subject: options.subject ?? 'Hello' }),
+    readDigest: async () => makeDigest({ subject: options.subject ?? 'Hello' }),
     recipients: inboxes.map((inbox, index) => ({ inbox, tag: options.tags?.[index] ?? null })),
   };
 }

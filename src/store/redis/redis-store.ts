@@ -127,7 +127,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
 
   return {
     add: (message) => guarded(async () => {
-      const plan = planAdd(message, clock.now(), ttlMs, { inboxLimit, memoryLimit, backstopMs });
+      // Read at once: every instance's listeners hear of the message through its event, which carries the summary.
+      const plan = planAdd(message, await message.readDigest(), clock.now(), ttlMs, { inboxLimit, memoryLimit, backstopMs });
       if (plan.needed > memoryLimit) {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
       }
