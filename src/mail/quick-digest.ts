@@ -1,7 +1,7 @@
 /**
- * The digest intake keeps, read without a full parse. mailparser decodes
+ * The digest the store keeps, read without a full parse. mailparser decodes
  * every part (a 146 KB PDF is base64-decoded line by line in JavaScript),
- * builds link lists and HTML renderings, all of which intake throws away:
+ * builds link lists and HTML renderings, all of which a digest throws away:
  * here the MIME structure is walked from the raw bytes, attachments are
  * counted from their headers and never decoded, and only the text parts that
  * the preview and the code finder read are decoded, up to what they read.

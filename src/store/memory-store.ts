@@ -40,6 +40,11 @@ interface MemoryRecord {
   overhead: number;
 }
 
+// A first listing of much unread mail reads this many digests at a time, so
+// that digests for watched inboxes (which hold up a "250") and readers' full
+// parses are not queued behind all of them in the parse workers.
+const LIST_READS_AT_ONCE = 4;
+
 // A timer longer than this is re-armed rather than trusted: setTimeout
 // overflows past 24.8 days, and a shorter horizon bounds the effect of a bug.
 const LONGEST_TIMER_MS = 3_600_000;
@@ -57,6 +62,8 @@ const LONGEST_TIMER_MS = 3_600_000;
 export function createMemoryStore(options: MemoryStoreOptions): Store {
   const { clock, inboxLimit, memoryLimit } = options;
   const isWatched = options.isWatched ?? (() => true);
+  /** Per inbox, the last announcement still under way. */
+  const announcements = new Map<string, Promise<void>>();
   const listeners = new Set<StoreListener>();
   const inboxes = new Map<string, Set<string>>();
   const blobReferences = new Map<Buffer, number>();
@@ -156,7 +163,11 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     return live(record.head.id) === record;
   }
 
-  /** The record's summary, its digest read first if need be; the digest's strings then count against the budget. */
+  /**
+   * The record's summary, its digest read first if need be. A digest larger
+   * than the allowance recordOverhead counts from the start adds its excess;
+   * the next delivery makes room, so that reading never evicts.
+   */
   async function summarise(record: MemoryRecord): Promise<MessageSummary> {
     if (record.summary !== null) return record.summary;
     let digest: MessageDigest;
@@ -172,18 +183,42 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       const overhead = recordOverhead(record.head, digest, record.envelope);
       bytes += overhead - record.overhead;
       record.overhead = overhead;
-      enforceBudget();
     }
     return record.summary;
   }
 
-  async function announce(record: MemoryRecord): Promise<void> {
-    try {
-      const summary = await summarise(record);
-      if (isLive(record)) emit({ type: 'message', inbox: summary.inbox, message: summary });
-    } catch (error) {
-      if (!closed) options.onError?.(error);
+  /** Reads the digests of unread records a few at a time (see LIST_READS_AT_ONCE). */
+  async function summariseAll(records: MemoryRecord[]): Promise<void> {
+    const unread = records.filter((record) => record.summary === null);
+    for (let start = 0; start < unread.length; start += LIST_READS_AT_ONCE) {
+      await Promise.all(unread.slice(start, start + LIST_READS_AT_ONCE).map(summarise));
     }
+  }
+
+  /**
+   * Reads the digest and sends the `message` event. Digests are read side by
+   * side, but each inbox's events go out in the order its messages were
+   * stored, which a reader waiting for mail after a given id relies on; so
+   * a delivery's "250" may wait for an earlier one to the same watched inbox.
+   */
+  function announce(record: MemoryRecord): Promise<void> {
+    const { inbox } = record.head;
+    const previous = announcements.get(inbox);
+    const reading = summarise(record);
+    const announced = (async () => {
+      try {
+        const summary = await reading;
+        await previous;
+        if (isLive(record)) emit({ type: 'message', inbox, message: summary });
+      } catch (error) {
+        if (!closed) options.onError?.(error);
+      }
+    })();
+    announcements.set(inbox, announced);
+    void announced.then(() => {
+      if (announcements.get(inbox) === announced) announcements.delete(inbox);
+    });
+    return announced;
   }
 
   return {
@@ -207,8 +242,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
     async list(inbox) {
       const records = [...(inboxes.get(inbox) ?? [])].reverse().flatMap((id) => live(id) ?? []);
-      const unread = records.filter((record) => record.summary === null);
-      if (unread.length > 0) await Promise.all(unread.map(summarise));
+      await summariseAll(records);
       // Reading digests takes time, in which messages may have left.
       return records.flatMap((record) => record.summary !== null && isLive(record) ? [record.summary] : []);
     },

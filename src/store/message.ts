@@ -16,9 +16,10 @@ export interface Envelope {
 }
 
 /**
- * What intake learns from a message's content, the same for every recipient.
- * Small on purpose: it is held for the message's whole life, while the full
- * parse is derived again from the raw bytes when someone reads the message.
+ * What lists and live events show of a message's content, the same for every
+ * recipient. Small on purpose: once read it is held for the message's whole
+ * life, while the full parse is derived again from the raw bytes when someone
+ * reads the message.
  */
 export interface MessageDigest {
   from: MailboxAddress | null;

@@ -3,22 +3,28 @@ import type { Envelope, MessageDigest, MessageHead } from './message.js';
 // Object headers, hidden classes, map and cache slots per record, measured
 // roughly with heap snapshots; strings are counted separately below.
 const FIXED_RECORD_BYTES = 600;
+// Counted for every record from the start, so that reading a typical digest
+// (a 200-character preview, a subject, two addresses, a code) changes nothing;
+// only a larger one adds its excess once read.
+const DIGEST_ALLOWANCE_BYTES = 1024;
 
 /**
  * Bytes one stored record holds besides the raw message: the strings of its
- * head, its digest once read, and its envelope (UTF-16, two bytes a
- * character), and a fixed cost for the objects. The raw bytes are counted
- * once per blob by the store, since recipients share them.
+ * head and envelope (UTF-16, two bytes a character), those of its digest
+ * (at least the allowance, read or not), and a fixed cost for the objects.
+ * The raw bytes are counted once per blob by the store, since recipients share them.
  */
 export function recordOverhead(head: MessageHead, digest: MessageDigest | null, envelope: Envelope): number {
-  const strings = [head.id, head.inbox, head.tag ?? '', envelope.mailFrom ?? '', ...envelope.rcptTo];
-  if (digest !== null) {
-    strings.push(
-      digest.subject, digest.preview, digest.from?.name ?? '', digest.from?.address ?? '',
-      ...digest.to.flatMap((mailbox) => [mailbox.name, mailbox.address]), ...digest.codes,
-    );
-  }
+  const own = stringBytes([head.id, head.inbox, head.tag ?? '', envelope.mailFrom ?? '', ...envelope.rcptTo]);
+  const digestBytes = digest === null ? 0 : stringBytes([
+    digest.subject, digest.preview, digest.from?.name ?? '', digest.from?.address ?? '',
+    ...digest.to.flatMap((mailbox) => [mailbox.name, mailbox.address]), ...digest.codes,
+  ]);
+  return FIXED_RECORD_BYTES + own + Math.max(DIGEST_ALLOWANCE_BYTES, digestBytes);
+}
+
+function stringBytes(strings: string[]): number {
   let characters = 0;
   for (const text of strings) characters += text.length;
-  return FIXED_RECORD_BYTES + characters * 2;
+  return characters * 2;
 }

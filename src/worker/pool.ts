@@ -27,10 +27,12 @@ export interface HtmlJob {
  * Work on message content, off the main thread. What cannot be parsed comes
  * back flagged as failed, and HTML that cannot be rendered in time comes
  * back as a notice. Rejects only when even that answer cannot be made (an
- * installation with files missing), so intake refuses the message with 451.
+ * installation with files missing): the store then reports the message as
+ * unreadable for now (503) rather than read, and the Redis store refuses it
+ * with 451.
  */
 export interface WorkerPool {
-  /** What intake stores: the digest only, so little crosses between threads. */
+  /** What the store keeps besides the raw bytes: the digest only, so little crosses between threads. */
   digest(raw: Buffer): Promise<MessageDigest>;
   /** The full parse, for readers. */
   parse(raw: Buffer): Promise<ParsedMessage>;

@@ -103,7 +103,9 @@ const ATTACHMENTS_READ = 8;
 export async function exchange(server: TestServer, inbox: string, raw: Buffer): Promise<Exchange> {
   const watch = loopWatch();
   const block = stuffed(raw);
-  const reply = await watch.measure(() => deliver(server.smtpPort, inbox, block));
+  // Watched, as an open page would: the store then reads the digest before its "250", inside the measured window.
+  const unwatch = server.hub.subscribe(inbox, () => {});
+  const reply = await watch.measure(() => deliver(server.smtpPort, inbox, block)).finally(unwatch);
   const [summary] = reply.code === 250 ? await server.store.list(inbox) : [];
   if (summary === undefined) return { reply, rawBytes: raw.length, answers: [], message: null, maxLoopMs: watch.maxMs() };
   const base = `${INBOX_ROUTES(inbox)}/messages/${summary.id}`;

@@ -96,22 +96,43 @@ describe('memory store: digests read when first needed', () => {
     expect(await store.list('a@x.test')).toHaveLength(1);
   });
 
-  it('counts the digest against the memory limit once read, evicting the oldest if it must', async () => {
-    const digest = makeDigest({ subject: 's'.repeat(1_000), preview: 'p'.repeat(200) });
+  it('counts room for a typical digest at once, and a larger one once read, making room at the next delivery', async () => {
+    const typical = makeDigest();
+    const large = makeDigest({ subject: 's'.repeat(1_000), preview: 'p'.repeat(200) });
     const probe = openStore();
-    await probe.store.add(countedDelivery(['a@x.test'], digest).message);
+    await probe.store.add(countedDelivery(['a@x.test'], typical).message);
     const unread = (await probe.store.stats()).bytes;
     await probe.store.list('a@x.test');
-    const read = (await probe.store.stats()).bytes;
-    expect(read - unread).toBeGreaterThan(2 * 1_200);
+    expect((await probe.store.stats()).bytes).toBe(unread);
+    await probe.store.add(countedDelivery(['b@x.test'], large).message);
+    await probe.store.list('b@x.test');
+    const excess = (await probe.store.stats()).bytes - 2 * unread;
+    expect(excess).toBeGreaterThan(2 * 1_200 - 1_024);
 
-    // Three fit unread; read, only two do.
-    const { store, events } = openStore({ memoryLimit: 2 * read + unread });
-    for (let i = 0; i < 3; i++) await store.add(countedDelivery(['a@x.test'], digest).message);
+    // Three fit unread, and stay when read; the fourth delivery makes room.
+    const { store, events } = openStore({ memoryLimit: 3 * unread + excess });
+    for (let i = 0; i < 3; i++) await store.add(countedDelivery(['a@x.test'], large).message);
+    expect(await store.list('a@x.test')).toHaveLength(3);
+    expect((await store.stats()).bytes).toBe(3 * (unread + excess));
     expect(events).toEqual([]);
-    expect(await store.list('a@x.test')).toHaveLength(2);
-    expect(events.map((event) => event.type)).toEqual(['evicted']);
-    expect((await store.stats()).bytes).toBe(2 * read);
+    await store.add(countedDelivery(['b@x.test'], large).message);
+    expect(events.map((event) => event.type)).toEqual(['evicted', 'evicted']);
+    expect(await store.list('a@x.test')).toHaveLength(1);
+  });
+
+  it('announces an inbox\'s messages in the order they were stored, whichever digest is read first', async () => {
+    const { store, events } = openStore({ isWatched: () => true });
+    let releaseFirst: (digest: MessageDigest) => void = () => {};
+    const first: NewMessage = { ...makeNewMessage(['a@x.test']), readDigest: () => new Promise((resolve) => { releaseFirst = resolve; }) };
+    const second = countedDelivery(['a@x.test'], makeDigest({ subject: 'second' }));
+    const addingFirst = store.add(first);
+    const addingSecond = store.add(second.message);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(second.reads.count).toBe(1);
+    expect(events).toEqual([]);
+    releaseFirst(makeDigest({ subject: 'first' }));
+    const [[firstHead], [secondHead]] = await Promise.all([addingFirst, addingSecond]);
+    expect(events.map((event) => event.type === 'message' && event.message.id)).toEqual([firstHead!.id, secondHead!.id]);
   });
 
   it('leaves out a message removed while its digest was being read', async () => {

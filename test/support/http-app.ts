@@ -31,8 +31,12 @@ export interface TestAppOptions {
 export function buildTestApp(options: TestAppOptions = {}) {
   const clock = createManualClock(Date.now());
   const ttlMs = options.ttlMs ?? 3_600_000;
-  const store = createMemoryStore({ ttlMs, memoryLimit: 64 * 1024 * 1024, inboxLimit: options.inboxLimit ?? 200, clock });
+  // Wired as src/app.ts does: digests are read at once only where the hub has listeners.
   const hub = createHub();
+  const store = createMemoryStore({
+    ttlMs, memoryLimit: 64 * 1024 * 1024, inboxLimit: options.inboxLimit ?? 200, clock,
+    isWatched: (inbox) => hub.listenerCount(inbox) > 0,
+  });
   store.subscribe((event) => hub.publish(event));
   const reader = createMessageReader({ parse: parseMessage, cacheBytes: 8 * 1024 * 1024 });
   const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };

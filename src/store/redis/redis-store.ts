@@ -126,17 +126,22 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   const isLive = (summary: MessageSummary) => summary.expiresAt >= clock.now();
 
   return {
-    add: (message) => guarded(async () => {
-      // Read at once: every instance's listeners hear of the message through its event, which carries the summary.
-      const plan = planAdd(message, await message.readDigest(), clock.now(), ttlMs, { inboxLimit, memoryLimit, backstopMs });
-      if (plan.needed > memoryLimit) {
-        throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
-      }
-      await run(SCRIPTS.add, plan.args);
-      const summaries = plan.copies.map((copy) => copy.summary);
-      for (const summary of summaries) sweeper.expect(summary.expiresAt);
-      return summaries;
-    }),
+    // The digest is read at once, since every instance's listeners hear of the
+    // message through its event, which carries the summary; and outside
+    // guarded(), because a failed read is not a Redis outage.
+    add: async (message) => {
+      const digest = await message.readDigest();
+      return guarded(async () => {
+        const plan = planAdd(message, digest, clock.now(), ttlMs, { inboxLimit, memoryLimit, backstopMs });
+        if (plan.needed > memoryLimit) {
+          throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
+        }
+        await run(SCRIPTS.add, plan.args);
+        const summaries = plan.copies.map((copy) => copy.summary);
+        for (const summary of summaries) sweeper.expect(summary.expiresAt);
+        return summaries;
+      });
+    },
 
     list: (inbox) => guarded(async () => {
       const found = await run(SCRIPTS.list, [inbox]) as string[];
