@@ -1,9 +1,11 @@
 /**
- * Reading HTML mail as text, for the code and link finders. sanitize-html is
- * used purely as a streaming, forgiving parser: every tag is disallowed, so it
- * builds no output worth keeping, and its hooks hand us tags and text in order.
+ * Reading HTML mail as text, for the code and link finders, with htmlparser2's
+ * streaming, forgiving tokenizer: tags and entity-decoded text in document
+ * order, and no tree. (sanitize-html, which wraps the same parser, served
+ * here until 2026-11; test/mail/html-walk.test.ts checks that the walk is
+ * the same as it gave, event for event.)
  */
-import sanitizeHtml from 'sanitize-html';
+import { Parser } from 'htmlparser2';
 
 /** Callbacks for `walkHtml`; each is called in document order. */
 export interface HtmlHandlers {
@@ -27,8 +29,9 @@ const TAG_START = /<(\/?)([a-z][a-z0-9]*)/gi;
 // Elements that never have a closing tag, so they add no depth.
 const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
-// Tags whose content is not text a reader sees.
-const INVISIBLE_TAGS = ['script', 'style', 'xmp', 'textarea', 'option', 'noscript', 'title', 'template'];
+// Tags whose content is not text a reader sees. Tags inside them are still
+// reported, but no text until the one that hid it is closed.
+const INVISIBLE = new Set(['script', 'style', 'xmp', 'textarea', 'option', 'noscript', 'title', 'template']);
 
 // Tags after which a reader sees a new line. Table cells count: mail lays out
 // "label | value" in cells, and the value reads best on a line of its own.
@@ -39,8 +42,6 @@ const LINE_BREAK_TAGS = new Set([
 
 // Characters some senders pad preheaders with; invisible, so dropped.
 const INVISIBLE_CHARS = /[\u00ad\u034f\u200b-\u200d\u2060\ufeff]/g;
-const ESCAPED = /&(amp|lt|gt);/g;
-const UNESCAPED: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
 // Thrown through the parser to stop it once htmlToText has read enough.
 const ENOUGH_TEXT = new Error('enough text');
 
@@ -49,17 +50,23 @@ const ENOUGH_TEXT = new Error('enough text');
  * calling the handlers. Never throws on malformed markup.
  */
 export function walkHtml(html: string, handlers: HtmlHandlers): void {
-  sanitizeHtml(cutDeepNesting(html.slice(0, HTML_SCAN_LIMIT)), {
-    allowedTags: [],
-    allowedAttributes: {},
-    nonTextTags: INVISIBLE_TAGS,
-    onOpenTag: (tag, attribs) => handlers.onOpen?.(tag, attribs),
-    onCloseTag: (tag) => handlers.onClose?.(tag),
-    textFilter: (text) => {
-      handlers.onText?.(unescapeText(text));
-      return '';
+  let hiddenDepth = 0;
+  const parser = new Parser({
+    onopentag: (tag, attribs) => {
+      handlers.onOpen?.(tag, attribs);
+      if (hiddenDepth > 0) hiddenDepth++;
+      else if (INVISIBLE.has(tag)) hiddenDepth = 1;
     },
-  });
+    onclosetag: (tag) => {
+      handlers.onClose?.(tag);
+      if (hiddenDepth > 0) hiddenDepth--;
+    },
+    ontext: (text) => {
+      if (hiddenDepth === 0) handlers.onText?.(text);
+    },
+  }, { decodeEntities: true });
+  parser.write(cutDeepNesting(html.slice(0, HTML_SCAN_LIMIT)));
+  parser.end();
 }
 
 /**
@@ -111,11 +118,6 @@ function cutDeepNesting(html: string): string {
     if (open > MAX_OPEN_TAGS) return html.slice(0, match.index);
   }
   return html;
-}
-
-// sanitize-html hands text to textFilter re-escaped for HTML output; undo exactly that.
-function unescapeText(text: string): string {
-  return text.replace(ESCAPED, (_match, name: string) => UNESCAPED[name] ?? '');
 }
 
 function foldBlanks(text: string): string {
