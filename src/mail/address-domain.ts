@@ -52,6 +52,27 @@ export function checkDomain(raw: string): DomainCheck {
   return late === null ? { ok: true, domain, ascii } : { ok: false, reason: late };
 }
 
+/** A domain check with the signature of `checkDomain`. */
+export type DomainChecker = (raw: string) => DomainCheck;
+
+/**
+ * `checkDomain` with the answers for the last `capacity` distinct spellings
+ * kept. Its IDNA conversions were most of an address check at full ingest,
+ * and mail comes to a handful of domains; a sender naming many others only
+ * cycles the memo, at the cost of checking without one.
+ */
+export function memoizedDomainChecker(capacity = 256): DomainChecker {
+  const known = new Map<string, DomainCheck>();
+  return (raw) => {
+    const remembered = known.get(raw);
+    if (remembered !== undefined) return remembered;
+    const check = checkDomain(raw);
+    if (known.size >= capacity) known.delete(known.keys().next().value as string);
+    known.set(raw, check);
+    return check;
+  };
+}
+
 /** The canonical Unicode form of `domain`, or null when it is not a valid domain. */
 export function canonicalDomain(domain: string): string | null {
   const check = checkDomain(domain);

@@ -3,13 +3,14 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { SmtpConfig } from '../config.js';
 import { formatSize } from '../config-values.js';
 import type { Logger } from '../log.js';
-import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../mail/address.js';
+import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address.js';
 import type { Metrics, RejectionReason } from '../metrics.js';
 import type { Envelope, MessageHead } from '../store/message.js';
 import { StoreUnavailableError } from '../store/store.js';
 import {
   createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
 } from './limits.js';
+import { messageBytes } from './message-bytes.js';
 import { installEnhancedCodes, refuse, SmtpReply } from './replies.js';
 import { installSessionGuard, type Refusal } from './session-guard.js';
 import type { TlsPair } from './tls.js';
@@ -54,6 +55,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   let onIdle: (() => void) | null = null;
   const { limits } = config;
   const perAddress = createAddressCounter(limits);
+  const checkDomain = memoizedDomainChecker();
   // Sessions that reached onConnect and were counted open; smtp-server also calls onClose for
   // connections it refused itself (maxClients), which never did.
   const countedOpen = new WeakSet<SMTPServerSession>();
@@ -115,7 +117,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
-      store(session, Buffer.concat(chunks)).then(
+      store(session, messageBytes(chunks)).then(
         (message) => finish(null, message),
         (error: unknown) => {
           const reply = storeFailure(error);
@@ -178,7 +180,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       }
       // RFC 5321 4.5.1: "postmaster" alone must be accepted; it is the default domain's postmaster inbox.
       const named = key === 'postmaster' ? `postmaster@${domains.defaultDomain}` : address.address;
-      const check = checkAddress(named, { smtpUtf8: session.envelope.smtpUtf8 === true });
+      const check = checkAddress(named, { smtpUtf8: session.envelope.smtpUtf8 === true, checkDomain });
       if (!check.ok) {
         return reject('invalid_recipient', session, new SmtpReply(553, '5.1.3', `${check.reason}`), callback);
       }

@@ -3,7 +3,7 @@ import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { shippedNodeOptions } from '../support/shipped-command.js';
-import type { ChildReply, ChildRequest, MemorySample } from './ipc.js';
+import type { ChildReply, ChildRequest, Mark, MemorySample } from './ipc.js';
 import type { LoadTasks } from './load-child.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -19,8 +19,8 @@ export interface ServerHandle {
   httpPort: number;
   pid: number;
   memory(collect: boolean): Promise<MemorySample>;
-  /** The server's clock in the time base of its CPU profile, in microseconds. */
-  mark(): Promise<number>;
+  /** The server's clock (in the time base of its CPU profile) and the CPU time it has used so far. */
+  mark(): Promise<Mark>;
   /** Peak resident set of the process so far, from the kernel (VmHWM), in bytes. */
   peakRss(): number;
   /** Why the process ended early, or null while it runs (or after a requested stop). */
@@ -109,7 +109,8 @@ export async function startServer(kind: 'ephemail' | 'bare', flags: string[] = [
       return sample;
     },
     async mark() {
-      return (await ask('mark', { type: 'mark', id: nextId++ })).monotonicUs;
+      const { monotonicUs, cpuUs } = await ask('mark', { type: 'mark', id: nextId++ });
+      return { monotonicUs, cpuUs };
     },
     peakRss() {
       const status = readFileSync(`/proc/${ready.pid}/status`, 'utf8');

@@ -19,5 +19,12 @@ export interface MemorySample {
 export type ChildReply =
   | { type: 'ready'; smtpPort: number; httpPort: number; pid: number }
   | ({ type: 'memory'; id: number } & MemorySample)
+  | ({ type: 'mark'; id: number } & Mark);
+
+/** A moment in the server child, for measuring what happened between two of them. */
+export interface Mark {
   /** The child's monotonic clock in microseconds: the time base of V8 CPU profiles, so a profile can be cut to a window. */
-  | { type: 'mark'; id: number; monotonicUs: number };
+  monotonicUs: number;
+  /** CPU time the process has used (user and system, all threads), in microseconds. */
+  cpuUs: number;
+}

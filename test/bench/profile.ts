@@ -106,9 +106,9 @@ export async function profileIngest(plan: Plan, note: (text: string) => void): P
       const sizes = plan.ingest[kind];
       // Warm-up first, outside the window, so start-up and JIT compilation do not crowd the profile.
       await load.run('ingest', { ...ingestParams(server.smtpPort, kind, plan), perConnection: sizes.warmup });
-      const from = await server.mark();
+      const from = (await server.mark()).monotonicUs;
       const result = await load.run('ingest', { ...ingestParams(server.smtpPort, kind, plan), perConnection: sizes.perConnection });
-      const window = { from, to: await server.mark() };
+      const window = { from, to: (await server.mark()).monotonicUs };
       await server.stop();
       // One profile per thread: the main thread, and each parse worker (thread id in the name).
       const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();

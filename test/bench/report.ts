@@ -24,6 +24,8 @@ const ROWS: Row[] = [
     target: { text: '>= 70%', pass: (m) => get(m, 'ingest.text10k.ratio') >= 0.7 },
   },
   { label: 'ingest 10 KB, 250 reply p50 / p99', value: (m) => get(m, 'ingest.text10k.ephemail.p50'), unit: 'ms', },
+  { label: 'ingest 10 KB, server CPU per message: bare / Ephemail', value: (m) => get(m, 'ingest.text10k.bare.cpuUs'), unit: 'µs' },
+  { label: 'ingest 10 KB, server CPU per message, Ephemail / bare', value: (m) => get(m, 'ingest.text10k.cpuRatio'), unit: 'x' },
   { label: 'ingest 200 KB, bare smtp-server', value: (m) => get(m, 'ingest.pdf200k.bare.rate'), unit: 'msg/s' },
   { label: 'ingest 200 KB, Ephemail', value: (m) => get(m, 'ingest.pdf200k.ephemail.rate'), unit: 'msg/s' },
   {
@@ -31,6 +33,8 @@ const ROWS: Row[] = [
     target: { text: '>= 50%', pass: (m) => get(m, 'ingest.pdf200k.ratio') >= 0.5 },
   },
   { label: 'ingest 200 KB, 250 reply p50 / p99', value: (m) => get(m, 'ingest.pdf200k.ephemail.p50'), unit: 'ms' },
+  { label: 'ingest 200 KB, server CPU per message: bare / Ephemail', value: (m) => get(m, 'ingest.pdf200k.bare.cpuUs'), unit: 'µs' },
+  { label: 'ingest 200 KB, server CPU per message, Ephemail / bare', value: (m) => get(m, 'ingest.pdf200k.cpuRatio'), unit: 'x' },
   { label: 'arrival, rate achieved (asked 200)', value: (m) => get(m, 'arrival.achievedRate'), unit: 'msg/s' },
   { label: 'arrival at 200 msg/s, p50', value: (m) => get(m, 'arrival.p50'), unit: 'ms' },
   {
@@ -87,6 +91,8 @@ const ROWS: Row[] = [
 const COMPANIONS: Record<string, ReadonlyArray<(m: Figures) => number>> = {
   'ingest 10 KB, 250 reply p50 / p99': [(m) => get(m, 'ingest.text10k.ephemail.p99')],
   'ingest 200 KB, 250 reply p50 / p99': [(m) => get(m, 'ingest.pdf200k.ephemail.p99')],
+  'ingest 10 KB, server CPU per message: bare / Ephemail': [(m) => get(m, 'ingest.text10k.ephemail.cpuUs')],
+  'ingest 200 KB, server CPU per message: bare / Ephemail': [(m) => get(m, 'ingest.pdf200k.ephemail.cpuUs')],
   'memory, RSS / heap with all stored': [(m) => get(m, 'memory.heapMB')],
   'fan-out, all subscribers have it': [(m) => get(m, 'fanout.allMaxMs')],
   'flood, RSS idle before / main heap / main buffers at peak': [(m) => get(m, 'flood.peakMainHeapMB'), (m) => get(m, 'flood.peakMainBuffersMB')],

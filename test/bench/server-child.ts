@@ -61,7 +61,8 @@ async function main(): Promise<void> {
       });
       delay.reset();
     } else if (request.type === 'mark') {
-      send({ type: 'mark', id: request.id, monotonicUs: Number(process.hrtime.bigint() / 1000n) });
+      const cpu = process.cpuUsage();
+      send({ type: 'mark', id: request.id, monotonicUs: Number(process.hrtime.bigint() / 1000n), cpuUs: cpu.user + cpu.system });
     } else if (request.type === 'stop') {
       // Exiting through process.exit lets --cpu-prof write its profile.
       running.close().finally(() => process.exit(0));

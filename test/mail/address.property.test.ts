@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalDomain, checkAddress, checkLocalPart, generateLocalPart } from '../../src/mail/address.js';
+import { canonicalDomain, checkAddress, checkLocalPart, generateLocalPart, memoizedDomainChecker } from '../../src/mail/address.js';
 
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
@@ -79,6 +79,16 @@ describe('checkAddress properties', () => {
   it('draws valid addresses often enough for the idempotence property to mean something', () => {
     const checks = fc.sample(fc.tuple(addressLike, options), 2000).map(([input, opts]) => checkAddress(input, opts));
     expect(checks.filter((check) => check.ok).length).toBeGreaterThan(250);
+  });
+
+  it('answers the same with a memo of domain checks, also once the memo is full', () => {
+    const checkDomain = memoizedDomainChecker(8);
+    fc.assert(
+      fc.property(anyString, options, (input, opts) => {
+        expect(checkAddress(input, { ...opts, checkDomain })).toEqual(checkAddress(input, opts));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('does not let the case of ASCII letters change validity or the inbox', () => {

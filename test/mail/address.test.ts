@@ -6,6 +6,7 @@ import {
   generateLocalPart,
   GENERATED_LOCAL_PART_BITS,
   isAcceptedDomain,
+  memoizedDomainChecker,
 } from '../../src/mail/address.js';
 import type { AddressCheck, DomainPolicy, InboxAddress } from '../../src/mail/address.js';
 
@@ -205,6 +206,20 @@ describe('canonicalDomain', () => {
     for (const bad of ['', 'localhost', 'a..b', 'a_b.com', '[1.2.3.4]', 'xn--zz.com', '1.2.3.4']) {
       expect(canonicalDomain(bad)).toBeNull();
     }
+  });
+});
+
+describe('memoizedDomainChecker', () => {
+  it('keeps the answers for the last few spellings and checks others again', () => {
+    const checkDomain = memoizedDomainChecker(2);
+    const first = checkDomain('Example.com');
+    expect(first).toEqual({ ok: true, domain: 'example.com', ascii: 'example.com' });
+    expect(checkDomain('Example.com')).toBe(first);
+    checkDomain('a.example');
+    checkDomain('b.example');
+    const again = checkDomain('Example.com');
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });
 

@@ -28,6 +28,31 @@ describe('createLineMeter', () => {
     expect(feed(5, 'abcdef\r', '\n')).toEqual([false, false]);
   });
 
+  it('agrees with measuring the whole text so far, however it is cut into chunks', () => {
+    // The reference: every ended line without its CR, and the unended rest without a final CR.
+    const overLimit = (text: string, max: number) => {
+      const lines = text.split('\n');
+      const rest = lines.pop() ?? '';
+      return lines.some((line) => line.replace(/\r$/, '').length > max) || rest.replace(/\r$/, '').length > max;
+    };
+    const alphabet = ['a', 'b', '\r', '\n', '\r\n'];
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % below;
+    };
+    for (let round = 0; round < 2_000; round++) {
+      const max = 1 + random(12);
+      const meter = createLineMeter(max);
+      let text = '';
+      for (let chunks = random(6); chunks >= 0; chunks--) {
+        const chunk = Array.from({ length: random(3 * max) }, () => alphabet[random(alphabet.length)]).join('');
+        text += chunk;
+        expect(meter.fits(Buffer.from(chunk, 'latin1')), JSON.stringify({ max, text })).toBe(!overLimit(text, max));
+      }
+    }
+  });
+
   it('stays exceeded once a line went over', () => {
     const meter = createLineMeter(3);
     expect(meter.fits(Buffer.from('abcd\r\n'))).toBe(false);
