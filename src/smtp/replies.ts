@@ -24,8 +24,10 @@ export function installEnhancedCodes(server: SMTPServer): void {
     connection._getEnhancedStatusCode = (code, context) => {
       const session = connection.session as SessionWithCode;
       const chosen = session[SESSION_KEY];
+      if (chosen === undefined) return derive(code, context);
+      // Only when set: deleting a property that is not there still costs, on every reply.
       delete session[SESSION_KEY];
-      return chosen !== undefined && code >= 400 ? chosen : derive(code, context);
+      return code >= 400 ? chosen : derive(code, context);
     };
   });
 }

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { notifyEach } from '../listeners.js';
 import type { Envelope, MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
-import { newHeads, summaryOf } from './new-heads.js';
+import { createHeadMaker, summaryOf } from './new-heads.js';
 import { recordOverhead } from './record-size.js';
 import { sharedDigest } from './shared-digest.js';
 import {
@@ -62,6 +62,7 @@ const LONGEST_TIMER_MS = 3_600_000;
 export function createMemoryStore(options: MemoryStoreOptions): Store {
   const { clock, inboxLimit, memoryLimit } = options;
   const isWatched = options.isWatched ?? (() => true);
+  const newHeads = createHeadMaker(options.ttlMs);
   /** Per inbox, the last announcement still under way. */
   const announcements = new Map<string, Promise<void>>();
   const listeners = new Set<StoreListener>();
@@ -151,7 +152,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   function newRecords(message: NewMessage): MemoryRecord[] {
     const { envelope, raw } = message;
     const readDigest = sharedDigest(message.readDigest);
-    return newHeads(message, clock.now(), options.ttlMs).map((head) => (
+    return newHeads(message, clock.now()).map((head) => (
       { head, summary: null, readDigest, envelope, raw, overhead: recordOverhead(head, null, envelope) }));
   }
 
@@ -236,7 +237,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       }
       enforceBudget();
       armExpiryTimer();
-      await Promise.all(records.filter((record) => isWatched(record.head.inbox)).map(announce));
+      const watched = records.filter((record) => isWatched(record.head.inbox));
+      if (watched.length > 0) await Promise.all(watched.map(announce));
       return records.map((record) => record.head);
     },
 

@@ -1,13 +1,17 @@
 import type { MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
-import { createMessageId } from './message-id.js';
+import { createMessageIds } from './message-id.js';
+
+/** Makes the heads of a delivery received at `now`. */
+export type HeadMaker = (message: NewMessage, now: number) => MessageHead[];
 
 /**
- * The heads a delivery gets, one per recipient inbox, each with its own id;
- * every store builds them here so all backends agree on them.
+ * Makes the heads a delivery gets, one per recipient inbox, each with its
+ * own id; every store builds them here so all backends agree on them.
  */
-export function newHeads(message: NewMessage, now: number, ttlMs: number): MessageHead[] {
-  return message.recipients.map(({ inbox, tag }) => ({
-    id: createMessageId(now),
+export function createHeadMaker(ttlMs: number): HeadMaker {
+  const newId = createMessageIds();
+  return (message, now) => message.recipients.map(({ inbox, tag }) => ({
+    id: newId(now),
     inbox,
     tag,
     receivedAt: now,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MessageDigest, MessageSummary, NewMessage } from '../message.js';
-import { newHeads, summaryOf } from '../new-heads.js';
+import type { MessageDigest, MessageHead, MessageSummary, NewMessage } from '../message.js';
+import { summaryOf } from '../new-heads.js';
 import type { StoreEvent } from '../store.js';
 
 // What Redis spends on one inbox copy besides its JSON strings: the message
@@ -39,11 +39,11 @@ export interface AddPlan {
  * listing an inbox never reads raw bytes; the raw bytes go once into a blob
  * key that counts its references.
  */
-export function planAdd(message: NewMessage, digest: MessageDigest, now: number, ttlMs: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
+export function planAdd(message: NewMessage, digest: MessageDigest, heads: MessageHead[], now: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
   const blob = randomBytes(12).toString('base64url');
   const envelope = JSON.stringify(message.envelope);
   const rawCost = allocationSize(message.raw.length + STRING_HEADER_BYTES) + FIXED_BLOB_BYTES;
-  const copies = newHeads(message, now, ttlMs).map((head): CopyRecord => {
+  const copies = heads.map((head): CopyRecord => {
     const summary = summaryOf(head, digest);
     const { inbox } = summary;
     const summaryJson = JSON.stringify(summary);

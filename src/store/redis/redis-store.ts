@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { notifyEach } from '../../listeners.js';
 import type { Envelope, MessageSummary, StoredMessage } from '../message.js';
+import { createHeadMaker } from '../new-heads.js';
 import type { Store, StoreEvent, StoreListener } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
 import { closeConnection, connect, openConnection, unavailable } from './redis-connection.js';
@@ -51,6 +52,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const fixedKeys = scriptKeys(keys);
   const backstopMs = ttlMs + BACKSTOP_MARGIN_MS;
+  const newHeads = createHeadMaker(ttlMs);
   const onError = options.onError ?? (() => {});
   const listeners = new Set<StoreListener>();
   let closed = false;
@@ -132,7 +134,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     add: async (message) => {
       const digest = await message.readDigest();
       return guarded(async () => {
-        const plan = planAdd(message, digest, clock.now(), ttlMs, { inboxLimit, memoryLimit, backstopMs });
+        const now = clock.now();
+        const plan = planAdd(message, digest, newHeads(message, now), now, { inboxLimit, memoryLimit, backstopMs });
         if (plan.needed > memoryLimit) {
           throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
         }
