@@ -30,13 +30,21 @@ export interface MemoryStoreOptions {
   onError?: (error: unknown) => void;
 }
 
+/** What the inbox copies of one delivery share. */
+interface Delivery {
+  envelope: Envelope;
+  raw: Buffer;
+  /** Reads the digest once for all copies (see sharedDigest). */
+  readDigest: () => Promise<MessageDigest>;
+  /** Copies still stored; the raw bytes count against the budget while there is one. */
+  storedCopies: number;
+}
+
 interface MemoryRecord {
   head: MessageHead;
   /** Null until the digest has been read. */
   summary: MessageSummary | null;
-  readDigest: () => Promise<MessageDigest>;
-  envelope: Envelope;
-  raw: Buffer;
+  delivery: Delivery;
   overhead: number;
 }
 
@@ -67,7 +75,6 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   const announcements = new Map<string, Promise<void>>();
   const listeners = new Set<StoreListener>();
   const inboxes = new Map<string, Set<string>>();
-  const blobReferences = new Map<Buffer, number>();
   let bytes = 0;
   let removalReason: RemovalReason = 'deleted';
   let cancelExpiryTimer: (() => void) | null = null;
@@ -96,9 +103,9 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     const { inbox, id } = record.head;
     const ids = inboxes.get(inbox) ?? new Set<string>();
     inboxes.set(inbox, ids.add(id));
-    const references = blobReferences.get(record.raw) ?? 0;
-    blobReferences.set(record.raw, references + 1);
-    bytes += record.overhead + (references === 0 ? record.raw.length : 0);
+    const { delivery } = record;
+    bytes += record.overhead + (delivery.storedCopies === 0 ? delivery.raw.length : 0);
+    delivery.storedCopies++;
   }
 
   function forget(record: MemoryRecord): void {
@@ -106,10 +113,9 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     const ids = inboxes.get(inbox);
     ids?.delete(id);
     if (ids?.size === 0) inboxes.delete(inbox);
-    const references = (blobReferences.get(record.raw) ?? 1) - 1;
-    if (references === 0) blobReferences.delete(record.raw);
-    else blobReferences.set(record.raw, references);
-    bytes -= record.overhead + (references === 0 ? record.raw.length : 0);
+    const { delivery } = record;
+    delivery.storedCopies--;
+    bytes -= record.overhead + (delivery.storedCopies === 0 ? delivery.raw.length : 0);
   }
 
   function remove(id: string, reason: RemovalReason): void {
@@ -151,9 +157,9 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
   function newRecords(message: NewMessage): MemoryRecord[] {
     const { envelope, raw } = message;
-    const readDigest = sharedDigest(message.readDigest);
+    const delivery: Delivery = { envelope, raw, readDigest: sharedDigest(message.readDigest), storedCopies: 0 };
     return newHeads(message, clock.now()).map((head) => (
-      { head, summary: null, readDigest, envelope, raw, overhead: recordOverhead(head, null, envelope) }));
+      { head, summary: null, delivery, overhead: recordOverhead(head, null, envelope) }));
   }
 
   function live(id: string): MemoryRecord | undefined {
@@ -173,7 +179,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     if (record.summary !== null) return record.summary;
     let digest: MessageDigest;
     try {
-      digest = await record.readDigest();
+      digest = await record.delivery.readDigest();
     } catch (error) {
       throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
     }
@@ -181,7 +187,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     if (record.summary !== null) return record.summary;
     record.summary = summaryOf(record.head, digest);
     if (isLive(record)) {
-      const overhead = recordOverhead(record.head, digest, record.envelope);
+      const overhead = recordOverhead(record.head, digest, record.delivery.envelope);
       bytes += overhead - record.overhead;
       record.overhead = overhead;
     }
@@ -253,7 +259,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       const record = live(id);
       if (record?.head.inbox !== inbox) return undefined;
       const summary = await summarise(record);
-      return isLive(record) ? { summary, envelope: record.envelope, raw: record.raw } : undefined;
+      const { envelope, raw } = record.delivery;
+      return isLive(record) ? { summary, envelope, raw } : undefined;
     },
 
     async delete(inbox, id) {
