@@ -2,9 +2,9 @@ import type { Ephemail } from '../../src/app.js';
 import { startEphemail } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 
-/** A running Ephemail on free ports, with a silent logger. */
+/** A running Ephemail on free ports, with a silent logger unless given one. */
 export interface TestServer extends Ephemail {
   /** Closes the server; a short drain by default so tests stay fast. */
   close(drainMs?: number): Promise<void>;
@@ -17,10 +17,10 @@ export interface TestServer extends Ephemail {
  * command line (so tests go through parseConfig like a user would) and
  * no environment.
  */
-export async function startTestServer(flags: string[] = [], options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(flags: string[] = [], options: { clock?: Clock; log?: Logger } = {}): Promise<TestServer> {
   // One parse worker keeps start-up light; a later --parse-workers in `flags` wins.
   const config = parseConfig(['--smtp-port', '0', '--http-port', '0', '--parse-workers', '1', ...flags], {});
-  const app = await startEphemail({ config, log: createLogger('silent'), ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await startEphemail({ config, log: options.log ?? createLogger('silent'), ...(options.clock ? { clock: options.clock } : {}) });
   let closing: Promise<void> | null = null;
   return {
     ...app,
