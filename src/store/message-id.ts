@@ -4,6 +4,8 @@ import { randomFillSync } from 'node:crypto';
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const TIME_CHARS = 10;
 const RANDOM_BYTES = 10;
+const ID_CHARS = 26;
+const SYMBOLS = Buffer.from(ALPHABET, 'latin1');
 // Random bytes drawn from the system's generator at a time: one call per 400 ids
 // instead of one per id (what randomUUID does inside, for the same reason).
 const POOL_BYTES = RANDOM_BYTES * 400;
@@ -19,42 +21,43 @@ export type MessageIdSource = (now: number) => string;
 export function createMessageIds(): MessageIdSource {
   const pool = Buffer.allocUnsafeSlow(POOL_BYTES);
   let used = POOL_BYTES;
+  // Written a character at a time, then read as one string: a string grown by
+  // concatenation is a chain of pieces, each garbage once the id is used as a key.
+  const id = Buffer.allocUnsafeSlow(ID_CHARS);
   return (now) => {
     if (used === POOL_BYTES) {
       randomFillSync(pool);
       used = 0;
     }
-    const random = encodeRandom(pool, used);
+    writeTime(id, now);
+    writeRandom(id, pool, used);
     used += RANDOM_BYTES;
-    return encodeTime(now) + random;
+    return id.toString('latin1');
   };
 }
 
-function encodeTime(now: number): string {
-  let time = '';
+function writeTime(id: Buffer, now: number): void {
   let remaining = Math.max(0, Math.floor(now));
-  for (let i = 0; i < TIME_CHARS; i++) {
-    time = ALPHABET[remaining % 32] + time;
+  for (let at = TIME_CHARS - 1; at >= 0; at--) {
+    id[at] = SYMBOLS[remaining % 32] ?? 0;
     remaining = Math.floor(remaining / 32);
   }
-  return time;
 }
 
 // 10 bytes = 80 bits = exactly 16 base32 characters.
-function encodeRandom(pool: Buffer, from: number): string {
+function writeRandom(id: Buffer, pool: Buffer, from: number): void {
   let bits = 0;
   let value = 0;
-  let out = '';
-  for (let at = from; at < from + RANDOM_BYTES; at++) {
-    value = (value << 8) | (pool[at] ?? 0);
+  let at = TIME_CHARS;
+  for (let read = from; read < from + RANDOM_BYTES; read++) {
+    value = (value << 8) | (pool[read] ?? 0);
     bits += 8;
     while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      id[at++] = SYMBOLS[(value >>> (bits - 5)) & 31] ?? 0;
       bits -= 5;
     }
     value &= (1 << bits) - 1;
   }
-  return out;
 }
 
 /** True when `text` has the shape of a message id. */
