@@ -1,6 +1,7 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shippedNodeOptions } from '../support/shipped-command.js';
 import type { ChildReply, ChildRequest, Mark, MemorySample } from './ipc.js';
@@ -8,7 +9,7 @@ import type { LoadTasks } from './load-child.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILD = `${ROOT}.bench-build/`;
+const BUILD = '.bench-build';
 const START_TIMEOUT_MS = 30_000;
 // Filling 50,000 messages took 6 minutes on a loaded 2-core machine; a task past this is stuck, not slow.
 const TASK_TIMEOUT_MS = 1_800_000;
@@ -33,6 +34,8 @@ export interface ServerHandle {
 export interface ServerOptions {
   /** Directory for a V8 CPU profile written when the server stops. */
   cpuProfDir?: string;
+  /** The checkout whose compiled server runs (see buildServerChild); this one by default. */
+  checkout?: string;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -51,12 +54,12 @@ function exitDescription(code: number | null, signal: NodeJS.Signals | null): st
  * production. Under tsx a process carries about 40 MB more (its loader
  * thread), and so does every parse worker, which the flood would count.
  */
-export function buildServerChild(): void {
+export function buildServerChild(checkout = ROOT): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', `${ROOT}tsconfig.bench.json`], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', join(checkout, 'tsconfig.bench.json')], { stdio: 'inherit' });
   // static-routes.ts finds public/ two levels above its own file.
-  rmSync(`${BUILD}public`, { force: true });
-  symlinkSync('../public', `${BUILD}public`);
+  rmSync(join(checkout, BUILD, 'public'), { force: true });
+  symlinkSync('../public', join(checkout, BUILD, 'public'));
 }
 
 /** Forks `kind` ("ephemail" or "bare") with Ephemail flags; resolves once it listens. Call buildServerChild() first. */
@@ -65,7 +68,7 @@ export async function startServer(kind: 'ephemail' | 'bare', flags: string[] = [
   const execArgv = ['--expose-gc', ...shippedNodeOptions()];
   if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   // stdout (the JSON log) is read as a log shipper would and only error lines are kept; stderr stays visible for crashes.
-  const child = fork(`${BUILD}test/bench/server-child.js`, [kind, ...flags], { execArgv, serialization: 'advanced', stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(join(options.checkout ?? ROOT, BUILD, 'test/bench/server-child.js'), [kind, ...flags], { execArgv, serialization: 'advanced', stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const loggedErrors: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => {
     // pino writes "level":50 for error and 60 for fatal; most chunks have neither and cost one scan.

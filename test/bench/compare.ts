@@ -1,0 +1,77 @@
+/**
+ * `npm run bench:compare -- [--rounds N] <checkout>... [bare]` — which of
+ * several versions of Ephemail costs less per message at 10 KB ingest.
+ *
+ * On a shared machine one full run of each version cannot tell a 10% change
+ * from the neighbours' load: the same code moves by a third between runs. So
+ * this alternates the versions, one short ingest each per round (a fresh
+ * server, warm-up, then 4,800 messages over 8 sessions), and prints each
+ * version's median rate and server CPU time per message. "bare" adds the bare
+ * smtp-server of this checkout as a yardstick.
+ *
+ * A checkout is a directory holding this repository at some commit, e.g.
+ * `git worktree add /tmp/before HEAD~1 && ln -s "$PWD/node_modules" /tmp/before/`;
+ * its compiled server must answer the benchmark's IPC (test/bench/ipc.ts) as
+ * this one does. Each is compiled first, as `npm run bench` compiles its own.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildServerChild, startLoad, startServer, type LoadHandle } from './children.js';
+import { median } from './stats.js';
+
+const CONNECTIONS = 8;
+const WARMUP_PER_CONNECTION = 50;
+const PER_CONNECTION = 600;
+// As in the ingest scenario: every client is 127.0.0.1, so the per-client limits are lifted.
+const FLAGS = ['--rate-limit', '1000000000', '--rate-burst', '1000000000', '--smtp-session-timeout', '2h'];
+
+interface Sample {
+  rate: number;
+  cpuUs: number;
+}
+
+async function measure(load: LoadHandle, version: string): Promise<Sample> {
+  const server = version === 'bare' ? await startServer('bare') : await startServer('ephemail', FLAGS, { checkout: version });
+  try {
+    const params = { port: server.smtpPort, kind: 'text10k' as const, connections: CONNECTIONS, warmupPerConnection: 0, inboxes: 400 };
+    await load.run('ingest', { ...params, perConnection: WARMUP_PER_CONNECTION, prefix: 'warm' });
+    const before = await server.mark();
+    const result = await load.run('ingest', { ...params, perConnection: PER_CONNECTION, prefix: 'ingest' });
+    const after = await server.mark();
+    if (result.errors > 0) throw new Error(`${version}: ${result.errors} SMTP error(s), first: ${result.firstError ?? '?'}`);
+    return { rate: result.messagesPerSecond, cpuUs: (after.cpuUs - before.cpuUs) / result.sent };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '6' } }, allowPositionals: true });
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number from 1, not ${values.rounds}`);
+  const versions = positionals.map((version) => (version === 'bare' ? version : resolve(version)));
+  if (versions.length === 0) throw new Error('name at least one checkout to compare (or "bare")');
+  buildServerChild();
+  for (const version of versions) if (version !== 'bare') buildServerChild(version);
+  const samples = new Map<string, Sample[]>(versions.map((version) => [version, []]));
+  const load = startLoad();
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const version of versions) {
+        const sample = await measure(load, version);
+        samples.get(version)?.push(sample);
+        process.stderr.write(`round ${round}/${rounds} ${version}: ${sample.rate.toFixed(0)} msg/s, ${sample.cpuUs.toFixed(0)} µs CPU per message\n`);
+      }
+    }
+  } finally {
+    load.close();
+  }
+  process.stdout.write('| version | msg/s (median) | server CPU per message (median) | CPU per message, each round |\n|---|--:|--:|---|\n');
+  for (const [version, taken] of samples) {
+    const rate = median(taken.map((sample) => sample.rate));
+    const cpu = median(taken.map((sample) => sample.cpuUs));
+    process.stdout.write(`| ${version} | ${rate.toFixed(0)} | ${cpu.toFixed(0)} µs | ${taken.map((sample) => sample.cpuUs.toFixed(0)).join(', ')} |\n`);
+  }
+}
+
+await main();
