@@ -66,7 +66,11 @@ export function memoizedDomainChecker(capacity = 256): DomainChecker {
   return (raw) => {
     const remembered = known.get(raw);
     if (remembered !== undefined) return remembered;
-    const check = checkDomain(raw);
+    // Frozen, since every caller with the same spelling gets this one object.
+    const check = Object.freeze(checkDomain(raw));
+    // Spellings longer than any domain may be are checked each time instead: kept, they
+    // would let a client fill the memo with megabytes of command-line text.
+    if (raw.length > MAX_DOMAIN_OCTETS) return check;
     if (known.size >= capacity) known.delete(known.keys().next().value as string);
     known.set(raw, check);
     return check;

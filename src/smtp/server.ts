@@ -10,7 +10,6 @@ import { StoreUnavailableError } from '../store/store.js';
 import {
   createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
 } from './limits.js';
-import { messageBytes } from './message-bytes.js';
 import { installEnhancedCodes, refuse, SmtpReply } from './replies.js';
 import { installSessionGuard, type Refusal } from './session-guard.js';
 import type { TlsPair } from './tls.js';
@@ -120,7 +119,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
-      store(session, messageBytes(chunks)).then(
+      store(session, Buffer.concat(chunks)).then(
         (message) => finish(null, message),
         (error: unknown) => {
           const reply = storeFailure(error);

@@ -5,7 +5,6 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const TIME_CHARS = 10;
 const RANDOM_BYTES = 10;
 const ID_CHARS = 26;
-const SYMBOLS = Buffer.from(ALPHABET, 'latin1');
 // Random bytes drawn from the system's generator at a time: one call per 400 ids
 // instead of one per id (what randomUUID does inside, for the same reason).
 const POOL_BYTES = RANDOM_BYTES * 400;
@@ -39,7 +38,7 @@ export function createMessageIds(): MessageIdSource {
 function writeTime(id: Buffer, now: number): void {
   let remaining = Math.max(0, Math.floor(now));
   for (let at = TIME_CHARS - 1; at >= 0; at--) {
-    id[at] = SYMBOLS[remaining % 32] ?? 0;
+    id[at] = ALPHABET.charCodeAt(remaining % 32);
     remaining = Math.floor(remaining / 32);
   }
 }
@@ -53,7 +52,7 @@ function writeRandom(id: Buffer, pool: Buffer, from: number): void {
     value = (value << 8) | (pool[read] ?? 0);
     bits += 8;
     while (bits >= 5) {
-      id[at++] = SYMBOLS[(value >>> (bits - 5)) & 31] ?? 0;
+      id[at++] = ALPHABET.charCodeAt((value >>> (bits - 5)) & 31);
       bits -= 5;
     }
     value &= (1 << bits) - 1;

@@ -8,7 +8,8 @@ import type { ChildReply, ChildRequest, Mark, MemorySample } from './ipc.js';
 import type { LoadTasks } from './load-child.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The checkout this benchmark runs from. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILD = '.bench-build';
 const START_TIMEOUT_MS = 30_000;
 // Filling 50,000 messages took 6 minutes on a loaded 2-core machine; a task past this is stuck, not slow.

@@ -16,7 +16,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildServerChild, startLoad, startServer, type LoadHandle } from './children.js';
+import { buildServerChild, ROOT, startLoad, startServer, type LoadHandle } from './children.js';
 import { median } from './stats.js';
 
 const CONNECTIONS = 8;
@@ -39,7 +39,9 @@ async function measure(load: LoadHandle, version: string): Promise<Sample> {
     const result = await load.run('ingest', { ...params, perConnection: PER_CONNECTION, prefix: 'ingest' });
     const after = await server.mark();
     if (result.errors > 0) throw new Error(`${version}: ${result.errors} SMTP error(s), first: ${result.firstError ?? '?'}`);
-    return { rate: result.messagesPerSecond, cpuUs: (after.cpuUs - before.cpuUs) / result.sent };
+    const cpuUs = (after.cpuUs - before.cpuUs) / result.sent;
+    if (!Number.isFinite(cpuUs)) throw new Error(`${version}: its server reports no CPU time; checkouts before b3b2cab cannot be compared`);
+    return { rate: result.messagesPerSecond, cpuUs };
   } finally {
     await server.stop();
   }
@@ -51,8 +53,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number from 1, not ${values.rounds}`);
   const versions = positionals.map((version) => (version === 'bare' ? version : resolve(version)));
   if (versions.length === 0) throw new Error('name at least one checkout to compare (or "bare")');
-  buildServerChild();
-  for (const version of versions) if (version !== 'bare') buildServerChild(version);
+  const checkouts = new Set([resolve(ROOT), ...versions.filter((version) => version !== 'bare')]);
+  for (const checkout of checkouts) buildServerChild(checkout);
   const samples = new Map<string, Sample[]>(versions.map((version) => [version, []]));
   const load = startLoad();
   try {

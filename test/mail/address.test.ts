@@ -220,6 +220,15 @@ describe('memoizedDomainChecker', () => {
     const again = checkDomain('Example.com');
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
+    expect(Object.isFrozen(again)).toBe(true);
+  });
+
+  it('does not keep spellings longer than any domain', () => {
+    const checkDomain = memoizedDomainChecker(2);
+    const long = `${'a'.repeat(300)}.example`;
+    const first = checkDomain(long);
+    expect(first.ok).toBe(false);
+    expect(checkDomain(long)).not.toBe(first);
   });
 });
 

@@ -37,9 +37,10 @@ describe('createLineMeter', () => {
     };
     const alphabet = ['a', 'b', '\r', '\n', '\r\n'];
     let seed = 7;
+    // A 32-bit linear congruential generator; its high bits, since the low ones cycle fast.
     const random = (below: number) => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed % below;
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return (seed >>> 16) % below;
     };
     for (let round = 0; round < 2_000; round++) {
       const max = 1 + random(12);
