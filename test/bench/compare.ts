@@ -7,7 +7,10 @@
  * this alternates the versions, one short ingest each per round (a fresh
  * server, warm-up, then 4,800 messages over 8 sessions), and prints each
  * version's median rate and server CPU time per message. "bare" adds the bare
- * smtp-server of this checkout as a yardstick.
+ * smtp-server of this checkout as a yardstick. The machine also drifts
+ * between rounds (the same code's CPU per message clustered near 350 and
+ * near 460 µs in one sitting), so each version after the first is also given
+ * as the median of its difference from the first within each round.
  *
  * A checkout is a directory holding this repository at some commit, e.g.
  * `git worktree add /tmp/before HEAD~1 && ln -s "$PWD/node_modules" /tmp/before/`;
@@ -47,6 +50,10 @@ async function measure(load: LoadHandle, version: string): Promise<Sample> {
   }
 }
 
+function signed(value: number): string {
+  return `${value > 0 ? '+' : ''}${value.toFixed(0)}`;
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '6' } }, allowPositionals: true });
   const rounds = Number(values.rounds);
@@ -68,11 +75,13 @@ async function main(): Promise<void> {
   } finally {
     load.close();
   }
-  process.stdout.write('| version | msg/s (median) | server CPU per message (median) | CPU per message, each round |\n|---|--:|--:|---|\n');
+  const first = samples.get(versions[0] ?? '') ?? [];
+  process.stdout.write('| version | msg/s (median) | server CPU per message (median) | against the first, same round (median) | CPU per message, each round |\n|---|--:|--:|--:|---|\n');
   for (const [version, taken] of samples) {
     const rate = median(taken.map((sample) => sample.rate));
     const cpu = median(taken.map((sample) => sample.cpuUs));
-    process.stdout.write(`| ${version} | ${rate.toFixed(0)} | ${cpu.toFixed(0)} µs | ${taken.map((sample) => sample.cpuUs.toFixed(0)).join(', ')} |\n`);
+    const paired = taken === first ? '' : `${signed(median(taken.map((sample, round) => sample.cpuUs - (first[round]?.cpuUs ?? NaN))))} µs`;
+    process.stdout.write(`| ${version} | ${rate.toFixed(0)} | ${cpu.toFixed(0)} µs | ${paired} | ${taken.map((sample) => sample.cpuUs.toFixed(0)).join(', ')} |\n`);
   }
 }
 
