@@ -14,5 +14,5 @@ export interface IntakeOptions {
  * once only where someone watches. The store then tells the hub, which tells readers.
  */
 export function createIntake({ store, digest }: IntakeOptions): Deliver {
-  return (envelope, raw, recipients) => store.add({ envelope, raw, recipients, readDigest: () => digest(raw) });
+  return (envelope, raw, recipients) => store.add({ envelope, raw, recipients, readDigest: digest });
 }

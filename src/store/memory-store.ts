@@ -4,7 +4,6 @@ import { notifyEach } from '../listeners.js';
 import type { Envelope, MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
 import { createHeadMaker, summaryOf } from './new-heads.js';
 import { recordOverhead } from './record-size.js';
-import { sharedDigest } from './shared-digest.js';
 import {
   StoreUnavailableError, type RemovalReason, type Store, type StoreEvent, type StoreListener,
 } from './store.js';
@@ -30,14 +29,28 @@ export interface MemoryStoreOptions {
   onError?: (error: unknown) => void;
 }
 
-/** What the inbox copies of one delivery share. */
+/**
+ * What the inbox copies of one delivery share. Plain fields rather than
+ * closures: a full store holds one per message, and every object in it is
+ * work for each garbage collection.
+ */
 interface Delivery {
   envelope: Envelope;
   raw: Buffer;
-  /** Reads the digest once for all copies (see sharedDigest). */
-  readDigest: () => Promise<MessageDigest>;
+  readDigest: NewMessage['readDigest'];
+  /** The read under way or done, shared by all copies; null before the first, and again after one that failed. */
+  digest: Promise<MessageDigest> | null;
   /** Copies still stored; the raw bytes count against the budget while there is one. */
   storedCopies: number;
+}
+
+/** The delivery's digest, read the first time any of its copies needs it; a failed read is not kept, so the next need tries again. */
+function digestOf(delivery: Delivery): Promise<MessageDigest> {
+  delivery.digest ??= delivery.readDigest(delivery.raw).catch((error: unknown) => {
+    delivery.digest = null;
+    throw error;
+  });
+  return delivery.digest;
 }
 
 interface MemoryRecord {
@@ -157,7 +170,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
   function newRecords(message: NewMessage): MemoryRecord[] {
     const { envelope, raw } = message;
-    const delivery: Delivery = { envelope, raw, readDigest: sharedDigest(message.readDigest), storedCopies: 0 };
+    const delivery: Delivery = { envelope, raw, readDigest: message.readDigest, digest: null, storedCopies: 0 };
     return newHeads(message, clock.now()).map((head) => (
       { head, summary: null, delivery, overhead: recordOverhead(head, null, envelope) }));
   }
@@ -179,7 +192,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     if (record.summary !== null) return record.summary;
     let digest: MessageDigest;
     try {
-      digest = await record.delivery.readDigest();
+      digest = await digestOf(record.delivery);
     } catch (error) {
       throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
     }
@@ -232,7 +245,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     async add(message) {
       if (closed) throw new StoreUnavailableError('The store is shutting down.');
       const records = newRecords(message);
-      const needed = message.raw.length + records.reduce((sum, record) => sum + record.overhead, 0);
+      let needed = message.raw.length;
+      for (const record of records) needed += record.overhead;
       if (needed > memoryLimit) {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
       }
@@ -243,9 +257,14 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       }
       enforceBudget();
       armExpiryTimer();
-      const watched = records.filter((record) => isWatched(record.head.inbox));
-      if (watched.length > 0) await Promise.all(watched.map(announce));
-      return records.map((record) => record.head);
+      const heads: MessageHead[] = [];
+      const announced: Array<Promise<void>> = [];
+      for (const record of records) {
+        heads.push(record.head);
+        if (isWatched(record.head.inbox)) announced.push(announce(record));
+      }
+      if (announced.length > 0) await Promise.all(announced);
+      return heads;
     },
 
     async list(inbox) {

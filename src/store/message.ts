@@ -39,11 +39,12 @@ export interface NewMessage {
   envelope: Envelope;
   raw: Buffer;
   /**
-   * Reads the digest of `raw`. A store calls it once per delivery, when it
-   * first needs the digest, which may be long after it stored the message
-   * (see Store); once more only if a read rejected.
+   * Reads the digest of `raw` (the same function serves every delivery, so
+   * a stored message holds no closure of its own). A store calls it once per
+   * delivery, when it first needs the digest, which may be long after it
+   * stored the message (see Store); once more only if a read rejected.
    */
-  readDigest: () => Promise<MessageDigest>;
+  readDigest: (raw: Buffer) => Promise<MessageDigest>;
   /** Normalised inboxes (one per distinct envelope recipient) with their +tags. */
   recipients: Array<{ inbox: string; tag: string | null }>;
 }

@@ -132,7 +132,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     // message through its event, which carries the summary; and outside
     // guarded(), because a failed read is not a Redis outage.
     add: async (message) => {
-      const digest = await message.readDigest();
+      const digest = await message.readDigest(message.raw);
       return guarded(async () => {
         const now = clock.now();
         const plan = planAdd(message, digest, newHeads(message, now), now, { inboxLimit, memoryLimit, backstopMs });
