@@ -135,28 +135,32 @@ class StreamedLines implements LineMeter {
   }
 
   fits(chunk: Buffer): boolean {
-    if (this.#exceeded) return false;
-    // Most chunks, with the default 64 KB limit every chunk of ordinary mail, take one
-    // backward search instead of a search per line (which cost 14 µs a 10 KB message
-    // in the profile at full ingest).
-    if (this.#current + chunk.length <= this.maxLineLength) this.#carryOver(chunk);
-    else this.#measureEachLine(chunk);
+    if (!this.#exceeded) this.#measure(chunk);
     return !this.#exceeded;
   }
 
-  // Where no line can be over the limit, only the unended line at the chunk's end matters.
-  #carryOver(chunk: Buffer): void {
-    const lastLf = chunk.lastIndexOf(0x0a);
-    if (lastLf === -1) this.#current += chunk.length;
-    else this.#current = chunk.length - lastLf - 1;
-    if (chunk.length > 0) this.#endsInCr = chunk[chunk.length - 1] === 0x0d;
-  }
-
-  #measureEachLine(chunk: Buffer): void {
+  // A search per line cost 14 µs a 10 KB message at full ingest, and 42 µs a 200 KB one
+  // (base64 comes in 76-byte lines). Every line that ends within the limit's reach of the
+  // current line's start is short enough whatever its CR, so one backward search jumps over
+  // all of them: a chunk takes about one search per limit's worth of bytes.
+  #measure(chunk: Buffer): void {
     let start = 0;
-    for (let lf = chunk.indexOf(0x0a); lf !== -1; lf = chunk.indexOf(0x0a, start)) {
+    while (start < chunk.length) {
+      const reach = start + this.maxLineLength - this.#current;
+      const lastLf = reach >= start ? chunk.lastIndexOf(0x0a, reach) : -1;
+      if (lastLf >= start) {
+        this.#current = 0;
+        start = lastLf + 1;
+        continue;
+      }
+      // No line break within reach: only a CR right before one can keep this line within the limit.
+      const lf = chunk.indexOf(0x0a, start);
+      if (lf === -1) break;
       const cr = lf > start ? chunk[lf - 1] === 0x0d : this.#endsInCr;
-      if (this.#current + lf - start - (cr ? 1 : 0) > this.maxLineLength) this.#exceeded = true;
+      if (this.#current + lf - start - (cr ? 1 : 0) > this.maxLineLength) {
+        this.#exceeded = true;
+        return;
+      }
       this.#current = 0;
       start = lf + 1;
     }

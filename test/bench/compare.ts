@@ -1,6 +1,7 @@
 /**
- * `npm run bench:compare -- [--rounds N] <checkout>... [bare]` — which of
- * several versions of Ephemail costs less per message at 10 KB ingest.
+ * `npm run bench:compare -- [--rounds N] [--message 10k|200k] <checkout>... [bare]` —
+ * which of several versions of Ephemail costs less per message at ingest
+ * (10 KB text + HTML mail unless told, or the 200 KB mail with a PDF).
  *
  * On a shared machine one full run of each version cannot tell a 10% change
  * from the neighbours' load: the same code moves by a third between runs. So
@@ -20,6 +21,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServerChild, ROOT, startLoad, startServer, type LoadHandle } from './children.js';
+import type { MessageKind } from './messages.js';
 import { median } from './stats.js';
 
 const CONNECTIONS = 8;
@@ -33,10 +35,12 @@ interface Sample {
   cpuUs: number;
 }
 
-async function measure(load: LoadHandle, version: string): Promise<Sample> {
+const KIND_OF_OPTION: Record<string, MessageKind> = { '10k': 'text10k', '200k': 'pdf200k' };
+
+async function measure(load: LoadHandle, version: string, kind: MessageKind): Promise<Sample> {
   const server = version === 'bare' ? await startServer('bare') : await startServer('ephemail', FLAGS, { checkout: version });
   try {
-    const params = { port: server.smtpPort, kind: 'text10k' as const, connections: CONNECTIONS, warmupPerConnection: 0, inboxes: 400 };
+    const params = { port: server.smtpPort, kind, connections: CONNECTIONS, warmupPerConnection: 0, inboxes: 400 };
     await load.run('ingest', { ...params, perConnection: WARMUP_PER_CONNECTION, prefix: 'warm' });
     const before = await server.mark();
     const result = await load.run('ingest', { ...params, perConnection: PER_CONNECTION, prefix: 'ingest' });
@@ -55,9 +59,14 @@ function signed(value: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '6' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { rounds: { type: 'string', default: '6' }, message: { type: 'string', default: '10k' } },
+    allowPositionals: true,
+  });
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number from 1, not ${values.rounds}`);
+  const kind = KIND_OF_OPTION[values.message];
+  if (kind === undefined) throw new Error(`--message takes 10k or 200k, not ${values.message}`);
   const versions = positionals.map((version) => (version === 'bare' ? version : resolve(version)));
   if (versions.length === 0) throw new Error('name at least one checkout to compare (or "bare")');
   const checkouts = new Set([resolve(ROOT), ...versions.filter((version) => version !== 'bare')]);
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const version of versions) {
-        const sample = await measure(load, version);
+        const sample = await measure(load, version, kind);
         samples.get(version)?.push(sample);
         process.stderr.write(`round ${round}/${rounds} ${version}: ${sample.rate.toFixed(0)} msg/s, ${sample.cpuUs.toFixed(0)} µs CPU per message\n`);
       }

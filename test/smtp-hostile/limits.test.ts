@@ -35,7 +35,9 @@ describe('createLineMeter', () => {
       const rest = lines.pop() ?? '';
       return lines.some((line) => line.replace(/\r$/, '').length > max) || rest.replace(/\r$/, '').length > max;
     };
-    const alphabet = ['a', 'b', '\r', '\n', '\r\n'];
+    // Dense line breaks, and sparse ones whose lines end near the limit, where CRs decide.
+    const alphabets = [['a', 'b', '\r', '\n', '\r\n'], ['a', 'b', 'a', 'b', 'a', 'b', 'a', '\r', '\n', '\r\n']];
+    const outcomes = new Set<boolean>();
     let seed = 7;
     // A 32-bit linear congruential generator; its high bits, since the low ones cycle fast.
     const random = (below: number) => {
@@ -43,15 +45,19 @@ describe('createLineMeter', () => {
       return (seed >>> 16) % below;
     };
     for (let round = 0; round < 2_000; round++) {
+      const alphabet = alphabets[round % alphabets.length] ?? [];
       const max = 1 + random(12);
       const meter = createLineMeter(max);
       let text = '';
       for (let chunks = random(6); chunks >= 0; chunks--) {
         const chunk = Array.from({ length: random(3 * max) }, () => alphabet[random(alphabet.length)]).join('');
         text += chunk;
-        expect(meter.fits(Buffer.from(chunk, 'latin1')), JSON.stringify({ max, text })).toBe(!overLimit(text, max));
+        const fits = meter.fits(Buffer.from(chunk, 'latin1'));
+        expect(fits, JSON.stringify({ max, text })).toBe(!overLimit(text, max));
+        outcomes.add(fits);
       }
     }
+    expect(outcomes).toEqual(new Set([true, false]));
   });
 
   it('stays exceeded once a line went over', () => {
