@@ -6,6 +6,8 @@ import type { Logger } from '../log.js';
 import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address.js';
 import type { Metrics, RejectionReason } from '../metrics.js';
 import type { Envelope, MessageHead } from '../store/message.js';
+import type { RawBytes } from '../store/raw-bytes.js';
+import { asArrived } from './data-chunks.js';
 import { StoreUnavailableError } from '../store/store.js';
 import {
   createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
@@ -21,7 +23,7 @@ export interface Recipient {
 }
 
 /** Stores one accepted message; resolves once readers can see it. */
-export type Deliver = (envelope: Envelope, raw: Buffer, recipients: Recipient[]) => Promise<MessageHead[]>;
+export type Deliver = (envelope: Envelope, raw: RawBytes, recipients: Recipient[]) => Promise<MessageHead[]>;
 
 /** What the SMTP intake is built from. */
 export interface SmtpIntakeOptions {
@@ -84,7 +86,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     return recipients;
   }
 
-  async function store(session: SMTPServerSession, raw: Buffer): Promise<string> {
+  async function store(session: SMTPServerSession, raw: RawBytes, size: number): Promise<string> {
     const envelope: Envelope = {
       mailFrom: session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address || null,
       rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
@@ -93,13 +95,14 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     metrics.received.inc();
     // At debug, as Mailpit does: at full ingest a line per message was about a twentieth of
     // the SMTP thread's time, and the rate is in ephemail_messages_received_total.
-    if (log.isLevelEnabled('debug')) log.debug({ event: 'accepted', session: session.id, remote: session.remoteAddress, size: raw.length, inboxes: stored.length, ids: stored.map((m) => m.id) }, 'message stored');
+    if (log.isLevelEnabled('debug')) log.debug({ event: 'accepted', session: session.id, remote: session.remoteAddress, size, inboxes: stored.length, ids: stored.map((m) => m.id) }, 'message stored');
     return `Message stored in ${stored.length === 1 ? 'one inbox' : `${stored.length} inboxes`}`;
   }
 
   function receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void): void {
     guard.watchData(session, stream);
     const chunks: Buffer[] = [];
+    let size = 0;
     const lines = createLineMeter(limits.maxLineLength);
     inFlight++;
     const finish = (error: Error | null, message?: string) => {
@@ -109,8 +112,13 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     };
     // Past the size limit, or after a line over the line limit, the rest is read and dropped, never held.
     stream.on('data', (chunk: Buffer) => {
-      if (lines.fits(chunk) && !stream.sizeExceeded) chunks.push(chunk);
-      else if (chunks.length > 0) chunks.length = 0;
+      if (lines.fits(chunk) && !stream.sizeExceeded) {
+        chunks.push(chunk);
+        size += chunk.length;
+      } else if (chunks.length > 0) {
+        chunks.length = 0;
+        size = 0;
+      }
     });
     stream.on('error', (error) => finish(error));
     stream.on('end', () => {
@@ -119,7 +127,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
-      store(session, Buffer.concat(chunks)).then(
+      store(session, asArrived(chunks, size), size).then(
         (message) => finish(null, message),
         (error: unknown) => {
           const reply = storeFailure(error);

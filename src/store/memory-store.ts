@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { notifyEach } from '../listeners.js';
-import type { Envelope, MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
+import { digestOf, newDelivery, rawOf, type Delivery } from './memory-delivery.js';
+import type { MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
 import { createHeadMaker, summaryOf } from './new-heads.js';
 import { recordOverhead } from './record-size.js';
 import {
@@ -27,30 +28,6 @@ export interface MemoryStoreOptions {
   onListenerError?: (error: unknown) => void;
   /** Told when a new message's digest could not be read to announce it; readers will try again. */
   onError?: (error: unknown) => void;
-}
-
-/**
- * What the inbox copies of one delivery share. Plain fields rather than
- * closures: a full store holds one per message, and every object in it is
- * work for each garbage collection.
- */
-interface Delivery {
-  envelope: Envelope;
-  raw: Buffer;
-  readDigest: NewMessage['readDigest'];
-  /** The read under way or done, shared by all copies; null before the first, and again after one that failed. */
-  digest: Promise<MessageDigest> | null;
-  /** Copies still stored; the raw bytes count against the budget while there is one. */
-  storedCopies: number;
-}
-
-/** The delivery's digest, read the first time any of its copies needs it; a failed read is not kept, so the next need tries again. */
-function digestOf(delivery: Delivery): Promise<MessageDigest> {
-  delivery.digest ??= delivery.readDigest(delivery.raw).catch((error: unknown) => {
-    delivery.digest = null;
-    throw error;
-  });
-  return delivery.digest;
 }
 
 interface MemoryRecord {
@@ -117,7 +94,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     const ids = inboxes.get(inbox) ?? new Set<string>();
     inboxes.set(inbox, ids.add(id));
     const { delivery } = record;
-    bytes += record.overhead + (delivery.storedCopies === 0 ? delivery.raw.length : 0);
+    bytes += record.overhead + (delivery.storedCopies === 0 ? delivery.size : 0);
     delivery.storedCopies++;
   }
 
@@ -128,7 +105,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     if (ids?.size === 0) inboxes.delete(inbox);
     const { delivery } = record;
     delivery.storedCopies--;
-    bytes -= record.overhead + (delivery.storedCopies === 0 ? delivery.raw.length : 0);
+    bytes -= record.overhead + (delivery.storedCopies === 0 ? delivery.size : 0);
   }
 
   function remove(id: string, reason: RemovalReason): void {
@@ -168,11 +145,9 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     });
   }
 
-  function newRecords(message: NewMessage): MemoryRecord[] {
-    const { envelope, raw } = message;
-    const delivery: Delivery = { envelope, raw, readDigest: message.readDigest, digest: null, storedCopies: 0 };
+  function newRecords(message: NewMessage, delivery: Delivery): MemoryRecord[] {
     return newHeads(message, clock.now()).map((head) => (
-      { head, summary: null, delivery, overhead: recordOverhead(head, null, envelope) }));
+      { head, summary: null, delivery, overhead: recordOverhead(head, null, delivery.envelope) }));
   }
 
   function live(id: string): MemoryRecord | undefined {
@@ -244,8 +219,9 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   return {
     async add(message) {
       if (closed) throw new StoreUnavailableError('The store is shutting down.');
-      const records = newRecords(message);
-      let needed = message.raw.length;
+      const delivery = newDelivery(message);
+      const records = newRecords(message, delivery);
+      let needed = delivery.size;
       for (const record of records) needed += record.overhead;
       if (needed > memoryLimit) {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
@@ -278,8 +254,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       const record = live(id);
       if (record?.head.inbox !== inbox) return undefined;
       const summary = await summarise(record);
-      const { envelope, raw } = record.delivery;
-      return isLive(record) ? { summary, envelope, raw } : undefined;
+      return isLive(record) ? { summary, envelope: record.delivery.envelope, raw: rawOf(record.delivery) } : undefined;
     },
 
     async delete(inbox, id) {

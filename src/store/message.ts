@@ -1,3 +1,5 @@
+import type { RawBytes } from './raw-bytes.js';
+
 /**
  * The message model the store keeps. It belongs to the store so that store/
  * depends on nothing else; intake produces it and readers consume it.
@@ -37,9 +39,9 @@ export interface MessageDigest {
 /** One delivery as intake hands it to the store. */
 export interface NewMessage {
   envelope: Envelope;
-  raw: Buffer;
+  raw: RawBytes;
   /**
-   * Reads the digest of `raw` (the same function serves every delivery, so
+   * Reads the digest of `raw` (joined into one Buffer) (the same function serves every delivery, so
    * a stored message holds no closure of its own). A store calls it once per
    * delivery, when it first needs the digest, which may be long after it
    * stored the message (see Store); once more only if a read rejected.

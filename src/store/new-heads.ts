@@ -1,5 +1,6 @@
 import type { MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
 import { createMessageIds } from './message-id.js';
+import { rawLength } from './raw-bytes.js';
 
 /** Makes the heads of a delivery received at `now`. */
 export type HeadMaker = (message: NewMessage, now: number) => MessageHead[];
@@ -10,14 +11,10 @@ export type HeadMaker = (message: NewMessage, now: number) => MessageHead[];
  */
 export function createHeadMaker(ttlMs: number): HeadMaker {
   const newId = createMessageIds();
-  return (message, now) => message.recipients.map(({ inbox, tag }) => ({
-    id: newId(now),
-    inbox,
-    tag,
-    receivedAt: now,
-    expiresAt: now + ttlMs,
-    size: message.raw.length,
-  }));
+  return (message, now) => {
+    const size = rawLength(message.raw);
+    return message.recipients.map(({ inbox, tag }) => ({ id: newId(now), inbox, tag, receivedAt: now, expiresAt: now + ttlMs, size }));
+  };
 }
 
 /** A copy's summary once its delivery's digest is known. */

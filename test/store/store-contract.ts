@@ -172,6 +172,23 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(bytes).toBeLessThan(2 * 10_000);
     });
 
+    it('takes a message in the chunks it arrived in, reads it back joined, and counts it as one', async () => {
+      const chunks = [Buffer.alloc(4_000, 'a'), Buffer.alloc(3_000, 'b'), Buffer.alloc(3_000, 'c')];
+      const joined = Buffer.concat(chunks);
+      const digested: Buffer[] = [];
+      const readDigest = async (raw: Buffer) => { digested.push(raw); return makeDigest(); };
+      const [head] = await store.add({ ...makeNewMessage(['a@x.test']), raw: chunks, readDigest });
+      expect(head?.size).toBe(10_000);
+      const stored = await store.get('a@x.test', head!.id);
+      expect(Buffer.isBuffer(stored?.raw) && stored.raw.equals(joined)).toBe(true);
+      expect(digested.length).toBeGreaterThan(0);
+      for (const raw of digested) expect(raw.equals(joined)).toBe(true);
+      const { bytes: inChunks } = await store.stats();
+      await store.deleteInbox('a@x.test');
+      await store.add(makeNewMessage(['a@x.test'], { size: 10_000 }));
+      expect((await store.stats()).bytes).toBe(inChunks);
+    });
+
     it('refuses a message larger than the whole budget', async () => {
       await expect(store.add(makeNewMessage(['a@x.test'], { size: MEMORY_LIMIT + 1 }))).rejects.toThrow(/larger than the memory/);
     });

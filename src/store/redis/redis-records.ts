@@ -39,7 +39,7 @@ export interface AddPlan {
  * listing an inbox never reads raw bytes; the raw bytes go once into a blob
  * key that counts its references.
  */
-export function planAdd(message: NewMessage, digest: MessageDigest, heads: MessageHead[], now: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
+export function planAdd(message: NewMessage & { raw: Buffer }, digest: MessageDigest, heads: MessageHead[], now: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
   const blob = randomBytes(12).toString('base64url');
   const envelope = JSON.stringify(message.envelope);
   const rawCost = allocationSize(message.raw.length + STRING_HEADER_BYTES) + FIXED_BLOB_BYTES;

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import { notifyEach } from '../../listeners.js';
 import type { Envelope, MessageSummary, StoredMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
+import { joinRaw } from '../raw-bytes.js';
 import type { Store, StoreEvent, StoreListener } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
 import { closeConnection, connect, openConnection, unavailable } from './redis-connection.js';
@@ -131,7 +132,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     // The digest is read at once, since every instance's listeners hear of the
     // message through its event, which carries the summary; and outside
     // guarded(), because a failed read is not a Redis outage.
-    add: async (message) => {
+    add: async (arrived) => {
+      // One Buffer for the digest and for Redis, which takes the bytes as a single argument.
+      const message = { ...arrived, raw: joinRaw(arrived.raw) };
       const digest = await message.readDigest(message.raw);
       return guarded(async () => {
         const now = clock.now();
