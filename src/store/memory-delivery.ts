@@ -1,5 +1,6 @@
 import type { Envelope, MessageDigest, NewMessage } from './message.js';
 import { joinRaw, rawLength, type RawBytes } from './raw-bytes.js';
+import { chunkOverhead } from './record-size.js';
 
 /**
  * What the inbox copies of one delivery share in the memory store. Plain
@@ -10,8 +11,13 @@ export interface Delivery {
   readonly envelope: Envelope;
   /** As it arrived until first read, then joined into one Buffer, which replaces the chunks. */
   raw: RawBytes;
-  /** Bytes of `raw`, counted against the budget while a copy is stored. */
+  /** Bytes of the message. */
   readonly size: number;
+  /**
+   * What `raw` counts against the budget while a copy is stored: its bytes and
+   * the objects of its chunks. Not lowered once they are joined, which holds less.
+   */
+  readonly counted: number;
   readonly readDigest: NewMessage['readDigest'];
   /** The read under way or done, shared by all copies; null before the first, and again after one that failed. */
   digest: Promise<MessageDigest> | null;
@@ -22,7 +28,8 @@ export interface Delivery {
 /** The delivery of `message`, with no copy stored yet. */
 export function newDelivery(message: NewMessage): Delivery {
   const { envelope, raw, readDigest } = message;
-  return { envelope, raw, size: rawLength(raw), readDigest, digest: null, storedCopies: 0 };
+  const size = rawLength(raw);
+  return { envelope, raw, size, counted: size + chunkOverhead(raw), readDigest, digest: null, storedCopies: 0 };
 }
 
 /** The delivery's bytes as one Buffer, joined the first time anyone reads them. */

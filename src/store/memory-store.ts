@@ -94,7 +94,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     const ids = inboxes.get(inbox) ?? new Set<string>();
     inboxes.set(inbox, ids.add(id));
     const { delivery } = record;
-    bytes += record.overhead + (delivery.storedCopies === 0 ? delivery.size : 0);
+    bytes += record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
     delivery.storedCopies++;
   }
 
@@ -105,7 +105,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     if (ids?.size === 0) inboxes.delete(inbox);
     const { delivery } = record;
     delivery.storedCopies--;
-    bytes -= record.overhead + (delivery.storedCopies === 0 ? delivery.size : 0);
+    bytes -= record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
   }
 
   function remove(id: string, reason: RemovalReason): void {
@@ -221,7 +221,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       if (closed) throw new StoreUnavailableError('The store is shutting down.');
       const delivery = newDelivery(message);
       const records = newRecords(message, delivery);
-      let needed = delivery.size;
+      let needed = delivery.counted;
       for (const record of records) needed += record.overhead;
       if (needed > memoryLimit) {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');

@@ -41,10 +41,11 @@ export interface NewMessage {
   envelope: Envelope;
   raw: RawBytes;
   /**
-   * Reads the digest of `raw` (joined into one Buffer) (the same function serves every delivery, so
-   * a stored message holds no closure of its own). A store calls it once per
-   * delivery, when it first needs the digest, which may be long after it
-   * stored the message (see Store); once more only if a read rejected.
+   * Reads the digest of `raw`, joined into one Buffer. The same function
+   * serves every delivery, so a stored message holds no closure of its own.
+   * A store calls it once per delivery, when it first needs the digest, which
+   * may be long after it stored the message (see Store); once more only if a
+   * read rejected.
    */
   readDigest: (raw: Buffer) => Promise<MessageDigest>;
   /** Normalised inboxes (one per distinct envelope recipient) with their +tags. */

@@ -157,3 +157,21 @@ describe('memory store: digests read when first needed', () => {
     expect(watched.events.map((event) => event.type)).toEqual(['deleted']);
   });
 });
+
+describe('memory store: a message kept in chunks', () => {
+  it('joins the chunks only when the bytes are first read, and counts the objects of each chunk', async () => {
+    const { store } = openStore();
+    const chunks = [Buffer.alloc(4_000, 'a'), Buffer.alloc(3_000, 'b'), Buffer.alloc(3_000, 'c')];
+    const { message, reads } = countedDelivery(['a@x.test']);
+    const [head] = await store.add({ ...message, raw: chunks });
+    expect(reads.count).toBe(0);
+    const { bytes: inChunks } = await store.stats();
+    await store.add({ ...countedDelivery(['b@x.test']).message, raw: Buffer.concat(chunks) });
+    const inOne = (await store.stats()).bytes - inChunks;
+    // Each chunk beyond the first is a Buffer and an allocation of its own.
+    expect(inChunks - inOne).toBeGreaterThanOrEqual(2 * 256);
+    const stored = await store.get('a@x.test', head!.id);
+    expect(stored?.raw.equals(Buffer.concat(chunks))).toBe(true);
+    expect((await store.get('a@x.test', head!.id))?.raw).toBe(stored?.raw);
+  });
+});

@@ -172,7 +172,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(bytes).toBeLessThan(2 * 10_000);
     });
 
-    it('takes a message in the chunks it arrived in, reads it back joined, and counts it as one', async () => {
+    it('takes a message in the chunks it arrived in, reads it back joined, and counts at least its bytes', async () => {
       const chunks = [Buffer.alloc(4_000, 'a'), Buffer.alloc(3_000, 'b'), Buffer.alloc(3_000, 'c')];
       const joined = Buffer.concat(chunks);
       const digested: Buffer[] = [];
@@ -186,7 +186,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const { bytes: inChunks } = await store.stats();
       await store.deleteInbox('a@x.test');
       await store.add(makeNewMessage(['a@x.test'], { size: 10_000 }));
-      expect((await store.stats()).bytes).toBe(inChunks);
+      const { bytes: inOne } = await store.stats();
+      // A store may count the objects of the chunks it keeps, not much more.
+      expect(inChunks).toBeGreaterThanOrEqual(inOne);
+      expect(inChunks).toBeLessThanOrEqual(inOne + chunks.length * 1_024);
     });
 
     it('refuses a message larger than the whole budget', async () => {
