@@ -18,6 +18,8 @@ export interface WaitParams {
 
 export interface WaitResult {
   latency: Latency;
+  /** End of DATA -> "250": the part before the wait route hears of the message (store, digest, event). */
+  toReply: Latency;
   errors: number;
   firstError: string | null;
 }
@@ -40,6 +42,7 @@ export async function waitLatency(params: WaitParams): Promise<WaitResult> {
   const sender = await openSender(params.smtpPort);
   const make = messageFactory(params.kind);
   const latencies: number[] = [];
+  const toReply: number[] = [];
   const failures: string[] = [];
   for (let i = 0; i < params.samples; i++) {
     const inbox = `wait-${process.pid}-${Date.now()}-${i}@${DOMAIN}`;
@@ -50,14 +53,17 @@ export async function waitLatency(params: WaitParams): Promise<WaitResult> {
       const answered = await waiting;
       if (sent.code !== 250) failures.push(sent.reply);
       else if (answered.status !== 200) failures.push(`wait answered HTTP ${answered.status}`);
-      else latencies.push(answered.at - sent.endOfDataAt);
+      else {
+        latencies.push(answered.at - sent.endOfDataAt);
+        toReply.push(sent.replyAt - sent.endOfDataAt);
+      }
     } catch (error) {
       failures.push(error instanceof Error ? error.message : String(error));
     }
   }
   await sender.quit();
   agent.destroy();
-  return { latency: summarize(latencies), errors: failures.length, firstError: failures[0] ?? null };
+  return { latency: summarize(latencies), toReply: summarize(toReply), errors: failures.length, firstError: failures[0] ?? null };
 }
 
 export interface ApiParams {

@@ -72,7 +72,10 @@ export async function readersScenario(ctx: Context): Promise<Figures> {
     ...await step(ctx, 'wait', async () => {
       const wait = await load.run('wait', { smtpPort: server.smtpPort, httpPort: server.httpPort, kind: 'text10k', samples: plan.waitSamples });
       check(ctx, 'wait', wait.errors, wait.firstError);
-      return { 'wait.p50': wait.latency.p50, 'wait.p99': wait.latency.p99, 'wait.max': wait.latency.max };
+      return {
+        'wait.p50': wait.latency.p50, 'wait.p99': wait.latency.p99, 'wait.max': wait.latency.max,
+        'wait.toReplyP50': wait.toReply.p50, 'wait.toReplyP99': wait.toReply.p99,
+      };
     }),
     ...await step(ctx, 'api', async () => {
       const fill = await load.run('ingest', {
