@@ -6,6 +6,7 @@ import { createEventSockets } from './http/event-sockets.js';
 import { allowedOrigins } from './http/event-sockets-origin.js';
 import { createHttpLimits } from './http/http-limits.js';
 import { createHttpServer } from './http/server.js';
+import { createAwaitedInboxes } from './hub/awaited-inboxes.js';
 import { createHub, type Hub } from './hub/hub.js';
 import { createIntake } from './intake.js';
 import type { Logger } from './log.js';
@@ -84,20 +85,22 @@ async function startParts({ config, log, clock, store, hub, opened }: PartsOptio
     onWorkerFailure: (error) => log.warn({ err: error }, 'a parse worker failed; it was replaced and the message kept raw'),
   });
   opened.push(() => workers.close());
+  const parse = (raw: Buffer) => workers.parse(raw);
+  const reader = createMessageReader({ parse, cacheBytes: PARSED_CACHE_BYTES });
+  const awaited = createAwaitedInboxes();
   const smtp = createSmtpIntake({
     config: config.smtp,
     domains: config.domains,
     tls: config.smtp.tls ?? await selfSignedCertificate(hostname()),
-    deliver: createIntake({ store, digest: (raw) => workers.digest(raw) }),
+    deliver: createIntake({ store, digest: (raw) => workers.digest(raw), readAhead: { isAwaited: awaited.has, parse, reader } }),
     log: log.child({ part: 'smtp' }),
     metrics,
   });
-  const reader = createMessageReader({ parse: (raw) => workers.parse(raw), cacheBytes: PARSED_CACHE_BYTES });
   // One set for the app and the event sockets: a WebSocket handshake spends the same API budget as a request.
   const httpLimits = createHttpLimits(config.http, clock);
   const httpApp = createHttpApp({
     limits: httpLimits,
-    store, hub, reader, clock, metrics,
+    store, hub, awaited, reader, clock, metrics,
     renderHtml: (job) => workers.renderHtml(job),
     domains: config.domains,
     ttlMs: config.store.ttlMs,

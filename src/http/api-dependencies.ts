@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { AwaitedInboxes } from '../hub/awaited-inboxes.js';
 import type { Hub } from '../hub/hub.js';
 import type { DomainPolicy } from '../mail/address.js';
 import type { MessageReader } from '../mail/reader.js';
@@ -13,6 +14,8 @@ export type RenderHtml = (job: { html: string; allowRemote: boolean; contentIdUr
 export interface ApiDependencies {
   store: Store;
   hub: Hub;
+  /** Where the wait route counts its blocked clients, so intake can read their mail ahead. */
+  awaited: AwaitedInboxes;
   reader: MessageReader;
   renderHtml: RenderHtml;
   clock: Clock;

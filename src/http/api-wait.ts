@@ -23,10 +23,12 @@ export function waitRoutes(deps: ApiDependencies): Hono {
     const timeoutMs = readTimeout(c.req.query('timeout'), DEFAULT_WAIT_MS, deps.waitMaxMs);
     // Taken after the request is known to be valid, so a malformed one never holds a slot.
     const leave = deps.limits.waiters.enter(deps.limits.clientOf(c));
+    const stopAwaiting = deps.awaited.enter(inbox);
     let summary: MessageSummary | 'timeout';
     try {
       summary = await waitForMatch(deps, inbox, filter, timeoutMs, c.req.raw.signal);
     } finally {
+      stopAwaiting();
       leave();
     }
     if (summary === 'timeout') {

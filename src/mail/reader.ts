@@ -12,6 +12,12 @@ export interface MessageReaderOptions {
 /** Reads stored messages in full. */
 export interface MessageReader {
   read(message: StoredMessage): Promise<ParsedMessage>;
+  /**
+   * Takes a parse already under way for the messages with these ids, so
+   * their first read awaits it instead of parsing again: intake starts one for
+   * a message a client is waiting for, before it can know the ids.
+   */
+  expect(ids: readonly string[], parsing: Promise<ParsedMessage>): void;
 }
 
 /**
@@ -26,17 +32,29 @@ export function createMessageReader({ parse, cacheBytes }: MessageReaderOptions)
   });
   const pending = new Map<string, Promise<ParsedMessage>>();
 
+  /** Keeps `parsing` for `ids` while it runs, then its result in the cache; a failed one is forgotten. */
+  function track(ids: readonly string[], parsing: Promise<ParsedMessage>): void {
+    for (const id of ids) pending.set(id, parsing);
+    const settle = (parsed: ParsedMessage | null) => {
+      for (const id of ids) {
+        if (pending.get(id) !== parsing) continue;
+        pending.delete(id);
+        if (parsed !== null) cache.set(id, parsed);
+      }
+    };
+    parsing.then(settle, () => settle(null));
+  }
+
   return {
     async read(message) {
       const key = message.summary.id;
-      const cached = cache.get(key) ?? pending.get(key);
-      if (cached !== undefined) return cached;
-      const parsing = parse(message.raw).finally(() => pending.delete(key));
-      pending.set(key, parsing);
-      const parsed = await parsing;
-      cache.set(key, parsed);
-      return parsed;
+      const known = cache.get(key) ?? pending.get(key);
+      if (known !== undefined) return known;
+      const parsing = parse(message.raw);
+      track([key], parsing);
+      return parsing;
     },
+    expect: track,
   };
 }
 

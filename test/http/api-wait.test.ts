@@ -52,6 +52,18 @@ describe('GET /api/inboxes/{address}/wait (in process, manual clock)', () => {
     expect(test.hub.listenerCount()).toBe(0);
   });
 
+  it('answers with the parse intake started beside the digest, and reads ahead only while someone waits', async () => {
+    const test = buildTestApp();
+    const wait = await startWait(test);
+    const [head] = await test.deliver(rawMessage({ subject: 'Read ahead', text: 'code 731905' }), [INBOX]);
+    expect(test.parses.count).toBe(1);
+    expect(await messageOf(wait.response)).toMatchObject({ subject: 'Read ahead', codes: ['731905'] });
+    expect(await messageOf(test.app.request(`/api/inboxes/${INBOX}/messages/${String(head?.id)}`))).toMatchObject({ subject: 'Read ahead' });
+    expect(test.parses.count).toBe(1);
+    await test.deliver(rawMessage({ subject: 'Nobody waits' }), [INBOX]);
+    expect(test.parses.count).toBe(1);
+  });
+
   it('with since=<id> returns only later messages, even within the same millisecond', async () => {
     const test = buildTestApp();
     const [first] = await test.deliver(rawMessage({ subject: 'first' }), [INBOX]);

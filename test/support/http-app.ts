@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { createHttpLimits, type HttpLimitSettings } from '../../src/http/http-limits.js';
 import { renderSafeHtml } from '../../src/http/safe-html.js';
+import { createAwaitedInboxes } from '../../src/hub/awaited-inboxes.js';
 import { createHub } from '../../src/hub/hub.js';
 import { createIntake } from '../../src/intake.js';
 import { checkAddress, type DomainPolicy } from '../../src/mail/address.js';
@@ -38,11 +39,18 @@ export function buildTestApp(options: TestAppOptions = {}) {
     isWatched: (inbox) => hub.listenerCount(inbox) > 0,
   });
   store.subscribe((event) => hub.publish(event));
-  const reader = createMessageReader({ parse: parseMessage, cacheBytes: 8 * 1024 * 1024 });
+  // Counted, so tests can tell whether a read parsed again or took the parse intake read ahead.
+  const parses = { count: 0 };
+  const parse = (raw: Buffer) => {
+    parses.count++;
+    return parseMessage(raw);
+  };
+  const reader = createMessageReader({ parse, cacheBytes: 8 * 1024 * 1024 });
+  const awaited = createAwaitedInboxes();
   const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
   const limits = createHttpLimits({ ...parseConfig([], {}).http, ...options.limits }, clock);
   const app = createHttpApp({
-    store, hub, reader, clock, domains, ttlMs, limits,
+    store, hub, awaited, reader, clock, domains, ttlMs, limits,
     renderHtml: async ({ html, allowRemote, contentIdUrls }) => {
       const urls = new Map(contentIdUrls);
       return renderSafeHtml(html, { allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
@@ -51,7 +59,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     metrics: createMetrics(() => store.stats()),
     log: pino({ level: 'silent' }),
   });
-  const intake = createIntake({ store, digest: digestRaw });
+  const intake = createIntake({ store, digest: digestRaw, readAhead: { isAwaited: awaited.has, parse, reader } });
 
   /** Stores `raw` for each recipient as SMTP would. */
   async function deliver(raw: string | Buffer, recipients: string[]) {
@@ -64,7 +72,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     return intake({ mailFrom: 'sender@example.com', rcptTo: recipients }, bytes, normalised);
   }
 
-  return { app, store, hub, clock, deliver, domains, ttlMs, limits };
+  return { app, store, hub, clock, deliver, domains, ttlMs, limits, parses };
 }
 
 /** A small but real message. */
