@@ -37,10 +37,13 @@ export function createIntake({ store, digest, readAhead }: IntakeOptions): Deliv
       return store.add({ envelope, raw, recipients, readDigest: digest });
     }
     const joined = joinRaw(raw);
+    const storing = store.add({ envelope, raw: joined, recipients, readDigest: digest });
+    // Asked for after the digest (which the stores ask for at once), so that with one
+    // parse worker the digest, which holds up the "250", does not queue behind it.
     const parsing = readAhead.parse(joined);
     // The reader handles its failure once handed it; nothing would if storing failed first.
     parsing.catch(() => undefined);
-    const heads = await store.add({ envelope, raw: joined, recipients, readDigest: digest });
+    const heads = await storing;
     readAhead.reader.expect(heads.map((head) => head.id), parsing);
     return heads;
   };
