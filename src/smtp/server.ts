@@ -7,8 +7,8 @@ import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolic
 import type { Metrics, RejectionReason } from '../metrics.js';
 import type { Envelope, MessageHead } from '../store/message.js';
 import type { RawBytes } from '../store/raw-bytes.js';
-import { asArrived } from './data-chunks.js';
 import { StoreUnavailableError } from '../store/store.js';
+import { asArrived } from './data-chunks.js';
 import {
   createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
 } from './limits.js';
