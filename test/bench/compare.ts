@@ -6,12 +6,13 @@
  * On a shared machine one full run of each version cannot tell a 10% change
  * from the neighbours' load: the same code moves by a third between runs. So
  * this alternates the versions, one short ingest each per round (a fresh
- * server, warm-up, then 4,800 messages over 8 sessions), and prints each
- * version's median rate and server CPU time per message. "bare" adds the bare
- * smtp-server of this checkout as a yardstick. The machine also drifts
- * between rounds (the same code's CPU per message clustered near 350 and
- * near 460 µs in one sitting), so each version after the first is also given
- * as the median of its difference from the first within each round.
+ * server, the ingest scenario's warm-up, then 4,800 messages over 8
+ * sessions), and prints each version's median rate and server CPU time per
+ * message. "bare" adds the bare smtp-server of this checkout as a
+ * yardstick. The machine also drifts between rounds (the same code's CPU
+ * per message clustered near 350 and near 460 µs in one sitting), so each
+ * version after the first is also given as the median of its difference from
+ * the first within each round.
  *
  * A checkout is a directory holding this repository at some commit, e.g.
  * `git worktree add /tmp/before HEAD~1 && ln -s "$PWD/node_modules" /tmp/before/`;
@@ -21,14 +22,15 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServerChild, ROOT, startLoad, startServer, type LoadHandle } from './children.js';
+import { warmUpFreshServer } from './ingest-warmup.js';
 import type { MessageKind } from './messages.js';
+import { makePlan } from './plan.js';
+import { BENCH_FLAGS } from './scenario-support.js';
 import { median } from './stats.js';
 
 const CONNECTIONS = 8;
-const WARMUP_PER_CONNECTION = 50;
+const PLAN = makePlan(false, null, 'info');
 const PER_CONNECTION = 600;
-// As in the ingest scenario: every client is 127.0.0.1, so the per-client limits are lifted.
-const FLAGS = ['--rate-limit', '1000000000', '--rate-burst', '1000000000', '--smtp-session-timeout', '2h'];
 
 interface Sample {
   rate: number;
@@ -38,10 +40,10 @@ interface Sample {
 const KIND_OF_OPTION: Record<string, MessageKind> = { '10k': 'text10k', '200k': 'pdf200k' };
 
 async function measure(load: LoadHandle, version: string, kind: MessageKind): Promise<Sample> {
-  const server = version === 'bare' ? await startServer('bare') : await startServer('ephemail', FLAGS, { checkout: version });
+  const server = version === 'bare' ? await startServer('bare') : await startServer('ephemail', BENCH_FLAGS, { checkout: version });
   try {
     const params = { port: server.smtpPort, kind, connections: CONNECTIONS, warmupPerConnection: 0, inboxes: 400 };
-    await load.run('ingest', { ...params, perConnection: WARMUP_PER_CONNECTION, prefix: 'warm' });
+    await warmUpFreshServer(load, server, PLAN, kind, { ...params, perConnection: 0, prefix: 'warm' });
     const before = await server.mark();
     const result = await load.run('ingest', { ...params, perConnection: PER_CONNECTION, prefix: 'ingest' });
     const after = await server.mark();

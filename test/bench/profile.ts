@@ -2,8 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoad, startServer } from './children.js';
+import { warmUpFreshServer } from './ingest-warmup.js';
 import { MESSAGE_KINDS, type MessageKind } from './messages.js';
 import type { Plan } from './plan.js';
+import { BENCH_FLAGS } from './scenario-support.js';
 import { stageCosts } from './stages.js';
 
 interface ProfileNode {
@@ -102,10 +104,10 @@ export async function profileIngest(plan: Plan, note: (text: string) => void): P
     for (const [kind, target] of MESSAGE_KINDS.flatMap((kind) => [[kind, 'bare'], [kind, 'ephemail']] as const)) {
       const dir = mkdtempSync(join(tmpdir(), `ephemail-profile-${target}-${kind}-`));
       note(`profiling ingest of ${kind} into ${target} (${dir})`);
-      const server = await startServer(target, ['--log-level', plan.logLevel], { cpuProfDir: dir });
+      const server = await startServer(target, ['--log-level', plan.logLevel, ...BENCH_FLAGS], { cpuProfDir: dir });
       const sizes = plan.ingest[kind];
       // Warm-up first, outside the window, so start-up and JIT compilation do not crowd the profile.
-      await load.run('ingest', { ...ingestParams(server.smtpPort, kind, plan), perConnection: sizes.warmup });
+      await warmUpFreshServer(load, server, plan, kind, ingestParams(server.smtpPort, kind, plan));
       const from = (await server.mark()).monotonicUs;
       const result = await load.run('ingest', { ...ingestParams(server.smtpPort, kind, plan), perConnection: sizes.perConnection });
       const window = { from, to: (await server.mark()).monotonicUs };

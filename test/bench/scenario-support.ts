@@ -8,7 +8,7 @@ import { sleep } from './stats.js';
  * serving, not refusing. Long sessions are allowed because one SMTP session
  * carries thousands of messages here.
  */
-const BENCH_FLAGS = [
+export const BENCH_FLAGS = [
   '--rate-limit', '1000000000', '--rate-burst', '1000000000', '--max-waiters-per-client', '100000', '--smtp-session-timeout', '2h',
 ];
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ServerHandle } from './children.js';
+import { warmUpIngest } from './ingest-warmup.js';
 import { MESSAGE_KINDS, type MessageKind } from './messages.js';
 import type { Context, Figures } from './plan.js';
 import { check, checkDigested, health, listInboxes, step, warm, withServer } from './scenario-support.js';
@@ -9,8 +10,7 @@ import { MB, sleep } from './stats.js';
 async function measureIngest(ctx: Context, server: ServerHandle, target: 'bare' | 'ephemail', kind: MessageKind, prefix: string): Promise<Figures> {
   const sizes = ctx.plan.ingest[kind];
   const params = { port: server.smtpPort, kind, connections: ctx.plan.connections, warmupPerConnection: 0, inboxes: 400 };
-  // Warm-up first, outside the measured run, so JIT compilation counts in neither figure.
-  const warmup = await ctx.load.run('ingest', { ...params, perConnection: sizes.warmup, prefix: `warm-${prefix}` });
+  const warmup = await warmUpIngest(ctx.load, server, { ...params, perConnection: sizes.warmup, prefix: `warm-${prefix}` });
   check(ctx, `ingest warm-up ${kind} -> ${target}`, warmup.errors, warmup.firstError);
   const before = await server.mark();
   const result = await ctx.load.run('ingest', { ...params, perConnection: sizes.perConnection, prefix });
