@@ -43,7 +43,7 @@ async function measure(load: LoadHandle, version: string, kind: MessageKind): Pr
   const server = version === 'bare' ? await startServer('bare') : await startServer('ephemail', BENCH_FLAGS, { checkout: version });
   try {
     const params = { port: server.smtpPort, kind, connections: CONNECTIONS, warmupPerConnection: 0, inboxes: 400 };
-    await warmUpFreshServer(load, server, PLAN, kind, { ...params, perConnection: 0, prefix: 'warm' });
+    await warmUpFreshServer(load, server, PLAN, kind, params);
     const before = await server.mark();
     const result = await load.run('ingest', { ...params, perConnection: PER_CONNECTION, prefix: 'ingest' });
     const after = await server.mark();

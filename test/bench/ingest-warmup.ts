@@ -3,12 +3,15 @@ import { DOMAIN, type IngestParams, type IngestResult } from './load-smtp.js';
 import type { MessageKind } from './messages.js';
 import type { Plan } from './plan.js';
 
+/** What a warm-up of a fresh server takes from its caller: where to send, and how widely. */
+export type WarmUpBase = Pick<IngestParams, 'port' | 'connections' | 'inboxes'>;
+
 /**
  * The unmeasured run before a measured ingest, so that JIT compilation counts
  * in neither server's figures (the plan says how long that takes). Ephemail's
- * warm-up mail is then deleted and both heaps collected: the measured run
- * starts from the store and heap it would have had without the warm-up, only
- * with its code compiled.
+ * warm-up mail is then deleted and each server's main-thread heap collected
+ * (the parse workers' are left alone): the measured run starts from the store
+ * it would have had without the warm-up, only with its code compiled.
  */
 export async function warmUpIngest(load: LoadHandle, server: ServerHandle, params: IngestParams): Promise<IngestResult> {
   const result = await load.run('ingest', params);
@@ -18,21 +21,22 @@ export async function warmUpIngest(load: LoadHandle, server: ServerHandle, param
 }
 
 /**
- * Brings a fresh server to the state in which the ingest scenario measures
- * `kind`: there the 200 KB runs follow the 10 KB runs on the same servers, so
- * the 10 KB warm-up comes first whatever the size.
+ * Compiles a fresh server's ingest path as the ingest scenario's runs find it
+ * (its 200 KB runs follow the 10 KB runs on the same servers, so the 10 KB
+ * warm-up comes first whatever the size), and leaves its store empty.
  */
-export async function warmUpFreshServer(load: LoadHandle, server: ServerHandle, plan: Plan, kind: MessageKind, base: IngestParams): Promise<void> {
+export async function warmUpFreshServer(load: LoadHandle, server: ServerHandle, plan: Plan, kind: MessageKind, base: WarmUpBase): Promise<void> {
   const runs = kind === 'text10k' ? [kind] : ['text10k', kind] as const;
   for (const warmKind of runs) {
-    const result = await warmUpIngest(load, server, { ...base, kind: warmKind, perConnection: plan.ingest[warmKind].warmup, prefix: `warm-${warmKind}` });
+    const params = { ...base, kind: warmKind, perConnection: plan.ingest[warmKind].warmup, warmupPerConnection: 0, prefix: `warm-${warmKind}` };
+    const result = await warmUpIngest(load, server, params);
     if (result.errors > 0) throw new Error(`warm-up: ${result.errors} SMTP error(s), first: ${result.firstError ?? '?'}`);
   }
 }
 
-/** The inboxes `ingest` sends to with these parameters. */
+/** The inboxes `ingest` sends to with these parameters (both of its phases number messages from 0). */
 function inboxesOf(params: IngestParams): string[] {
-  const used = Math.min(params.inboxes, params.connections * (params.perConnection + params.warmupPerConnection));
+  const used = Math.min(params.inboxes, params.connections * Math.max(params.perConnection, params.warmupPerConnection));
   return Array.from({ length: used }, (_, index) => `${params.prefix}-${index}@${DOMAIN}`);
 }
 

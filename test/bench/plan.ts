@@ -33,10 +33,10 @@ export function makePlan(quick: boolean, runs: number | null, logLevel: string, 
   }
   return {
     quick, runs: runs ?? 3, logLevel, store, connections: 8,
-    // A fresh server's code is compiled within the 10 KB warm-up: `--trace-opt` counted the
-    // functions optimised in successive batches of 800 messages, 54, 61, 27, 15, 4, 2, 2, 0...
-    // into Ephemail and 54, 42, 20, 7, 7, 0... into the bare server. The 200 KB runs follow
-    // the 10 KB runs on the same servers (BENCHMARKS.md, "Warm-up").
+    // A fresh server's code is nearly all compiled within the 10 KB warm-up (6 batches of 800):
+    // `--trace-opt` counted the functions optimised in successive batches, 54, 61, 27, 15, 4, 2,
+    // then 2, 0, 0, 1... into Ephemail and 54, 42, 20, 7, 7, 0... into the bare server. The 200 KB
+    // runs follow the 10 KB runs on the same servers (BENCHMARKS.md, "Warm-up").
     ingest: { text10k: { perConnection: 600, warmup: 600 }, pdf200k: { perConnection: 100, warmup: 10 } },
     arrival: { rate: 200, count: 2_200, warmup: 200, connections: 8 },
     waitSamples: 200,

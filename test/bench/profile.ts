@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLoad, startServer } from './children.js';
+import { startLoad, startServer, type LoadHandle, type ServerHandle } from './children.js';
 import { warmUpFreshServer } from './ingest-warmup.js';
+import type { IngestResult } from './load-smtp.js';
 import { MESSAGE_KINDS, type MessageKind } from './messages.js';
 import type { Plan } from './plan.js';
 import { BENCH_FLAGS } from './scenario-support.js';
@@ -90,6 +91,15 @@ function ingestParams(port: number, kind: MessageKind, plan: Plan) {
   return { port, kind, connections: plan.connections, perConnection: 0, warmupPerConnection: 0, inboxes: 400, prefix: `profile-${kind}` };
 }
 
+/** One measured ingest of `kind` into a fresh `server`, after the warm-up, and the window it took on the server's clock. */
+async function ingestUnderProfiler(load: LoadHandle, server: ServerHandle, plan: Plan, kind: MessageKind): Promise<{ result: IngestResult; window: Window }> {
+  // Warm-up first, outside the window, so start-up and JIT compilation do not crowd the profile.
+  await warmUpFreshServer(load, server, plan, kind, ingestParams(server.smtpPort, kind, plan));
+  const from = (await server.mark()).monotonicUs;
+  const result = await load.run('ingest', { ...ingestParams(server.smtpPort, kind, plan), perConnection: plan.ingest[kind].perConnection });
+  return { result, window: { from, to: (await server.mark()).monotonicUs } };
+}
+
 /** Profiles the server child while it takes mail of each kind, one server (and one profile) per kind. */
 export async function profileIngest(plan: Plan, note: (text: string) => void): Promise<void> {
   note('timing intake stages in this process (one thread, fresh message each time)');
@@ -105,13 +115,8 @@ export async function profileIngest(plan: Plan, note: (text: string) => void): P
       const dir = mkdtempSync(join(tmpdir(), `ephemail-profile-${target}-${kind}-`));
       note(`profiling ingest of ${kind} into ${target} (${dir})`);
       const server = await startServer(target, ['--log-level', plan.logLevel, ...BENCH_FLAGS], { cpuProfDir: dir });
-      const sizes = plan.ingest[kind];
-      // Warm-up first, outside the window, so start-up and JIT compilation do not crowd the profile.
-      await warmUpFreshServer(load, server, plan, kind, ingestParams(server.smtpPort, kind, plan));
-      const from = (await server.mark()).monotonicUs;
-      const result = await load.run('ingest', { ...ingestParams(server.smtpPort, kind, plan), perConnection: sizes.perConnection });
-      const window = { from, to: (await server.mark()).monotonicUs };
-      await server.stop();
+      // Stopped before the profiles are read: a process writes its profile as it exits.
+      const { result, window } = await ingestUnderProfiler(load, server, plan, kind).finally(() => server.stop());
       // One profile per thread: the main thread, and each parse worker (thread id in the name).
       const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
       if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
