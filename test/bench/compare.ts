@@ -28,7 +28,7 @@ import { makePlan } from './plan.js';
 import { BENCH_FLAGS } from './scenario-support.js';
 import { median } from './stats.js';
 
-const CONNECTIONS = 8;
+// The full benchmark's plan: its session count and warm-up.
 const PLAN = makePlan(false, null, 'info');
 const PER_CONNECTION = 600;
 
@@ -42,7 +42,7 @@ const KIND_OF_OPTION: Record<string, MessageKind> = { '10k': 'text10k', '200k': 
 async function measure(load: LoadHandle, version: string, kind: MessageKind): Promise<Sample> {
   const server = version === 'bare' ? await startServer('bare') : await startServer('ephemail', BENCH_FLAGS, { checkout: version });
   try {
-    const params = { port: server.smtpPort, kind, connections: CONNECTIONS, warmupPerConnection: 0, inboxes: 400 };
+    const params = { port: server.smtpPort, kind, connections: PLAN.connections, warmupPerConnection: 0, inboxes: 400 };
     await warmUpFreshServer(load, server, PLAN, kind, params);
     const before = await server.mark();
     const result = await load.run('ingest', { ...params, perConnection: PER_CONNECTION, prefix: 'ingest' });
