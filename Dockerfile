@@ -25,4 +25,4 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.EPHEMAIL_HTTP_PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # A small young generation: garbage is collected sooner, which keeps peak
 # memory under a flood of mail about 25 MB lower at no measurable cost (BENCHMARKS.md).
-CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--initial-old-space-size=56", "dist/main.js"]
