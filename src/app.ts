@@ -1,21 +1,21 @@
 import { hostname } from 'node:os';
-import { createSystemClock, type Clock } from './clock.js';
-import type { Config, StoreConfig } from './config.js';
+import { createSystemClock, type Clock } from './runtime/clock.js';
+import type { Config, StoreConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
-import { createEventSockets } from './http/event-sockets.js';
-import { allowedOrigins } from './http/event-sockets-origin.js';
-import { createHttpLimits } from './http/http-limits.js';
+import { createEventSockets } from './http/events/sockets.js';
+import { allowedOrigins } from './http/events/origin.js';
+import { createHttpLimits } from './http/limits/limits.js';
 import { createHttpServer } from './http/server.js';
 import { createAwaitedInboxes } from './hub/awaited-inboxes.js';
 import { createHub, type Hub } from './hub/hub.js';
-import { createIntake } from './intake.js';
-import type { Logger } from './log.js';
+import { createIntake } from './smtp/intake.js';
+import type { Logger } from './runtime/log.js';
 import { createWorkerPool } from './worker/pool.js';
-import { createMessageReader } from './mail/reader.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMessageReader } from './mail/read/reader.js';
+import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
-import { createMemoryStore } from './store/memory-store.js';
+import { createMemoryStore } from './store/memory/memory-store.js';
 import type { Store, StoreEvent } from './store/store.js';
 
 /** A running Ephemail: both listeners, and the parts tests and benchmarks look into. */

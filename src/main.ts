@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { startEphemail, type Ephemail } from './app.js';
-import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config.js';
-import { createLogger } from './log.js';
-import { generateLocalPart } from './mail/address.js';
+import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config/config.js';
+import { createLogger } from './runtime/log.js';
+import { generateLocalPart } from './mail/address/address.js';
 
 const USAGE = `Usage: ephemail [options]
 

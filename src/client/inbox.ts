@@ -1,4 +1,4 @@
-import type { ApiMessage, ApiMessageSummary } from '../http/api-types.js';
+import type { ApiMessage, ApiMessageSummary } from '../http/api/types.js';
 import { EphemailError } from './errors.js';
 import { readJson, type Send } from './request.js';
 import { waitForMessage, type WaitOptions } from './wait.js';

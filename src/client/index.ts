@@ -11,13 +11,13 @@
  *
  * It runs anywhere `fetch` does and imports nothing of the server.
  */
-import type { ApiDomains, ApiInbox } from '../http/api-types.js';
+import type { ApiDomains, ApiInbox } from '../http/api/types.js';
 import { inboxAt, type Inbox } from './inbox.js';
 import { createSend, readJson } from './request.js';
 
 export type {
   ApiAttachment, ApiDomains, ApiInbox, ApiLink, ApiMailbox, ApiMessage, ApiMessageSummary, ApiProblemBody,
-} from '../http/api-types.js';
+} from '../http/api/types.js';
 export { EphemailError, EphemailTimeoutError, type WaitDescription } from './errors.js';
 export type { Inbox, MessageFilters } from './inbox.js';
 export type { WaitOptions } from './wait.js';

@@ -1,4 +1,4 @@
-import type { ApiMessage, ApiMessageSummary } from '../http/api-types.js';
+import type { ApiMessage, ApiMessageSummary } from '../http/api/types.js';
 import { EphemailError, EphemailTimeoutError } from './errors.js';
 
 /** What `waitForMessage` waits for. */

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
-import type { ApiDependencies } from './api-dependencies.js';
-import { apiRoutes } from './api-routes.js';
-import { bodyLimits } from './body-limits.js';
+import type { Logger } from '../runtime/log.js';
+import type { Metrics } from '../runtime/metrics.js';
+import type { ApiDependencies } from './api/dependencies.js';
+import { apiRoutes } from './api/routes.js';
+import { bodyLimits } from './limits/body-limits.js';
 import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
-import { rateLimits } from './rate-limit-middleware.js';
+import { rateLimits } from './limits/rate-limit-middleware.js';
 import { staticRoutes } from './static-routes.js';
 
 /** What the HTTP app is built from. */

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../runtime/metrics.js';
 import type { Store } from '../store/store.js';
 import { ApiProblem } from './problem.js';
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { HttpConfig } from '../config.js';
+import type { HttpConfig } from '../config/config.js';
 
 // A client has this long to send its headers, and then its whole request (bodies here are at most 64 KB),
 // instead of Node's 60 s and 300 s: a slow sender holds a socket and a parser the whole time.

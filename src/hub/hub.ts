@@ -1,5 +1,5 @@
 import type { StoreEvent } from '../store/store.js';
-import { notifyEach } from '../listeners.js';
+import { notifyEach } from '../runtime/listeners.js';
 
 /** Receives the events of one inbox. */
 export type HubListener = (event: StoreEvent) => void;

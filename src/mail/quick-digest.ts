@@ -18,8 +18,8 @@
  */
 import { parseAddressHeader } from 'mailparser';
 import type { MessageDigest } from '../store/message.js';
-import { digestContent, digestMessage } from './digest.js';
-import { failedMessage, mailboxes } from './parse.js';
+import { digestContent, digestMessage } from './read/digest.js';
+import { failedMessage, mailboxes } from './parse/parse.js';
 import { partText } from './quick-digest-body.js';
 import { fieldValues } from './quick-digest-fields.js';
 import { htmlAsText } from './quick-digest-html.js';

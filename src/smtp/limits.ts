@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
-import { clientKey } from '../client-key.js';
-import type { SmtpLimits } from '../config.js';
-import { formatDuration, formatSize } from '../config-values.js';
+import { clientKey } from '../runtime/client-key.js';
+import type { SmtpLimits } from '../config/config.js';
+import { formatDuration, formatSize } from '../config/values.js';
 import { SmtpReply } from './replies.js';
 
 /**

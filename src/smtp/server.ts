@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { SmtpConfig } from '../config.js';
-import { formatSize } from '../config-values.js';
-import type { Logger } from '../log.js';
-import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address.js';
-import type { Metrics, RejectionReason } from '../metrics.js';
+import type { SmtpConfig } from '../config/config.js';
+import { formatSize } from '../config/values.js';
+import type { Logger } from '../runtime/log.js';
+import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address/address.js';
+import type { Metrics, RejectionReason } from '../runtime/metrics.js';
 import type { Envelope, MessageHead } from '../store/message.js';
 import type { RawBytes } from '../store/raw-bytes.js';
 import { StoreUnavailableError } from '../store/store.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
-import type { SmtpLimits } from '../config.js';
-import type { ConnectionRefusalReason } from '../metrics.js';
+import type { SmtpLimits } from '../config/config.js';
+import type { ConnectionRefusalReason } from '../runtime/metrics.js';
 import { watchConnections, type ConnectionInternals } from './connections.js';
 import { limitReplies } from './limits.js';
 import { useEnhancedCode, type SmtpReply } from './replies.js';

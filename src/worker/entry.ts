@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import type { renderSafeHtml as RenderSafeHtml } from '../http/safe-html.js';
-import { parseMessage } from '../mail/parse.js';
+import type { renderSafeHtml as RenderSafeHtml } from '../sanitize/html.js';
+import { parseMessage } from '../mail/parse/parse.js';
 import { quickDigest } from '../mail/quick-digest.js';
 import type { WorkerJob, WorkerReply } from './jobs.js';
 
@@ -19,7 +19,7 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
   let sanitiser: Promise<typeof RenderSafeHtml> | null = null;
   return async (job) => {
     if (job.kind === 'html') {
-      sanitiser ??= import('../http/safe-html.js').then((module) => module.renderSafeHtml);
+      sanitiser ??= import('../sanitize/html.js').then((module) => module.renderSafeHtml);
       const renderSafeHtml = await sanitiser;
       const urls = new Map(job.contentIdUrls);
       const safeHtml = renderSafeHtml(job.html, { allowRemote: job.allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });

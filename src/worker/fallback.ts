@@ -1,6 +1,6 @@
-import { renderSafeHtml, type SafeHtml } from '../http/safe-html.js';
-import { digestMessage } from '../mail/digest.js';
-import { failedMessage } from '../mail/parse.js';
+import { renderSafeHtml, type SafeHtml } from '../sanitize/html.js';
+import { digestMessage } from '../mail/read/digest.js';
+import { failedMessage } from '../mail/parse/parse.js';
 import type { PoolJob, WorkerReply } from './jobs.js';
 
 /**

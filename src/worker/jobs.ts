@@ -1,5 +1,5 @@
-import type { SafeHtml } from '../http/safe-html.js';
-import type { ParsedMessage } from '../mail/parse.js';
+import type { SafeHtml } from '../sanitize/html.js';
+import type { ParsedMessage } from '../mail/parse/parse.js';
 import type { MessageDigest } from '../store/message.js';
 
 /**

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { optionsTable } from '../../src/config.js';
+import { optionsTable } from '../../src/config/config.js';
 import { mailer } from '../support/mailer.js';
 import { metric } from '../support/scrape.js';
 

@@ -11,9 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { findCodes, type CodeSource } from '../../src/mail/codes.js';
-import { findLinks } from '../../src/mail/links.js';
-import { parseMessage } from '../../src/mail/parse.js';
+import { findCodes, type CodeSource } from '../../src/mail/extract/codes.js';
+import { findLinks } from '../../src/mail/extract/links.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
 import { MESSAGE_KINDS, messageFactory } from './messages.js';
 import { median } from './stats.js';
 

@@ -11,8 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createSystemClock } from '../../src/clock.js';
-import { redisKeys } from '../../src/store/redis/redis-keys.js';
+import { createSystemClock } from '../../src/runtime/clock.js';
+import { redisKeys } from '../../src/store/redis/keys.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import type { NewMessage } from '../../src/store/message.js';
 import { makeDigest } from '../support/messages.js';

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SMTPServer } from 'smtp-server';
 import { startEphemail } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { parseConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/runtime/log.js';
 import type { ChildReply, ChildRequest } from './ipc.js';
 
 interface Running {

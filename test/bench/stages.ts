@@ -4,10 +4,10 @@
  * sockets and thread hops. Used by --profile to say which stage limits ingest.
  */
 import { performance } from 'node:perf_hooks';
-import { digestMessage } from '../../src/mail/digest.js';
-import { findCodes } from '../../src/mail/codes.js';
-import { htmlToText } from '../../src/mail/html-text.js';
-import { parseMessage } from '../../src/mail/parse.js';
+import { digestMessage } from '../../src/mail/read/digest.js';
+import { findCodes } from '../../src/mail/extract/codes.js';
+import { htmlToText } from '../../src/mail/parse/html-text.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
 import { quickDigest } from '../../src/mail/quick-digest.js';
 import { MESSAGE_KINDS, messageFactory, type MessageKind } from './messages.js';
 import { median } from './stats.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ApiMessageSummary } from '../../src/http/api-types.js';
+import type { ApiMessageSummary } from '../../src/http/api/types.js';
 import { describeBrowser, startBrowserHarness, watchConsoleErrors, watchForScript, type BrowserHarness } from '../support/browser.js';
 import { mailer } from '../support/mailer.js';
 

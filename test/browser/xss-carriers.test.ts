@@ -1,6 +1,6 @@
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ApiMessage, ApiMessageSummary } from '../../src/http/api-types.js';
+import type { ApiMessage, ApiMessageSummary } from '../../src/http/api/types.js';
 import { carrierMessage, XSS_CARRIERS, type XssCarrier } from '../hostile/xss-carriers.js';
 import { describeBrowser, shownAddress, startBrowserHarness, type BrowserHarness } from '../support/browser.js';
 import { mailer } from '../support/mailer.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { optionsTable, parseConfig, wantsHelp, type Config } from '../../src/config.js';
+import { optionsTable, parseConfig, wantsHelp, type Config } from '../../src/config/config.js';
 import { selfSignedCertificate, type TlsPair } from '../../src/smtp/tls.js';
 import { configErrorOf } from '../support/config-error.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { optionsTable, parseConfig } from '../../src/config.js';
+import { optionsTable, parseConfig } from '../../src/config/config.js';
 import { configErrorOf } from '../support/config-error.js';
 
 

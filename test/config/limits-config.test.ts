@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { optionsTable, parseConfig, type SmtpLimits } from '../../src/config.js';
+import { optionsTable, parseConfig, type SmtpLimits } from '../../src/config/config.js';
 import { configErrorOf } from '../support/config-error.js';
 
 /** The SMTP limit options: how each is set, a value other than the default, and where it lands. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSystemClock } from '../../src/clock.js';
-import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createSystemClock } from '../../src/runtime/clock.js';
+import { createMemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/store.js';
 import { makeNewMessage } from '../support/messages.js';
 

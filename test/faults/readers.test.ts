@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { ApiMessage } from '../../src/http/api-types.js';
+import type { ApiMessage } from '../../src/http/api/types.js';
 import type { StoreEvent } from '../../src/store/store.js';
 import { mailer } from '../support/mailer.js';
 import { useHostileServer } from '../support/hostile-server.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiMessage } from '../../src/http/api-types.js';
+import type { ApiMessage } from '../../src/http/api/types.js';
 import { wellBehaved } from '../hostile/harness.js';
 import { openDialog, type SmtpDialog, type SmtpReplyLines } from '../support/smtp-dialog.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ApiMessage } from '../../src/http/api-types.js';
-import { safeHtmlCsp } from '../../src/http/safe-html-csp.js';
+import type { ApiMessage } from '../../src/http/api/types.js';
+import { safeHtmlCsp } from '../../src/sanitize/csp.js';
 import { mailer } from '../support/mailer.js';
 import { openDialog, type SmtpReplyLines } from '../support/smtp-dialog.js';
 import type { TestServer } from '../support/test-server.js';

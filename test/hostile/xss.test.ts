@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeHtmlCsp } from '../../src/http/safe-html-csp.js';
+import { safeHtmlCsp } from '../../src/sanitize/csp.js';
 import { get } from './harness.js';
 import { inertProblems } from './inert.js';
 import { describeHostile, type HostileCase } from './suite.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, UNKNOWN_CLIENT } from '../../src/http/client-ip.js';
+import { clientAddress, UNKNOWN_CLIENT } from '../../src/http/limits/client-ip.js';
 
 describe('clientAddress', () => {
   it('is the socket address while no proxy is trusted, whatever the header says', () => {

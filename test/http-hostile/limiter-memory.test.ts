@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { createHttpLimits } from '../../src/http/http-limits.js';
-import { DEFAULT_MAX_TRACKED_CLIENTS } from '../../src/http/rate-limit.js';
+import { parseConfig } from '../../src/config/config.js';
+import { createHttpLimits } from '../../src/http/limits/limits.js';
+import { DEFAULT_MAX_TRACKED_CLIENTS } from '../../src/http/limits/rate-limit.js';
 import { createManualClock } from '../support/manual-clock.js';
 
 /** The i-th of 16 million distinct IPv4 addresses in 10.0.0.0/8. */

@@ -2,12 +2,12 @@ import type { Hono } from 'hono';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { renderDocsPage } from '../../src/http/docs-page.js';
-import { openApiDocument } from '../../src/http/openapi.js';
+import { renderDocsPage } from '../../src/http/openapi/docs-page.js';
+import { openApiDocument } from '../../src/http/openapi/document.js';
 import {
   HTTP_METHODS, isReference,
   type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type ResponseObject, type SchemaObject,
-} from '../../src/http/openapi-types.js';
+} from '../../src/http/openapi/types.js';
 import { buildTestApp } from '../support/http-app.js';
 import { mailer } from '../support/mailer.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

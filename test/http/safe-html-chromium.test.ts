@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safeHtmlCsp } from '../../src/http/safe-html-csp.js';
+import { safeHtmlCsp } from '../../src/sanitize/csp.js';
 import { NEWSLETTER, PAYLOADS, readTags, render } from './safe-html-support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { renderSafeHtml } from '../../src/http/safe-html.js';
-import type { SafeHtml, SafeHtmlOptions } from '../../src/http/safe-html.js';
+import { renderSafeHtml } from '../../src/sanitize/html.js';
+import type { SafeHtml, SafeHtmlOptions } from '../../src/sanitize/html.js';
 
 // Fixtures and checks shared by the renderSafeHtml tests (safe-html*.test.ts).
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeHtmlCsp } from '../../src/http/safe-html-csp.js';
+import { safeHtmlCsp } from '../../src/sanitize/csp.js';
 import { bodyOf, expectSafe, NEWSLETTER, PAYLOADS, readTags, render } from './safe-html-support.js';
 
 describe('renderSafeHtml on hostile input', () => {

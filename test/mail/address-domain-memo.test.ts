@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoizedDomainChecker } from '../../src/mail/address.js';
+import { memoizedDomainChecker } from '../../src/mail/address/address.js';
 
 describe('memoizedDomainChecker', () => {
   it('keeps the answers for the last few spellings and checks others again', () => {

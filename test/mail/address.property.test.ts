@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalDomain, checkAddress, checkLocalPart, generateLocalPart, memoizedDomainChecker } from '../../src/mail/address.js';
+import { canonicalDomain, checkAddress, checkLocalPart, generateLocalPart, memoizedDomainChecker } from '../../src/mail/address/address.js';
 
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 

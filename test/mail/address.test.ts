@@ -6,8 +6,8 @@ import {
   generateLocalPart,
   GENERATED_LOCAL_PART_BITS,
   isAcceptedDomain,
-} from '../../src/mail/address.js';
-import type { AddressCheck, DomainPolicy, InboxAddress } from '../../src/mail/address.js';
+} from '../../src/mail/address/address.js';
+import type { AddressCheck, DomainPolicy, InboxAddress } from '../../src/mail/address/address.js';
 
 function reasonOf(check: AddressCheck): string {
   if (check.ok) throw new Error(`expected a refusal, got ${check.address.inbox}`);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findCodes } from '../../src/mail/codes.js';
-import { htmlToText } from '../../src/mail/html-text.js';
-import type { CodeSource } from '../../src/mail/codes.js';
+import { findCodes } from '../../src/mail/extract/codes.js';
+import { htmlToText } from '../../src/mail/parse/html-text.js';
+import type { CodeSource } from '../../src/mail/extract/codes.js';
 
 interface CorpusEntry extends CodeSource {
   name: string;

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import sanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
-import { walkHtml } from '../../src/mail/html-text.js';
-import { parseMessage } from '../../src/mail/parse.js';
+import { walkHtml } from '../../src/mail/parse/html-text.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
 import { XSS_CARRIERS } from '../hostile/xss-carriers.js';
 
 type WalkEvent = ['open', string, Record<string, string>] | ['close', string] | ['text', string];

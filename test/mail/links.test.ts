@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findLinks } from '../../src/mail/links.js';
-import type { FoundLink } from '../../src/mail/links.js';
+import { findLinks } from '../../src/mail/extract/links.js';
+import type { FoundLink } from '../../src/mail/extract/links.js';
 
 function urls(links: FoundLink[]): string[] {
   return links.map((link) => link.url);

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMessage } from '../../src/mail/parse.js';
-import type { ParsedMessage } from '../../src/mail/parse.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
+import type { ParsedMessage } from '../../src/mail/parse/parse.js';
 
 function readFixture(name: string): Promise<Buffer> {
   return readFile(new URL(`../fixtures/mail/${name}`, import.meta.url));

@@ -8,8 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { digestMessage } from '../../src/mail/digest.js';
-import { parseMessage } from '../../src/mail/parse.js';
+import { digestMessage } from '../../src/mail/read/digest.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
 import { quickDigest } from '../../src/mail/quick-digest.js';
 import type { MessageDigest } from '../../src/store/message.js';
 import { MESSAGE_KINDS, messageFactory, rawSize } from '../bench/messages.js';

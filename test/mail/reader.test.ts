@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMessageReader } from '../../src/mail/reader.js';
-import { failedMessage, type ParsedMessage } from '../../src/mail/parse.js';
+import { createMessageReader } from '../../src/mail/read/reader.js';
+import { failedMessage, type ParsedMessage } from '../../src/mail/parse/parse.js';
 import type { StoredMessage } from '../../src/store/message.js';
 import { makeDigest } from '../support/messages.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { formatDuration } from '../../src/config-values.js';
+import { parseConfig } from '../../src/config/config.js';
+import { formatDuration } from '../../src/config/values.js';
 import { createAddressCounter, createLineMeter, hardConnectionCap, serverLimitOptions } from '../../src/smtp/limits.js';
 import type { SMTPServerSession } from 'smtp-server';
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestMessage } from '../../src/mail/digest.js';
-import { parseMessage } from '../../src/mail/parse.js';
+import { digestMessage } from '../../src/mail/read/digest.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
 import type { MessageSummary } from '../../src/store/message.js';
 import { mailer } from '../support/mailer.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { createMetrics } from '../../src/metrics.js';
+import { parseConfig } from '../../src/config/config.js';
+import { createMetrics } from '../../src/runtime/metrics.js';
 import { asArrived } from '../../src/smtp/data-chunks.js';
 import { createSmtpIntake, type Deliver, type SmtpIntake } from '../../src/smtp/server.js';
 import { selfSignedCertificate } from '../../src/smtp/tls.js';

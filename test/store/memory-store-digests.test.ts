@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageDigest, NewMessage } from '../../src/store/message.js';
-import { createMemoryStore, type MemoryStoreOptions } from '../../src/store/memory-store.js';
+import { createMemoryStore, type MemoryStoreOptions } from '../../src/store/memory/memory-store.js';
 import { StoreUnavailableError, type StoreEvent } from '../../src/store/store.js';
 import { createManualClock } from '../support/manual-clock.js';
 import { makeDigest, makeNewMessage } from '../support/messages.js';

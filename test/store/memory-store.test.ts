@@ -1,4 +1,4 @@
-import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createMemoryStore } from '../../src/store/memory/memory-store.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('memory', async (settings) => ({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/redis-store.js';
-import { redisKeys } from '../../src/store/redis/redis-keys.js';
+import { redisKeys } from '../../src/store/redis/keys.js';
 import type { StoreEvent } from '../../src/store/store.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
 import { makeNewMessage } from '../support/messages.js';

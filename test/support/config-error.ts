@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { ConfigError, parseConfig } from '../../src/config/config.js';
 
 /** The one-line message parseConfig fails with; fails the test if it does not fail. */
 export function configErrorOf(argv: string[], env: Record<string, string> = {}): string {

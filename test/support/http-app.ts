@@ -1,17 +1,17 @@
 import { pino } from 'pino';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/app.js';
-import { createHttpLimits, type HttpLimitSettings } from '../../src/http/http-limits.js';
-import { renderSafeHtml } from '../../src/http/safe-html.js';
+import { createHttpLimits, type HttpLimitSettings } from '../../src/http/limits/limits.js';
+import { renderSafeHtml } from '../../src/sanitize/html.js';
 import { createAwaitedInboxes } from '../../src/hub/awaited-inboxes.js';
 import { createHub } from '../../src/hub/hub.js';
-import { createIntake } from '../../src/intake.js';
-import { checkAddress, type DomainPolicy } from '../../src/mail/address.js';
-import { digestRaw } from '../../src/mail/digest.js';
-import { parseMessage } from '../../src/mail/parse.js';
-import { createMessageReader } from '../../src/mail/reader.js';
-import { createMetrics } from '../../src/metrics.js';
-import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createIntake } from '../../src/smtp/intake.js';
+import { checkAddress, type DomainPolicy } from '../../src/mail/address/address.js';
+import { digestRaw } from '../../src/mail/read/digest.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
+import { createMessageReader } from '../../src/mail/read/reader.js';
+import { createMetrics } from '../../src/runtime/metrics.js';
+import { createMemoryStore } from '../../src/store/memory/memory-store.js';
 import { createManualClock } from './manual-clock.js';
 
 /** Options a test may change. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/runtime/clock.js';
 
 /** A clock that moves only when a test says so; due timers fire in time order. */
 export interface ManualClock extends Clock {

@@ -1,8 +1,8 @@
 import type { Ephemail } from '../../src/app.js';
 import { startEphemail } from '../../src/app.js';
-import type { Clock } from '../../src/clock.js';
-import { parseConfig } from '../../src/config.js';
-import { createLogger, type Logger } from '../../src/log.js';
+import type { Clock } from '../../src/runtime/clock.js';
+import { parseConfig } from '../../src/config/config.js';
+import { createLogger, type Logger } from '../../src/runtime/log.js';
 
 /** A running Ephemail on free ports, with a silent logger unless given one. */
 export interface TestServer extends Ephemail {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestRaw } from '../../src/mail/digest.js';
-import { parseMessage } from '../../src/mail/parse.js';
+import { digestRaw } from '../../src/mail/read/digest.js';
+import { parseMessage } from '../../src/mail/parse/parse.js';
 import { createWorkerPool, type WorkerPool } from '../../src/worker/pool.js';
 
 const fixtures = new URL('../fixtures/mail/', import.meta.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openInboxFeed, type FeedSink } from '../../src/http/event-sockets-feed.js';
+import { openInboxFeed, type FeedSink } from '../../src/http/events/feed.js';
 import { createHub } from '../../src/hub/hub.js';
 import type { MessageSummary, StoreEvent } from '../../src/store/store.js';
 import { makeDigest } from '../support/messages.js';

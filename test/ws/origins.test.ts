@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
-import { allowedOrigins, isAllowedOrigin } from '../../src/http/event-sockets-origin.js';
+import { ConfigError, parseConfig } from '../../src/config/config.js';
+import { allowedOrigins, isAllowedOrigin } from '../../src/http/events/origin.js';
 
 function publicOrigins(args: string[], env: Record<string, string> = {}) {
   return parseConfig(args, env).http.publicOrigins;

@@ -1,16 +1,16 @@
-import type { Clock } from '../../clock.js';
-import { notifyEach } from '../../listeners.js';
+import type { Clock } from '../../runtime/clock.js';
+import { notifyEach } from '../../runtime/listeners.js';
 import type { Envelope, MessageSummary, StoredMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { joinRaw } from '../raw-bytes.js';
 import type { Store, StoreEvent, StoreListener } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
-import { closeConnection, connect, openConnection, unavailable } from './redis-connection.js';
-import { createEventRelay, type EventRelay } from './redis-events.js';
-import { DEFAULT_KEY_PREFIX, redisKeys, scriptKeys } from './redis-keys.js';
-import { planAdd } from './redis-records.js';
-import { runScript, SCRIPTS, type RedisScript } from './redis-scripts.js';
-import { createSweeper, type SweepResult } from './redis-sweeper.js';
+import { closeConnection, connect, openConnection, unavailable } from './connection.js';
+import { createEventRelay, type EventRelay } from './events.js';
+import { DEFAULT_KEY_PREFIX, redisKeys, scriptKeys } from './keys.js';
+import { planAdd } from './records.js';
+import { runScript, SCRIPTS, type RedisScript } from './scripts.js';
+import { createSweeper, type SweepResult } from './sweeper.js';
 
 /** Options of the Redis store; the limits mean what they mean for the memory store. */
 export interface RedisStoreOptions {

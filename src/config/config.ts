@@ -1,0 +1,191 @@
+import { createSecureContext } from 'node:tls';
+import type { DomainPolicy } from '../mail/address/address.js';
+import { formatSize, InvalidValue } from './values.js';
+import {
+  OPTIONS, type LogLevel, type OptionName, type OptionSpec, type Settings, type StoreBackend,
+} from './options.js';
+
+export type { LogLevel, StoreBackend } from './options.js';
+
+/**
+ * Every option of the server, parsed and validated in one place. Each option
+ * is a flag and an environment variable; flags win over the environment,
+ * the environment over defaults. The same table prints as `--help` and
+ * appears in README.md (a test keeps the two equal). The table itself is
+ * in config-options.ts; this file turns it into each part's slice.
+ */
+
+/** What the SMTP intake needs. */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  maxMessageSize: number;
+  maxRecipients: number;
+  /** PEM strings from --tls-cert/--tls-key, or null to make a self-signed certificate. */
+  tls: { cert: string; key: string } | null;
+  limits: SmtpLimits;
+}
+
+/** What one SMTP client may hold; src/smtp/limits.ts says how each is enforced. Durations in ms, lengths in bytes. */
+export interface SmtpLimits {
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  idleTimeoutMs: number;
+  sessionTimeoutMs: number;
+  dataTimeoutMs: number;
+  maxCommandLength: number;
+  maxLineLength: number;
+  maxBadCommands: number;
+}
+
+/** What parsing needs. */
+export interface ParseConfig {
+  workers: number;
+}
+
+
+/** What the store needs. */
+export interface StoreConfig {
+  ttlMs: number;
+  memoryLimit: number;
+  inboxLimit: number;
+  backend: StoreBackend;
+}
+
+/** What the HTTP side needs. */
+export interface HttpConfig {
+  host: string;
+  port: number;
+  waitMaxMs: number;
+  /** Origins from --public-url (scheme://host[:port]); empty means derive them from the listening address. */
+  publicOrigins: string[];
+  /** API requests (and WebSocket handshakes) per minute per client: the refill rate of its token bucket. */
+  rateLimitPerMinute: number;
+  /** Tokens a client's bucket holds: requests it may make at once. */
+  rateBurst: number;
+  /** Long polls one client may hold open at once. */
+  maxWaitersPerClient: number;
+  /** Long polls the server holds open at once. */
+  maxWaiters: number;
+  /** Reverse proxies in front that append to X-Forwarded-For; 0 means use the socket's address. */
+  trustedProxies: number;
+}
+
+/** The whole validated configuration, in the slices each part receives. */
+export interface Config {
+  smtp: SmtpConfig;
+  http: HttpConfig;
+  store: StoreConfig;
+  parse: ParseConfig;
+  domains: DomainPolicy;
+  logLevel: LogLevel;
+}
+
+/** A bad option; its message is one line naming the option, the value and what is expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses command-line flags (without node and script) and environment variables. */
+export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  const flags = readFlags(argv);
+  const settings = {} as Record<OptionName, unknown>;
+  for (const name of Object.keys(OPTIONS) as OptionName[]) {
+    const spec: OptionSpec<unknown> = OPTIONS[name];
+    const fromFlag = flags.get(spec.flag);
+    const fromEnv = env[spec.env];
+    const [source, text] = fromFlag !== undefined ? [spec.flag, fromFlag]
+      : fromEnv !== undefined ? [spec.env, fromEnv]
+        : [spec.flag, spec.defaultValue];
+    settings[name] = readValue(spec, source, text);
+  }
+  return assemble(settings as Settings);
+}
+
+/** True when the arguments ask for help. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+/** The option table as Markdown, for --help and README.md. */
+export function optionsTable(): string {
+  const rows = Object.values(OPTIONS).map((spec) => {
+    const shown = spec.defaultValue === '' ? '(none)' : spec.defaultValue;
+    return `| ${spec.flag} | ${spec.env} | ${shown} | ${spec.meaning} |`;
+  });
+  return ['| flag | env | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+function readValue(spec: OptionSpec<unknown>, source: string, text: string): unknown {
+  try {
+    return spec.read(text);
+  } catch (error) {
+    if (error instanceof InvalidValue) throw new ConfigError(`${source}: "${text}" ${error.message}`);
+    throw error;
+  }
+}
+
+function readFlags(argv: readonly string[]): Map<string, string> {
+  const known = new Set<string>(Object.values(OPTIONS).map((spec) => spec.flag));
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag = '', inline] = arg.split(/=(.*)/s, 2);
+    if (!known.has(flag)) {
+      throw new ConfigError(`${arg}: unknown option; run with --help to see every option`);
+    }
+    const value = inline ?? argv[++i];
+    // "--tls-cert --tls-key k.pem" forgot a value; reading "--tls-key" as one would blame the wrong thing.
+    if (value === undefined || (inline === undefined && known.has(value))) throw new ConfigError(`${flag}: needs a value; run with --help to see every option`);
+    flags.set(flag, value);
+  }
+  return flags;
+}
+
+function assemble(settings: Settings): Config {
+  if (settings.maxMessageSize > settings.memoryLimit) {
+    throw new ConfigError(`--max-message-size: "${formatSize(settings.maxMessageSize)}" is larger than --memory-limit (${formatSize(settings.memoryLimit)}); such a message could never be kept`);
+  }
+  return {
+    smtp: {
+      host: settings.host,
+      port: settings.smtpPort,
+      maxMessageSize: settings.maxMessageSize,
+      maxRecipients: settings.maxRecipients,
+      tls: tlsPair(settings.tlsCert, settings.tlsKey),
+      limits: {
+        maxConnections: settings.smtpMaxConnections,
+        maxConnectionsPerIp: settings.smtpMaxConnectionsPerIp,
+        idleTimeoutMs: settings.smtpIdleTimeout,
+        sessionTimeoutMs: settings.smtpSessionTimeout,
+        dataTimeoutMs: settings.smtpDataTimeout,
+        maxCommandLength: settings.smtpMaxCommandLength,
+        maxLineLength: settings.smtpMaxLineLength,
+        maxBadCommands: settings.smtpMaxBadCommands,
+      },
+    },
+    http: {
+      host: settings.host, port: settings.httpPort, waitMaxMs: settings.waitMax, publicOrigins: settings.publicUrl,
+      rateLimitPerMinute: settings.rateLimit, rateBurst: settings.rateBurst,
+      maxWaitersPerClient: settings.maxWaitersPerClient, maxWaiters: settings.maxWaiters, trustedProxies: settings.trustProxy,
+    },
+    store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, inboxLimit: settings.inboxLimit, backend: settings.store },
+    parse: { workers: settings.parseWorkers },
+    domains: settings.domains,
+    logLevel: settings.logLevel,
+  };
+}
+
+function tlsPair(cert: string | null, key: string | null): SmtpConfig['tls'] {
+  if (cert === null && key === null) return null;
+  if (cert === null || key === null) {
+    throw new ConfigError(`${cert === null ? '--tls-cert' : '--tls-key'}: missing; --tls-cert and --tls-key go together`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`--tls-cert/--tls-key: the files are not a PEM certificate and its private key (${reason})`);
+  }
+  return { cert, key };
+}

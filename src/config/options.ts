@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { canonicalDomain, type DomainPolicy } from '../mail/address/address.js';
+import { InvalidValue, readCount, readDuration, readPort, readSize } from './values.js';
+
+/**
+ * The table of every option: flag, environment variable, default, meaning
+ * and reader. src/config.ts parses argv and the environment with it and
+ * assembles each part's slice; `--help` and README.md print it.
+ */
+
+/** One option of the table. */
+export interface OptionSpec<T> {
+  flag: `--${string}`;
+  env: `EPHEMAIL_${string}`;
+  /** Written as a user would type it; parsed by `read` like any other value. */
+  defaultValue: string;
+  meaning: string;
+  read: (text: string) => T;
+}
+
+/** Keeps each entry's value type while the table is a plain object. */
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Every option, in the order --help and README.md show them. */
+export const OPTIONS = {
+  host: option({ flag: '--host', env: 'EPHEMAIL_HOST', defaultValue: '127.0.0.1', meaning: 'bind address for SMTP and HTTP', read: readHost }),
+  smtpPort: option({ flag: '--smtp-port', env: 'EPHEMAIL_SMTP_PORT', defaultValue: '2525', meaning: 'SMTP port; 0 picks a free port', read: readPort }),
+  httpPort: option({ flag: '--http-port', env: 'EPHEMAIL_HTTP_PORT', defaultValue: '8080', meaning: 'HTTP port (API, web inbox, WebSocket); 0 picks a free port', read: readPort }),
+  domains: option({ flag: '--domains', env: 'EPHEMAIL_DOMAINS', defaultValue: 'ephemail.test,*', meaning: 'accepted domains, comma-separated; the first plain domain is where generated addresses live; `*` accepts any other domain too (catch-all for QA)', read: readDomains }),
+  ttl: option({ flag: '--ttl', env: 'EPHEMAIL_TTL', defaultValue: '1h', meaning: 'message lifetime (90s, 10m, 1h, 2d)', read: readDuration }),
+  maxMessageSize: option({ flag: '--max-message-size', env: 'EPHEMAIL_MAX_MESSAGE_SIZE', defaultValue: '10MB', meaning: 'largest message accepted, in bytes (512KB, 10MB)', read: readSize }),
+  memoryLimit: option({ flag: '--memory-limit', env: 'EPHEMAIL_MEMORY_LIMIT', defaultValue: '256MB', meaning: 'total bytes of stored mail; oldest evicted first', read: readSize }),
+  inboxLimit: option({ flag: '--inbox-limit', env: 'EPHEMAIL_INBOX_LIMIT', defaultValue: '200', meaning: 'messages per inbox; oldest evicted first', read: (text: string) => readCount(text) }),
+  store: option({ flag: '--store', env: 'EPHEMAIL_STORE', defaultValue: 'memory', meaning: 'where mail is kept: `memory` (this process only) or `redis://host:port/db`, shared by every instance pointed at it (docs/deployment.md)', read: readStore }),
+  maxRecipients: option({ flag: '--max-recipients', env: 'EPHEMAIL_MAX_RECIPIENTS', defaultValue: '100', meaning: 'envelope recipients per message', read: (text: string) => readCount(text) }),
+  smtpMaxConnections: option({ flag: '--smtp-max-connections', env: 'EPHEMAIL_SMTP_MAX_CONNECTIONS', defaultValue: '2500', meaning: 'SMTP connections open at once; more are refused with 421 (each costs a file descriptor and some memory)', read: (text: string) => readCount(text) }),
+  smtpMaxConnectionsPerIp: option({ flag: '--smtp-max-connections-per-ip', env: 'EPHEMAIL_SMTP_MAX_CONNECTIONS_PER_IP', defaultValue: '20', meaning: 'SMTP connections open at once from one IPv4 address or IPv6 /64; more are refused with 421', read: (text: string) => readCount(text) }),
+  smtpIdleTimeout: option({ flag: '--smtp-idle-timeout', env: 'EPHEMAIL_SMTP_IDLE_TIMEOUT', defaultValue: '60s', meaning: 'how long an SMTP client may send nothing before 421 and hang-up', read: readDuration }),
+  smtpSessionTimeout: option({ flag: '--smtp-session-timeout', env: 'EPHEMAIL_SMTP_SESSION_TIMEOUT', defaultValue: '10m', meaning: 'longest an SMTP connection may last, however busy; then 421 and hang-up', read: readDuration }),
+  smtpDataTimeout: option({ flag: '--smtp-data-timeout', env: 'EPHEMAIL_SMTP_DATA_TIMEOUT', defaultValue: '5m', meaning: 'longest one message may take to arrive after DATA; then 421 and hang-up', read: readDuration }),
+  smtpMaxCommandLength: option({ flag: '--smtp-max-command-length', env: 'EPHEMAIL_SMTP_MAX_COMMAND_LENGTH', defaultValue: '12KB', meaning: 'longest SMTP command line (RFC 4954 allows 12288 bytes for AUTH); longer gets 421 and hang-up', read: (text: string) => readLineLimit(text, 512, 'RFC 5321 guarantees 512-byte command lines') }),
+  smtpMaxLineLength: option({ flag: '--smtp-max-line-length', env: 'EPHEMAIL_SMTP_MAX_LINE_LENGTH', defaultValue: '64KB', meaning: 'longest line inside a message (RFC 5321 says 1000 bytes, real mail goes over); a longer one refuses the message with 500', read: (text: string) => readLineLimit(text, 1000, 'RFC 5321 guarantees 1000-byte text lines') }),
+  smtpMaxBadCommands: option({ flag: '--smtp-max-bad-commands', env: 'EPHEMAIL_SMTP_MAX_BAD_COMMANDS', defaultValue: '20', meaning: 'refused (5xx) commands in one SMTP session before 421 and hang-up; each delivered message starts the count again', read: (text: string) => readCount(text) }),
+  tlsCert: option({ flag: '--tls-cert', env: 'EPHEMAIL_TLS_CERT', defaultValue: '', meaning: 'PEM certificate file for STARTTLS; empty makes a self-signed one at start-up', read: readOptionalFile }),
+  tlsKey: option({ flag: '--tls-key', env: 'EPHEMAIL_TLS_KEY', defaultValue: '', meaning: 'PEM private key file for --tls-cert', read: readOptionalFile }),
+  waitMax: option({ flag: '--wait-max', env: 'EPHEMAIL_WAIT_MAX', defaultValue: '120s', meaning: 'longest a wait-for-mail request may block', read: readDuration }),
+  rateLimit: option({ flag: '--rate-limit', env: 'EPHEMAIL_RATE_LIMIT', defaultValue: '600', meaning: 'API requests and WebSocket connects per minute per client address (an IPv6 /64 counts as one); more get 429 with Retry-After; the page, its files, /healthz and /metrics have a separate budget 4 times as large', read: (text: string) => readCount(text) }),
+  rateBurst: option({ flag: '--rate-burst', env: 'EPHEMAIL_RATE_BURST', defaultValue: '120', meaning: 'API requests a client may make at once before --rate-limit paces it', read: (text: string) => readCount(text) }),
+  maxWaitersPerClient: option({ flag: '--max-waiters-per-client', env: 'EPHEMAIL_MAX_WAITERS_PER_CLIENT', defaultValue: '20', meaning: 'wait-for-mail requests one client address may hold open at once; more get 429', read: (text: string) => readCount(text) }),
+  maxWaiters: option({ flag: '--max-waiters', env: 'EPHEMAIL_MAX_WAITERS', defaultValue: '10000', meaning: 'wait-for-mail requests the server holds open at once; more get 503', read: (text: string) => readCount(text) }),
+  trustProxy: option({ flag: '--trust-proxy', env: 'EPHEMAIL_TRUST_PROXY', defaultValue: 'false', meaning: 'reverse proxies in front that append the client to X-Forwarded-For: false (clients connect directly; the header is ignored), true (one) or their number; limits then count the client the outermost one saw. Turn on only when the HTTP port is reachable through them alone', read: readTrustProxy }),
+  publicUrl: option({ flag: '--public-url', env: 'EPHEMAIL_PUBLIC_URL', defaultValue: '', meaning: 'public origins of the web inbox, comma-separated (https://mail.example.com); pages elsewhere cannot open the live socket; empty means the listening address, plus localhost and 127.0.0.1 on a loopback or 0.0.0.0 bind', read: readPublicUrls }),
+  parseWorkers: option({ flag: '--parse-workers', env: 'EPHEMAIL_PARSE_WORKERS', defaultValue: '2', meaning: 'threads that parse mail off the main thread', read: (text: string) => readCount(text) }),
+  logLevel: option({ flag: '--log-level', env: 'EPHEMAIL_LOG_LEVEL', defaultValue: 'info', meaning: `log detail: ${LOG_LEVELS.join(', ')}`, read: readLogLevel }),
+};
+
+export type OptionName = keyof typeof OPTIONS;
+/** Each option's parsed value. */
+export type Settings = { [K in OptionName]: ReturnType<(typeof OPTIONS)[K]['read']> };
+
+/** Where mail is kept: in this process, or in a Redis that several instances share. */
+export type StoreBackend = { kind: 'memory' } | { kind: 'redis'; url: string };
+
+function readHost(text: string): string {
+  const host = text.trim();
+  if (!/^[\w.:-]+$/.test(host)) throw new InvalidValue('is not a host; use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name');
+  return host;
+}
+
+function readDomains(text: string): DomainPolicy {
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const domains: string[] = [];
+  for (const entry of entries.filter((entry) => entry !== '*')) {
+    const domain = canonicalDomain(entry);
+    if (domain === null) throw new InvalidValue(`has "${entry}", which is not a domain name; use e.g. ephemail.test,*`);
+    if (!domains.includes(domain)) domains.push(domain);
+  }
+  const [defaultDomain] = domains;
+  if (defaultDomain === undefined) {
+    throw new InvalidValue('names no plain domain; generated addresses need one, e.g. ephemail.test,*');
+  }
+  return { domains, defaultDomain, catchAll: entries.includes('*') };
+}
+
+function readOptionalFile(text: string): string | null {
+  if (text.trim() === '') return null;
+  try {
+    return readFileSync(text, 'utf8');
+  } catch (error) {
+    throw new InvalidValue(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of a PEM file`);
+  }
+}
+
+function readPublicUrls(text: string): string[] {
+  const origins: string[] = [];
+  for (const entry of text.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const url = URL.canParse(entry) ? new URL(entry) : null;
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new InvalidValue(`has "${entry}", which is not an http or https URL; use e.g. https://mail.example.com`);
+    }
+    // An Origin header carries only scheme, host and port; a path here would look like a restriction that cannot be enforced.
+    if (url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+      throw new InvalidValue(`has "${entry}", which is more than an origin; give only scheme, host and optional port, e.g. https://mail.example.com`);
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  return origins;
+}
+
+function readStore(text: string): StoreBackend {
+  const value = text.trim();
+  if (value.toLowerCase() === 'memory') return { kind: 'memory' };
+  const expected = 'use memory or redis://host:port/db (rediss:// for TLS, redis://:password@host:port/db with a password)';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidValue(`is not a store; ${expected}`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new InvalidValue(`is not a store; ${expected}`);
+  if (url.hostname === '') throw new InvalidValue(`names no Redis host; ${expected}`);
+  if (!/^\/?(\d+)?$/.test(url.pathname)) throw new InvalidValue(`has "${url.pathname}" where a database number belongs; ${expected}`);
+  if (url.search !== '' || url.hash !== '') throw new InvalidValue(`has extra parts after the database number; ${expected}`);
+  return { kind: 'redis', url: value };
+}
+
+/** A line length in bytes, at least what `standard` guarantees every client (a lower limit would refuse correct mail). */
+function readLineLimit(text: string, min: number, standard: string): number {
+  const bytes = readSize(text);
+  if (bytes < min) throw new InvalidValue(`is less than ${min} bytes; ${standard}, so use at least ${min}`);
+  return bytes;
+}
+
+// More proxies than this in front of one server is a mistake, not a deployment.
+const MAX_TRUSTED_PROXIES = 10;
+
+function readTrustProxy(text: string): number {
+  const value = text.trim().toLowerCase();
+  if (['false', 'no', 'off', '0'].includes(value)) return 0;
+  if (['true', 'yes', 'on'].includes(value)) return 1;
+  const count = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(count) || count > MAX_TRUSTED_PROXIES) {
+    throw new InvalidValue(`is not a proxy setting; use false (clients connect directly), true (one reverse proxy) or how many proxies are in front, up to ${MAX_TRUSTED_PROXIES}`);
+  }
+  return count;
+}
+
+function readLogLevel(text: string): LogLevel {
+  const level = LOG_LEVELS.find((candidate) => candidate === text.trim().toLowerCase());
+  if (level === undefined) throw new InvalidValue(`is not a log level; use one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}

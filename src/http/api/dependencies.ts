@@ -1,0 +1,29 @@
+import type { Clock } from '../../runtime/clock.js';
+import type { AwaitedInboxes } from '../../hub/awaited-inboxes.js';
+import type { Hub } from '../../hub/hub.js';
+import type { DomainPolicy } from '../../mail/address/address.js';
+import type { MessageReader } from '../../mail/read/reader.js';
+import type { Store } from '../../store/store.js';
+import type { HttpLimits } from '../limits/limits.js';
+import type { SafeHtml } from '../../sanitize/html.js';
+
+/** Sanitises a message's HTML for the reader's iframe (in a worker thread, since hostile HTML can be slow). */
+export type RenderHtml = (job: { html: string; allowRemote: boolean; contentIdUrls: Array<[string, string]> }) => Promise<SafeHtml>;
+
+/** What the API routes are built from. */
+export interface ApiDependencies {
+  store: Store;
+  hub: Hub;
+  /** Where the wait route counts its blocked clients, so intake can read their mail ahead. */
+  awaited: AwaitedInboxes;
+  reader: MessageReader;
+  renderHtml: RenderHtml;
+  clock: Clock;
+  domains: DomainPolicy;
+  /** Message lifetime, reported to clients. */
+  ttlMs: number;
+  /** Longest a wait may block. */
+  waitMaxMs: number;
+  /** Per-client budgets and caps; one set per server (see http-limits.ts). */
+  limits: HttpLimits;
+}

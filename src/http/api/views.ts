@@ -1,0 +1,78 @@
+import { checkAddress } from '../../mail/address/address.js';
+import type { ParsedMessage } from '../../mail/parse/parse.js';
+import type { Envelope, MessageSummary, StoredMessage } from '../../store/message.js';
+import type { ApiMessage, ApiMessageSummary } from './types.js';
+
+/** URLs of one message's resources, built in one place. */
+export function messagePaths(inbox: string, id: string) {
+  const base = `/api/inboxes/${encodeURIComponent(inbox)}/messages/${encodeURIComponent(id)}`;
+  return {
+    self: base,
+    html: `${base}/html`,
+    text: `${base}/text`,
+    raw: `${base}/raw`,
+    attachment: (index: number) => `${base}/attachments/${index}`,
+  };
+}
+
+/** A stored summary as the API shows it. */
+export function toApiSummary(summary: MessageSummary): ApiMessageSummary {
+  return {
+    id: summary.id,
+    inbox: summary.inbox,
+    tag: summary.tag,
+    from: summary.from,
+    to: summary.to,
+    subject: summary.subject,
+    receivedAt: new Date(summary.receivedAt).toISOString(),
+    expiresAt: new Date(summary.expiresAt).toISOString(),
+    size: summary.size,
+    preview: summary.preview,
+    attachmentCount: summary.attachmentCount,
+    codes: summary.codes,
+    parseFailed: summary.parseFailed,
+  };
+}
+
+/** A stored message and its parse as the API shows it in full. */
+export function toApiMessage(stored: StoredMessage, parsed: ParsedMessage): ApiMessage {
+  const paths = messagePaths(stored.summary.inbox, stored.summary.id);
+  return {
+    ...toApiSummary(stored.summary),
+    envelope: ownEnvelope(stored),
+    cc: parsed.cc,
+    replyTo: parsed.replyTo,
+    date: parsed.date === null ? null : new Date(parsed.date).toISOString(),
+    messageId: parsed.messageId,
+    headers: parsed.headers,
+    text: parsed.text,
+    htmlUrl: parsed.html === null ? null : paths.html,
+    textUrl: paths.text,
+    rawUrl: paths.raw,
+    attachments: parsed.attachments.map((attachment, index) => ({
+      index,
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      size: attachment.size,
+      contentId: attachment.contentId,
+      inline: attachment.inline,
+      url: paths.attachment(index),
+    })),
+    // Found by the parse worker: scanning a body here would stall every other request.
+    links: parsed.links,
+    problems: parsed.problems,
+  };
+}
+
+/**
+ * The envelope as this inbox may see it: only the recipients that landed here.
+ * The others, Bcc recipients included, are other people's inboxes and their only key.
+ */
+function ownEnvelope(stored: StoredMessage): Envelope {
+  const inbox = stored.summary.inbox;
+  const rcptTo = stored.envelope.rcptTo.filter((recipient) => {
+    const check = checkAddress(recipient, { smtpUtf8: true });
+    return check.ok && check.address.inbox === inbox;
+  });
+  return { mailFrom: stored.envelope.mailFrom, rcptTo };
+}

@@ -1,0 +1,73 @@
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../runtime/clock.js';
+
+/**
+ * How many clients' buckets are kept. A bucket is a few dozen bytes, so this
+ * caps the limiter at a few megabytes however many addresses an attacker
+ * sends from. When it is full the least recently seen client is forgotten;
+ * forgetting only ever gives a client a full bucket again, so a flood of
+ * addresses can make the limiter more lenient to idle clients, never stricter
+ * to anyone, and a busy client is recently seen and stays tracked.
+ */
+export const DEFAULT_MAX_TRACKED_CLIENTS = 100_000;
+
+/** A budget: a bucket of `burst` tokens per client that refills at `perMinute`. */
+export interface RateLimitSettings {
+  perMinute: number;
+  burst: number;
+}
+
+/** Whether a request may go ahead; when not, how long until it could. */
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** Token buckets per client. */
+export interface RateLimiter {
+  /** Takes one token from `client`'s bucket. */
+  take(client: string): RateDecision;
+  /** Clients with a bucket now; never more than the bound given at creation. */
+  trackedClients(): number;
+}
+
+interface Bucket {
+  tokens: number;
+  /** When `tokens` was last brought up to date, by the injected clock. */
+  at: number;
+}
+
+/**
+ * A token bucket per client: a client may make `burst` requests at once,
+ * then one each time a token refills. Time comes from `clock`, so tests move
+ * it instead of sleeping.
+ */
+export function createRateLimiter(options: RateLimitSettings & { clock: Clock; maxClients?: number }): RateLimiter {
+  const { burst, clock } = options;
+  const tokensPerMs = options.perMinute / 60_000;
+  const buckets = new LRUCache<string, Bucket>({ max: options.maxClients ?? DEFAULT_MAX_TRACKED_CLIENTS });
+
+  return {
+    take(client) {
+      const now = clock.now();
+      const bucket = buckets.get(client);
+      if (bucket === undefined) {
+        buckets.set(client, { tokens: burst - 1, at: now });
+        return { ok: true };
+      }
+      // Never less than zero: a clock that steps back must not drain anyone's bucket.
+      bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.at) * tokensPerMs);
+      bucket.at = now;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return { ok: true };
+      }
+      // Refused requests cost nothing, so a client that waits the time it is told succeeds.
+      const waitMs = (1 - bucket.tokens) / tokensPerMs;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1_000)) };
+    },
+    trackedClients: () => buckets.size,
+  };
+}
+
+/** The sentence for a refused request, the same over HTTP and on a refused WebSocket handshake. */
+export function tooManyRequestsDetail(retryAfterSeconds: number): string {
+  return `Too many requests from your address; try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`;
+}

@@ -1,0 +1,51 @@
+import { parameters, responses } from './components.js';
+import { messagePaths } from './message-paths.js';
+import { inboxPaths } from './paths.js';
+import { schemas } from './schemas.js';
+import type { OpenApiDocument } from './types.js';
+
+export type { OpenApiDocument } from './types.js';
+
+const DESCRIPTION = `Ephemail is a disposable inbox service: an SMTP server that takes mail for any address at its domains, keeps it in memory for a while, and shows it through this API, a live web inbox and a WebSocket stream.
+
+**No accounts, no passwords: the address is the key.** Whoever knows an address can read, wait on and delete its mail. So:
+
+- A **random address** (\`POST /api/inboxes\` with no name) is three groups of six characters from a 31-letter alphabet, about 89 bits drawn from the system's cryptographic generator: nobody will guess it. Use these in tests.
+- A **chosen name** (\`{"localPart": "..."}\`) is **public**, as on Mailinator: anyone who types the same name reads the same inbox. Never use one for anything private.
+
+Messages expire after the server's TTL (\`ttlSeconds\` on the inbox); reading never extends it. \`name+tag@domain\` is delivered to \`name@domain\`, with \`tag\` on the message, and addresses are case-insensitive.
+
+**Wait for mail without polling:** \`GET /api/inboxes/{address}/wait\` answers the moment a matching message is there (filter by subject, sender, recipient, and \`since\` a message id or time), or 408 after the timeout, when you simply call again. For a live view, \`GET /api/inboxes/{address}/events\` is a WebSocket that pushes each arrival.
+
+**Codes and links:** every message lists likely verification codes (\`codes\`, most likely first) and its web links (\`links\`), with the one most likely to verify, confirm or sign in marked \`action: true\`, so a test can read a code or follow a link without parsing HTML.
+
+Every error is an RFC 9457 problem document (\`application/problem+json\`) whose \`detail\` says what went wrong and what to do. Each client has a request budget and a number of waits it may hold open; past them the answer is 429 with \`Retry-After\`.`;
+
+/**
+ * The OpenAPI 3.1 description of the HTTP API, served at `/api/openapi.json`
+ * and rendered at `/api/docs`. `serverUrl`, when given, becomes the only
+ * server; otherwise paths resolve against wherever the document was fetched.
+ */
+export function openApiDocument(serverUrl?: string): OpenApiDocument {
+  // A copy each time: the parts are shared constants, and a caller may change what it gets.
+  return structuredClone({
+    openapi: '3.1.0',
+    info: {
+      title: 'Ephemail API',
+      version: '0.1.0',
+      summary: 'Disposable temporary inboxes for people and test suites.',
+      description: DESCRIPTION,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    ...(serverUrl === undefined ? {} : { servers: [{ url: serverUrl, description: 'This server' }] }),
+    tags: [
+      { name: 'Inboxes', description: 'Domains, creating inboxes, checking names, emptying.' },
+      { name: 'Messages', description: 'Listing, waiting for, reading and deleting mail.' },
+      { name: 'Live', description: 'The WebSocket event stream.' },
+      { name: 'Reference', description: 'This document and its page.' },
+      { name: 'Operations', description: 'Health and metrics, outside /api.' },
+    ],
+    paths: { ...inboxPaths, ...messagePaths },
+    components: { schemas, parameters, responses },
+  } satisfies OpenApiDocument);
+}

@@ -1,0 +1,49 @@
+import type { Envelope, MessageDigest, NewMessage } from '../message.js';
+import { joinRaw, rawLength, type RawBytes } from '../raw-bytes.js';
+import { chunkOverhead } from '../record-size.js';
+
+/**
+ * What the inbox copies of one delivery share in the memory store. Plain
+ * fields rather than closures: a full store holds one per message, and every
+ * object in it is work for each garbage collection.
+ */
+export interface Delivery {
+  readonly envelope: Envelope;
+  /** As it arrived until first read, then joined into one Buffer, which replaces the chunks. */
+  raw: RawBytes;
+  /** Bytes of the message. */
+  readonly size: number;
+  /**
+   * What `raw` counts against the budget while a copy is stored: its bytes and
+   * the objects of its chunks. Not lowered once they are joined, which holds less.
+   */
+  readonly counted: number;
+  readonly readDigest: NewMessage['readDigest'];
+  /** The read under way or done, shared by all copies; null before the first, and again after one that failed. */
+  digest: Promise<MessageDigest> | null;
+  /** Copies still stored. */
+  storedCopies: number;
+}
+
+/** The delivery of `message`, with no copy stored yet. */
+export function newDelivery(message: NewMessage): Delivery {
+  const { envelope, raw, readDigest } = message;
+  const size = rawLength(raw);
+  return { envelope, raw, size, counted: size + chunkOverhead(raw), readDigest, digest: null, storedCopies: 0 };
+}
+
+/** The delivery's bytes as one Buffer, joined the first time anyone reads them. */
+export function rawOf(delivery: Delivery): Buffer {
+  const joined = joinRaw(delivery.raw);
+  delivery.raw = joined;
+  return joined;
+}
+
+/** The delivery's digest, read the first time any of its copies needs it; a failed read is not kept, so the next need tries again. */
+export function digestOf(delivery: Delivery): Promise<MessageDigest> {
+  delivery.digest ??= delivery.readDigest(rawOf(delivery)).catch((error: unknown) => {
+    delivery.digest = null;
+    throw error;
+  });
+  return delivery.digest;
+}
