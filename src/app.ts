@@ -6,12 +6,11 @@ import { createEventSockets } from './http/events/sockets.js';
 import { allowedOrigins } from './http/events/origin.js';
 import { createHttpLimits } from './http/limits/limits.js';
 import { createHttpServer } from './http/server.js';
-import { createAwaitedInboxes } from './hub/awaited-inboxes.js';
 import { createHub, type Hub } from './hub/hub.js';
-import { createIntake } from './smtp/intake.js';
 import type { Logger } from './runtime/log.js';
 import { createWorkerPool } from './worker/pool.js';
 import { createMessageReader } from './mail/read/reader.js';
+import { createSummaries, type Summaries } from './mail/read/summaries.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
@@ -24,6 +23,8 @@ export interface Ephemail {
   httpPort: number;
   store: Store;
   hub: Hub;
+  /** The store's heads with their digests, as listings show them. */
+  summaries: Summaries;
   /** Stops SMTP (letting messages in DATA finish for up to `drainMs`), then the event sockets, then HTTP, then the store. */
   close(drainMs?: number): Promise<void>;
 }
@@ -38,6 +39,8 @@ export interface StartOptions {
 const DEFAULT_DRAIN_MS = 10_000;
 // Parsed messages kept for repeated reads (a reader opens details, HTML and images in a row).
 const PARSED_CACHE_BYTES = 32 * 1024 * 1024;
+// Digests kept for listings and live feeds: some 20,000 typical ones.
+const DIGEST_CACHE_BYTES = 16 * 1024 * 1024;
 // A message that takes longer than this to parse is kept raw and flagged; its worker is replaced.
 const PARSE_TIMEOUT_MS = 10_000;
 // Enough for a 10 MB message (decoded attachments live outside the heap);
@@ -51,14 +54,12 @@ const PARSE_WORKER_HEAP_MB = 128;
  */
 export async function startEphemail({ config, log, clock = createSystemClock() }: StartOptions): Promise<Ephemail> {
   const onListenerError = (error: unknown) => log.error({ err: error }, 'an event listener failed');
-  // Made before the store, which reads digests at once only for the inboxes the hub has listeners for.
-  const hub = createHub({ onListenerError });
-  const store = await openStore(config.store, { clock, log, onListenerError, isWatched: (inbox) => hub.listenerCount(inbox) > 0 });
+  const store = await openStore(config.store, { clock, log, onListenerError });
   // What was opened so far, closed in reverse if a later step fails: open Redis
   // connections, workers or listeners would keep a failed process from exiting.
   const opened: Array<() => Promise<void>> = [() => store.close()];
   try {
-    return await startParts({ config, log, clock, store, hub, opened });
+    return await startParts({ config, log, clock, store, opened, onListenerError });
   } catch (error) {
     for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
@@ -67,12 +68,13 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
 
 interface PartsOptions extends Required<StartOptions> {
   store: Store;
-  hub: Hub;
   opened: Array<() => Promise<void>>;
+  onListenerError: (error: unknown) => void;
 }
 
-async function startParts({ config, log, clock, store, hub, opened }: PartsOptions): Promise<Ephemail> {
+async function startParts({ config, log, clock, store, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
   const metrics = createMetrics(() => store.stats());
+  const hub = createHub({ onListenerError });
   store.subscribe((event) => {
     countEvent(metrics, event);
     hub.publish(event);
@@ -85,14 +87,13 @@ async function startParts({ config, log, clock, store, hub, opened }: PartsOptio
     onWorkerFailure: (error) => log.warn({ err: error }, 'a parse worker failed; it was replaced and the message kept raw'),
   });
   opened.push(() => workers.close());
-  const parse = (raw: Buffer) => workers.parse(raw);
-  const reader = createMessageReader({ parse, cacheBytes: PARSED_CACHE_BYTES });
-  const awaited = createAwaitedInboxes();
+  const reader = createMessageReader({ parse: (raw) => workers.parse(raw), cacheBytes: PARSED_CACHE_BYTES });
+  const summaries = createSummaries({ store, reader, readDigest: (raw) => workers.digest(raw), cacheBytes: DIGEST_CACHE_BYTES });
   const smtp = createSmtpIntake({
     config: config.smtp,
     domains: config.domains,
     tls: config.smtp.tls ?? await selfSignedCertificate(hostname()),
-    deliver: createIntake({ store, digest: (raw) => workers.digest(raw), readAhead: { isAwaited: awaited.has, parse, reader } }),
+    deliver: (envelope, raw, recipients) => store.add({ envelope, raw, recipients }),
     log: log.child({ part: 'smtp' }),
     metrics,
   });
@@ -100,7 +101,7 @@ async function startParts({ config, log, clock, store, hub, opened }: PartsOptio
   const httpLimits = createHttpLimits(config.http, clock);
   const httpApp = createHttpApp({
     limits: httpLimits,
-    store, hub, awaited, reader, clock, metrics,
+    store, hub, summaries, reader, clock, metrics,
     renderHtml: (job) => workers.renderHtml(job),
     domains: config.domains,
     ttlMs: config.store.ttlMs,
@@ -115,7 +116,7 @@ async function startParts({ config, log, clock, store, hub, opened }: PartsOptio
   opened.push(() => http.close());
   // Made once the port is bound, because the default allowed origins contain it.
   const eventSockets = createEventSockets({
-    server: http.server, hub, store, clock,
+    server: http.server, hub, summaries, clock,
     domains: config.domains,
     allowedOrigins: allowedOrigins(config.http, httpPort),
     admitClient: httpLimits.admitUpgrade,
@@ -127,6 +128,7 @@ async function startParts({ config, log, clock, store, hub, opened }: PartsOptio
     httpPort,
     store,
     hub,
+    summaries,
     async close(drainMs = DEFAULT_DRAIN_MS) {
       await smtp.close(drainMs);
       // Before HTTP: its close waits for upgraded sockets, which closeAllConnections does not end.
@@ -142,18 +144,14 @@ interface StoreDependencies {
   clock: Clock;
   log: Logger;
   onListenerError: (error: unknown) => void;
-  isWatched: (inbox: string) => boolean;
 }
 
 /** The store --store names; a Redis that cannot be reached at start-up fails the start with one clear line. */
-async function openStore(config: StoreConfig, { clock, log, onListenerError, isWatched }: StoreDependencies): Promise<Store> {
+async function openStore(config: StoreConfig, { clock, log, onListenerError }: StoreDependencies): Promise<Store> {
   const { backend, ...limits } = config;
   const storeLog = log.child({ part: 'store' });
   if (backend.kind === 'memory') {
-    return createMemoryStore({
-      ...limits, clock, onListenerError, isWatched,
-      onError: (error) => storeLog.warn({ err: error }, 'a new message could not be announced; it is listed when its inbox is read'),
-    });
+    return createMemoryStore({ ...limits, clock, onListenerError });
   }
   // Loaded only when chosen: ioredis costs a process about 25 MB that the memory store never uses.
   const { createRedisStore } = await import('./store/redis/redis-store.js');

@@ -1,4 +1,4 @@
-import type { MessageDigest, MessageHead, MessageSummary, NewMessage } from './message.js';
+import type { MessageHead, NewMessage } from './message.js';
 import { createMessageIds } from './message-id.js';
 import { rawLength } from './raw-bytes.js';
 
@@ -15,9 +15,4 @@ export function createHeadMaker(ttlMs: number): HeadMaker {
     const size = rawLength(message.raw);
     return message.recipients.map(({ inbox, tag }) => ({ id: newId(now), inbox, tag, receivedAt: now, expiresAt: now + ttlMs, size }));
   };
-}
-
-/** A copy's summary once its delivery's digest is known. */
-export function summaryOf(head: MessageHead, digest: MessageDigest): MessageSummary {
-  return { ...digest, ...head };
 }

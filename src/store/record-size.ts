@@ -1,13 +1,9 @@
-import type { Envelope, MessageDigest, MessageHead } from './message.js';
+import type { Envelope, MessageHead } from './message.js';
 import type { RawBytes } from './raw-bytes.js';
 
 // Object headers, hidden classes, map and cache slots per record, measured
 // roughly with heap snapshots; strings are counted separately below.
 const FIXED_RECORD_BYTES = 600;
-// Counted for every record from the start, so that reading a typical digest
-// (a 200-character preview, a subject, two addresses, a code) changes nothing;
-// only a larger one adds its excess once read.
-const DIGEST_ALLOWANCE_BYTES = 1024;
 // A Buffer, its ArrayBuffer and its allocation, with the few spare bytes a kept chunk may hold:
 // 4 KB chunks took about 11% more RSS than one Buffer of the same bytes, some 460 bytes each.
 const CHUNK_BYTES = 512;
@@ -22,24 +18,13 @@ export function chunkOverhead(raw: RawBytes): number {
 
 /**
  * Bytes one stored record holds besides the raw message: the strings of its
- * head and envelope (UTF-16, two bytes a character), those of its digest
- * (at least the allowance, read or not), and a fixed cost for the objects.
- * The raw bytes are counted once per blob by the store, since recipients share them.
+ * head and envelope (UTF-16, two bytes a character) and a fixed cost for the
+ * objects. The raw bytes are counted once per blob by the store, since
+ * recipients share them.
  */
-export function recordOverhead(head: MessageHead, digest: MessageDigest | null, envelope: Envelope): number {
+export function recordOverhead(head: MessageHead, envelope: Envelope): number {
   // Summed in place: this runs for every message stored, and an array of the strings would be garbage at once.
   let ownCharacters = head.id.length + head.inbox.length + (head.tag?.length ?? 0) + (envelope.mailFrom?.length ?? 0);
   for (const recipient of envelope.rcptTo) ownCharacters += recipient.length;
-  const own = ownCharacters * 2;
-  const digestBytes = digest === null ? 0 : stringBytes([
-    digest.subject, digest.preview, digest.from?.name ?? '', digest.from?.address ?? '',
-    ...digest.to.flatMap((mailbox) => [mailbox.name, mailbox.address]), ...digest.codes,
-  ]);
-  return FIXED_RECORD_BYTES + own + Math.max(DIGEST_ALLOWANCE_BYTES, digestBytes);
-}
-
-function stringBytes(strings: string[]): number {
-  let characters = 0;
-  for (const text of strings) characters += text.length;
-  return characters * 2;
+  return FIXED_RECORD_BYTES + ownCharacters * 2;
 }

@@ -1,13 +1,13 @@
-import type { MessageHead, MessageSummary, NewMessage, StoredMessage } from './message.js';
+import type { MessageHead, NewMessage, StoredMessage } from './message.js';
 
-export type { Envelope, MailboxAddress, MessageDigest, MessageHead, MessageSummary, NewMessage, StoredMessage } from './message.js';
+export type { Envelope, MessageHead, NewMessage, StoredMessage } from './message.js';
 
 /** Why a message left its inbox. */
 export type RemovalReason = 'deleted' | 'expired' | 'evicted';
 
 /** What happened in the store; the hub fans these out to readers. */
 export type StoreEvent =
-  | { type: 'message'; inbox: string; message: MessageSummary }
+  | { type: 'message'; inbox: string; message: MessageHead }
   | { type: RemovalReason; inbox: string; id: string };
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -24,20 +24,16 @@ export interface StoreStats {
  * satisfy the same contract; every implementation passes the shared suite in
  * test/store/store-contract.ts.
  *
- * Reading never extends a message's life. Removal of any kind emits an event.
- * Summaries that leave a store are always complete, but a store may read a
- * message's digest only when it is first needed: a store that does (the
- * memory store) announces a new message with a `message` event only in the
- * inboxes someone watches, since a reader who comes later lists the inbox.
+ * A store keeps heads, envelopes and raw bytes, and knows nothing of what a
+ * message says or of who is reading: every stored copy is announced with a
+ * `message` event carrying its head, and removal of any kind emits an event.
+ * Reading never extends a message's life.
  */
 export interface Store {
-  /**
-   * Stores one copy per recipient inbox and resolves once readers can see
-   * them and their `message` events, where there are any, have gone out.
-   */
+  /** Stores one copy per recipient inbox and resolves once readers can see them and their `message` events have gone out. */
   add(message: NewMessage): Promise<MessageHead[]>;
   /** Live messages of an inbox, newest first. */
-  list(inbox: string): Promise<MessageSummary[]>;
+  list(inbox: string): Promise<MessageHead[]>;
   /** One message, only when `id` belongs to `inbox`. */
   get(inbox: string, id: string): Promise<StoredMessage | undefined>;
   delete(inbox: string, id: string): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { renderSafeHtml as RenderSafeHtml } from '../sanitize/html.js';
 import { parseMessage } from '../mail/parse/parse.js';
-import { quickDigest } from '../mail/quick-digest.js';
+import { digestRaw } from '../mail/read/digest.js';
 import type { WorkerJob, WorkerReply } from './jobs.js';
 
 // The worker thread's wiring, as src/app.ts is the main thread's: parsing and
@@ -25,15 +25,14 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
       const safeHtml = renderSafeHtml(job.html, { allowRemote: job.allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
       return { id: job.id, kind: 'html', safeHtml };
     }
-    const shared = Buffer.from(job.raw.scratch, 0, job.raw.length);
-    // The store keeps only the digest, so it skips the full parse that readers get.
-    // The digest is made of strings. A parse gets its own copy: mailparser copies
-    // attachment contents today, but were one a view of its input, the reply
-    // would share the scratch area with the main thread, and the next job
-    // would overwrite the attachment there.
+    // Its own copy of the bytes: mailparser copies attachment contents today,
+    // but were one a view of its input, the reply would share the scratch
+    // area with the main thread, and the next job would overwrite it there.
+    const raw = Buffer.from(Buffer.from(job.raw.scratch, 0, job.raw.length));
+    // A digest job sends back only the digest's few strings, not the whole parse.
     return job.kind === 'digest'
-      ? { id: job.id, kind: 'digest', digest: quickDigest(shared) }
-      : { id: job.id, kind: 'parse', parsed: await parseMessage(Buffer.from(shared)) };
+      ? { id: job.id, kind: 'digest', digest: await digestRaw(raw) }
+      : { id: job.id, kind: 'parse', parsed: await parseMessage(raw) };
   };
 }
 

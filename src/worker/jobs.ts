@@ -1,6 +1,6 @@
 import type { SafeHtml } from '../sanitize/html.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
-import type { MessageDigest } from '../store/message.js';
+import type { MessageDigest } from '../mail/read/digest.js';
 
 /**
  * A message's raw bytes as a job carries them: the first `length` bytes of

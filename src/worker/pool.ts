@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { SafeHtml } from '../sanitize/html.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
-import type { MessageDigest } from '../store/message.js';
+import type { MessageDigest } from '../mail/read/digest.js';
 import type { PoolJob, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */

@@ -65,8 +65,8 @@ export function buildServerChild(checkout = ROOT): void {
 
 /** Forks `kind` ("ephemail" or "bare") with Ephemail flags; resolves once it listens. Call buildServerChild() first. */
 export async function startServer(kind: 'ephemail' | 'bare', flags: string[] = [], options: ServerOptions = {}): Promise<ServerHandle> {
-  // Started with the Node.js options the image ships with (the Dockerfile's CMD).
-  const execArgv = ['--expose-gc', ...shippedNodeOptions()];
+  // Started with the Node.js options its checkout's image ships with (the Dockerfile's CMD).
+  const execArgv = ['--expose-gc', ...shippedNodeOptions(options.checkout ?? ROOT)];
   if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   // stdout (the JSON log) is read as a log shipper would and only error lines are kept; stderr stays visible for crashes.
   const child = fork(join(options.checkout ?? ROOT, BUILD, 'test/bench/server-child.js'), [kind, ...flags], { execArgv, serialization: 'advanced', stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });

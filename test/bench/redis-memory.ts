@@ -15,7 +15,6 @@ import { createSystemClock } from '../../src/runtime/clock.js';
 import { redisKeys } from '../../src/store/redis/keys.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import type { NewMessage } from '../../src/store/message.js';
-import { makeDigest } from '../support/messages.js';
 import { startRedisServer } from '../support/redis-server.js';
 
 const COUNT = 1_000;
@@ -26,13 +25,6 @@ function message(index: number, recipients: number): NewMessage {
   return {
     envelope: { mailFrom: 'noreply@shop.example.com', rcptTo: inboxes },
     raw: Buffer.alloc(SIZE, 'a'),
-    readDigest: async () => makeDigest({
-      from: { name: 'Example Shop', address: 'noreply@shop.example.com' },
-      to: inboxes.map((address) => ({ name: '', address })),
-      subject: `Your verification code is ${100_000 + index}`,
-      preview: 'Hello, use the code below to confirm your e-mail address. It is valid for ten minutes. If you did not ask for it, ignore this message. '.repeat(2).slice(0, 200),
-      codes: [String(100_000 + index)],
-    }),
     recipients: inboxes.map((inbox) => ({ inbox, tag: null })),
   };
 }

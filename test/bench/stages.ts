@@ -8,16 +8,13 @@ import { digestMessage } from '../../src/mail/read/digest.js';
 import { findCodes } from '../../src/mail/extract/codes.js';
 import { htmlToText } from '../../src/mail/parse/html-text.js';
 import { parseMessage } from '../../src/mail/parse/parse.js';
-import { quickDigest } from '../../src/mail/quick-digest.js';
 import { MESSAGE_KINDS, messageFactory, type MessageKind } from './messages.js';
 import { median } from './stats.js';
 
 /** Milliseconds per message of each stage, medians over the measured repetitions. */
 export interface StageCosts {
   kind: MessageKind;
-  /** What intake spends: the digest straight from the raw bytes. */
-  quickDigestMs: number;
-  /** The full parse readers get. */
+  /** The full parse: what readers get, and what a digest is made from. */
   parseMs: number;
   digestMs: number;
   codesMs: number;
@@ -35,7 +32,7 @@ export async function stageCosts(repeats: number): Promise<StageCosts[]> {
   const costs: StageCosts[] = [];
   for (const kind of MESSAGE_KINDS) {
     const make = messageFactory(kind);
-    const samples = { quick: [] as number[], parse: [] as number[], digest: [] as number[], codes: [] as number[], html: [] as number[] };
+    const samples = { parse: [] as number[], digest: [] as number[], codes: [] as number[], html: [] as number[] };
     // The first 20 are warm-up, so the JIT has compiled every stage before it is timed.
     for (let i = 0; i < repeats + 20; i++) {
       // A fresh message each time, as intake sees them: nothing can be reused from the previous one.
@@ -47,16 +44,14 @@ export async function stageCosts(repeats: number): Promise<StageCosts[]> {
       const digest = await timed(() => digestMessage(parsed));
       const codes = await timed(() => findCodes({ subject: parsed.subject, text: parsed.text, html: parsed.html }));
       const html = await timed(() => htmlToText(parsed.html ?? ''));
-      const quick = await timed(() => quickDigest(raw));
       if (i < 20) continue;
-      samples.quick.push(quick);
       samples.parse.push(parse);
       samples.digest.push(digest);
       samples.codes.push(codes);
       samples.html.push(html);
     }
     costs.push({
-      kind, quickDigestMs: median(samples.quick), parseMs: median(samples.parse), digestMs: median(samples.digest), codesMs: median(samples.codes), htmlToTextMs: median(samples.html),
+      kind, parseMs: median(samples.parse), digestMs: median(samples.digest), codesMs: median(samples.codes), htmlToTextMs: median(samples.html),
     });
   }
   return costs;

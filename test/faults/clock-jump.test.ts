@@ -1,3 +1,4 @@
+import { digestRaw } from '../../src/mail/read/digest.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSystemClock } from '../../src/runtime/clock.js';
 import { createMemoryStore } from '../../src/store/memory/memory-store.js';
@@ -23,7 +24,9 @@ afterEach(async () => {
 });
 
 async function subjects(target: Store, inbox: string): Promise<string[]> {
-  return (await target.list(inbox)).map((message) => message.subject);
+  const heads = await target.list(inbox);
+  const stored = await Promise.all(heads.map((head) => target.get(inbox, head.id)));
+  return Promise.all(stored.map(async (message) => (message === undefined ? '' : (await digestRaw(message.raw)).subject)));
 }
 
 describe.each([

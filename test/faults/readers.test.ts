@@ -43,8 +43,9 @@ describe('failing readers', () => {
     try {
       await send(inbox, 'one');
       await send(inbox, 'two');
-      await expect.poll(() => seen.map((event) => event.type === 'message' ? event.message.subject : event.type)).toEqual(['one', 'two']);
-      expect((await hostile.server.store.list(inbox)).map((message) => message.subject)).toEqual(['two', 'one']);
+      const stored = await hostile.server.summaries.list(inbox);
+      await expect.poll(() => seen.map((event) => event.type === 'message' ? event.message.id : event.type)).toEqual(stored.map((message) => message.id).reverse());
+      expect((await hostile.server.summaries.list(inbox)).map((message) => message.subject)).toEqual(['two', 'one']);
     } finally {
       offHub();
       offStore();

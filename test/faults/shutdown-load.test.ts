@@ -57,7 +57,7 @@ describe('shutdown under load', () => {
       const reply = await replied;
       if (reply.code !== 250 || closed) return { sender, reply, readable: false };
       // Read at once, before close can have resolved: by the store and over HTTP.
-      const [summary] = await app.store.list(sender.inbox);
+      const [summary] = await app.summaries.list(sender.inbox);
       const stored = summary === undefined ? undefined : await app.store.get(sender.inbox, summary.id);
       const response = await fetch(`${app.httpUrl}/api/inboxes/${sender.inbox}/messages/${summary?.id}`);
       const message = response.status === 200 ? await response.json() as ApiMessage : null;

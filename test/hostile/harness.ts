@@ -106,7 +106,7 @@ export async function exchange(server: TestServer, inbox: string, raw: Buffer): 
   // Watched, as an open page would: the store then reads the digest before its "250", inside the measured window.
   const unwatch = server.hub.subscribe(inbox, () => {});
   const reply = await watch.measure(() => deliver(server.smtpPort, inbox, block)).finally(unwatch);
-  const [summary] = reply.code === 250 ? await server.store.list(inbox) : [];
+  const [summary] = reply.code === 250 ? await server.summaries.list(inbox) : [];
   if (summary === undefined) return { reply, rawBytes: raw.length, answers: [], message: null, maxLoopMs: watch.maxMs() };
   const base = `${INBOX_ROUTES(inbox)}/messages/${summary.id}`;
   const first = await watch.measure(() => Promise.all([get(server, `${INBOX_ROUTES(inbox)}/messages`), get(server, base)]));
@@ -177,7 +177,7 @@ export async function wellBehaved(server: TestServer): Promise<boolean> {
   const to = `bystander-${sequence++}@ephemail.test`;
   const text = `ordinary message ${sequence}`;
   await mailer(server.smtpPort).sendMail({ from: 'friend@example.com', to, subject: 'hello', text });
-  const [summary] = await server.store.list(to);
+  const [summary] = await server.summaries.list(to);
   if (summary === undefined) return false;
   const response = await fetch(`${server.httpUrl}${INBOX_ROUTES(to)}/messages/${summary.id}`);
   return response.status === 200 && ((await response.json()) as ApiMessage).text.trim() === text;

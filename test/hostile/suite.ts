@@ -77,7 +77,7 @@ export function describeHostile(title: string, cases: readonly HostileCase[]): v
       } else {
         // A clear refusal: a 4xx/5xx reply with a sentence, and nothing kept.
         expect(result.reply.text).toMatch(/^[45]\d\d [45]\.\d+\.\d+ \S.{10,}/);
-        expect(await server.store.list(inbox)).toEqual([]);
+        expect(await server.summaries.list(inbox)).toEqual([]);
       }
       if (hostile.expect !== 'either') expect(stored ? 'stored' : 'refused').toBe(hostile.expect);
       expect(loopMs).toBeLessThan(MAX_LOOP_DELAY_MS);

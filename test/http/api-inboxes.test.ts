@@ -205,8 +205,8 @@ describe('DELETE /api/inboxes/{address}', () => {
     const response = await test.app.request('/api/inboxes/GONE%40ephemail.test', { method: 'DELETE' });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ deleted: 2 });
-    expect(await test.store.list('gone@ephemail.test')).toEqual([]);
-    expect(await test.store.list('kept@ephemail.test')).toHaveLength(1);
+    expect(await test.summaries.list('gone@ephemail.test')).toEqual([]);
+    expect(await test.summaries.list('kept@ephemail.test')).toHaveLength(1);
     expect(await (await test.app.request('/api/inboxes/gone@ephemail.test', { method: 'DELETE' })).json()).toEqual({ deleted: 0 });
   });
 });

@@ -218,7 +218,7 @@ describe('the same guarantees on a real server (parse and sanitise in workers)',
         { filename: '../../etc/evil\u202Egpj.exe', content: Buffer.from('MZ payload') },
       ],
     });
-    const [summary] = await server.store.list('real-target@ephemail.test');
+    const [summary] = await server.summaries.list('real-target@ephemail.test');
     const base = `${server.httpUrl}/api/inboxes/real-target%40ephemail.test/messages/${String(summary?.id)}`;
     const html = await fetch(`${base}/html`);
     expect(html.status).toBe(200);

@@ -278,7 +278,8 @@ describe('the live events socket', () => {
       const transport = mailer(server.smtpPort);
       await transport.sendMail({ from: 'a@example.com', to: address, subject: 'Live', text: 'code 482913' });
       transport.close();
-      await vi.waitFor(() => expect(frames).toHaveLength(2));
+      // The first message's digest may wait for a parse worker to start.
+      await vi.waitFor(() => expect(frames).toHaveLength(2), { timeout: 10_000 });
       const id = (frames[1] as { message: { id: string } }).message.id;
       await fetch(`${server.httpUrl}/api/inboxes/${encodeURIComponent(address)}/messages/${id}`, { method: 'DELETE' });
       await vi.waitFor(() => expect(frames).toHaveLength(3));

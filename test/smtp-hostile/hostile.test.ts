@@ -112,7 +112,7 @@ describe('2,000 idle connections', () => {
         + `with all open: ${summary(after)} (${after.map((ms) => ms.toFixed(0)).join(', ')} ms); server heap ≈ ${(heapPerConnection / 1024).toFixed(1)} KB per idle connection`);
       expect(after).toHaveLength(5);
       expect(Math.max(...all), `delivery times (ms): ${all.map(Math.round).join(', ')}`).toBeLessThan(1_000);
-      expect(await app.store.list('good@ephemail.test')).toHaveLength(all.length);
+      expect(await app.summaries.list('good@ephemail.test')).toHaveLength(all.length);
       // Nothing cut the idle ones, and nothing but the 21st was refused.
       await metricBecomes(app.httpPort, OPEN, IDLE);
       await countedOnce(app, 'too_many_connections_from_address');
@@ -227,8 +227,8 @@ describe('trickling clients', () => {
     expect(refusalLogs(app, 'session_timeout').filter((line) => line.remote === '127.0.0.2')).toHaveLength(TRICKLERS);
     expect(refusalLogs(app, 'data_timeout').map((line) => line.remote)).toEqual(Array(TRICKLERS).fill('127.0.0.3'));
     expect(refusalLogs(app, 'session_timeout').filter((line) => line.remote === '127.0.0.1')).toHaveLength(before);
-    expect(await app.store.list('slow@ephemail.test')).toEqual([]);
-    expect(await app.store.list('good@ephemail.test')).toHaveLength(deliveries.length);
+    expect(await app.summaries.list('slow@ephemail.test')).toEqual([]);
+    expect(await app.summaries.list('good@ephemail.test')).toHaveLength(deliveries.length);
     await metricBecomes(app.httpPort, OPEN, 0);
   }, 20_000);
 
@@ -317,9 +317,9 @@ describe('over-long lines', () => {
     await waitFor(sender, /\r\n500 [^]*\r\n250 2\.6\.0 [^\r]*\r\n$/);
     const lines = sender.received().split('\r\n');
     expect(lines).toContain('500 5.6.0 A line of the message is longer than 2000 bytes, the most this server takes (RFC 5321 allows 1000 bytes); wrap long lines, e.g. with quoted-printable or base64.');
-    expect((await app.store.list('fits@ephemail.test')).map((m) => m.subject)).toEqual(['fits']);
-    expect(await app.store.list('long@ephemail.test')).toEqual([]);
-    expect((await app.store.list('after@ephemail.test')).map((m) => m.subject)).toEqual(['after']);
+    expect((await app.summaries.list('fits@ephemail.test')).map((m) => m.subject)).toEqual(['fits']);
+    expect(await app.summaries.list('long@ephemail.test')).toEqual([]);
+    expect((await app.summaries.list('after@ephemail.test')).map((m) => m.subject)).toEqual(['after']);
     await countedOnce(app, 'line_too_long', 'ephemail_messages_rejected_total');
   });
 });

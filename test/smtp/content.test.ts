@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestMessage } from '../../src/mail/read/digest.js';
 import { parseMessage } from '../../src/mail/parse/parse.js';
-import type { MessageSummary } from '../../src/store/message.js';
+import type { MessageSummary } from '../../src/mail/read/digest.js';
 import { mailer } from '../support/mailer.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -23,7 +23,7 @@ describe('message content over the wire', () => {
   /** Sends bytes as they are (nodemailer raw + envelope) and returns what the store kept. */
   async function roundTrip(inbox: string, raw: Buffer) {
     await mailer(server.smtpPort).sendMail({ envelope: { from: 'sender@example.com', to: [inbox] }, raw });
-    const [summary] = await server.store.list(inbox);
+    const [summary] = await server.summaries.list(inbox);
     const stored = await server.store.get(inbox, summary?.id ?? '');
     return { summary, stored };
   }

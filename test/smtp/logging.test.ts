@@ -25,7 +25,7 @@ describe('SMTP log lines', () => {
     server = await startTestServer(['--domains', 'ephemail.test'], { log });
     const replies = await sendRaw(server.smtpPort, { to: ['a@ephemail.test', 'b@elsewhere.example'], body: 'Subject: hi\r\n\r\nhello' });
     expect(replies.at(-1)?.code).toBe(250);
-    const [stored] = await server.store.list('a@ephemail.test');
+    const [stored] = await server.summaries.list('a@ephemail.test');
     return { lines, id: stored?.id };
   }
 

@@ -80,15 +80,15 @@ describe('expiry over the wire with a manual clock', () => {
 
   it('shows a message until its ttl passes, then removes it and counts it', async () => {
     await mailer(server.smtpPort).sendMail({ from: 'a@example.com', to: 'short@ephemail.test', subject: 'Soon gone', text: 'x' });
-    const [summary] = await server.store.list('short@ephemail.test');
+    const [summary] = await server.summaries.list('short@ephemail.test');
     expect(summary).toMatchObject({ subject: 'Soon gone', receivedAt: clock.now(), expiresAt: clock.now() + 600_000 });
 
     clock.advance(600_000 - 1);
-    expect(await server.store.list('short@ephemail.test')).toHaveLength(1);
+    expect(await server.summaries.list('short@ephemail.test')).toHaveLength(1);
     expect(await metric(server.httpPort, 'ephemail_messages_expired_total')).toBe(0);
 
     clock.advance(2);
-    expect(await server.store.list('short@ephemail.test')).toEqual([]);
+    expect(await server.summaries.list('short@ephemail.test')).toEqual([]);
     expect(await server.store.get('short@ephemail.test', summary?.id ?? '')).toBeUndefined();
     expect(await metric(server.httpPort, 'ephemail_messages_expired_total')).toBe(1);
     expect(await metric(server.httpPort, 'ephemail_stored_messages')).toBe(0);

@@ -68,7 +68,7 @@ describe('a message far over --max-message-size', () => {
     expect((await dialog.read()).text).toMatch(/^552 5\.3\.4 The message is \d+ bytes; this server takes messages of at most 100KB\.$/);
     expect(await dialog.command('NOOP')).toMatchObject({ code: 250 });
     dialog.close();
-    expect(await server.store.list('huge@ephemail.test')).toEqual([]);
+    expect(await server.summaries.list('huge@ephemail.test')).toEqual([]);
     expect(await server.store.stats()).toEqual({ messages: 0, bytes: 0 });
     expect(externalBytes() - before).toBeLessThan(1024 * 1024);
   });

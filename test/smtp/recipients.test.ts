@@ -11,7 +11,7 @@ describe('one inbox per envelope recipient', () => {
   it('shows the message in the store as soon as sendMail resolves (250 means stored)', async () => {
     const info = await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to: 'now@ephemail.test', subject: 'Visible at once', text: 'hi' });
     // No waiting of any kind between the 250 and the read.
-    const list = await server.store.list('now@ephemail.test');
+    const list = await server.summaries.list('now@ephemail.test');
     expect(list.map((m) => m.subject)).toEqual(['Visible at once']);
     expect(info.response).toMatch(/^250 2\.6\.0 /);
   });
@@ -21,7 +21,7 @@ describe('one inbox per envelope recipient', () => {
     const info = await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to, subject: 'Three ways', text: 'hello' });
     expect(info.accepted).toEqual(to);
     expect(info.response).toContain('3 inboxes');
-    const lists = await Promise.all(to.map((inbox) => server.store.list(inbox)));
+    const lists = await Promise.all(to.map((inbox) => server.summaries.list(inbox)));
     expect(lists.map((list) => list.map((m) => [m.inbox, m.subject]))).toEqual(to.map((inbox) => [[inbox, 'Three ways']]));
     const ids = lists.map((list) => list[0]?.id);
     expect(new Set(ids).size).toBe(3);
@@ -33,12 +33,12 @@ describe('one inbox per envelope recipient', () => {
     await mailer(server.smtpPort).sendMail({
       from: 'app@example.com', to: 'visible@ephemail.test', bcc: ['hidden@ephemail.test'], subject: 'Blind copy', text: 'psst',
     });
-    const [hidden] = await server.store.list('hidden@ephemail.test');
+    const [hidden] = await server.summaries.list('hidden@ephemail.test');
     expect(hidden?.subject).toBe('Blind copy');
     expect(hidden?.to.map((mailbox) => mailbox.address)).toEqual(['visible@ephemail.test']);
     const raw = (await server.store.get('hidden@ephemail.test', hidden?.id ?? ''))?.raw.toString('utf8') ?? '';
     expect(raw).not.toMatch(/^bcc:/im);
-    expect(await server.store.list('visible@ephemail.test')).toHaveLength(1);
+    expect(await server.summaries.list('visible@ephemail.test')).toHaveLength(1);
   });
 
   it('also follows an envelope that names nobody in the headers', async () => {
@@ -46,17 +46,17 @@ describe('one inbox per envelope recipient', () => {
       envelope: { from: 'bounce@example.com', to: ['envelope-only@ephemail.test'] },
       raw: 'From: a@example.com\r\nTo: someone-else@example.com\r\nSubject: Envelope only\r\n\r\nbody\r\n',
     });
-    expect((await server.store.list('envelope-only@ephemail.test')).map((m) => m.subject)).toEqual(['Envelope only']);
-    expect(await server.store.list('someone-else@example.com')).toEqual([]);
+    expect((await server.summaries.list('envelope-only@ephemail.test')).map((m) => m.subject)).toEqual(['Envelope only']);
+    expect(await server.summaries.list('someone-else@example.com')).toEqual([]);
   });
 
   it('folds case and takes the +tag off into its own field', async () => {
     await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to: 'Someone+News@EPHEMAIL.test', subject: 'Tagged', text: 'x' });
-    const list = await server.store.list('someone@ephemail.test');
+    const list = await server.summaries.list('someone@ephemail.test');
     expect(list.map(({ inbox, tag, subject }) => ({ inbox, tag, subject }))).toEqual([
       { inbox: 'someone@ephemail.test', tag: 'news', subject: 'Tagged' },
     ]);
-    expect(await server.store.list('someone+news@ephemail.test')).toEqual([]);
+    expect(await server.summaries.list('someone+news@ephemail.test')).toEqual([]);
   });
 
   it('stores one copy when two recipients name the same inbox', async () => {
@@ -65,7 +65,7 @@ describe('one inbox per envelope recipient', () => {
       body: 'Subject: Once\r\n\r\nonly once\r\n',
     });
     expect(replies.at(-1)?.text).toBe('250 2.6.0 Message stored in one inbox');
-    expect((await server.store.list('same@ephemail.test')).map((m) => [m.subject, m.tag])).toEqual([['Once', 'a']]);
+    expect((await server.summaries.list('same@ephemail.test')).map((m) => [m.subject, m.tag])).toEqual([['Once', 'a']]);
   });
 
   it('puts an IDN domain written as Unicode and as punycode into one inbox', async () => {
@@ -74,20 +74,20 @@ describe('one inbox per envelope recipient', () => {
     await transport.sendMail({ envelope: { from: 'a@example.com', to: ['Hans@MÜNCHEN.test'] }, raw: 'Subject: unicode\r\n\r\nx\r\n' });
     const replies = await sendRaw(server.smtpPort, { to: ['hans@München.Test'], body: 'Subject: raw unicode\r\n\r\nx\r\n', mailParams: 'SMTPUTF8' });
     expect(replies.at(-1)?.code).toBe(250);
-    const list = await server.store.list('hans@münchen.test');
+    const list = await server.summaries.list('hans@münchen.test');
     expect(list.map((m) => m.subject).sort()).toEqual(['punycode', 'raw unicode', 'unicode']);
-    expect(await server.store.list('hans@xn--mnchen-3ya.test')).toEqual([]);
+    expect(await server.summaries.list('hans@xn--mnchen-3ya.test')).toEqual([]);
   });
 
   it('accepts RCPT TO:<postmaster> without a domain, into the default domain\'s postmaster inbox (RFC 5321 4.5.1)', async () => {
     const replies = await sendRaw(server.smtpPort, { to: ['Postmaster'], body: 'Subject: For the postmaster\r\n\r\nx\r\n' });
     expect(replies.map((reply) => reply.code)).toEqual([250, 250, 250, 354, 250]);
-    expect((await server.store.list('postmaster@ephemail.test')).map((m) => m.subject)).toEqual(['For the postmaster']);
+    expect((await server.summaries.list('postmaster@ephemail.test')).map((m) => m.subject)).toEqual(['For the postmaster']);
   });
 
   it('accepts a UTF-8 local part with SMTPUTF8 (nodemailer asks for it by itself)', async () => {
     const info = await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to: 'Jürgen@ephemail.test', subject: 'Umlaut', text: 'x' });
     expect(info.accepted).toEqual(['Jürgen@ephemail.test']);
-    expect((await server.store.list('jürgen@ephemail.test')).map((m) => m.subject)).toEqual(['Umlaut']);
+    expect((await server.summaries.list('jürgen@ephemail.test')).map((m) => m.subject)).toEqual(['Umlaut']);
   });
 });

@@ -50,7 +50,7 @@ describe('SMTP refusals on a server for ephemail.test only', () => {
   it('accepts the UTF-8 local part once the client asks for SMTPUTF8', async () => {
     const replies = await sendRaw(server.smtpPort, { to: ['jürgen@ephemail.test'], mailParams: 'SMTPUTF8', body: 'Subject: utf8\r\n\r\nhallo\r\n' });
     expect(replies.map((reply) => reply.code)).toEqual([250, 250, 250, 354, 250]);
-    expect((await server.store.list('jürgen@ephemail.test')).map((m) => m.subject)).toEqual(['utf8']);
+    expect((await server.summaries.list('jürgen@ephemail.test')).map((m) => m.subject)).toEqual(['utf8']);
   });
 
   it('refuses a recipient over --max-recipients with 452 4.5.3 and still delivers to the others', async () => {
@@ -68,8 +68,8 @@ describe('SMTP refusals on a server for ephemail.test only', () => {
     await dialog.write('Subject: two of three\r\n\r\nx\r\n.\r\n');
     expect((await dialog.read()).text).toBe('250 2.6.0 Message stored in 2 inboxes');
     dialog.close();
-    expect(await server.store.list('third@ephemail.test')).toEqual([]);
-    expect(await server.store.list('second@ephemail.test')).toHaveLength(1);
+    expect(await server.summaries.list('third@ephemail.test')).toEqual([]);
+    expect(await server.summaries.list('second@ephemail.test')).toHaveLength(1);
     expect(await metric(server.httpPort, `${REJECTED}{reason="too_many_recipients"}`)).toBe(1);
   });
 
@@ -81,7 +81,7 @@ describe('SMTP refusals on a server for ephemail.test only', () => {
     await dialog.write(dataBlock('Subject: piped\r\n\r\n.leading dot\r\n..\r\n'));
     expect((await dialog.read()).code).toBe(250);
     dialog.close();
-    const [summary] = await server.store.list('piped@ephemail.test');
+    const [summary] = await server.summaries.list('piped@ephemail.test');
     const stored = await server.store.get('piped@ephemail.test', summary?.id ?? '');
     expect(stored?.raw.toString()).toBe('Subject: piped\r\n\r\n.leading dot\r\n..\r\n');
   });
@@ -98,7 +98,7 @@ describe('SMTP refusals for size and storage', () => {
     const body = `Subject: big\r\n\r\n${`${'x'.repeat(998)}\r\n`.repeat(110)}`;
     const replies = await sendRaw(server.smtpPort, { to: ['big@ephemail.test'], body });
     expect(replies.at(-1)?.text).toBe('552 5.3.4 The message is 110016 bytes; this server takes messages of at most 100KB.');
-    expect(await server.store.list('big@ephemail.test')).toEqual([]);
+    expect(await server.summaries.list('big@ephemail.test')).toEqual([]);
     expect(await metric(server.httpPort, `${REJECTED}{reason="too_large"}`)).toBe(1);
   });
 
@@ -115,7 +115,7 @@ describe('SMTP refusals for size and storage', () => {
     const body = `Subject: crowd\r\n\r\n${`${'y'.repeat(998)}\r\n`.repeat(90)}`;
     const replies = await sendRaw(server.smtpPort, { to, body });
     expect(replies.at(-1)?.text).toBe('451 4.3.0 The message could not be stored: The message is larger than the memory this server keeps for mail. Please try again later.');
-    expect(await server.store.list('crowd0@ephemail.test')).toEqual([]);
+    expect(await server.summaries.list('crowd0@ephemail.test')).toEqual([]);
     expect(await metric(server.httpPort, `${REJECTED}{reason="store_unavailable"}`)).toBe(1);
     const ok = await sendRaw(server.smtpPort, { to: ['crowd0@ephemail.test'], body: 'Subject: small\r\n\r\nfits\r\n' });
     expect(ok.at(-1)?.code).toBe(250);

@@ -53,14 +53,14 @@ describe('SMTP transport with the self-signed certificate', () => {
   it('delivers from nodemailer without authentication', async () => {
     const info = await mailer(server.smtpPort).sendMail(message('plain@ephemail.test', 'no auth'));
     expect(info.accepted).toEqual(['plain@ephemail.test']);
-    expect((await server.store.list('plain@ephemail.test')).map((m) => m.subject)).toEqual(['no auth']);
+    expect((await server.summaries.list('plain@ephemail.test')).map((m) => m.subject)).toEqual(['no auth']);
   });
 
   it.each(['PLAIN', 'LOGIN'])('accepts AUTH %s with any credentials and delivers', async (method) => {
     const transport = mailer(server.smtpPort, { auth: { user: `whoever-${method}`, pass: 'wrong password' }, authMethod: method });
     const to = `auth-${method.toLowerCase()}@ephemail.test`;
     await transport.sendMail(message(to, `auth ${method}`));
-    expect((await server.store.list(to)).map((m) => m.subject)).toEqual([`auth ${method}`]);
+    expect((await server.summaries.list(to)).map((m) => m.subject)).toEqual([`auth ${method}`]);
   });
 
   it('delivers over STARTTLS when the client requires it', async () => {
@@ -68,7 +68,7 @@ describe('SMTP transport with the self-signed certificate', () => {
       ignoreTLS: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: 'u', pass: 'p' },
     });
     await transport.sendMail(message('secure@ephemail.test', 'over tls'));
-    expect((await server.store.list('secure@ephemail.test')).map((m) => m.subject)).toEqual(['over tls']);
+    expect((await server.summaries.list('secure@ephemail.test')).map((m) => m.subject)).toEqual(['over tls']);
   });
 
   it('presents a self-signed certificate when none is configured', async () => {
@@ -106,6 +106,6 @@ describe('SMTP transport with --tls-cert and --tls-key', () => {
       tls: { ca: [pair.cert], checkServerIdentity: (_host, cert) => (cert.subject.CN === 'mx.custom-cert.test' ? undefined : new Error(`unexpected ${cert.subject.CN}`)) },
     });
     await transport.sendMail(message('trusted@ephemail.test', 'verified tls'));
-    expect((await server.store.list('trusted@ephemail.test')).map((m) => m.subject)).toEqual(['verified tls']);
+    expect((await server.summaries.list('trusted@ephemail.test')).map((m) => m.subject)).toEqual(['verified tls']);
   });
 });

@@ -3,13 +3,12 @@ import { parseConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { createHttpLimits, type HttpLimitSettings } from '../../src/http/limits/limits.js';
 import { renderSafeHtml } from '../../src/sanitize/html.js';
-import { createAwaitedInboxes } from '../../src/hub/awaited-inboxes.js';
 import { createHub } from '../../src/hub/hub.js';
-import { createIntake } from '../../src/smtp/intake.js';
 import { checkAddress, type DomainPolicy } from '../../src/mail/address/address.js';
 import { digestRaw } from '../../src/mail/read/digest.js';
 import { parseMessage } from '../../src/mail/parse/parse.js';
 import { createMessageReader } from '../../src/mail/read/reader.js';
+import { createSummaries } from '../../src/mail/read/summaries.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
 import { createMemoryStore } from '../../src/store/memory/memory-store.js';
 import { createManualClock } from './manual-clock.js';
@@ -32,25 +31,26 @@ export interface TestAppOptions {
 export function buildTestApp(options: TestAppOptions = {}) {
   const clock = createManualClock(Date.now());
   const ttlMs = options.ttlMs ?? 3_600_000;
-  // Wired as src/app.ts does: digests are read at once only where the hub has listeners.
+  // Wired as src/app.ts does.
   const hub = createHub();
-  const store = createMemoryStore({
-    ttlMs, memoryLimit: 64 * 1024 * 1024, inboxLimit: options.inboxLimit ?? 200, clock,
-    isWatched: (inbox) => hub.listenerCount(inbox) > 0,
-  });
+  const store = createMemoryStore({ ttlMs, memoryLimit: 64 * 1024 * 1024, inboxLimit: options.inboxLimit ?? 200, clock });
   store.subscribe((event) => hub.publish(event));
-  // Counted, so tests can tell whether a read parsed again or took the parse intake read ahead.
+  // Counted, so tests can tell how many trips to a parse worker a request would take.
   const parses = { count: 0 };
   const parse = (raw: Buffer) => {
     parses.count++;
     return parseMessage(raw);
   };
   const reader = createMessageReader({ parse, cacheBytes: 8 * 1024 * 1024 });
-  const awaited = createAwaitedInboxes();
+  const readDigest = (raw: Buffer) => {
+    parses.count++;
+    return digestRaw(raw);
+  };
+  const summaries = createSummaries({ store, reader, readDigest, cacheBytes: 1024 * 1024 });
   const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
   const limits = createHttpLimits({ ...parseConfig([], {}).http, ...options.limits }, clock);
   const app = createHttpApp({
-    store, hub, awaited, reader, clock, domains, ttlMs, limits,
+    store, hub, summaries, reader, clock, domains, ttlMs, limits,
     renderHtml: async ({ html, allowRemote, contentIdUrls }) => {
       const urls = new Map(contentIdUrls);
       return renderSafeHtml(html, { allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
@@ -59,8 +59,6 @@ export function buildTestApp(options: TestAppOptions = {}) {
     metrics: createMetrics(() => store.stats()),
     log: pino({ level: 'silent' }),
   });
-  const intake = createIntake({ store, digest: digestRaw, readAhead: { isAwaited: awaited.has, parse, reader } });
-
   /** Stores `raw` for each recipient as SMTP would. */
   async function deliver(raw: string | Buffer, recipients: string[]) {
     const normalised = recipients.map((recipient) => {
@@ -69,10 +67,10 @@ export function buildTestApp(options: TestAppOptions = {}) {
       return { inbox: check.address.inbox, tag: check.address.tag };
     });
     const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    return intake({ mailFrom: 'sender@example.com', rcptTo: recipients }, bytes, normalised);
+    return store.add({ envelope: { mailFrom: 'sender@example.com', rcptTo: recipients }, raw: bytes, recipients: normalised });
   }
 
-  return { app, store, hub, clock, deliver, domains, ttlMs, limits, parses };
+  return { app, store, summaries, hub, clock, deliver, domains, ttlMs, limits, parses };
 }
 
 /** A small but real message. */

@@ -1,4 +1,5 @@
-import type { MessageDigest, NewMessage } from '../../src/store/message.js';
+import type { MessageDigest } from '../../src/mail/read/digest.js';
+import type { NewMessage } from '../../src/store/message.js';
 
 /** A digest with sensible defaults for tests that do not care about content. */
 export function makeDigest(overrides: Partial<MessageDigest> = {}): MessageDigest {
@@ -14,13 +15,13 @@ export function makeDigest(overrides: Partial<MessageDigest> = {}): MessageDiges
   };
 }
 
-/** A delivery to the given inboxes carrying `size` bytes of raw message. */
+/** A delivery to the given inboxes of a `size`-byte message with that subject. */
 export function makeNewMessage(inboxes: string[], options: { size?: number; subject?: string; tags?: Array<string | null> } = {}): NewMessage {
   const raw = Buffer.alloc(options.size ?? 1_000, 'a');
+  raw.write(`Subject: ${options.subject ?? 'Hello'}\r\n\r\n`);
   return {
     envelope: { mailFrom: 'sender@example.com', rcptTo: inboxes },
     raw,
-    readDigest: async () => makeDigest({ subject: options.subject ?? 'Hello' }),
     recipients: inboxes.map((inbox, index) => ({ inbox, tag: options.tags?.[index] ?? null })),
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openInboxFeed, type FeedSink } from '../../src/http/events/feed.js';
 import { createHub } from '../../src/hub/hub.js';
-import type { MessageSummary, StoreEvent } from '../../src/store/store.js';
+import type { MessageSummary } from '../../src/mail/read/digest.js';
+import type { StoreEvent } from '../../src/store/store.js';
 import { makeDigest } from '../support/messages.js';
 
 const INBOX = 'feed@ephemail.test';
@@ -11,7 +12,7 @@ function summary(id: string): MessageSummary {
 }
 
 function arrived(id: string): StoreEvent {
-  return { type: 'message', inbox: INBOX, message: summary(id) };
+  return { type: 'message', inbox: INBOX, message: { id, inbox: INBOX, tag: null, receivedAt: 0, expiresAt: 1, size: 1 } };
 }
 
 /**
@@ -19,7 +20,7 @@ function arrived(id: string): StoreEvent {
  * `finishListing`, and a sink that records what it was given: every
  * interleaving of the race between listing and delivery can be set up by hand.
  */
-function setUp(sinkOverrides: Partial<FeedSink> = {}) {
+function setUp(sinkOverrides: Partial<FeedSink> = {}, readSummary = async (id: string): Promise<MessageSummary | undefined> => summary(id)) {
   const deliveries: Array<() => void> = [];
   const hub = createHub({ defer: (run) => deliveries.push(run) });
   let finishListing: (messages: MessageSummary[]) => void = () => {};
@@ -35,7 +36,8 @@ function setUp(sinkOverrides: Partial<FeedSink> = {}) {
     failed: (error) => seen.push(`failed ${(error as Error).message}`),
     ...sinkOverrides,
   };
-  const stop = openInboxFeed({ hub, store: { list: () => listing } }, INBOX, sink);
+  const summaries = { list: () => listing, of: (head: { id: string }) => readSummary(head.id) };
+  const stop = openInboxFeed({ hub, summaries }, INBOX, sink);
   return {
     hub, seen, stop,
     flush: () => { for (const run of deliveries.splice(0)) run(); },
@@ -57,7 +59,7 @@ describe('openInboxFeed', () => {
     feed.hub.publish(arrived('b'));
     feed.flush();
     await feed.list(['a']);
-    expect(feed.seen).toEqual(['hello a', 'message b']);
+    await expect.poll(() => feed.seen).toEqual(['hello a', 'message b']);
   });
 
   it('holds events delivered while listing and sends them after hello, minus messages the listing has', async () => {
@@ -68,7 +70,7 @@ describe('openInboxFeed', () => {
     feed.flush();
     expect(feed.seen).toEqual([]);
     await feed.list(['a', 'earlier']);
-    expect(feed.seen).toEqual(['hello a,earlier', 'message b', 'deleted old']);
+    await expect.poll(() => feed.seen).toEqual(['hello a,earlier', 'message b', 'deleted old']);
   });
 
   it('drops a listed message that the hub delivers only after hello', async () => {
@@ -86,7 +88,23 @@ describe('openInboxFeed', () => {
     feed.hub.publish(arrived('c'));
     feed.hub.publish({ type: 'evicted', inbox: INBOX, id: 'c' });
     feed.flush();
-    expect(feed.seen).toEqual(['hello a', 'expired a', 'message c', 'evicted c']);
+    await expect.poll(() => feed.seen).toEqual(['hello a', 'expired a', 'message c', 'evicted c']);
+  });
+
+  it('sends new messages in the order they arrived, whichever summary is read first', async () => {
+    const reads = new Map<string, (summary: MessageSummary | undefined) => void>();
+    const feed = setUp({}, (id) => new Promise((resolve) => reads.set(id, resolve)));
+    await feed.list([]);
+    feed.hub.publish(arrived('first'));
+    feed.hub.publish(arrived('second'));
+    feed.hub.publish(arrived('gone'));
+    feed.hub.publish({ type: 'deleted', inbox: INBOX, id: 'gone' });
+    feed.flush();
+    await expect.poll(() => reads.size).toBe(3);
+    reads.get('gone')?.(undefined);
+    reads.get('second')?.(summary('second'));
+    reads.get('first')?.(summary('first'));
+    await expect.poll(() => feed.seen).toEqual(['hello ', 'message first', 'message second', 'deleted gone']);
   });
 
   it('ignores other inboxes', async () => {

@@ -6,7 +6,8 @@ import { parseConfig } from '../../src/config/config.js';
 import { createEventSockets, type EventSockets } from '../../src/http/events/sockets.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createHub, type Hub } from '../../src/hub/hub.js';
-import type { MessageSummary, StoreEvent } from '../../src/store/store.js';
+import type { MessageSummary } from '../../src/mail/read/digest.js';
+import type { MessageHead, StoreEvent } from '../../src/store/store.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
 import { makeDigest } from '../support/messages.js';
 import { eventsUrl, openEvents, refusal, type EventClient } from './ws-client.js';
@@ -14,8 +15,15 @@ import { eventsUrl, openEvents, refusal, type EventClient } from './ws-client.js
 const INBOX = 'limits@ephemail.test';
 const MAX_BUFFERED_BYTES = 64 * 1024;
 
-function summary(id: string, preview = 'Hello there'): MessageSummary {
-  return { ...makeDigest({ preview }), id, inbox: INBOX, tag: null, receivedAt: 0, expiresAt: 60_000, size: 100 };
+function head(id: string): MessageHead {
+  return { id, inbox: INBOX, tag: null, receivedAt: 0, expiresAt: 60_000, size: 100 };
+}
+
+// The preview the summaries below carry; long ones make large frames.
+let preview = 'Hello there';
+
+function summary(id: string): MessageSummary {
+  return { ...makeDigest({ preview }), ...head(id) };
 }
 
 function pauseReading(client: EventClient): Socket {
@@ -49,9 +57,10 @@ describe('event socket limits', () => {
     port = await http.listen();
     hub = createHub();
     clock = createManualClock();
+    preview = 'Hello there';
     sockets = createEventSockets({
       server: http.server, hub, clock,
-      store: { list: () => Promise.resolve([]) },
+      summaries: { list: async () => [], of: async ({ id }) => summary(id) },
       domains: config.domains,
       allowedOrigins: [],
       log: pino({ level: 'silent' }),
@@ -71,11 +80,11 @@ describe('event socket limits', () => {
     const stalledSocket = pauseReading(stalled);
     // Rounds well under the bound that the reader drains in between, until the stalled client's
     // kernel buffers are full and its backlog passes the bound.
-    const preview = 'x'.repeat(2_000);
+    preview = 'x'.repeat(2_000);
     let sent = 0;
     while (sockets.openSockets() === 2) {
       if (sent >= 20_000) throw new Error('the stalled client was never dropped');
-      for (let i = 0; i < 16; i++) hub.publish({ type: 'message', inbox: INBOX, message: summary(`m${sent++}`, preview) });
+      for (let i = 0; i < 16; i++) hub.publish({ type: 'message', inbox: INBOX, message: head(`m${sent++}`) });
       for (let i = 0; i < 16; i++) await reader.next();
     }
     expect(hub.listenerCount(INBOX)).toBe(1);
@@ -88,7 +97,7 @@ describe('event socket limits', () => {
   it('turns each event into JSON once, however many sockets follow the inbox', async () => {
     const followers = await Promise.all([connect(), connect(), connect()]);
     const stringify = vi.spyOn(JSON, 'stringify');
-    const event: StoreEvent = { type: 'message', inbox: INBOX, message: summary('once') };
+    const event: StoreEvent = { type: 'message', inbox: INBOX, message: head('once') };
     hub.publish(event);
     const frames = await Promise.all(followers.map((client) => client.next()));
     expect(frames).toEqual(Array(3).fill({ type: 'message', message: expect.objectContaining({ id: 'once', receivedAt: '1970-01-01T00:00:00.000Z' }) }));

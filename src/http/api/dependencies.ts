@@ -1,8 +1,8 @@
 import type { Clock } from '../../runtime/clock.js';
-import type { AwaitedInboxes } from '../../hub/awaited-inboxes.js';
 import type { Hub } from '../../hub/hub.js';
 import type { DomainPolicy } from '../../mail/address/address.js';
 import type { MessageReader } from '../../mail/read/reader.js';
+import type { Summaries } from '../../mail/read/summaries.js';
 import type { Store } from '../../store/store.js';
 import type { HttpLimits } from '../limits/limits.js';
 import type { SafeHtml } from '../../sanitize/html.js';
@@ -14,8 +14,8 @@ export type RenderHtml = (job: { html: string; allowRemote: boolean; contentIdUr
 export interface ApiDependencies {
   store: Store;
   hub: Hub;
-  /** Where the wait route counts its blocked clients, so intake can read their mail ahead. */
-  awaited: AwaitedInboxes;
+  /** Heads with their digests, for listings and waits. */
+  summaries: Summaries;
   reader: MessageReader;
   renderHtml: RenderHtml;
   clock: Clock;

@@ -15,7 +15,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** Domains, inbox creation, address checks, listing and emptying inboxes. */
 export function inboxRoutes(deps: ApiDependencies): Hono {
   const routes = new Hono();
-  const { domains, store } = deps;
+  const { domains, store, summaries } = deps;
 
   routes.get('/domains', (c) => c.json<ApiDomains>({
     domains: domains.domains, defaultDomain: domains.defaultDomain, catchAll: domains.catchAll, ttlSeconds: deps.ttlMs / 1_000,
@@ -45,7 +45,7 @@ export function inboxRoutes(deps: ApiDependencies): Hono {
     const inbox = inboxFromParam(c.req.param('address'), domains);
     const filter = readFilter((name) => c.req.query(name));
     const limit = readLimit(c.req.query('limit'));
-    const messages = applyFilter(await store.list(inbox), filter).slice(0, limit);
+    const messages = applyFilter(await summaries.list(inbox), filter).slice(0, limit);
     return c.json({ address: inbox, messages: messages.map(toApiSummary) });
   });
 

@@ -1,6 +1,6 @@
 import { readDuration } from '../../config/values.js';
 import { isMessageId, messageIdTime } from '../../store/message-id.js';
-import type { MessageSummary } from '../../store/message.js';
+import type { MessageSummary } from '../../mail/read/digest.js';
 import { ApiProblem } from '../problem.js';
 
 /** Which messages a list or a wait asks for. */

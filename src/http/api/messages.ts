@@ -37,7 +37,7 @@ export function messageRoutes(deps: ApiDependencies): Hono {
       throw new ApiProblem(404, 'No HTML', 'This message has no HTML part; read its text instead.');
     }
     const allowRemote = c.req.query('remote') === '1';
-    const paths = messagePaths(stored.summary.inbox, stored.summary.id);
+    const paths = messagePaths(stored.head.inbox, stored.head.id);
     const contentIdUrls = parsed.attachments.flatMap((attachment, index): Array<[string, string]> =>
       attachment.contentId === null ? [] : [[attachment.contentId, paths.attachment(index)]]);
     const { document, blockedRemoteCount } = await deps.renderHtml({ html: parsed.html, allowRemote, contentIdUrls });
@@ -58,7 +58,7 @@ export function messageRoutes(deps: ApiDependencies): Hono {
     const stored = await load(c);
     return c.body(viewOf(stored.raw), 200, {
       'content-type': 'message/rfc822',
-      'content-disposition': attachmentDisposition(`${stored.summary.id}.eml`, 'message.eml'),
+      'content-disposition': attachmentDisposition(`${stored.head.id}.eml`, 'message.eml'),
       'content-security-policy': INERT_CSP,
     });
   });

@@ -1,6 +1,7 @@
 import { checkAddress } from '../../mail/address/address.js';
 import type { ParsedMessage } from '../../mail/parse/parse.js';
-import type { Envelope, MessageSummary, StoredMessage } from '../../store/message.js';
+import { digestMessage, summaryOf, type MessageSummary } from '../../mail/read/digest.js';
+import type { Envelope, StoredMessage } from '../../store/message.js';
 import type { ApiMessage, ApiMessageSummary } from './types.js';
 
 /** URLs of one message's resources, built in one place. */
@@ -36,9 +37,10 @@ export function toApiSummary(summary: MessageSummary): ApiMessageSummary {
 
 /** A stored message and its parse as the API shows it in full. */
 export function toApiMessage(stored: StoredMessage, parsed: ParsedMessage): ApiMessage {
-  const paths = messagePaths(stored.summary.inbox, stored.summary.id);
+  const { head } = stored;
+  const paths = messagePaths(head.inbox, head.id);
   return {
-    ...toApiSummary(stored.summary),
+    ...toApiSummary(summaryOf(head, digestMessage(parsed))),
     envelope: ownEnvelope(stored),
     cc: parsed.cc,
     replyTo: parsed.replyTo,
@@ -69,7 +71,7 @@ export function toApiMessage(stored: StoredMessage, parsed: ParsedMessage): ApiM
  * The others, Bcc recipients included, are other people's inboxes and their only key.
  */
 function ownEnvelope(stored: StoredMessage): Envelope {
-  const inbox = stored.summary.inbox;
+  const { inbox } = stored.head;
   const rcptTo = stored.envelope.rcptTo.filter((recipient) => {
     const check = checkAddress(recipient, { smtpUtf8: true });
     return check.ok && check.address.inbox === inbox;

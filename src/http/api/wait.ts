@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { MessageSummary } from '../../store/message.js';
+import type { MessageHead } from '../../store/message.js';
 import { messageIdTime } from '../../store/message-id.js';
 import type { ApiDependencies } from './dependencies.js';
 import { inboxFromParam } from './inbox-param.js';
@@ -23,18 +23,16 @@ export function waitRoutes(deps: ApiDependencies): Hono {
     const timeoutMs = readTimeout(c.req.query('timeout'), DEFAULT_WAIT_MS, deps.waitMaxMs);
     // Taken after the request is known to be valid, so a malformed one never holds a slot.
     const leave = deps.limits.waiters.enter(deps.limits.clientOf(c));
-    const stopAwaiting = deps.awaited.enter(inbox);
-    let summary: MessageSummary | 'timeout';
+    let found: MessageHead | 'timeout';
     try {
-      summary = await waitForMatch(deps, inbox, filter, timeoutMs, c.req.raw.signal);
+      found = await waitForMatch(deps, inbox, filter, timeoutMs, c.req.raw.signal);
     } finally {
-      stopAwaiting();
       leave();
     }
-    if (summary === 'timeout') {
+    if (found === 'timeout') {
       throw new ApiProblem(408, 'No message yet', `No matching message reached ${inbox} within ${timeoutMs / 1_000} s; call again to keep waiting.`);
     }
-    const stored = await deps.store.get(inbox, summary.id);
+    const stored = await deps.store.get(inbox, found.id);
     if (stored === undefined) {
       throw new ApiProblem(404, 'Message gone', 'The matching message was deleted or expired before it could be returned.');
     }
@@ -46,13 +44,24 @@ export function waitRoutes(deps: ApiDependencies): Hono {
 
 function waitForMatch(
   deps: ApiDependencies, inbox: string, filter: MessageFilter, timeoutMs: number, abort: AbortSignal,
-): Promise<MessageSummary | 'timeout'> {
+): Promise<MessageHead | 'timeout'> {
   return new Promise((resolve, reject) => {
-    const done = (result: MessageSummary | 'timeout') => {
+    let settled = false;
+    const finish = () => {
+      settled = true;
       unsubscribe();
       cancelTimer();
       abort.removeEventListener('abort', onAbort);
+    };
+    const done = (result: MessageHead | 'timeout') => {
+      if (settled) return;
+      finish();
       resolve(result);
+    };
+    const fail = (error: unknown) => {
+      if (settled) return;
+      finish();
+      reject(error);
     };
     // A client that hangs up frees its waiter at once.
     const onAbort = () => done('timeout');
@@ -60,21 +69,35 @@ function waitForMatch(
     // millisecond, which the time in the id alone cannot tell: only the id itself and older ones are out.
     const sinceId = filter.since !== null && 'id' in filter.since ? filter.since.id : null;
     const arrivalFilter: MessageFilter = sinceId === null ? filter : { ...filter, since: { time: messageIdTime(sinceId) - 1 } };
+    // Arrivals are checked one at a time, in the order they came, so the first match wins.
+    let checked: Promise<void> = Promise.resolve();
     const unsubscribe = deps.hub.subscribe(inbox, (event) => {
       if (event.type !== 'message' || event.message.id === sinceId) return;
-      if (applyFilter([event.message], arrivalFilter).length > 0) done(event.message);
+      const head = event.message;
+      checked = checked.then(async () => {
+        if (!settled && await arrivalMatches(deps, head, arrivalFilter)) done(head);
+      }).catch(fail);
     });
     const cancelTimer = deps.clock.schedule(timeoutMs, () => done('timeout'));
     abort.addEventListener('abort', onAbort);
     if (abort.aborted) return done('timeout');
-    deps.store.list(inbox).then((present) => {
+    deps.summaries.list(inbox).then((present) => {
       const [newest] = applyFilter(present, filter);
       if (newest !== undefined) done(newest);
-    }, (error: unknown) => {
-      unsubscribe();
-      cancelTimer();
-      abort.removeEventListener('abort', onAbort);
-      reject(error);
-    });
+    }, fail);
   });
+}
+
+/**
+ * Whether a message just announced matches. The answer is the message in
+ * full, so its full parse starts here, and its digest is taken from that
+ * parse: one trip to a parse worker instead of two in a row.
+ */
+async function arrivalMatches(deps: ApiDependencies, head: MessageHead, filter: MessageFilter): Promise<boolean> {
+  const stored = await deps.store.get(head.inbox, head.id);
+  if (stored === undefined) return false;
+  // Started first, so the summary finds it under way; the route's answer then finds it cached.
+  void deps.reader.read(stored);
+  const summary = await deps.summaries.read(stored);
+  return applyFilter([summary], filter).length > 0;
 }

@@ -1,18 +1,22 @@
 import type { Hub } from '../../hub/hub.js';
-import type { MessageSummary, Store, StoreEvent } from '../../store/store.js';
+import type { MessageSummary } from '../../mail/read/digest.js';
+import type { Summaries } from '../../mail/read/summaries.js';
+import type { StoreEvent } from '../../store/store.js';
+import type { FeedEvent } from './frames.js';
 
 /** Where a feed delivers, in this order: one `hello`, then events; or `failed` once instead. */
 export interface FeedSink {
   hello(messages: MessageSummary[]): void;
-  event(event: StoreEvent): void;
-  /** Listing the inbox failed; the feed has already stopped. */
+  /** `cause` is the hub's event, the same object for every feed of the inbox. */
+  event(event: FeedEvent, cause: StoreEvent): void;
+  /** Reading the inbox failed; the feed has already stopped. */
   failed(error: unknown): void;
 }
 
 /** What a feed reads from. */
 export interface FeedSource {
   hub: Hub;
-  store: Pick<Store, 'list'>;
+  summaries: Pick<Summaries, 'list' | 'of'>;
 }
 
 /**
@@ -23,20 +27,38 @@ export interface FeedSource {
  * changes, a `message` event for a listed message can also arrive after
  * `hello`, held or not: it is dropped. The ids waiting for such a repeat
  * leave the set when their repeat or their removal is seen, so it never
- * outgrows the listing. Returns the function that stops the feed.
+ * outgrows the listing. New messages' summaries are read side by side but
+ * delivered in the order of their events. Returns the function that stops the feed.
  */
 export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink): () => void {
   let open = true;
   let held: StoreEvent[] | null = [];
   let listed = new Set<string>();
+  let delivered: Promise<void> = Promise.resolve();
+
+  function inOrder(deliver: () => Promise<void> | void): void {
+    delivered = delivered.then(() => (open ? deliver() : undefined));
+  }
 
   function forward(event: StoreEvent): void {
-    if (event.type === 'message') {
-      if (!listed.delete(event.message.id)) sink.event(event);
+    if (event.type !== 'message') {
+      listed.delete(event.id);
+      inOrder(() => sink.event({ type: event.type, id: event.id }, event));
       return;
     }
-    listed.delete(event.id);
-    sink.event(event);
+    if (listed.delete(event.message.id)) return;
+    const reading = source.summaries.of(event.message);
+    inOrder(async () => {
+      let summary: MessageSummary | undefined;
+      try {
+        summary = await reading;
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      // Gone before its summary was read: its removal event follows.
+      if (summary !== undefined && open) sink.event({ type: 'message', message: summary }, event);
+    });
   }
 
   const unsubscribe = source.hub.subscribe(inbox, (event) => {
@@ -50,7 +72,13 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
     unsubscribe();
   }
 
-  source.store.list(inbox).then((messages) => {
+  function fail(error: unknown): void {
+    if (!open) return;
+    stop();
+    sink.failed(error);
+  }
+
+  source.summaries.list(inbox).then((messages) => {
     // Stopped before the listing came back.
     if (held === null) return;
     listed = new Set(messages.map((message) => message.id));
@@ -62,11 +90,7 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
       if (!open) return;
       forward(event);
     }
-  }).catch((error: unknown) => {
-    if (!open) return;
-    stop();
-    sink.failed(error);
-  });
+  }, fail);
 
   return stop;
 }

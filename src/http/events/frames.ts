@@ -1,4 +1,5 @@
-import type { MessageSummary, RemovalReason, StoreEvent } from '../../store/store.js';
+import type { MessageSummary } from '../../mail/read/digest.js';
+import type { RemovalReason } from '../../store/store.js';
 import type { ApiMessageSummary } from '../api/types.js';
 import { toApiSummary } from '../api/views.js';
 
@@ -31,8 +32,11 @@ export function helloFrame(address: string, messages: readonly MessageSummary[])
   return JSON.stringify(frame);
 }
 
-/** One store event as sent; the frame never names the inbox, which the socket already implies. */
-export function eventFrame(event: StoreEvent): string {
+/** A store event as a feed delivers it: a new message comes with its summary. */
+export type FeedEvent = { type: 'message'; message: MessageSummary } | { type: RemovalReason; id: string };
+
+/** One event as sent; the frame never names the inbox, which the socket already implies. */
+export function eventFrame(event: FeedEvent): string {
   const frame: ApiMessageFrame | ApiRemovalFrame = event.type === 'message'
     ? { type: 'message', message: toApiSummary(event.message) }
     : { type: event.type, id: event.id };

@@ -6,9 +6,10 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Hub } from '../../hub/hub.js';
 import type { Logger } from '../../runtime/log.js';
 import type { DomainPolicy } from '../../mail/address/address.js';
-import type { Store, StoreEvent } from '../../store/store.js';
+import type { Summaries } from '../../mail/read/summaries.js';
+import type { StoreEvent } from '../../store/store.js';
 import { openInboxFeed } from './feed.js';
-import { eventFrame, helloFrame } from './frames.js';
+import { eventFrame, helloFrame, type FeedEvent } from './frames.js';
 import { isAllowedOrigin } from './origin.js';
 import { inboxFromParam } from '../api/inbox-param.js';
 import { ApiProblem } from '../problem.js';
@@ -30,7 +31,7 @@ export interface EventSocketsOptions {
   /** The HTTP server whose 'upgrade' requests this takes over; the sockets share its port. */
   server: Server;
   hub: Hub;
-  store: Pick<Store, 'list'>;
+  summaries: Pick<Summaries, 'list' | 'of'>;
   /** Drives the heartbeat and the shutdown grace, so tests can move time. */
   clock: Clock;
   domains: DomainPolicy;
@@ -77,7 +78,7 @@ type Admission = { ok: true; inbox: string } | { ok: false; status: number; reas
  * hub; this module only turns hub events into frames for the sockets of one inbox.
  */
 export function createEventSockets(options: EventSocketsOptions): EventSockets {
-  const { server, hub, store, clock, domains, log } = options;
+  const { server, hub, summaries, clock, domains, log } = options;
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const origins = new Set(options.allowedOrigins);
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
@@ -142,9 +143,9 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
     });
     // Oversized or malformed client frames end up here; ws closes the socket itself.
     ws.on('error', (error) => log.debug({ err: error, remote }, 'event socket error'));
-    const stopFeed = openInboxFeed({ hub, store }, inbox, {
+    const stopFeed = openInboxFeed({ hub, summaries }, inbox, {
       hello: (messages) => send(ws, helloFrame(inbox, messages), remote),
-      event: (event) => send(ws, frameOf(event), remote),
+      event: (event, cause) => send(ws, frameOf(event, cause), remote),
       failed: (error) => {
         log.error({ err: error, remote }, 'listing an inbox for its event socket failed');
         ws.close(1011, 'The inbox could not be read; reconnect to try again.');
@@ -157,11 +158,12 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
     });
   }
 
-  function frameOf(event: StoreEvent): string {
-    let frame = frames.get(event);
+  // Built once per hub event for all the sockets of its inbox.
+  function frameOf(event: FeedEvent, cause: StoreEvent): string {
+    let frame = frames.get(cause);
     if (frame === undefined) {
       frame = eventFrame(event);
-      frames.set(event, frame);
+      frames.set(cause, frame);
     }
     return frame;
   }

@@ -5,12 +5,17 @@
  */
 import { simpleParser } from 'mailparser';
 import type { AddressObject, Attachment, EmailAddress, ParsedMail, SimpleParserOptions } from 'mailparser';
-import type { MailboxAddress } from '../../store/message.js';
 import { findLinks, type FoundLink } from '../extract/links.js';
 import { decodeHeaderLines, scanSubject } from './headers.js';
 import type { HeaderLine } from './headers.js';
 
 export type { HeaderLine } from './headers.js';
+
+/** A mailbox as written in a header: an optional display name and an address. */
+export interface MailboxAddress {
+  name: string;
+  address: string;
+}
 
 /** A non-text part of a message, content decoded. */
 export interface ParsedAttachment {

@@ -12,16 +12,12 @@ export interface MessageReaderOptions {
 /** Reads stored messages in full. */
 export interface MessageReader {
   read(message: StoredMessage): Promise<ParsedMessage>;
-  /**
-   * Takes a parse already under way for the messages with these ids, so
-   * their first read awaits it instead of parsing again: intake starts one for
-   * a message a client is waiting for, before it can know the ids.
-   */
-  expect(ids: readonly string[], parsing: Promise<ParsedMessage>): void;
+  /** The parse of a message, when one is cached or under way; never starts one. */
+  peek(id: string): Promise<ParsedMessage> | undefined;
 }
 
 /**
- * The store keeps raw bytes and a digest; the full parse is made again when
+ * The store keeps raw bytes; the full parse is made again when
  * someone reads a message, and kept in a small cache because a reader opens
  * the same message several times in a row (details, HTML, images).
  */
@@ -32,29 +28,23 @@ export function createMessageReader({ parse, cacheBytes }: MessageReaderOptions)
   });
   const pending = new Map<string, Promise<ParsedMessage>>();
 
-  /** Keeps `parsing` for `ids` while it runs, then its result in the cache; a failed one is forgotten. */
-  function track(ids: readonly string[], parsing: Promise<ParsedMessage>): void {
-    for (const id of ids) pending.set(id, parsing);
-    const settle = (parsed: ParsedMessage | null) => {
-      for (const id of ids) {
-        if (pending.get(id) !== parsing) continue;
-        pending.delete(id);
-        if (parsed !== null) cache.set(id, parsed);
-      }
-    };
-    parsing.then(settle, () => settle(null));
+  function peek(id: string): Promise<ParsedMessage> | undefined {
+    const parsed = cache.get(id);
+    return parsed === undefined ? pending.get(id) : Promise.resolve(parsed);
   }
 
   return {
-    async read(message) {
-      const key = message.summary.id;
-      const known = cache.get(key) ?? pending.get(key);
+    read(message) {
+      const { id } = message.head;
+      const known = peek(id);
       if (known !== undefined) return known;
       const parsing = parse(message.raw);
-      track([key], parsing);
+      pending.set(id, parsing);
+      // A failed parse is forgotten, so the next read tries again.
+      parsing.then((parsed) => cache.set(id, parsed), () => {}).finally(() => pending.delete(id));
       return parsing;
     },
-    expect: track,
+    peek,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Envelope, MessageDigest, NewMessage } from '../message.js';
+import type { Envelope, NewMessage } from '../message.js';
 import { joinRaw, rawLength, type RawBytes } from '../raw-bytes.js';
 import { chunkOverhead } from '../record-size.js';
 
@@ -18,18 +18,15 @@ export interface Delivery {
    * the objects of its chunks. Not lowered once they are joined, which holds less.
    */
   readonly counted: number;
-  readonly readDigest: NewMessage['readDigest'];
-  /** The read under way or done, shared by all copies; null before the first, and again after one that failed. */
-  digest: Promise<MessageDigest> | null;
   /** Copies still stored. */
   storedCopies: number;
 }
 
 /** The delivery of `message`, with no copy stored yet. */
 export function newDelivery(message: NewMessage): Delivery {
-  const { envelope, raw, readDigest } = message;
+  const { envelope, raw } = message;
   const size = rawLength(raw);
-  return { envelope, raw, size, counted: size + chunkOverhead(raw), readDigest, digest: null, storedCopies: 0 };
+  return { envelope, raw, size, counted: size + chunkOverhead(raw), storedCopies: 0 };
 }
 
 /** The delivery's bytes as one Buffer, joined the first time anyone reads them. */
@@ -37,13 +34,4 @@ export function rawOf(delivery: Delivery): Buffer {
   const joined = joinRaw(delivery.raw);
   delivery.raw = joined;
   return joined;
-}
-
-/** The delivery's digest, read the first time any of its copies needs it; a failed read is not kept, so the next need tries again. */
-export function digestOf(delivery: Delivery): Promise<MessageDigest> {
-  delivery.digest ??= delivery.readDigest(rawOf(delivery)).catch((error: unknown) => {
-    delivery.digest = null;
-    throw error;
-  });
-  return delivery.digest;
 }

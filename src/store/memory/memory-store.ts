@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../runtime/clock.js';
 import { notifyEach } from '../../runtime/listeners.js';
-import { digestOf, newDelivery, rawOf, type Delivery } from './delivery.js';
-import type { MessageDigest, MessageHead, MessageSummary, NewMessage } from '../message.js';
-import { createHeadMaker, summaryOf } from '../new-heads.js';
+import { newDelivery, rawOf, type Delivery } from './delivery.js';
+import type { MessageHead, NewMessage } from '../message.js';
+import { createHeadMaker } from '../new-heads.js';
 import { recordOverhead } from '../record-size.js';
 import {
   StoreUnavailableError, type RemovalReason, type Store, type StoreEvent, type StoreListener,
@@ -17,31 +17,15 @@ export interface MemoryStoreOptions {
   /** Messages per inbox at most; the oldest in that inbox is evicted first. */
   inboxLimit: number;
   clock: Clock;
-  /**
-   * Whether anyone listens to an inbox now. A new message there has its
-   * digest read at once and is announced; elsewhere the digest is read when
-   * the message is first read, and no `message` event is sent. Defaults to
-   * every inbox.
-   */
-  isWatched?: (inbox: string) => boolean;
   /** Told when a listener throws; the store carries on regardless. */
   onListenerError?: (error: unknown) => void;
-  /** Told when a new message's digest could not be read to announce it; readers will try again. */
-  onError?: (error: unknown) => void;
 }
 
 interface MemoryRecord {
   head: MessageHead;
-  /** Null until the digest has been read. */
-  summary: MessageSummary | null;
   delivery: Delivery;
   overhead: number;
 }
-
-// A first listing of much unread mail reads this many digests at a time, so
-// that digests for watched inboxes (which hold up a "250") and readers' full
-// parses are not queued behind all of them in the parse workers.
-const LIST_READS_AT_ONCE = 4;
 
 // A timer longer than this is re-armed rather than trusted: setTimeout
 // overflows past 24.8 days, and a shorter horizon bounds the effect of a bug.
@@ -52,24 +36,16 @@ const LONGEST_TIMER_MS = 3_600_000;
  * time to live; reads use `peek`, so reading never extends a life nor
  * reorders, and the least recently used record is always the oldest. Raw
  * bytes shared by several recipients are counted once.
- *
- * Most mail a catcher takes is never read, so a digest is read (in a parse
- * worker: about 40% of a message's CPU when intake read every one) only for
- * inboxes someone watches, or when a message is first listed or opened.
  */
 export function createMemoryStore(options: MemoryStoreOptions): Store {
   const { clock, inboxLimit, memoryLimit } = options;
-  const isWatched = options.isWatched ?? (() => true);
   const newHeads = createHeadMaker(options.ttlMs);
-  /** Per inbox, the last announcement still under way. */
-  const announcements = new Map<string, Promise<void>>();
   const listeners = new Set<StoreListener>();
   const inboxes = new Map<string, Set<string>>();
   let bytes = 0;
   let removalReason: RemovalReason = 'deleted';
   let cancelExpiryTimer: (() => void) | null = null;
   let closed = false;
-
   const cache = new LRUCache<string, MemoryRecord>({
     ttl: options.ttlMs,
     ttlResolution: 0,
@@ -146,74 +122,11 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   }
 
   function newRecords(message: NewMessage, delivery: Delivery): MemoryRecord[] {
-    return newHeads(message, clock.now()).map((head) => (
-      { head, summary: null, delivery, overhead: recordOverhead(head, null, delivery.envelope) }));
+    return newHeads(message, clock.now()).map((head) => ({ head, delivery, overhead: recordOverhead(head, delivery.envelope) }));
   }
 
   function live(id: string): MemoryRecord | undefined {
     return cache.peek(id);
-  }
-
-  function isLive(record: MemoryRecord): boolean {
-    return live(record.head.id) === record;
-  }
-
-  /**
-   * The record's summary, its digest read first if need be. A digest larger
-   * than the allowance recordOverhead counts from the start adds its excess;
-   * the next delivery makes room, so that reading never evicts.
-   */
-  async function summarise(record: MemoryRecord): Promise<MessageSummary> {
-    if (record.summary !== null) return record.summary;
-    let digest: MessageDigest;
-    try {
-      digest = await digestOf(record.delivery);
-    } catch (error) {
-      throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
-    }
-    // Another reader of the same record may have got here first.
-    if (record.summary !== null) return record.summary;
-    record.summary = summaryOf(record.head, digest);
-    if (isLive(record)) {
-      const overhead = recordOverhead(record.head, digest, record.delivery.envelope);
-      bytes += overhead - record.overhead;
-      record.overhead = overhead;
-    }
-    return record.summary;
-  }
-
-  /** Reads the digests of unread records a few at a time (see LIST_READS_AT_ONCE). */
-  async function summariseAll(records: MemoryRecord[]): Promise<void> {
-    const unread = records.filter((record) => record.summary === null);
-    for (let start = 0; start < unread.length; start += LIST_READS_AT_ONCE) {
-      await Promise.all(unread.slice(start, start + LIST_READS_AT_ONCE).map(summarise));
-    }
-  }
-
-  /**
-   * Reads the digest and sends the `message` event. Digests are read side by
-   * side, but each inbox's events go out in the order its messages were
-   * stored, which a reader waiting for mail after a given id relies on; so
-   * a delivery's "250" may wait for an earlier one to the same watched inbox.
-   */
-  function announce(record: MemoryRecord): Promise<void> {
-    const { inbox } = record.head;
-    const previous = announcements.get(inbox);
-    const reading = summarise(record);
-    const announced = (async () => {
-      try {
-        const summary = await reading;
-        await previous;
-        if (isLive(record)) emit({ type: 'message', inbox, message: summary });
-      } catch (error) {
-        if (!closed) options.onError?.(error);
-      }
-    })();
-    announcements.set(inbox, announced);
-    void announced.then(() => {
-      if (announcements.get(inbox) === announced) announcements.delete(inbox);
-    });
-    return announced;
   }
 
   return {
@@ -233,28 +146,21 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       }
       enforceBudget();
       armExpiryTimer();
-      const heads: MessageHead[] = [];
-      const announced: Array<Promise<void>> = [];
-      for (const record of records) {
-        heads.push(record.head);
-        if (isWatched(record.head.inbox)) announced.push(announce(record));
+      for (const { head } of records) {
+        // Making room for a later recipient may already have evicted an earlier copy.
+        if (live(head.id) !== undefined) emit({ type: 'message', inbox: head.inbox, message: head });
       }
-      if (announced.length > 0) await Promise.all(announced);
-      return heads;
+      return records.map((record) => record.head);
     },
 
     async list(inbox) {
-      const records = [...(inboxes.get(inbox) ?? [])].reverse().flatMap((id) => live(id) ?? []);
-      await summariseAll(records);
-      // Reading digests takes time, in which messages may have left.
-      return records.flatMap((record) => record.summary !== null && isLive(record) ? [record.summary] : []);
+      return [...(inboxes.get(inbox) ?? [])].reverse().flatMap((id) => live(id)?.head ?? []);
     },
 
     async get(inbox, id) {
       const record = live(id);
       if (record?.head.inbox !== inbox) return undefined;
-      const summary = await summarise(record);
-      return isLive(record) ? { summary, envelope: record.delivery.envelope, raw: rawOf(record.delivery) } : undefined;
+      return { head: record.head, envelope: record.delivery.envelope, raw: rawOf(record.delivery) };
     },
 
     async delete(inbox, id) {

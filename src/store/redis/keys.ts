@@ -4,7 +4,7 @@
  *
  * | key                       | type   | holds                                                      |
  * |---------------------------|--------|------------------------------------------------------------|
- * | ephemail:msg:{id}         | hash   | `summary` (JSON) and `envelope` (JSON) of one inbox copy   |
+ * | ephemail:msg:{id}         | hash   | `head` (JSON) and `envelope` (JSON) of one inbox copy      |
  * | ephemail:raw:{blob}       | string | the raw message bytes, once for all of its recipients      |
  * | ephemail:refs             | hash   | blob -> how many inbox copies still point at it            |
  * | ephemail:index            | hash   | id -> JSON {inbox, blob, blobCost, cost} for removal       |

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MessageDigest, MessageHead, MessageSummary, NewMessage } from '../message.js';
-import { summaryOf } from '../new-heads.js';
+import type { MessageHead, NewMessage } from '../message.js';
 import type { StoreEvent } from '../store.js';
 
 // What Redis spends on one inbox copy besides its JSON strings: the message
@@ -16,7 +15,7 @@ const STRING_HEADER_BYTES = 16;
 
 /** One inbox copy as the add script receives it. */
 export interface CopyRecord {
-  summary: MessageSummary;
+  head: MessageHead;
   /** Bytes counted against the budget for this copy; the raw bytes are counted once per blob. */
   cost: number;
   /** The add script's RECORD_FIELDS values for this copy. */
@@ -34,24 +33,22 @@ export interface AddPlan {
 }
 
 /**
- * Builds the summaries (the heads the memory store makes, with the digest) and the
- * script arguments for a delivery. The summary is stored per inbox copy, so
- * listing an inbox never reads raw bytes; the raw bytes go once into a blob
- * key that counts its references.
+ * Builds the script arguments for a delivery. The head is stored per inbox
+ * copy, so listing an inbox never reads raw bytes; the raw bytes go once into
+ * a blob key that counts its references.
  */
-export function planAdd(message: NewMessage & { raw: Buffer }, digest: MessageDigest, heads: MessageHead[], now: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
+export function planAdd(message: NewMessage & { raw: Buffer }, heads: MessageHead[], now: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
   const blob = randomBytes(12).toString('base64url');
   const envelope = JSON.stringify(message.envelope);
   const rawCost = allocationSize(message.raw.length + STRING_HEADER_BYTES) + FIXED_BLOB_BYTES;
   const copies = heads.map((head): CopyRecord => {
-    const summary = summaryOf(head, digest);
-    const { inbox } = summary;
-    const summaryJson = JSON.stringify(summary);
+    const { inbox } = head;
+    const headJson = JSON.stringify(head);
     const partial = { inbox, blob, blobCost: rawCost };
-    const cost = FIXED_COPY_BYTES + byteLength(summaryJson) + byteLength(envelope) + byteLength(JSON.stringify(partial)) + 2 * summary.id.length;
+    const cost = FIXED_COPY_BYTES + byteLength(headJson) + byteLength(envelope) + byteLength(JSON.stringify(partial)) + 2 * head.id.length;
     const meta = JSON.stringify({ ...partial, cost });
-    const event: StoreEvent = { type: 'message', inbox, message: summary };
-    return { summary, cost, args: [summary.id, inbox, String(summary.expiresAt), String(cost), summaryJson, meta, JSON.stringify(event)] };
+    const event: StoreEvent = { type: 'message', inbox, message: head };
+    return { head, cost, args: [head.id, inbox, String(head.expiresAt), String(cost), headJson, meta, JSON.stringify(event)] };
   });
   const needed = rawCost + copies.reduce((sum, copy) => sum + copy.cost, 0);
   const args: Array<string | number | Buffer> = [

@@ -1,6 +1,6 @@
 import type { Clock } from '../../runtime/clock.js';
 import { notifyEach } from '../../runtime/listeners.js';
-import type { Envelope, MessageSummary, StoredMessage } from '../message.js';
+import type { Envelope, MessageHead, StoredMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { joinRaw } from '../raw-bytes.js';
 import type { Store, StoreEvent, StoreListener } from '../store.js';
@@ -126,40 +126,34 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   });
   sweeper.kick();
 
-  const isLive = (summary: MessageSummary) => summary.expiresAt >= clock.now();
+  const isLive = (head: MessageHead) => head.expiresAt >= clock.now();
 
   return {
-    // The digest is read at once, since every instance's listeners hear of the
-    // message through its event, which carries the summary; and outside
-    // guarded(), because a failed read is not a Redis outage.
-    add: async (arrived) => {
-      // One Buffer for the digest and for Redis, which takes the bytes as a single argument.
+    add: (arrived) => guarded(async () => {
+      // Redis takes the bytes as a single argument.
       const message = { ...arrived, raw: joinRaw(arrived.raw) };
-      const digest = await message.readDigest(message.raw);
-      return guarded(async () => {
-        const now = clock.now();
-        const plan = planAdd(message, digest, newHeads(message, now), now, { inboxLimit, memoryLimit, backstopMs });
-        if (plan.needed > memoryLimit) {
-          throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
-        }
-        await run(SCRIPTS.add, plan.args);
-        const summaries = plan.copies.map((copy) => copy.summary);
-        for (const summary of summaries) sweeper.expect(summary.expiresAt);
-        return summaries;
-      });
-    },
+      const now = clock.now();
+      const plan = planAdd(message, newHeads(message, now), now, { inboxLimit, memoryLimit, backstopMs });
+      if (plan.needed > memoryLimit) {
+        throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
+      }
+      await run(SCRIPTS.add, plan.args);
+      const heads = plan.copies.map((copy) => copy.head);
+      for (const head of heads) sweeper.expect(head.expiresAt);
+      return heads;
+    }),
 
     list: (inbox) => guarded(async () => {
       const found = await run(SCRIPTS.list, [inbox]) as string[];
-      return found.map((json) => JSON.parse(json) as MessageSummary).filter(isLive);
+      return found.map((json) => JSON.parse(json) as MessageHead).filter(isLive);
     }),
 
     get: (inbox, id) => guarded(async (): Promise<StoredMessage | undefined> => {
       const found = await run(SCRIPTS.get, [inbox, id], true) as [Buffer, Buffer, Buffer] | null;
       if (found === null) return undefined;
-      const summary = JSON.parse(found[0].toString('utf8')) as MessageSummary;
-      if (summary.inbox !== inbox || !isLive(summary)) return undefined;
-      return { summary, envelope: JSON.parse(found[1].toString('utf8')) as Envelope, raw: found[2] };
+      const head = JSON.parse(found[0].toString('utf8')) as MessageHead;
+      if (head.inbox !== inbox || !isLive(head)) return undefined;
+      return { head, envelope: JSON.parse(found[1].toString('utf8')) as Envelope, raw: found[2] };
     }),
 
     delete: (inbox, id) => guarded(async () => await run(SCRIPTS.delete, [clock.now(), inbox, id]) === 1),

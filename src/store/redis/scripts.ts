@@ -64,7 +64,7 @@ end
 `;
 
 // ARGV: prefix, now, inboxLimit, memoryLimit, backstopMs, blob, raw, rawSize, envelope, count,
-// then RECORD_FIELDS values per inbox copy: id, inbox, expiresAt, cost, summary, meta, event.
+// then RECORD_FIELDS values per inbox copy: id, inbox, expiresAt, cost, head, meta, event.
 const ADD = `
 local now, inboxLimit, memoryLimit, backstop = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local blob, envelope, count = ARGV[6], ARGV[9], tonumber(ARGV[10])
@@ -87,7 +87,7 @@ for i = 0, count - 1 do
   end
   local seq = redis.call('INCR', seqKey)
   local messageKey = prefix .. 'msg:' .. id
-  redis.call('HSET', messageKey, 'summary', ARGV[at + 4], 'envelope', envelope)
+  redis.call('HSET', messageKey, 'head', ARGV[at + 4], 'envelope', envelope)
   redis.call('PEXPIRE', messageKey, backstop)
   redis.call('HSET', index, id, ARGV[at + 5])
   redis.call('ZADD', inboxKey, seq, id)
@@ -139,26 +139,36 @@ redis.call('DEL', inboxKey)
 return count
 `;
 
-// ARGV: prefix, inbox. Summaries newest first; the raw bytes are never touched.
-const LIST = `
+// Copies stored by Ephemail 0.1 keep their head inside a 'summary' field
+// (the head with the digest); read so, they stay listed until they expire.
+const HEAD_OF = `
+local function headOf(id)
+  local fields = redis.call('HMGET', prefix .. 'msg:' .. id, 'head', 'summary')
+  return fields[1] or fields[2]
+end
+`;
+
+// ARGV: prefix, inbox. Heads newest first; the raw bytes are never touched.
+const LIST = `${HEAD_OF}
 local out = {}
 for _, id in ipairs(redis.call('ZREVRANGE', prefix .. 'inbox:' .. ARGV[2], 0, -1)) do
-  local summary = redis.call('HGET', prefix .. 'msg:' .. id, 'summary')
-  if summary then out[#out + 1] = summary end
+  local head = headOf(id)
+  if head then out[#out + 1] = head end
 end
 return out
 `;
 
-// ARGV: prefix, inbox, id. Returns {summary, envelope, raw}, or nil when the id is not in that inbox.
-const GET = `
+// ARGV: prefix, inbox, id. Returns {head, envelope, raw}, or nil when the id is not in that inbox.
+const GET = `${HEAD_OF}
 local meta = redis.call('HGET', index, ARGV[3])
 if not meta then return false end
 local m = cjson.decode(meta)
 if m.inbox ~= ARGV[2] then return false end
-local fields = redis.call('HMGET', prefix .. 'msg:' .. ARGV[3], 'summary', 'envelope')
+local head = headOf(ARGV[3])
+local envelope = redis.call('HGET', prefix .. 'msg:' .. ARGV[3], 'envelope')
 local raw = redis.call('GET', prefix .. 'raw:' .. m.blob)
-if not fields[1] or not fields[2] or not raw then return false end
-return {fields[1], fields[2], raw}
+if not head or not envelope or not raw then return false end
+return {head, envelope, raw}
 `;
 
 /** One script: its source with the prelude, and the SHA1 Redis caches it under. */
