@@ -39,9 +39,9 @@ export function serverLimitOptions(limits: SmtpLimits): Pick<SMTPServerOptions, 
 
 /**
  * Sockets beyond this many are dropped by Node before smtp-server sees them.
- * Refused and cut connections leave `server.connections` at once but keep
- * their descriptor for up to 5 s while the client has not closed its side;
- * the backstop keeps a flood of those from exhausting descriptors.
+ * Refused and cut connections stop counting against maxClients at once but
+ * keep their descriptor for up to 5 s while the client has not closed its
+ * side; the backstop keeps a flood of those from exhausting descriptors.
  */
 export function hardConnectionCap(limits: SmtpLimits): number {
   return limits.maxConnections * 2;

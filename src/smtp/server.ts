@@ -12,7 +12,9 @@ import { asArrived } from './data-chunks.js';
 import {
   createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
 } from './limits.js';
-import { installEnhancedCodes, refuse, SmtpReply } from './replies.js';
+import { installEnhancedCodes } from './patches/enhanced-codes.js';
+import { listenerOf } from './patches/listener.js';
+import { refuse, SmtpReply } from './replies.js';
 import { installSessionGuard, type Refusal } from './session-guard.js';
 import type { TlsPair } from './tls.js';
 
@@ -206,9 +208,10 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   installEnhancedCodes(server);
   const guard = installSessionGuard(server, { limits, report: refused });
   server.on('error', (error) => log.warn({ err: error }, 'SMTP connection error'));
+  const listener = listenerOf(server);
   // Last resort for descriptors: past this Node drops sockets before any SMTP is spoken.
-  server.server.maxConnections = hardConnectionCap(limits);
-  server.server.on('drop', (socket?: { remoteAddress?: string }) => {
+  listener.maxConnections = hardConnectionCap(limits);
+  listener.on('drop', (socket?: { remoteAddress?: string }) => {
     const reply = new SmtpReply(421, '4.7.0', `Dropped a connection without a reply: ${hardConnectionCap(limits)} sockets are open, twice --smtp-max-connections.`);
     refused({ reason: 'over_capacity', session: '-', remote: socket?.remoteAddress ?? 'unknown', reply });
   });
@@ -220,10 +223,10 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         log.warn({ event: 'fd_limit', openFileLimit: files, needed: fileDescriptorsNeeded(limits) },
           `The open-file limit (${files}) is below what --smtp-max-connections ${limits.maxConnections} may need (${fileDescriptorsNeeded(limits)}); raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower --smtp-max-connections.`);
       }
-      server.server.once('error', reject);
+      listener.once('error', reject);
       server.listen(config.port, config.host, () => {
-        server.server.off('error', reject);
-        resolve((server.server.address() as AddressInfo).port);
+        listener.off('error', reject);
+        resolve((listener.address() as AddressInfo).port);
       });
     }),
 

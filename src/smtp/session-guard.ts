@@ -2,9 +2,11 @@ import type { Readable } from 'node:stream';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import type { SmtpLimits } from '../config/config.js';
 import type { ConnectionRefusalReason } from '../runtime/metrics.js';
-import { watchConnections, type ConnectionInternals } from './connections.js';
 import { limitReplies } from './limits.js';
-import { useEnhancedCode, type SmtpReply } from './replies.js';
+import { useEnhancedCode } from './patches/enhanced-codes.js';
+import { filterReplies, isDeliveredReply, type GuardedConnection } from './patches/guarded-send.js';
+import { libraryLimit, UNRECOGNIZED_COMMANDS_LIMIT, type LibraryLimit } from './patches/library-replies.js';
+import type { SmtpReply } from './replies.js';
 
 /** One connection refused or cut off by a limit, for the caller to count and log. */
 export interface Refusal {
@@ -42,9 +44,7 @@ export interface SessionGuard {
 }
 
 interface Guarded {
-  connection: ConnectionInternals;
-  /** The original send, which bypasses the guard. */
-  send: ConnectionInternals['send'];
+  connection: GuardedConnection;
   refused: number;
   sessionTimer: NodeJS.Timeout;
   dataTimer: NodeJS.Timeout | null;
@@ -56,17 +56,13 @@ interface Guarded {
   ended: boolean;
 }
 
-// smtp-server's own 421 texts (smtp-connection.js), mapped to a reason and Ephemail's sentence.
-type LibraryRefusal = { reason: ConnectionRefusalReason; reply: SmtpReply };
-function libraryRefusal(text: unknown, limits: SmtpLimits): LibraryRefusal | null {
-  if (typeof text !== 'string') return null;
-  if (text === 'Timeout - closing connection') return { reason: 'idle_timeout', reply: limitReplies.idle(limits) };
-  if (text.endsWith(' Too many connected clients, try again in a moment')) return { reason: 'too_many_connections', reply: limitReplies.tooManyConnections(limits) };
-  if (text === 'Error: Command line too long') return { reason: 'command_too_long', reply: limitReplies.commandTooLong(limits) };
-  // Its own cap, not configurable: 10 unrecognised commands.
-  if (text === 'Error: too many unrecognized commands') return { reason: 'too_many_bad_commands', reply: limitReplies.tooManyBadCommands(10) };
-  return null;
-}
+// smtp-server's own 421s, each with a reason and Ephemail's sentence.
+const LIBRARY_REFUSALS: Record<LibraryLimit, { reason: ConnectionRefusalReason; reply: (limits: SmtpLimits) => SmtpReply }> = {
+  idleTimeout: { reason: 'idle_timeout', reply: limitReplies.idle },
+  tooManyConnections: { reason: 'too_many_connections', reply: limitReplies.tooManyConnections },
+  commandTooLong: { reason: 'command_too_long', reply: limitReplies.commandTooLong },
+  tooManyUnrecognizedCommands: { reason: 'too_many_bad_commands', reply: () => limitReplies.tooManyBadCommands(UNRECOGNIZED_COMMANDS_LIMIT) },
+};
 
 /** Installs the guard on every connection of `server`. */
 export function installSessionGuard(server: SMTPServer, { limits, report }: SessionGuardOptions): SessionGuard {
@@ -74,35 +70,34 @@ export function installSessionGuard(server: SMTPServer, { limits, report }: Sess
 
   function end(state: Guarded, reason: ConnectionRefusalReason, reply: SmtpReply): void {
     const { connection } = state;
-    if (state.ended || connection._closing || connection._closed) return;
+    if (state.ended || connection.ending) return;
     state.ended = true;
     stopTimers(state);
     report({ reason, session: connection.session.id, remote: connection.remoteAddress, reply });
-    useEnhancedCode(connection.session, reply);
+    useEnhancedCode(connection.session, reply.enhancedCode);
     // A 421 makes smtp-server close the connection.
-    state.send(reply.responseCode, reply.message);
+    connection.send(reply.responseCode, reply.message);
   }
 
-  function guardedSend(state: Guarded, code: number, data?: string | string[], context?: string | false): void {
-    const known = code === 421 ? libraryRefusal(data, limits) : null;
-    if (known !== null) return end(state, known.reason, known.reply);
+  function guardedSend(state: Guarded, code: number, data?: string | string[] | null, context?: string | false): void {
+    const limit = libraryLimit(code, data);
+    if (limit !== null) return end(state, LIBRARY_REFUSALS[limit].reason, LIBRARY_REFUSALS[limit].reply(limits));
     // A delivered message starts the count again, as smtp-server does for unrecognised commands.
-    if (context === 'DATA_OK') state.refused = 0;
+    if (isDeliveredReply(context)) state.refused = 0;
     if (code >= 500 && !state.ended && ++state.refused >= limits.maxBadCommands) {
       // The last refused command gets the 421 in place of its 5xx: one reply per command.
       return end(state, 'too_many_bad_commands', limitReplies.tooManyBadCommands(state.refused));
     }
-    state.send(code, data, context);
+    state.connection.send(code, data, context);
     if (state.awaitingReply) {
       state.awaitingReply = false;
       if (state.overdue) end(state, 'session_timeout', limitReplies.session(limits));
     }
   }
 
-  watchConnections(server, (connection) => {
+  filterReplies(server, (connection) => {
     const state: Guarded = {
       connection,
-      send: connection.send.bind(connection),
       refused: 0,
       dataTimer: null,
       awaitingReply: false,
@@ -115,8 +110,8 @@ export function installSessionGuard(server: SMTPServer, { limits, report }: Sess
     };
     // Never what keeps the process alive; release() clears it, and so does the end of the connection.
     state.sessionTimer.unref();
-    connection.send = (code, data, context) => guardedSend(state, code, data, context);
     guarded.set(connection.session, state);
+    return (code, data, context) => guardedSend(state, code, data, context);
   });
 
   return {
