@@ -24,8 +24,5 @@ EXPOSE 2525 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.EPHEMAIL_HTTP_PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # A small young generation: garbage is collected sooner, which keeps peak
-# memory under a flood of mail about 25 MB lower at no measurable cost. A main-thread
-# old generation that starts at 56 MB: a store filling with mail is not fully
-# collected every 10 MB or so, for about 8% less CPU a message at ingest and about
-# 20 MB more at a flood's peak; the parse workers keep V8's sizing (BENCHMARKS.md).
-CMD ["node", "--max-semi-space-size=2", "--initial-old-space-size=56", "dist/main.js"]
+# memory under a flood of mail about 25 MB lower at no measurable cost (BENCHMARKS.md).
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

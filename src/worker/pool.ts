@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { SafeHtml } from '../sanitize/html.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
@@ -62,16 +61,6 @@ interface Slot {
 // short-lived, so a small one costs little.
 const WORKER_YOUNG_GENERATION_MB = 8;
 
-// The image starts the main thread's old generation at 56 MB
-// (--initial-old-space-size in the Dockerfile), so that a store filling with
-// mail is not fully collected every 10 MB or so. V8 reads that flag again for
-// each new thread, and a worker, whose garbage is all short-lived, would let
-// as much pile up before its first full collection: 85 MB more across two
-// workers under a flood of mail being read (BENCHMARKS.md). Only isolates
-// made later read the flag, so clearing it here leaves the main thread as
-// started and gives each worker V8's own sizing.
-const DEFAULT_INITIAL_OLD_SPACE = '--initial-old-space-size=0';
-
 // A scratch area grows in these steps to the largest message its worker has
 // read, and is kept: at most the message size limit per worker. Replacing it
 // after every big message would bring back the cost wireJob describes.
@@ -121,7 +110,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   }
 
   function spawn(): void {
-    setFlagsFromString(DEFAULT_INITIAL_OLD_SPACE);
     const worker = new Worker(workerBootstrap(), {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },

@@ -96,7 +96,7 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/EPHEMAIL_HOST=0\.0\.0\.0/);
-    expect(shippedNodeOptions()).toEqual(['--max-semi-space-size=2', '--initial-old-space-size=56']);
+    expect(shippedNodeOptions()).toEqual(['--max-semi-space-size=2']);
   });
 
   it('starts the server as npm start does', () => {
