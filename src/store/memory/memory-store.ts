@@ -46,6 +46,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   let removalReason: RemovalReason = 'deleted';
   let cancelExpiryTimer: (() => void) | null = null;
   let closed = false;
+
   const cache = new LRUCache<string, MemoryRecord>({
     ttl: options.ttlMs,
     ttlResolution: 0,
