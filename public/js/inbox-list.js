@@ -4,7 +4,7 @@
  * updates, so a row the person has focused stays focused while mail arrives.
  */
 import { copyWithFeedback } from './clipboard.js';
-import { focusQuietly, h, icon, ICONS } from './dom.js';
+import { append, focusQuietly, h, icon, ICONS } from './dom.js';
 import { messageHash } from './routes.js';
 import { loadReadIds, saveReadIds } from './storage.js';
 import { expiresIn, fullDate, receivedAgo } from './time.js';
@@ -203,7 +203,9 @@ export class InboxList {
     row.classList.toggle('is-unread', unread);
     const link = row.querySelector('a');
     const from = senderName(summary.from);
-    link.replaceChildren(
+    // Through append, which skips a missing preview: replaceChildren would write it as the text "null".
+    link.replaceChildren();
+    append(link, [
       h('span', { class: 'row-top' },
         h('span', { class: 'row-from', title: summary.from ? summary.from.address : null },
           unread ? h('span', { class: 'unread-dot' }, h('span', { class: 'visually-hidden', text: 'Unread: ' })) : null,
@@ -217,7 +219,7 @@ export class InboxList {
           ? h('span', { class: 'row-attachments' }, icon(ICONS.paperclip),
             `${summary.attachmentCount} attachment${summary.attachmentCount === 1 ? '' : 's'}`)
           : null),
-    );
+    ]);
     this.fillTimes(row, summary, Date.now());
   }
 
