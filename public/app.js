@@ -10,52 +10,44 @@ import { announce, copyWithFeedback } from './js/clipboard.js';
 import { focusQuietly, h } from './js/dom.js';
 import { InboxList, senderName, subjectOf } from './js/inbox-list.js';
 import { MessageView } from './js/message-view.js';
+import { ui } from './js/page-elements.js';
 import { inboxHash, messageHash, parseLocation } from './js/routes.js';
 import { connectInbox } from './js/socket.js';
 import { loadInbox, saveInbox } from './js/storage.js';
 import { retention } from './js/time.js';
 
+/** @typedef {import('./js/api-types.js').ApiEventFrame} ApiEventFrame */
+/** @typedef {import('./js/api-types.js').ApiInbox} ApiInbox */
+/** @typedef {import('./js/api-types.js').ApiMessageSummary} ApiMessageSummary */
+/** @typedef {import('./js/storage.js').InboxInfo} InboxInfo */
+/** @typedef {import('./js/socket.js').SocketStatus} SocketStatus */
+/** @typedef {SocketStatus | 'stopped'} ConnectionStatus */
+
 // While the live connection is down, the list is still refreshed now and then,
 // so mail keeps arriving even behind a proxy that refuses WebSockets.
 const POLL_WHILE_DOWN_MS = 15_000;
 const TITLE = 'Ephemail — disposable inbox';
-const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+/** @type {Record<ConnectionStatus, string>} */
+const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', stopped: 'Offline' };
 
-const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const ui = {
-  address: byId('address'),
-  copyAddress: /** @type {HTMLButtonElement} */ (byId('copy-address')),
-  newAddress: /** @type {HTMLButtonElement} */ (byId('new-address')),
-  chooseName: byId('choose-name'),
-  publicNote: byId('public-note'),
-  addressError: byId('address-error'),
-  connection: byId('connection'),
-  connectionText: byId('connection-text'),
-  workspace: byId('workspace'),
-  heading: byId('inbox-heading'),
-  count: byId('message-count'),
-  emptyInbox: byId('empty-inbox'),
-  emptyAddress: byId('empty-address'),
-  retention: byId('retention'),
-  confirm: /** @type {HTMLDialogElement} */ (byId('confirm-dialog')),
-};
-
-/** @type {import('./js/storage.js').InboxInfo | null} */
+/** @type {InboxInfo | null} */
 let inbox = null;
 /** @type {{ close(): void } | null} */
 let socket = null;
+/** @type {ConnectionStatus} */
 let status = 'connecting';
 // Bumped on every inbox switch and hello frame: a list fetched before either is stale and dropped.
 let generation = 0;
 let unusable = false;
 // What the server told us about addresses it made, for when the URL switches to them.
+/** @type {Map<string, InboxInfo>} */
 const known = new Map();
 // Matches the stylesheet's breakpoint where list and message take turns.
 const singlePane = window.matchMedia('(max-width: 820px)');
 let listScrollY = 0;
 
-const list = new InboxList({ list: byId('message-list'), emptyState: byId('empty-state'), onChange: updateChrome });
-const view = new MessageView({ article: byId('message-view'), placeholder: byId('message-placeholder'), onDelete: deleteMessage });
+const list = new InboxList({ list: ui.messageList, emptyState: ui.emptyState, onChange: updateChrome });
+const view = new MessageView({ article: ui.messageView, placeholder: ui.messagePlaceholder, onDelete: deleteMessage });
 const picker = setupAddressPicker({
   onChosen(info) {
     navigate(inboxHash(remember(info).address));
@@ -63,19 +55,27 @@ const picker = setupAddressPicker({
   },
 });
 
+/**
+ * @param {InboxInfo | ApiInbox} info
+ * @returns {InboxInfo}
+ */
 function remember(info) {
   const entry = { address: info.address, public: info.public, ttlSeconds: info.ttlSeconds };
   known.set(info.address, entry);
   return entry;
 }
 
+/** @param {string} hash */
 function navigate(hash) {
   // Same hash: no hashchange event would fire, so apply it directly.
   if (location.hash === hash) applyRoute();
   else location.hash = hash;
 }
 
-/** Replaces the current history entry (first load), keeping the path at `/`. */
+/**
+ * Replaces the current history entry (first load), keeping the path at `/`.
+ * @param {string} hash
+ */
 function replaceRoute(hash) {
   history.replaceState(null, '', `/${hash}`);
 }
@@ -111,6 +111,7 @@ async function start() {
   await createRandom(true);
 }
 
+/** @param {boolean} firstVisit */
 async function createRandom(firstVisit) {
   ui.newAddress.disabled = true;
   try {
@@ -137,46 +138,50 @@ function applyRoute() {
     return;
   }
   if (inbox?.address !== route.address) switchInbox(route.address);
-  const reading = route.id !== null;
+  const { id } = route;
+  const reading = id !== null;
   ui.workspace.classList.toggle('is-reading', reading);
   document.body.classList.toggle('is-reading', reading);
   if (reading) {
-    list.setActive(route.id);
-    list.markRead(route.id);
+    list.setActive(id);
+    list.markRead(id);
     // On one-pane screens the message replaces the list: start it at the top, and remember where the list was.
     if (singlePane.matches && view.id === null) {
       listScrollY = window.scrollY;
       window.scrollTo({ top: 0 });
     }
-    view.open(route.address, route.id);
+    view.open(route.address, id);
     return;
   }
   const closing = view.id;
   if (singlePane.matches && closing !== null) requestAnimationFrame(() => window.scrollTo({ top: listScrollY }));
-  const focusWasInMessage = byId('message-view').contains(document.activeElement) || document.activeElement === document.body;
+  const focusWasInMessage = ui.messageView.contains(document.activeElement) || document.activeElement === document.body;
   list.setActive(null);
   view.close();
   if (closing !== null && focusWasInMessage && !list.focusRow(closing)) focusQuietly(ui.heading);
 }
 
+/** @param {string} address */
 function switchInbox(address) {
   const stored = loadInbox();
-  inbox = { ...(known.get(address) ?? (stored?.address === address ? stored : { address, public: null, ttlSeconds: null })) };
-  saveInbox(inbox);
+  const current = { ...(known.get(address) ?? (stored?.address === address ? stored : { address, public: null, ttlSeconds: null })) };
+  inbox = current;
+  saveInbox(current);
   socket?.close();
   socket = null;
   generation++;
   unusable = false;
   list.reset(address);
   view.close();
-  showAddress(inbox);
+  showAddress(current);
   showAddressError(null);
   showRetention();
   refreshList();
   socket = connectInbox(api.eventsUrl(address), { onFrame, onStatus });
-  if (inbox.ttlSeconds === null) learnRetention(inbox);
+  if (current.ttlSeconds === null) learnRetention(current);
 }
 
+/** @param {InboxInfo} info */
 function showAddress(info) {
   const at = info.address.lastIndexOf('@');
   // A break opportunity after the @, so a long address wraps where people expect.
@@ -188,6 +193,7 @@ function showAddress(info) {
   ui.copyAddress.disabled = false;
 }
 
+/** @param {string | null} text */
 function showAddressError(text) {
   ui.addressError.hidden = text === null;
   ui.addressError.textContent = text ?? '';
@@ -200,7 +206,10 @@ function showRetention() {
     : `Mail is kept for ${retention(seconds)} after it arrives, then deleted for good.`;
 }
 
-/** An address from a link has no stored lifetime; the server's domain list carries it. */
+/**
+ * An address from a link has no stored lifetime; the server's domain list carries it.
+ * @param {InboxInfo} info
+ */
 async function learnRetention(info) {
   try {
     const { ttlSeconds } = await api.domains();
@@ -233,12 +242,14 @@ async function refreshList() {
   }
 }
 
+/** @param {ApiMessageSummary[]} messages */
 function applyList(messages) {
   const arrived = list.replace(messages);
-  if (arrived.length === 1) announceArrival(arrived[0]);
-  else if (arrived.length > 1) announce(`${arrived.length} new messages.`);
+  if (arrived.length > 1) announce(`${arrived.length} new messages.`);
+  else if (arrived[0] !== undefined) announceArrival(arrived[0]);
 }
 
+/** @param {ApiEventFrame} frame */
 function onFrame(frame) {
   switch (frame.type) {
     case 'hello':
@@ -259,14 +270,16 @@ function onFrame(frame) {
   }
 }
 
+/** @param {ApiMessageSummary} summary */
 function announceArrival(summary) {
   announce(`New message from ${senderName(summary.from)}: ${subjectOf(summary)}`);
 }
 
+/** @param {ConnectionStatus} next */
 function onStatus(next) {
   status = next;
   ui.connection.dataset.state = next;
-  ui.connectionText.textContent = STATUS_TEXT[next] ?? 'Offline';
+  ui.connectionText.textContent = STATUS_TEXT[next];
 }
 
 function updateChrome() {
@@ -279,6 +292,7 @@ function updateChrome() {
   document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
 }
 
+/** @param {string} id */
 async function deleteMessage(id) {
   if (inbox === null) return;
   try {

@@ -12,15 +12,27 @@ import { expiresIn, fullDate, receivedAgo } from './time.js';
 // Times in rows are minutes; refreshing twice a minute keeps them honest.
 const TICK_MS = 30_000;
 
+/** @typedef {import('./api-types.js').ApiMailbox} ApiMailbox */
+/** @typedef {import('./api-types.js').ApiMessageSummary} ApiMessageSummary */
+
+/**
+ * The sender as people know them: the display name, else the address.
+ * @param {ApiMailbox | null | undefined} from
+ */
 export function senderName(from) {
   if (from === null || from === undefined) return 'Unknown sender';
   return from.name.trim() || from.address || 'Unknown sender';
 }
 
+/**
+ * The subject, or a stand-in when it is empty.
+ * @param {{ subject: string }} summary
+ */
 export function subjectOf(summary) {
   return summary.subject.trim() || '(no subject)';
 }
 
+/** The inbox pane's list of messages, newest first, with read marks and live times. */
 export class InboxList {
   /**
    * @param {{ list: HTMLUListElement, emptyState: HTMLElement, onChange: () => void }} parts
@@ -30,18 +42,23 @@ export class InboxList {
     this.emptyState = emptyState;
     this.onChange = onChange;
     this.address = '';
-    /** @type {Map<string, any>} */
+    /** @type {Map<string, ApiMessageSummary>} */
     this.messages = new Map();
     /** @type {Map<string, HTMLLIElement>} */
     this.rows = new Map();
+    /** @type {Set<string>} */
     this.readIds = new Set();
+    /** @type {string | null} */
     this.activeId = null;
     this.filled = false;
     list.addEventListener('keydown', (event) => this.onKeyDown(event));
     window.setInterval(() => this.tick(), TICK_MS);
   }
 
-  /** Empties the list for another inbox. */
+  /**
+   * Empties the list for another inbox.
+   * @param {string} address
+   */
   reset(address) {
     this.address = address;
     this.messages.clear();
@@ -55,7 +72,8 @@ export class InboxList {
 
   /**
    * Replaces the list (hello frame or a fetched list).
-   * @returns {any[]} messages that were not known before, once the list had been filled once
+   * @param {ApiMessageSummary[]} summaries
+   * @returns {ApiMessageSummary[]} messages that were not known before, once the list had been filled once
    */
   replace(summaries) {
     const known = new Set(this.messages.keys());
@@ -72,7 +90,11 @@ export class InboxList {
     return wasFilled ? summaries.filter((summary) => !known.has(summary.id)) : [];
   }
 
-  /** @returns {boolean} true when the message is new to the list */
+  /**
+   * Adds a message that arrived.
+   * @param {ApiMessageSummary} summary
+   * @returns {boolean} true when the message is new to the list
+   */
   add(summary) {
     if (this.messages.has(summary.id)) return false;
     this.messages.set(summary.id, summary);
@@ -80,13 +102,10 @@ export class InboxList {
     return true;
   }
 
+  /** @param {string} id */
   remove(id) {
     if (!this.messages.delete(id)) return;
     this.render();
-  }
-
-  get(id) {
-    return this.messages.get(id);
   }
 
   get size() {
@@ -99,15 +118,21 @@ export class InboxList {
     return count;
   }
 
+  /** @param {string} id */
   markRead(id) {
     if (this.readIds.has(id)) return;
     this.readIds.add(id);
     saveReadIds(this.address, this.readIds);
     const row = this.rows.get(id);
-    if (row !== undefined) this.fillRow(row, this.messages.get(id));
+    const summary = this.messages.get(id);
+    if (row !== undefined && summary !== undefined) this.fillRow(row, summary);
     this.onChange();
   }
 
+  /**
+   * Marks the open message's row.
+   * @param {string | null} id
+   */
   setActive(id) {
     this.activeId = id;
     for (const [rowId, row] of this.rows) {
@@ -118,7 +143,11 @@ export class InboxList {
     }
   }
 
-  /** Focuses a message's row, e.g. when its message is closed. */
+  /**
+   * Focuses a message's row, e.g. when its message is closed.
+   * @param {string | null} id
+   * @returns {boolean} false when the row is not there
+   */
   focusRow(id) {
     const link = id === null ? null : this.rows.get(id)?.querySelector('a');
     if (link) focusQuietly(link);
@@ -181,6 +210,7 @@ export class InboxList {
     this.onChange();
   }
 
+  /** @param {ApiMessageSummary} summary */
   createRow(summary) {
     const row = h('li', { class: 'message-row', dataset: { id: summary.id } });
     const link = h('a', { class: 'message-link', href: messageHash(this.address, summary.id) });
@@ -198,10 +228,15 @@ export class InboxList {
     return row;
   }
 
+  /**
+   * @param {HTMLLIElement} row
+   * @param {ApiMessageSummary} summary
+   */
   fillRow(row, summary) {
     const unread = !this.readIds.has(summary.id);
     row.classList.toggle('is-unread', unread);
     const link = row.querySelector('a');
+    if (link === null) return;
     const from = senderName(summary.from);
     // Through append, which skips a missing preview: replaceChildren would write it as the text "null".
     link.replaceChildren();
@@ -223,6 +258,11 @@ export class InboxList {
     this.fillTimes(row, summary, Date.now());
   }
 
+  /**
+   * @param {HTMLLIElement} row
+   * @param {ApiMessageSummary | undefined} summary
+   * @param {number} now
+   */
   fillTimes(row, summary, now) {
     if (summary === undefined) return;
     const time = row.querySelector('.row-time');
@@ -234,9 +274,10 @@ export class InboxList {
   }
 
   /** Arrow keys, Home and End move between rows, so a long list is not a long Tab walk. */
+  /** @param {KeyboardEvent} event */
   onKeyDown(event) {
     if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) return;
-    const links = [...this.list.querySelectorAll('a.message-link')];
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (this.list.querySelectorAll('a.message-link'))];
     const index = links.findIndex((link) => link === document.activeElement || link.parentElement?.contains(document.activeElement));
     if (index < 0) return;
     const next = event.key === 'Home' ? 0
