@@ -3,34 +3,15 @@
  * events (one message added or removed). It keeps rows in the DOM across
  * updates, so a row the person has focused stays focused while mail arrives.
  */
-import { copyWithFeedback } from './clipboard.js';
-import { append, focusQuietly, h, icon, ICONS } from './dom.js';
+import { focusQuietly } from './dom.js';
+import { createRow, fillRow, fillTimes } from './inbox-row.js';
 import { messageHash } from './routes.js';
 import { loadReadIds, saveReadIds } from './storage.js';
-import { expiresIn, fullDate, receivedAgo } from './time.js';
 
 // Times in rows are minutes; refreshing twice a minute keeps them honest.
 const TICK_MS = 30_000;
 
-/** @typedef {import('./api-types.js').ApiMailbox} ApiMailbox */
 /** @typedef {import('./api-types.js').ApiMessageSummary} ApiMessageSummary */
-
-/**
- * The sender as people know them: the display name, else the address.
- * @param {ApiMailbox | null | undefined} from
- */
-export function senderName(from) {
-  if (from === null || from === undefined) return 'Unknown sender';
-  return from.name.trim() || from.address || 'Unknown sender';
-}
-
-/**
- * The subject, or a stand-in when it is empty.
- * @param {{ subject: string }} summary
- */
-export function subjectOf(summary) {
-  return summary.subject.trim() || '(no subject)';
-}
 
 /** The inbox pane's list of messages, newest first, with read marks and live times. */
 export class InboxList {
@@ -102,16 +83,21 @@ export class InboxList {
     return true;
   }
 
-  /** @param {string} id */
+  /**
+   * Drops a message that left the inbox.
+   * @param {string} id
+   */
   remove(id) {
     if (!this.messages.delete(id)) return;
     this.render();
   }
 
+  /** How many messages are listed. */
   get size() {
     return this.messages.size;
   }
 
+  /** How many of them this browser has not opened. */
   unreadCount() {
     let count = 0;
     for (const id of this.messages.keys()) if (!this.readIds.has(id)) count++;
@@ -125,7 +111,7 @@ export class InboxList {
     saveReadIds(this.address, this.readIds);
     const row = this.rows.get(id);
     const summary = this.messages.get(id);
-    if (row !== undefined && summary !== undefined) this.fillRow(row, summary);
+    if (row !== undefined && summary !== undefined) fillRow(row, summary, false);
     this.onChange();
   }
 
@@ -168,36 +154,23 @@ export class InboxList {
       this.render();
       return;
     }
-    for (const [id, row] of this.rows) this.fillTimes(row, this.messages.get(id), now);
+    for (const [id, row] of this.rows) {
+      const summary = this.messages.get(id);
+      if (summary !== undefined) fillTimes(row, summary, now);
+    }
   }
 
   ordered() {
     return [...this.messages.values()].sort((a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt));
   }
 
+  /** Brings the rows in line with the messages, keeping focus where the person left it. */
   render() {
     const ordered = this.ordered();
     const focused = document.activeElement;
     const focusedIndex = [...this.list.children].findIndex((row) => row.contains(focused));
-    for (const [id, row] of this.rows) {
-      if (this.messages.has(id)) continue;
-      row.remove();
-      this.rows.delete(id);
-    }
-    // Insert new rows in place without moving existing ones: moving a focused node would blur it.
-    let cursor = this.list.firstElementChild;
-    for (const summary of ordered) {
-      let row = this.rows.get(summary.id);
-      if (row === undefined) {
-        row = this.createRow(summary);
-        this.rows.set(summary.id, row);
-        this.list.insertBefore(row, cursor);
-      } else if (row === cursor) {
-        cursor = cursor.nextElementSibling;
-      } else {
-        this.list.insertBefore(row, cursor);
-      }
-    }
+    this.removeGoneRows();
+    this.placeRows(ordered);
     // A focused row that left (expired, deleted elsewhere) hands focus to the row now in its place.
     if (focusedIndex >= 0 && !this.list.contains(document.activeElement)) {
       const rows = this.list.children;
@@ -210,71 +183,38 @@ export class InboxList {
     this.onChange();
   }
 
-  /** @param {ApiMessageSummary} summary */
-  createRow(summary) {
-    const row = h('li', { class: 'message-row', dataset: { id: summary.id } });
-    const link = h('a', { class: 'message-link', href: messageHash(this.address, summary.id) });
-    row.append(link);
-    const code = summary.codes[0];
-    if (typeof code === 'string' && code !== '') {
-      // Outside the link (no nested controls): the code is one click from the clipboard, straight from the list.
-      const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': `Copy code ${code}`, title: 'Copy code' },
-        icon(ICONS.copy), h('span', { class: 'btn-label', text: code }));
-      chip.addEventListener('click', () => copyWithFeedback(chip, code, 'Code'));
-      row.append(chip);
-      row.classList.add('has-code');
+  removeGoneRows() {
+    for (const [id, row] of this.rows) {
+      if (this.messages.has(id)) continue;
+      row.remove();
+      this.rows.delete(id);
     }
-    this.fillRow(row, summary);
-    return row;
   }
 
   /**
-   * @param {HTMLLIElement} row
-   * @param {ApiMessageSummary} summary
+   * Inserts new rows in place without moving existing ones: moving a focused node would blur it.
+   * @param {ApiMessageSummary[]} ordered the messages, newest first
    */
-  fillRow(row, summary) {
-    const unread = !this.readIds.has(summary.id);
-    row.classList.toggle('is-unread', unread);
-    const link = row.querySelector('a');
-    if (link === null) return;
-    const from = senderName(summary.from);
-    // Through append, which skips a missing preview: replaceChildren would write it as the text "null".
-    link.replaceChildren();
-    append(link, [
-      h('span', { class: 'row-top' },
-        h('span', { class: 'row-from', title: summary.from ? summary.from.address : null },
-          unread ? h('span', { class: 'unread-dot' }, h('span', { class: 'visually-hidden', text: 'Unread: ' })) : null,
-          from),
-        h('time', { class: 'row-time', datetime: summary.receivedAt, title: fullDate(summary.receivedAt) })),
-      h('span', { class: 'row-subject', text: subjectOf(summary) }),
-      summary.preview ? h('span', { class: 'row-preview', text: summary.preview }) : null,
-      h('span', { class: 'row-meta' },
-        h('span', { class: 'row-expiry' }),
-        summary.attachmentCount > 0
-          ? h('span', { class: 'row-attachments' }, icon(ICONS.paperclip),
-            `${summary.attachmentCount} attachment${summary.attachmentCount === 1 ? '' : 's'}`)
-          : null),
-    ]);
-    this.fillTimes(row, summary, Date.now());
+  placeRows(ordered) {
+    let cursor = this.list.firstElementChild;
+    for (const summary of ordered) {
+      let row = this.rows.get(summary.id);
+      if (row === undefined) {
+        row = createRow(summary, messageHash(this.address, summary.id), !this.readIds.has(summary.id));
+        this.rows.set(summary.id, row);
+        this.list.insertBefore(row, cursor);
+      } else if (row === cursor) {
+        cursor = cursor.nextElementSibling;
+      } else {
+        this.list.insertBefore(row, cursor);
+      }
+    }
   }
 
   /**
-   * @param {HTMLLIElement} row
-   * @param {ApiMessageSummary | undefined} summary
-   * @param {number} now
+   * Arrow keys, Home and End move between rows, so a long list is not a long Tab walk.
+   * @param {KeyboardEvent} event
    */
-  fillTimes(row, summary, now) {
-    if (summary === undefined) return;
-    const time = row.querySelector('.row-time');
-    const expiry = row.querySelector('.row-expiry');
-    if (time) time.textContent = receivedAgo(summary.receivedAt, now);
-    if (expiry) expiry.textContent = expiresIn(summary.expiresAt, now);
-    const soon = Date.parse(summary.expiresAt) - now < 5 * 60_000;
-    expiry?.classList.toggle('is-soon', soon);
-  }
-
-  /** Arrow keys, Home and End move between rows, so a long list is not a long Tab walk. */
-  /** @param {KeyboardEvent} event */
   onKeyDown(event) {
     if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) return;
     const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (this.list.querySelectorAll('a.message-link'))];

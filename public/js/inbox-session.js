@@ -7,7 +7,7 @@ import { showAddress, showAddressError, showRetention } from './address-card.js'
 import { ApiError, api } from './api.js';
 import { announce } from './clipboard.js';
 import { showConnection } from './inbox-chrome.js';
-import { senderName, subjectOf } from './inbox-list.js';
+import { senderName, subjectOf } from './message-labels.js';
 import { connectInbox } from './socket.js';
 import { loadInbox, saveInbox } from './storage.js';
 
@@ -31,7 +31,7 @@ export class InboxSession {
   constructor({ list, view }) {
     this.list = list;
     this.view = view;
-    /** @type {InboxInfo | null} */
+    /** @type {InboxInfo | null} the inbox on show; null until the first one opens */
     this.inbox = null;
     /** @type {{ close(): void } | null} */
     this.socket = null;

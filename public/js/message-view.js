@@ -4,15 +4,14 @@
  * in tabs, and the attachments.
  */
 import { ApiError, api, isApiPath } from './api.js';
-import { copyWithFeedback } from './clipboard.js';
 import { focusQuietly, h, icon, ICONS } from './dom.js';
-import { senderName, subjectOf } from './inbox-list.js';
-import { attachmentsSection, externalLink, headersPanel, htmlPanel, safeWebUrl, textPanel } from './message-parts.js';
+import { actionLink, codeCard } from './message-highlights.js';
+import { senderName, subjectOf } from './message-labels.js';
+import { attachmentsSection, headersPanel, htmlPanel, textPanel } from './message-parts.js';
 import { inboxHash } from './routes.js';
 import { buildTabs } from './tabs.js';
 import { expiresIn, fullDate } from './time.js';
 
-/** @typedef {import('./api-types.js').ApiLink} ApiLink */
 /** @typedef {import('./api-types.js').ApiMailbox} ApiMailbox */
 /** @typedef {import('./api-types.js').ApiMessage} ApiMessage */
 /** @typedef {import('./api-types.js').ApiRemovalReason} ApiRemovalReason */
@@ -200,42 +199,6 @@ function problemsNotice(message) {
   if (problems.length === 0) return null;
   return h('div', { class: 'notice notice-warning', role: 'note' },
     icon(ICONS.warning), h('ul', { class: 'plain-list' }, problems.map((problem) => h('li', { text: problem }))));
-}
-
-/** @param {string[]} codes */
-function codeCard(codes) {
-  const [code, ...others] = codes.filter((candidate) => typeof candidate === 'string' && candidate !== '');
-  if (code === undefined) return null;
-  const copy = h('button', { type: 'button', class: 'btn btn-primary btn-copy-code' }, icon(ICONS.copy), h('span', { class: 'btn-label', text: 'Copy code' }));
-  copy.addEventListener('click', () => copyWithFeedback(copy, code, 'Code'));
-  const alternatives = others.slice(0, 3).map((other) => {
-    const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': `Copy code ${other}` }, icon(ICONS.copy), h('span', { class: 'btn-label', text: other }));
-    chip.addEventListener('click', () => copyWithFeedback(chip, other, 'Code'));
-    return chip;
-  });
-  return h('section', { class: 'code-card', 'aria-labelledby': 'code-label' },
-    h('div', { class: 'code-main' },
-      h('p', { class: 'eyebrow', id: 'code-label', text: 'Verification code' }),
-      h('p', { class: 'code-value', text: code })),
-    copy,
-    alternatives.length > 0 ? h('p', { class: 'code-others' }, h('span', { class: 'muted', text: 'Also found:' }), alternatives) : null);
-}
-
-/**
- * @param {ApiLink[]} links
- * @param {string} style the button's class
- */
-function actionLink(links, style) {
-  const action = links.find((link) => link.action);
-  const url = action === undefined ? null : safeWebUrl(action.url);
-  if (action === undefined || url === null) return null;
-  const text = (action.text ?? '').replace(/\s+/g, ' ').trim();
-  const label = text.length >= 2 && text.length <= 48 ? text : 'Open the link';
-  return h('div', { class: 'action' },
-    externalLink(url, { class: `btn ${style} btn-action` }, h('span', { text: label }), icon(ICONS.external),
-      h('span', { class: 'visually-hidden', text: ' (opens in a new tab)' })),
-    // Where a button goes matters more than what it says: the host is shown plainly.
-    h('span', { class: 'action-host muted', text: `Opens ${url.host} in a new tab` }));
 }
 
 /**
