@@ -1,311 +1,65 @@
 /**
  * Ephemail's page: gets an address (or the one this browser already has),
  * keeps it in localStorage and the URL, and shows its mail live over a
- * WebSocket. The URL hash is the state (see js/routes.js); every change of
- * inbox or message goes through it, so Back, bookmarks and tabs agree.
+ * WebSocket. This file builds the parts and wires the page's controls; the
+ * URL drives the rest (js/router.js).
  */
 import { setupAddressPicker } from './js/address-picker.js';
-import { ApiError, api } from './js/api.js';
 import { announce, copyWithFeedback } from './js/clipboard.js';
-import { focusQuietly, h } from './js/dom.js';
-import { InboxList, senderName, subjectOf } from './js/inbox-list.js';
+import { focusQuietly } from './js/dom.js';
+import { InboxActions } from './js/inbox-actions.js';
+import { showCounts } from './js/inbox-chrome.js';
+import { InboxList } from './js/inbox-list.js';
+import { InboxSession } from './js/inbox-session.js';
 import { MessageView } from './js/message-view.js';
+import { ui } from './js/page-elements.js';
+import { Router } from './js/router.js';
 import { inboxHash, messageHash, parseLocation } from './js/routes.js';
-import { connectInbox } from './js/socket.js';
-import { loadInbox, saveInbox } from './js/storage.js';
-import { retention } from './js/time.js';
+import { loadInbox } from './js/storage.js';
 
-// While the live connection is down, the list is still refreshed now and then,
-// so mail keeps arriving even behind a proxy that refuses WebSockets.
-const POLL_WHILE_DOWN_MS = 15_000;
-const TITLE = 'Ephemail — disposable inbox';
-const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
-
-const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const ui = {
-  address: byId('address'),
-  copyAddress: /** @type {HTMLButtonElement} */ (byId('copy-address')),
-  newAddress: /** @type {HTMLButtonElement} */ (byId('new-address')),
-  chooseName: byId('choose-name'),
-  publicNote: byId('public-note'),
-  addressError: byId('address-error'),
-  connection: byId('connection'),
-  connectionText: byId('connection-text'),
-  workspace: byId('workspace'),
-  heading: byId('inbox-heading'),
-  count: byId('message-count'),
-  emptyInbox: byId('empty-inbox'),
-  emptyAddress: byId('empty-address'),
-  retention: byId('retention'),
-  confirm: /** @type {HTMLDialogElement} */ (byId('confirm-dialog')),
-};
-
-/** @type {import('./js/storage.js').InboxInfo | null} */
-let inbox = null;
-/** @type {{ close(): void } | null} */
-let socket = null;
-let status = 'connecting';
-// Bumped on every inbox switch and hello frame: a list fetched before either is stale and dropped.
-let generation = 0;
-let unusable = false;
-// What the server told us about addresses it made, for when the URL switches to them.
-const known = new Map();
-// Matches the stylesheet's breakpoint where list and message take turns.
-const singlePane = window.matchMedia('(max-width: 820px)');
-let listScrollY = 0;
-
-const list = new InboxList({ list: byId('message-list'), emptyState: byId('empty-state'), onChange: updateChrome });
-const view = new MessageView({ article: byId('message-view'), placeholder: byId('message-placeholder'), onDelete: deleteMessage });
+const list = new InboxList({ list: ui.messageList, emptyState: ui.emptyState, onChange: () => showCounts(list.size, list.unreadCount()) });
+const view = new MessageView({ article: ui.messageView, placeholder: ui.messagePlaceholder, onDelete: (id) => actions.deleteMessage(id) });
+const session = new InboxSession({ list, view });
+const router = new Router({ session, list, view });
+// Typed by hand: the view's onDelete refers to it before it exists, which inference cannot follow.
+/** @type {InboxActions} */
+const actions = new InboxActions({ session, list, view, router });
 const picker = setupAddressPicker({
   onChosen(info) {
-    navigate(inboxHash(remember(info).address));
+    router.navigate(inboxHash(session.remember(info).address));
     announce(`Now using ${info.address}`);
   },
 });
 
-function remember(info) {
-  const entry = { address: info.address, public: info.public, ttlSeconds: info.ttlSeconds };
-  known.set(info.address, entry);
-  return entry;
-}
-
-function navigate(hash) {
-  // Same hash: no hashchange event would fire, so apply it directly.
-  if (location.hash === hash) applyRoute();
-  else location.hash = hash;
-}
-
-/** Replaces the current history entry (first load), keeping the path at `/`. */
-function replaceRoute(hash) {
-  history.replaceState(null, '', `/${hash}`);
-}
-
-async function start() {
-  ui.copyAddress.addEventListener('click', () => inbox && copyWithFeedback(ui.copyAddress, inbox.address, 'Address'));
-  ui.newAddress.addEventListener('click', () => createRandom(false));
+function wireControls() {
+  ui.copyAddress.addEventListener('click', () => session.inbox && copyWithFeedback(ui.copyAddress, session.inbox.address, 'Address'));
+  ui.newAddress.addEventListener('click', () => actions.createRandom(false));
   ui.chooseName.addEventListener('click', () => picker.open(ui.chooseName));
   ui.emptyInbox.addEventListener('click', () => ui.confirm.showModal());
   ui.confirm.addEventListener('close', () => {
     // On cancel the dialog hands focus back to the button; once emptied, that button is gone.
-    if (ui.confirm.returnValue === 'confirm') emptyInbox().then(() => focusQuietly(ui.heading));
+    if (ui.confirm.returnValue === 'confirm') actions.emptyInbox().then(() => focusQuietly(ui.heading));
   });
-  window.addEventListener('hashchange', () => applyRoute());
-  window.setInterval(() => {
-    if (inbox !== null && status !== 'live' && !unusable) refreshList();
-  }, POLL_WHILE_DOWN_MS);
+  window.addEventListener('hashchange', () => router.show());
+}
 
+/** The inbox a link names, else the one this browser used last, else a new random one. */
+async function openFirstInbox() {
   const route = parseLocation();
   if (route.address !== null) {
     // A path link (/inbox/x) becomes the hash form, so one URL shape is in use.
-    replaceRoute(route.id === null ? inboxHash(route.address) : messageHash(route.address, route.id));
-    applyRoute();
+    router.enter(route.id === null ? inboxHash(route.address) : messageHash(route.address, route.id));
     return;
   }
   const stored = loadInbox();
   if (stored !== null) {
-    remember(stored);
-    replaceRoute(inboxHash(stored.address));
-    applyRoute();
+    session.remember(stored);
+    router.enter(inboxHash(stored.address));
     return;
   }
-  await createRandom(true);
+  await actions.createRandom(true);
 }
 
-async function createRandom(firstVisit) {
-  ui.newAddress.disabled = true;
-  try {
-    const info = remember(await api.createInbox());
-    if (firstVisit) {
-      replaceRoute(inboxHash(info.address));
-      applyRoute();
-    } else {
-      navigate(inboxHash(info.address));
-      announce(`New address: ${info.address}`);
-    }
-  } catch (error) {
-    showAddressError(error instanceof ApiError ? error.detail : 'No address could be made; reload to try again.');
-  } finally {
-    ui.newAddress.disabled = false;
-  }
-}
-
-function applyRoute() {
-  const route = parseLocation();
-  if (route.address === null) {
-    // A stray fragment (#, #top): stay on the current inbox.
-    if (inbox !== null) replaceRoute(inboxHash(inbox.address));
-    return;
-  }
-  if (inbox?.address !== route.address) switchInbox(route.address);
-  const reading = route.id !== null;
-  ui.workspace.classList.toggle('is-reading', reading);
-  document.body.classList.toggle('is-reading', reading);
-  if (reading) {
-    list.setActive(route.id);
-    list.markRead(route.id);
-    // On one-pane screens the message replaces the list: start it at the top, and remember where the list was.
-    if (singlePane.matches && view.id === null) {
-      listScrollY = window.scrollY;
-      window.scrollTo({ top: 0 });
-    }
-    view.open(route.address, route.id);
-    return;
-  }
-  const closing = view.id;
-  if (singlePane.matches && closing !== null) requestAnimationFrame(() => window.scrollTo({ top: listScrollY }));
-  const focusWasInMessage = byId('message-view').contains(document.activeElement) || document.activeElement === document.body;
-  list.setActive(null);
-  view.close();
-  if (closing !== null && focusWasInMessage && !list.focusRow(closing)) focusQuietly(ui.heading);
-}
-
-function switchInbox(address) {
-  const stored = loadInbox();
-  inbox = { ...(known.get(address) ?? (stored?.address === address ? stored : { address, public: null, ttlSeconds: null })) };
-  saveInbox(inbox);
-  socket?.close();
-  socket = null;
-  generation++;
-  unusable = false;
-  list.reset(address);
-  view.close();
-  showAddress(inbox);
-  showAddressError(null);
-  showRetention();
-  refreshList();
-  socket = connectInbox(api.eventsUrl(address), { onFrame, onStatus });
-  if (inbox.ttlSeconds === null) learnRetention(inbox);
-}
-
-function showAddress(info) {
-  const at = info.address.lastIndexOf('@');
-  // A break opportunity after the @, so a long address wraps where people expect.
-  ui.address.replaceChildren(
-    h('span', { class: 'address-local', text: info.address.slice(0, at) }),
-    h('span', { class: 'address-domain' }, '@', h('wbr'), info.address.slice(at + 1)));
-  ui.emptyAddress.textContent = info.address;
-  ui.publicNote.hidden = info.public !== true;
-  ui.copyAddress.disabled = false;
-}
-
-function showAddressError(text) {
-  ui.addressError.hidden = text === null;
-  ui.addressError.textContent = text ?? '';
-}
-
-function showRetention() {
-  const seconds = inbox?.ttlSeconds ?? null;
-  ui.retention.textContent = seconds === null
-    ? 'Mail is kept for a limited time after it arrives, then deleted for good.'
-    : `Mail is kept for ${retention(seconds)} after it arrives, then deleted for good.`;
-}
-
-/** An address from a link has no stored lifetime; the server's domain list carries it. */
-async function learnRetention(info) {
-  try {
-    const { ttlSeconds } = await api.domains();
-    if (inbox !== info || info.ttlSeconds !== null) return;
-    info.ttlSeconds = ttlSeconds;
-    saveInbox(info);
-    showRetention();
-  } catch {
-    // The footer keeps its general wording.
-  }
-}
-
-async function refreshList() {
-  if (inbox === null) return;
-  const { address } = inbox;
-  const started = generation;
-  try {
-    const { messages } = await api.listMessages(address);
-    // The hello frame is the authority; a list fetched before it may be older.
-    if (started !== generation || status === 'live') return;
-    applyList(messages);
-  } catch (error) {
-    if (started !== generation || !(error instanceof ApiError) || error.status !== 400) return;
-    // The server will never take mail for this address: say why, and stop trying.
-    unusable = true;
-    socket?.close();
-    socket = null;
-    onStatus('stopped');
-    showAddressError(`${error.detail} Press “New address” to get one that works.`);
-  }
-}
-
-function applyList(messages) {
-  const arrived = list.replace(messages);
-  if (arrived.length === 1) announceArrival(arrived[0]);
-  else if (arrived.length > 1) announce(`${arrived.length} new messages.`);
-}
-
-function onFrame(frame) {
-  switch (frame.type) {
-    case 'hello':
-      generation++;
-      applyList(Array.isArray(frame.messages) ? frame.messages : []);
-      break;
-    case 'message':
-      if (frame.message && list.add(frame.message)) announceArrival(frame.message);
-      break;
-    case 'deleted':
-    case 'expired':
-    case 'evicted':
-      list.remove(frame.id);
-      view.gone(frame.id, frame.type);
-      break;
-    default:
-      // Frame types added later are ignored, not fatal.
-  }
-}
-
-function announceArrival(summary) {
-  announce(`New message from ${senderName(summary.from)}: ${subjectOf(summary)}`);
-}
-
-function onStatus(next) {
-  status = next;
-  ui.connection.dataset.state = next;
-  ui.connectionText.textContent = STATUS_TEXT[next] ?? 'Offline';
-}
-
-function updateChrome() {
-  const total = list.size;
-  const unread = list.unreadCount();
-  ui.count.textContent = total === 0 ? '' : String(total);
-  ui.count.setAttribute('aria-label', `${total} message${total === 1 ? '' : 's'}, ${unread} unread`);
-  ui.emptyInbox.hidden = total === 0;
-  // The tab title shows unread mail when the tab is in the background.
-  document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
-}
-
-async function deleteMessage(id) {
-  if (inbox === null) return;
-  try {
-    await api.deleteMessage(inbox.address, id);
-  } catch (error) {
-    // Already gone is what the person wanted anyway.
-    if (!(error instanceof ApiError && error.status === 404)) {
-      announce(error instanceof ApiError ? error.detail : 'The message could not be deleted.');
-      return;
-    }
-  }
-  list.remove(id);
-  announce('Message deleted.');
-  navigate(inboxHash(inbox.address));
-}
-
-async function emptyInbox() {
-  if (inbox === null) return;
-  try {
-    await api.emptyInbox(inbox.address);
-  } catch (error) {
-    announce(error instanceof ApiError ? error.detail : 'The inbox could not be emptied.');
-    return;
-  }
-  list.replace([]);
-  announce('Inbox emptied.');
-  if (view.id !== null) navigate(inboxHash(inbox.address));
-}
-
-start();
+wireControls();
+session.pollWhileDown();
+openFirstInbox();

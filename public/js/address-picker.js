@@ -4,31 +4,41 @@
  * SMTP applies, so the page never disagrees with the server).
  */
 import { ApiError, api } from './api.js';
+import { elementById } from './page-elements.js';
 
 // Quick enough to feel live, slow enough not to ask on every keystroke of a fast typist.
 const CHECK_DELAY_MS = 150;
 const HINT = 'Latin letters, digits, dot, hyphen, underscore and plus.';
 
+/** @typedef {import('./api-types.js').ApiInbox} ApiInbox */
+
 /**
- * @param {{ onChosen: (inbox: {address: string, public: boolean, ttlSeconds: number}) => void }} options
+ * Wires the dialog; `open` shows it.
+ * @param {{ onChosen: (inbox: ApiInbox) => void }} options
  * @returns {{ open: (opener?: HTMLElement) => Promise<void> }}
  */
 export function setupAddressPicker({ onChosen }) {
-  const dialog = /** @type {HTMLDialogElement} */ (document.getElementById('name-dialog'));
-  const form = /** @type {HTMLFormElement} */ (document.getElementById('name-form'));
-  const input = /** @type {HTMLInputElement} */ (document.getElementById('local-part'));
-  const select = /** @type {HTMLSelectElement} */ (document.getElementById('domain'));
-  const feedback = /** @type {HTMLElement} */ (document.getElementById('name-feedback'));
-  const submit = /** @type {HTMLButtonElement} */ (document.getElementById('name-submit'));
-  const cancel = /** @type {HTMLButtonElement} */ (document.getElementById('name-cancel'));
+  const dialog = elementById('name-dialog', HTMLDialogElement);
+  const form = elementById('name-form', HTMLFormElement);
+  const input = elementById('local-part', HTMLInputElement);
+  const select = elementById('domain', HTMLSelectElement);
+  const feedback = elementById('name-feedback', HTMLElement);
+  const submit = elementById('name-submit', HTMLButtonElement);
+  const cancel = elementById('name-cancel', HTMLButtonElement);
 
   let domainsLoaded = false;
   let timer = 0;
   // Each check gets a number; only the answer to the latest one may change the message.
   let sequence = 0;
+  /** @type {AbortController | null} */
   let inflight = null;
+  /** @type {HTMLElement | null} */
   let opener = null;
 
+  /**
+   * @param {'hint' | 'ok' | 'error'} state
+   * @param {string} text
+   */
   function setFeedback(state, text) {
     feedback.dataset.state = state;
     feedback.textContent = text;

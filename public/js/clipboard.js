@@ -2,7 +2,10 @@
 
 let announceTimer = 0;
 
-/** Says something to screen readers through the page's polite live region. */
+/**
+ * Says something to screen readers through the page's polite live region.
+ * @param {string} message
+ */
 export function announce(message) {
   const region = document.getElementById('announcer');
   if (region === null) return;
@@ -14,7 +17,11 @@ export function announce(message) {
   }, 50);
 }
 
-/** @returns {Promise<boolean>} */
+/**
+ * Puts text on the clipboard.
+ * @param {string} text
+ * @returns {Promise<boolean>} whether it was copied
+ */
 export async function copyText(text) {
   try {
     await navigator.clipboard.writeText(text);
@@ -25,6 +32,7 @@ export async function copyText(text) {
   }
 }
 
+/** @param {string} text */
 function legacyCopy(text) {
   const area = document.createElement('textarea');
   area.value = text;
@@ -42,6 +50,7 @@ function legacyCopy(text) {
   return copied;
 }
 
+/** @type {WeakMap<HTMLButtonElement, number>} */
 const restoreTimers = new WeakMap();
 
 /**

@@ -5,10 +5,18 @@
  */
 
 /**
- * @param {string} tag
+ * What `h` and `append` take as children; empty ones are skipped.
+ * @typedef {Node | string | number | null | undefined | false} Child
+ * @typedef {Child | Child[]} Children
+ */
+
+/**
+ * An element with props and children.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, unknown>} [props] class, text, dataset, on<event>, or any attribute
- * @param {...(Node | string | number | null | undefined | false | Array<Node | string | null | undefined | false>)} children
- * @returns {HTMLElement}
+ * @param {...Children} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
@@ -24,7 +32,11 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
-/** Appends children as nodes or text; skips empty ones. */
+/**
+ * Appends children as nodes or text; skips empty ones.
+ * @param {ParentNode} parent
+ * @param {Children[]} children
+ */
 export function append(parent, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
@@ -32,7 +44,10 @@ export function append(parent, children) {
   }
 }
 
-/** An inline SVG icon from our own path data (never from a message). */
+/**
+ * An inline SVG icon from our own path data (never from a message).
+ * @param {string | string[]} pathData
+ */
 export function icon(pathData) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'icon');
@@ -46,6 +61,7 @@ export function icon(pathData) {
   return svg;
 }
 
+/** Path data of the page's icons. */
 export const ICONS = {
   copy: ['M9 9h9a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-9a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2z', 'M5 15V6a2 2 0 0 1 2-2h9'],
   back: 'M15 18l-6-6 6-6',
@@ -57,11 +73,15 @@ export const ICONS = {
   warning: ['M12 3 2 21h20L12 3z', 'M12 10v5M12 18h.01'],
 };
 
-/** Moves focus without scrolling the page when the element is already in view. */
+/**
+ * Moves focus without scrolling the page when the element is already in view.
+ * @param {Element | null | undefined} element
+ */
 export function focusQuietly(element) {
   if (element instanceof HTMLElement) element.focus({ preventScroll: isInView(element) });
 }
 
+/** @param {Element} element */
 function isInView(element) {
   const box = element.getBoundingClientRect();
   return box.top >= 0 && box.bottom <= window.innerHeight;

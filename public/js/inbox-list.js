@@ -3,24 +3,17 @@
  * events (one message added or removed). It keeps rows in the DOM across
  * updates, so a row the person has focused stays focused while mail arrives.
  */
-import { copyWithFeedback } from './clipboard.js';
-import { focusQuietly, h, icon, ICONS } from './dom.js';
+import { focusQuietly } from './dom.js';
+import { createRow, fillRow, fillTimes } from './inbox-row.js';
 import { messageHash } from './routes.js';
 import { loadReadIds, saveReadIds } from './storage.js';
-import { expiresIn, fullDate, receivedAgo } from './time.js';
 
 // Times in rows are minutes; refreshing twice a minute keeps them honest.
 const TICK_MS = 30_000;
 
-export function senderName(from) {
-  if (from === null || from === undefined) return 'Unknown sender';
-  return from.name.trim() || from.address || 'Unknown sender';
-}
+/** @typedef {import('./api-types.js').ApiMessageSummary} ApiMessageSummary */
 
-export function subjectOf(summary) {
-  return summary.subject.trim() || '(no subject)';
-}
-
+/** The inbox pane's list of messages, newest first, with read marks and live times. */
 export class InboxList {
   /**
    * @param {{ list: HTMLUListElement, emptyState: HTMLElement, onChange: () => void }} parts
@@ -30,18 +23,23 @@ export class InboxList {
     this.emptyState = emptyState;
     this.onChange = onChange;
     this.address = '';
-    /** @type {Map<string, any>} */
+    /** @type {Map<string, ApiMessageSummary>} */
     this.messages = new Map();
     /** @type {Map<string, HTMLLIElement>} */
     this.rows = new Map();
+    /** @type {Set<string>} */
     this.readIds = new Set();
+    /** @type {string | null} */
     this.activeId = null;
     this.filled = false;
     list.addEventListener('keydown', (event) => this.onKeyDown(event));
     window.setInterval(() => this.tick(), TICK_MS);
   }
 
-  /** Empties the list for another inbox. */
+  /**
+   * Empties the list for another inbox.
+   * @param {string} address
+   */
   reset(address) {
     this.address = address;
     this.messages.clear();
@@ -55,7 +53,8 @@ export class InboxList {
 
   /**
    * Replaces the list (hello frame or a fetched list).
-   * @returns {any[]} messages that were not known before, once the list had been filled once
+   * @param {ApiMessageSummary[]} summaries
+   * @returns {ApiMessageSummary[]} messages that were not known before, once the list had been filled once
    */
   replace(summaries) {
     const known = new Set(this.messages.keys());
@@ -72,7 +71,11 @@ export class InboxList {
     return wasFilled ? summaries.filter((summary) => !known.has(summary.id)) : [];
   }
 
-  /** @returns {boolean} true when the message is new to the list */
+  /**
+   * Adds a message that arrived.
+   * @param {ApiMessageSummary} summary
+   * @returns {boolean} true when the message is new to the list
+   */
   add(summary) {
     if (this.messages.has(summary.id)) return false;
     this.messages.set(summary.id, summary);
@@ -80,34 +83,42 @@ export class InboxList {
     return true;
   }
 
+  /**
+   * Drops a message that left the inbox.
+   * @param {string} id
+   */
   remove(id) {
     if (!this.messages.delete(id)) return;
     this.render();
   }
 
-  get(id) {
-    return this.messages.get(id);
-  }
-
+  /** How many messages are listed. */
   get size() {
     return this.messages.size;
   }
 
+  /** How many of them this browser has not opened. */
   unreadCount() {
     let count = 0;
     for (const id of this.messages.keys()) if (!this.readIds.has(id)) count++;
     return count;
   }
 
+  /** @param {string} id */
   markRead(id) {
     if (this.readIds.has(id)) return;
     this.readIds.add(id);
     saveReadIds(this.address, this.readIds);
     const row = this.rows.get(id);
-    if (row !== undefined) this.fillRow(row, this.messages.get(id));
+    const summary = this.messages.get(id);
+    if (row !== undefined && summary !== undefined) fillRow(row, summary, false);
     this.onChange();
   }
 
+  /**
+   * Marks the open message's row.
+   * @param {string | null} id
+   */
   setActive(id) {
     this.activeId = id;
     for (const [rowId, row] of this.rows) {
@@ -118,7 +129,11 @@ export class InboxList {
     }
   }
 
-  /** Focuses a message's row, e.g. when its message is closed. */
+  /**
+   * Focuses a message's row, e.g. when its message is closed.
+   * @param {string | null} id
+   * @returns {boolean} false when the row is not there
+   */
   focusRow(id) {
     const link = id === null ? null : this.rows.get(id)?.querySelector('a');
     if (link) focusQuietly(link);
@@ -139,36 +154,23 @@ export class InboxList {
       this.render();
       return;
     }
-    for (const [id, row] of this.rows) this.fillTimes(row, this.messages.get(id), now);
+    for (const [id, row] of this.rows) {
+      const summary = this.messages.get(id);
+      if (summary !== undefined) fillTimes(row, summary, now);
+    }
   }
 
   ordered() {
     return [...this.messages.values()].sort((a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt));
   }
 
+  /** Brings the rows in line with the messages, keeping focus where the person left it. */
   render() {
     const ordered = this.ordered();
     const focused = document.activeElement;
     const focusedIndex = [...this.list.children].findIndex((row) => row.contains(focused));
-    for (const [id, row] of this.rows) {
-      if (this.messages.has(id)) continue;
-      row.remove();
-      this.rows.delete(id);
-    }
-    // Insert new rows in place without moving existing ones: moving a focused node would blur it.
-    let cursor = this.list.firstElementChild;
-    for (const summary of ordered) {
-      let row = this.rows.get(summary.id);
-      if (row === undefined) {
-        row = this.createRow(summary);
-        this.rows.set(summary.id, row);
-        this.list.insertBefore(row, cursor);
-      } else if (row === cursor) {
-        cursor = cursor.nextElementSibling;
-      } else {
-        this.list.insertBefore(row, cursor);
-      }
-    }
+    this.removeGoneRows();
+    this.placeRows(ordered);
     // A focused row that left (expired, deleted elsewhere) hands focus to the row now in its place.
     if (focusedIndex >= 0 && !this.list.contains(document.activeElement)) {
       const rows = this.list.children;
@@ -181,60 +183,41 @@ export class InboxList {
     this.onChange();
   }
 
-  createRow(summary) {
-    const row = h('li', { class: 'message-row', dataset: { id: summary.id } });
-    const link = h('a', { class: 'message-link', href: messageHash(this.address, summary.id) });
-    row.append(link);
-    const code = summary.codes[0];
-    if (typeof code === 'string' && code !== '') {
-      // Outside the link (no nested controls): the code is one click from the clipboard, straight from the list.
-      const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': `Copy code ${code}`, title: 'Copy code' },
-        icon(ICONS.copy), h('span', { class: 'btn-label', text: code }));
-      chip.addEventListener('click', () => copyWithFeedback(chip, code, 'Code'));
-      row.append(chip);
-      row.classList.add('has-code');
+  removeGoneRows() {
+    for (const [id, row] of this.rows) {
+      if (this.messages.has(id)) continue;
+      row.remove();
+      this.rows.delete(id);
     }
-    this.fillRow(row, summary);
-    return row;
   }
 
-  fillRow(row, summary) {
-    const unread = !this.readIds.has(summary.id);
-    row.classList.toggle('is-unread', unread);
-    const link = row.querySelector('a');
-    const from = senderName(summary.from);
-    link.replaceChildren(
-      h('span', { class: 'row-top' },
-        h('span', { class: 'row-from', title: summary.from ? summary.from.address : null },
-          unread ? h('span', { class: 'unread-dot' }, h('span', { class: 'visually-hidden', text: 'Unread: ' })) : null,
-          from),
-        h('time', { class: 'row-time', datetime: summary.receivedAt, title: fullDate(summary.receivedAt) })),
-      h('span', { class: 'row-subject', text: subjectOf(summary) }),
-      summary.preview ? h('span', { class: 'row-preview', text: summary.preview }) : null,
-      h('span', { class: 'row-meta' },
-        h('span', { class: 'row-expiry' }),
-        summary.attachmentCount > 0
-          ? h('span', { class: 'row-attachments' }, icon(ICONS.paperclip),
-            `${summary.attachmentCount} attachment${summary.attachmentCount === 1 ? '' : 's'}`)
-          : null),
-    );
-    this.fillTimes(row, summary, Date.now());
+  /**
+   * Inserts new rows in place without moving existing ones: moving a focused node would blur it.
+   * @param {ApiMessageSummary[]} ordered the messages, newest first
+   */
+  placeRows(ordered) {
+    let cursor = this.list.firstElementChild;
+    for (const summary of ordered) {
+      let row = this.rows.get(summary.id);
+      if (row === undefined) {
+        row = createRow(summary, messageHash(this.address, summary.id), !this.readIds.has(summary.id));
+        this.rows.set(summary.id, row);
+        this.list.insertBefore(row, cursor);
+      } else if (row === cursor) {
+        cursor = cursor.nextElementSibling;
+      } else {
+        this.list.insertBefore(row, cursor);
+      }
+    }
   }
 
-  fillTimes(row, summary, now) {
-    if (summary === undefined) return;
-    const time = row.querySelector('.row-time');
-    const expiry = row.querySelector('.row-expiry');
-    if (time) time.textContent = receivedAgo(summary.receivedAt, now);
-    if (expiry) expiry.textContent = expiresIn(summary.expiresAt, now);
-    const soon = Date.parse(summary.expiresAt) - now < 5 * 60_000;
-    expiry?.classList.toggle('is-soon', soon);
-  }
-
-  /** Arrow keys, Home and End move between rows, so a long list is not a long Tab walk. */
+  /**
+   * Arrow keys, Home and End move between rows, so a long list is not a long Tab walk.
+   * @param {KeyboardEvent} event
+   */
   onKeyDown(event) {
     if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) return;
-    const links = [...this.list.querySelectorAll('a.message-link')];
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (this.list.querySelectorAll('a.message-link'))];
     const index = links.findIndex((link) => link === document.activeElement || link.parentElement?.contains(document.activeElement));
     if (index < 0) return;
     const next = event.key === 'Home' ? 0

@@ -8,7 +8,13 @@ import { api, isApiPath } from './api.js';
 import { focusQuietly, h, icon, ICONS } from './dom.js';
 import { fileSize } from './time.js';
 
-/** An http(s) URL as a URL object, or null for anything else (javascript:, data:, garbage). */
+/** @typedef {import('./api-types.js').ApiMessage} ApiMessage */
+/** @typedef {import('./dom.js').Children} Children */
+
+/**
+ * An http(s) URL as a URL object, or null for anything else (javascript:, data:, garbage).
+ * @param {string} raw
+ */
 export function safeWebUrl(raw) {
   try {
     const url = new URL(raw);
@@ -18,7 +24,12 @@ export function safeWebUrl(raw) {
   }
 }
 
-/** A link that leaves the page: new tab, no opener, no Referer (which would name the inbox). */
+/**
+ * A link that leaves the page: new tab, no opener, no Referer (which would name the inbox).
+ * @param {URL} url
+ * @param {Record<string, unknown>} props
+ * @param {...Children} children
+ */
 export function externalLink(url, props, ...children) {
   return h('a', { ...props, href: url.href, target: '_blank', rel: 'noopener noreferrer', referrerpolicy: 'no-referrer' }, ...children);
 }
@@ -27,29 +38,31 @@ export function externalLink(url, props, ...children) {
  * The HTML view. The iframe may run no script and is not same-origin (so it
  * can reach neither this page nor our API with the reader's rights); only
  * links may open, in new tabs outside the sandbox.
+ * @param {string} htmlUrl our API's path of the sanitised document
+ * @param {AbortSignal} signal
  */
-export function htmlPanel(message, signal) {
+export function htmlPanel(htmlUrl, signal) {
   const frame = document.createElement('iframe');
   // Set before src and before insertion, so the very first load is sandboxed.
   frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
   frame.setAttribute('referrerpolicy', 'no-referrer');
   frame.setAttribute('title', 'Message content');
   frame.className = 'message-frame';
-  frame.src = message.htmlUrl;
+  frame.src = htmlUrl;
 
   const text = h('span', { class: 'remote-text' });
   const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, icon(ICONS.image), 'Load remote images');
   const bar = h('div', { class: 'remote-bar', hidden: true, tabindex: '-1' }, text, button);
   button.addEventListener('click', () => {
-    const separator = message.htmlUrl.includes('?') ? '&' : '?';
-    frame.src = `${message.htmlUrl}${separator}remote=1`;
+    const separator = htmlUrl.includes('?') ? '&' : '?';
+    frame.src = `${htmlUrl}${separator}remote=1`;
     button.remove();
     text.textContent = 'Remote images are shown; the sender can now see that you opened this.';
     bar.classList.add('is-loaded');
     focusQuietly(bar);
   });
 
-  api.blockedRemoteCount(message.htmlUrl, signal).then((count) => {
+  api.blockedRemoteCount(htmlUrl, signal).then((count) => {
     if (count === 0) return;
     text.textContent = `${count} remote ${count === 1 ? 'image' : 'images'} blocked for privacy.`;
     bar.hidden = false;
@@ -64,6 +77,10 @@ export function htmlPanel(message, signal) {
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/g;
 const TRAILING = /[.,;:!?)\]}>]+$/;
 
+/**
+ * The plain text, its web links clickable.
+ * @param {ApiMessage} message
+ */
 export function textPanel(message) {
   const pre = h('pre', { class: 'message-text' });
   const text = message.text || '';
@@ -82,6 +99,10 @@ export function textPanel(message) {
   return h('div', { class: 'panel-text', tabindex: '0' }, pre);
 }
 
+/**
+ * The envelope and every header, as sent.
+ * @param {ApiMessage} message
+ */
 export function headersPanel(message) {
   const rows = [
     ['Envelope from', message.envelope?.mailFrom ?? '(none)'],
@@ -96,6 +117,10 @@ export function headersPanel(message) {
         h('td', { text: value }))))));
 }
 
+/**
+ * Download links of the attachments, or null when there are none.
+ * @param {ApiMessage} message
+ */
 export function attachmentsSection(message) {
   const items = message.attachments.filter((attachment) => isApiPath(attachment.url));
   if (items.length === 0) return null;

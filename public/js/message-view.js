@@ -4,20 +4,27 @@
  * in tabs, and the attachments.
  */
 import { ApiError, api, isApiPath } from './api.js';
-import { copyWithFeedback } from './clipboard.js';
 import { focusQuietly, h, icon, ICONS } from './dom.js';
-import { senderName, subjectOf } from './inbox-list.js';
-import { attachmentsSection, externalLink, headersPanel, htmlPanel, safeWebUrl, textPanel } from './message-parts.js';
+import { actionLink, codeCard } from './message-highlights.js';
+import { senderName, subjectOf } from './message-labels.js';
+import { attachmentsSection, headersPanel, htmlPanel, textPanel } from './message-parts.js';
 import { inboxHash } from './routes.js';
 import { buildTabs } from './tabs.js';
 import { expiresIn, fullDate } from './time.js';
 
+/** @typedef {import('./api-types.js').ApiMailbox} ApiMailbox */
+/** @typedef {import('./api-types.js').ApiMessage} ApiMessage */
+/** @typedef {import('./api-types.js').ApiRemovalReason} ApiRemovalReason */
+/** @typedef {import('./dom.js').Children} Children */
+
+/** @type {Record<ApiRemovalReason, string>} */
 const GONE_TEXT = {
   deleted: 'This message was deleted.',
   expired: 'This message expired and is gone for good.',
   evicted: 'This message was removed to make room for newer mail.',
 };
 
+/** The message pane: one message at a time, or the placeholder. */
 export class MessageView {
   /**
    * @param {{ article: HTMLElement, placeholder: HTMLElement, onDelete: (id: string) => Promise<void> }} parts
@@ -26,16 +33,28 @@ export class MessageView {
     this.article = article;
     this.placeholder = placeholder;
     this.onDelete = onDelete;
+    /** @type {string | null} */
     this.address = null;
+    /** @type {string | null} the open message's id */
     this.id = null;
+    /** @type {AbortController | null} */
     this.controller = null;
   }
 
+  /**
+   * @param {string} address
+   * @param {string} id
+   */
   isOpen(address, id) {
     return this.address === address && this.id === id;
   }
 
-  /** Loads and shows a message; `focus` moves focus to its subject, as a new page would. */
+  /**
+   * Loads and shows a message; `focus` moves focus to its subject, as a new page would.
+   * @param {string} address
+   * @param {string} id
+   * @param {{ focus?: boolean }} [options]
+   */
   async open(address, id, { focus = true } = {}) {
     if (this.isOpen(address, id)) {
       if (focus) this.focusHeading();
@@ -56,11 +75,12 @@ export class MessageView {
     } catch (error) {
       if (controller.signal.aborted) return;
       const missing = error instanceof ApiError && error.status === 404;
-      this.showNotice(missing ? 'This message is no longer here: it expired or was deleted.' : error.message);
+      this.showNotice(missing ? 'This message is no longer here: it expired or was deleted.' : errorText(error));
     }
     if (focus) this.focusHeading();
   }
 
+  /** Back to the placeholder. */
   close() {
     this.controller?.abort();
     this.controller = null;
@@ -71,23 +91,29 @@ export class MessageView {
     this.placeholder.hidden = false;
   }
 
-  /** The open message left the inbox (a live event said so). */
+  /**
+   * The open message left the inbox (a live event said so).
+   * @param {string} id
+   * @param {ApiRemovalReason} reason
+   */
   gone(id, reason) {
     if (this.id !== id) return;
     this.controller?.abort();
-    this.showNotice(GONE_TEXT[reason] ?? GONE_TEXT.deleted);
+    this.showNotice(GONE_TEXT[reason]);
   }
 
   focusHeading() {
     focusQuietly(this.article.querySelector('[data-focus-target]'));
   }
 
+  /** @param {Node} content */
   show(content) {
     this.placeholder.hidden = true;
     this.article.hidden = false;
     this.article.replaceChildren(content);
   }
 
+  /** @param {string} text */
   showNotice(text) {
     this.show(h('div', { class: 'message-body' },
       this.toolbar(null),
@@ -96,6 +122,7 @@ export class MessageView {
         h('a', { class: 'btn btn-secondary', href: inboxHash(this.address ?? '') }, 'Back to the inbox'))));
   }
 
+  /** @param {ApiMessage | null} message null for a notice: nothing to delete or download */
   toolbar(message) {
     const back = h('a', { class: 'btn btn-ghost btn-small back-link', href: inboxHash(this.address ?? '') },
       icon(ICONS.back), h('span', { text: 'Inbox' }));
@@ -115,6 +142,10 @@ export class MessageView {
     return h('div', { class: 'message-toolbar' }, back, h('div', { class: 'toolbar-actions' }, download, remove));
   }
 
+  /**
+   * @param {ApiMessage} message
+   * @param {AbortSignal} signal
+   */
   render(message, signal) {
     const from = message.from;
     const date = message.date ?? message.receivedAt;
@@ -138,17 +169,30 @@ export class MessageView {
   }
 }
 
+/** @param {unknown} error */
+function errorText(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * @param {string} label
+ * @param {Children} value
+ */
 function field(label, value) {
   return h('div', { class: 'field-row' }, h('dt', { text: label }), h('dd', {}, value));
 }
 
-/** "Name <address>" as text nodes, the address quieter. */
+/**
+ * "Name <address>" as text nodes, the address quieter.
+ * @param {ApiMailbox} mailbox
+ */
 function mailboxNodes(mailbox) {
   const name = mailbox.name.trim();
   if (name === '') return [h('span', { class: 'mailbox-address', text: mailbox.address })];
   return [h('span', { class: 'mailbox-name', text: name }), ' ', h('span', { class: 'mailbox-address muted', text: `<${mailbox.address}>` })];
 }
 
+/** @param {ApiMessage} message */
 function problemsNotice(message) {
   const problems = [...message.problems];
   if (message.parseFailed) problems.unshift('This message could not be read; it is kept as sent. Download the .eml to look inside.');
@@ -157,41 +201,12 @@ function problemsNotice(message) {
     icon(ICONS.warning), h('ul', { class: 'plain-list' }, problems.map((problem) => h('li', { text: problem }))));
 }
 
-function codeCard(codes) {
-  const [code, ...others] = codes.filter((candidate) => typeof candidate === 'string' && candidate !== '');
-  if (code === undefined) return null;
-  const copy = h('button', { type: 'button', class: 'btn btn-primary btn-copy-code' }, icon(ICONS.copy), h('span', { class: 'btn-label', text: 'Copy code' }));
-  copy.addEventListener('click', () => copyWithFeedback(copy, code, 'Code'));
-  const alternatives = others.slice(0, 3).map((other) => {
-    const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': `Copy code ${other}` }, icon(ICONS.copy), h('span', { class: 'btn-label', text: other }));
-    chip.addEventListener('click', () => copyWithFeedback(chip, other, 'Code'));
-    return chip;
-  });
-  return h('section', { class: 'code-card', 'aria-labelledby': 'code-label' },
-    h('div', { class: 'code-main' },
-      h('p', { class: 'eyebrow', id: 'code-label', text: 'Verification code' }),
-      h('p', { class: 'code-value', text: code })),
-    copy,
-    alternatives.length > 0 ? h('p', { class: 'code-others' }, h('span', { class: 'muted', text: 'Also found:' }), alternatives) : null);
-}
-
-function actionLink(links, style) {
-  const action = links.find((link) => link.action);
-  const url = action ? safeWebUrl(action.url) : null;
-  if (url === null) return null;
-  const text = (action.text ?? '').replace(/\s+/g, ' ').trim();
-  const label = text.length >= 2 && text.length <= 48 ? text : 'Open the link';
-  return h('div', { class: 'action' },
-    externalLink(url, { class: `btn ${style} btn-action` }, h('span', { text: label }), icon(ICONS.external),
-      h('span', { class: 'visually-hidden', text: ' (opens in a new tab)' })),
-    // Where a button goes matters more than what it says: the host is shown plainly.
-    h('span', { class: 'action-host muted', text: `Opens ${url.host} in a new tab` }));
-}
-
+/**
+ * @param {ApiMessage} message
+ * @param {AbortSignal} signal
+ */
 function bodyTabs(message, signal) {
-  const tabs = [];
-  if (message.htmlUrl && isApiPath(message.htmlUrl)) tabs.push({ key: 'html', label: 'HTML', panel: htmlPanel(message, signal) });
-  tabs.push({ key: 'text', label: 'Text', panel: textPanel(message) });
-  tabs.push({ key: 'headers', label: 'Headers', panel: headersPanel(message) });
-  return buildTabs('Message views', tabs, tabs[0].key).element;
+  const html = isApiPath(message.htmlUrl) ? [{ key: 'html', label: 'HTML', panel: htmlPanel(message.htmlUrl, signal) }] : [];
+  const tabs = [...html, { key: 'text', label: 'Text', panel: textPanel(message) }, { key: 'headers', label: 'Headers', panel: headersPanel(message) }];
+  return buildTabs('Message views', tabs, html.length > 0 ? 'html' : 'text').element;
 }

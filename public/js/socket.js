@@ -11,12 +11,17 @@ const MAX_DELAY_MS = 30_000;
 // A connection that lived this long was healthy: the next drop starts the backoff afresh.
 const STABLE_MS = 5_000;
 
+/** @typedef {import('./api-types.js').ApiEventFrame} ApiEventFrame */
+/** @typedef {'connecting' | 'live' | 'reconnecting'} SocketStatus */
+
 /**
- * @typedef {'connecting' | 'live' | 'reconnecting'} SocketStatus
+ * Follows an inbox's events socket until closed.
  * @param {string} url
- * @param {{ onFrame: (frame: any) => void, onStatus: (status: SocketStatus) => void }} handlers
+ * @param {{ onFrame: (frame: ApiEventFrame) => void, onStatus: (status: SocketStatus) => void }} handlers
+ * @returns {{ close(): void }}
  */
 export function connectInbox(url, { onFrame, onStatus }) {
+  /** @type {WebSocket | null} */
   let socket = null;
   let timer = 0;
   let failures = 0;
@@ -38,13 +43,8 @@ export function connectInbox(url, { onFrame, onStatus }) {
     });
     current.addEventListener('message', (event) => {
       if (socket !== current || typeof event.data !== 'string') return;
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (frame === null || typeof frame !== 'object' || typeof frame.type !== 'string') return;
+      const frame = parseFrame(event.data);
+      if (frame === null) return;
       // Live only once the server has said hello with the current list.
       if (frame.type === 'hello') onStatus('live');
       onFrame(frame);
@@ -92,4 +92,21 @@ export function connectInbox(url, { onFrame, onStatus }) {
       current?.close(1000, 'inbox closed');
     },
   };
+}
+
+/**
+ * @param {string} data
+ * @returns {ApiEventFrame | null} null for anything that is not a frame at all
+ */
+function parseFrame(data) {
+  /** @type {unknown} */
+  let frame;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (frame === null || typeof frame !== 'object' || !('type' in frame) || typeof frame.type !== 'string') return null;
+  // Our own server's frames match its declared types; a type added later reaches the handler, which ignores it.
+  return /** @type {ApiEventFrame} */ (frame);
 }

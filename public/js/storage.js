@@ -10,6 +10,11 @@ const PREFIX = 'ephemail:';
 const MAX_INBOXES_WITH_READ_MARKS = 10;
 const MAX_READ_IDS = 500;
 
+/**
+ * @param {string} key
+ * @param {unknown} fallback
+ * @returns {unknown} the stored JSON, unchecked, or `fallback`
+ */
 function read(key, fallback) {
   try {
     const raw = localStorage.getItem(PREFIX + key);
@@ -19,6 +24,10 @@ function read(key, fallback) {
   }
 }
 
+/**
+ * @param {string} key
+ * @param {unknown} value
+ */
 function write(key, value) {
   try {
     localStorage.setItem(PREFIX + key, JSON.stringify(value));
@@ -28,14 +37,26 @@ function write(key, value) {
 }
 
 /**
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
+const isRecord = (value) => typeof value === 'object' && value !== null;
+
+/**
+ * @param {unknown} value
+ * @returns {value is string}
+ */
+const isString = (value) => typeof value === 'string';
+
+/**
  * @typedef {{ address: string, public: boolean | null, ttlSeconds: number | null }} InboxInfo
  * `public` is null when the address came from a link and we do not know how it was made.
  */
 
-/** @returns {InboxInfo | null} */
+/** @returns {InboxInfo | null} the inbox this browser used last */
 export function loadInbox() {
   const stored = read('inbox', null);
-  if (stored === null || typeof stored !== 'object' || typeof stored.address !== 'string') return null;
+  if (!isRecord(stored) || typeof stored.address !== 'string') return null;
   return {
     address: stored.address,
     public: typeof stored.public === 'boolean' ? stored.public : null,
@@ -43,25 +64,33 @@ export function loadInbox() {
   };
 }
 
-/** @param {InboxInfo} inbox */
+/**
+ * Remembers the inbox in use.
+ * @param {InboxInfo} inbox
+ */
 export function saveInbox(inbox) {
   write('inbox', { address: inbox.address, public: inbox.public, ttlSeconds: inbox.ttlSeconds });
 }
 
-/** @returns {Set<string>} */
+/**
+ * @param {string} address
+ * @returns {Set<string>} ids of the inbox's messages this browser has opened
+ */
 export function loadReadIds(address) {
   const all = read('read', {});
-  const ids = all && typeof all === 'object' ? all[address] : null;
-  return new Set(Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : []);
+  const ids = isRecord(all) ? all[address] : null;
+  return new Set(Array.isArray(ids) ? ids.filter(isString) : []);
 }
 
 /**
+ * Remembers which of the inbox's messages were opened.
  * @param {string} address
  * @param {Set<string>} ids
  */
 export function saveReadIds(address, ids) {
   const all = read('read', {});
-  const table = all && typeof all === 'object' && !Array.isArray(all) ? all : {};
+  /** @type {Record<string, unknown>} */
+  const table = isRecord(all) && !Array.isArray(all) ? all : {};
   delete table[address];
   // Re-inserted last, so the oldest inboxes fall off the front.
   table[address] = [...ids].slice(-MAX_READ_IDS);

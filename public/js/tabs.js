@@ -8,6 +8,7 @@ import { h } from './dom.js';
 let nextId = 0;
 
 /**
+ * A tab list over the given panels, one of them shown.
  * @param {string} label accessible name of the tab list
  * @param {Array<{ key: string, label: string, panel: HTMLElement }>} tabs
  * @param {string} initial key of the tab shown first
@@ -17,7 +18,7 @@ export function buildTabs(label, tabs, initial) {
   const prefix = `tabs-${nextId++}`;
   const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': label });
   const panels = h('div', { class: 'tab-panels' });
-  const buttons = tabs.map(({ key, label: text, panel }) => {
+  const entries = tabs.map(({ key, label: text, panel }) => {
     const button = h('button', {
       type: 'button', role: 'tab', class: 'tab', id: `${prefix}-${key}-tab`, 'aria-controls': `${prefix}-${key}`, dataset: { key },
     }, text);
@@ -28,32 +29,36 @@ export function buildTabs(label, tabs, initial) {
     button.addEventListener('click', () => select(key));
     list.append(button);
     panels.append(panel);
-    return button;
+    return { key, panel, button };
   });
 
+  /**
+   * @param {string} key
+   * @param {{ focus?: boolean }} [options]
+   */
   function select(key, { focus = false } = {}) {
-    tabs.forEach((tab, index) => {
-      const selected = tab.key === key;
-      const button = buttons[index];
-      button.setAttribute('aria-selected', String(selected));
-      button.tabIndex = selected ? 0 : -1;
-      tab.panel.hidden = !selected;
-      if (selected && focus) button.focus();
-    });
+    for (const entry of entries) {
+      const selected = entry.key === key;
+      entry.button.setAttribute('aria-selected', String(selected));
+      entry.button.tabIndex = selected ? 0 : -1;
+      entry.panel.hidden = !selected;
+      if (selected && focus) entry.button.focus();
+    }
   }
 
   list.addEventListener('keydown', (event) => {
-    const index = buttons.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
+    const index = entries.findIndex((entry) => entry.button === document.activeElement);
     if (index < 0) return;
-    const last = buttons.length - 1;
+    const last = entries.length - 1;
     const target = event.key === 'ArrowRight' ? (index === last ? 0 : index + 1)
       : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1)
         : event.key === 'Home' ? 0
           : event.key === 'End' ? last
             : -1;
-    if (target < 0) return;
+    const next = entries[target];
+    if (next === undefined) return;
     event.preventDefault();
-    select(tabs[target].key, { focus: true });
+    select(next.key, { focus: true });
   });
 
   select(initial);

@@ -4,7 +4,10 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** "expires in 42 min", rounded up so it never says 0 while the message is there. */
+/**
+ * "expires in 42 min", rounded up so it never says 0 while the message is there.
+ * @param {string} expiresAt ISO 8601
+ */
 export function expiresIn(expiresAt, now = Date.now()) {
   const left = Date.parse(expiresAt) - now;
   if (!(left > 0)) return 'expiring now';
@@ -12,7 +15,10 @@ export function expiresIn(expiresAt, now = Date.now()) {
   return `expires in ${duration(left, Math.ceil)}`;
 }
 
-/** "just now", "3 min ago", "2 h ago", then a date. */
+/**
+ * "just now", "3 min ago", "2 h ago", then a date.
+ * @param {string} receivedAt ISO 8601
+ */
 export function receivedAgo(receivedAt, now = Date.now()) {
   const time = Date.parse(receivedAt);
   const ago = now - time;
@@ -21,7 +27,11 @@ export function receivedAgo(receivedAt, now = Date.now()) {
   return dateFormat.format(time);
 }
 
-/** "1 h 5 min", "42 min", "2 d 3 h". */
+/**
+ * "1 h 5 min", "42 min", "2 d 3 h".
+ * @param {number} ms
+ * @param {(value: number) => number} round
+ */
 function duration(ms, round) {
   const minutes = round(ms / MINUTE);
   if (minutes < 60) return `${minutes} min`;
@@ -39,14 +49,21 @@ function duration(ms, round) {
 const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** A full local date for the message header and tooltips. */
+/**
+ * A full local date for the message header and tooltips.
+ * @param {string} iso
+ */
 export function fullDate(iso) {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? '' : fullFormat.format(time);
 }
 
-/** "1 hour", "90 minutes", "2 days": for the retention footer. */
+/**
+ * "1 hour", "90 minutes", "2 days": for the retention footer.
+ * @param {number} seconds
+ */
 export function retention(seconds) {
+  /** @type {(n: number, unit: string) => string} */
   const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (seconds % 86_400 === 0) return plural(seconds / 86_400, 'day');
   if (seconds % 3_600 === 0) return plural(seconds / 3_600, 'hour');
@@ -54,7 +71,10 @@ export function retention(seconds) {
   return plural(seconds, 'second');
 }
 
-/** "12 KB", "1.4 MB". */
+/**
+ * "12 KB", "1.4 MB".
+ * @param {number} bytes
+ */
 export function fileSize(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KB', 'MB', 'GB'];

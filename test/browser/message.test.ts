@@ -207,6 +207,11 @@ describeBrowser('web inbox: reading mail', () => {
     await page.locator('.message-row', { hasText: 'Pushed in' }).waitFor();
     await expect(page.locator('.message-row').first().textContent()).resolves.toContain('Pushed in');
     await expect.poll(() => page.locator('#announcer').textContent()).toContain('Pushed in');
+    // No text, no preview: the row leaves it out rather than saying "null".
+    sockets[0]?.send(JSON.stringify({ type: 'message', message: { ...fake('e5', 'Bare'), preview: '' } }));
+    const bare = page.locator('.message-row', { hasText: 'Bare' });
+    await bare.waitFor();
+    await expect(bare.textContent()).resolves.not.toContain('null');
 
     await page.locator('.message-row', { hasText: 'Real message' }).locator('a').click();
     await page.locator('.message-subject', { hasText: 'Real message' }).waitFor();

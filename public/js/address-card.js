@@ -1,0 +1,43 @@
+/**
+ * The address card at the top, and the footer's retention sentence: which
+ * inbox this is, whether anyone could read it, and how long mail stays.
+ */
+import { h } from './dom.js';
+import { ui } from './page-elements.js';
+import { retention } from './time.js';
+
+/** @typedef {import('./storage.js').InboxInfo} InboxInfo */
+
+/**
+ * Shows the inbox's address, ready to copy.
+ * @param {InboxInfo} info
+ */
+export function showAddress(info) {
+  const at = info.address.lastIndexOf('@');
+  // A break opportunity after the @, so a long address wraps where people expect.
+  ui.address.replaceChildren(
+    h('span', { class: 'address-local', text: info.address.slice(0, at) }),
+    h('span', { class: 'address-domain' }, '@', h('wbr'), info.address.slice(at + 1)));
+  ui.emptyAddress.textContent = info.address;
+  ui.publicNote.hidden = info.public !== true;
+  ui.copyAddress.disabled = false;
+}
+
+/**
+ * Says why the address does not work, or clears that with null.
+ * @param {string | null} text
+ */
+export function showAddressError(text) {
+  ui.addressError.hidden = text === null;
+  ui.addressError.textContent = text ?? '';
+}
+
+/**
+ * Says how long mail is kept; null when that is not known (yet).
+ * @param {number | null} seconds
+ */
+export function showRetention(seconds) {
+  ui.retention.textContent = seconds === null
+    ? 'Mail is kept for a limited time after it arrives, then deleted for good.'
+    : `Mail is kept for ${retention(seconds)} after it arrives, then deleted for good.`;
+}

@@ -1,0 +1,83 @@
+/**
+ * What the person asks of the server from the page's buttons: a new random
+ * address, deleting one message, emptying the inbox. Each says how it went
+ * through the live region, and failures show the server's own sentence.
+ */
+import { showAddressError } from './address-card.js';
+import { ApiError, api } from './api.js';
+import { announce } from './clipboard.js';
+import { ui } from './page-elements.js';
+import { inboxHash } from './routes.js';
+
+/** @typedef {import('./inbox-list.js').InboxList} InboxList */
+/** @typedef {import('./inbox-session.js').InboxSession} InboxSession */
+/** @typedef {import('./message-view.js').MessageView} MessageView */
+/** @typedef {import('./router.js').Router} Router */
+
+/** The server calls behind the page's buttons. */
+export class InboxActions {
+  /**
+   * @param {{ session: InboxSession, list: InboxList, view: MessageView, router: Router }} parts
+   */
+  constructor({ session, list, view, router }) {
+    this.session = session;
+    this.list = list;
+    this.view = view;
+    this.router = router;
+  }
+
+  /**
+   * Gets a random address and opens it.
+   * @param {boolean} firstVisit true on the first visit, which takes no history entry and says nothing
+   */
+  async createRandom(firstVisit) {
+    ui.newAddress.disabled = true;
+    try {
+      const info = this.session.remember(await api.createInbox());
+      if (firstVisit) {
+        this.router.enter(inboxHash(info.address));
+      } else {
+        this.router.navigate(inboxHash(info.address));
+        announce(`New address: ${info.address}`);
+      }
+    } catch (error) {
+      showAddressError(error instanceof ApiError ? error.detail : 'No address could be made; reload to try again.');
+    } finally {
+      ui.newAddress.disabled = false;
+    }
+  }
+
+  /**
+   * Deletes a message and goes back to the list.
+   * @param {string} id
+   */
+  async deleteMessage(id) {
+    if (this.session.inbox === null) return;
+    try {
+      await api.deleteMessage(this.session.inbox.address, id);
+    } catch (error) {
+      // Already gone is what the person wanted anyway.
+      if (!(error instanceof ApiError && error.status === 404)) {
+        announce(error instanceof ApiError ? error.detail : 'The message could not be deleted.');
+        return;
+      }
+    }
+    this.list.remove(id);
+    announce('Message deleted.');
+    this.router.navigate(inboxHash(this.session.inbox.address));
+  }
+
+  /** Deletes every message of the inbox. */
+  async emptyInbox() {
+    if (this.session.inbox === null) return;
+    try {
+      await api.emptyInbox(this.session.inbox.address);
+    } catch (error) {
+      announce(error instanceof ApiError ? error.detail : 'The inbox could not be emptied.');
+      return;
+    }
+    this.list.replace([]);
+    announce('Inbox emptied.');
+    if (this.view.id !== null) this.router.navigate(inboxHash(this.session.inbox.address));
+  }
+}

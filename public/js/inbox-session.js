@@ -1,0 +1,177 @@
+/**
+ * The inbox the page follows: its live socket, the list fetched when the
+ * socket cannot say, and what is known of the address. One at a time; a
+ * switch drops everything of the previous inbox, late answers included.
+ */
+import { showAddress, showAddressError, showRetention } from './address-card.js';
+import { ApiError, api } from './api.js';
+import { announce } from './clipboard.js';
+import { showConnection } from './inbox-chrome.js';
+import { senderName, subjectOf } from './message-labels.js';
+import { connectInbox } from './socket.js';
+import { loadInbox, saveInbox } from './storage.js';
+
+/** @typedef {import('./api-types.js').ApiEventFrame} ApiEventFrame */
+/** @typedef {import('./api-types.js').ApiInbox} ApiInbox */
+/** @typedef {import('./api-types.js').ApiMessageSummary} ApiMessageSummary */
+/** @typedef {import('./inbox-chrome.js').ConnectionStatus} ConnectionStatus */
+/** @typedef {import('./inbox-list.js').InboxList} InboxList */
+/** @typedef {import('./message-view.js').MessageView} MessageView */
+/** @typedef {import('./storage.js').InboxInfo} InboxInfo */
+
+// While the live connection is down, the list is still refreshed now and then,
+// so mail keeps arriving even behind a proxy that refuses WebSockets.
+const POLL_WHILE_DOWN_MS = 15_000;
+
+/** Follows one inbox at a time into the list and the message view. */
+export class InboxSession {
+  /**
+   * @param {{ list: InboxList, view: MessageView }} parts
+   */
+  constructor({ list, view }) {
+    this.list = list;
+    this.view = view;
+    /** @type {InboxInfo | null} the inbox on show; null until the first one opens */
+    this.inbox = null;
+    /** @type {{ close(): void } | null} */
+    this.socket = null;
+    /** @type {ConnectionStatus} */
+    this.status = 'connecting';
+    // Bumped on every inbox switch and hello frame: a list fetched before either is stale and dropped.
+    this.generation = 0;
+    // The server will never take mail for this address: nothing more is asked about it.
+    this.unusable = false;
+    // What the server told us about addresses it made, for when the URL switches to them.
+    /** @type {Map<string, InboxInfo>} */
+    this.known = new Map();
+  }
+
+  /**
+   * Keeps what is known of an address until the page switches to it.
+   * @param {InboxInfo | ApiInbox} info
+   * @returns {InboxInfo}
+   */
+  remember(info) {
+    const entry = { address: info.address, public: info.public, ttlSeconds: info.ttlSeconds };
+    this.known.set(info.address, entry);
+    return entry;
+  }
+
+  /** Starts refreshing the list now and then whenever the socket is not live. */
+  pollWhileDown() {
+    window.setInterval(() => {
+      if (this.inbox !== null && this.status !== 'live' && !this.unusable) this.refreshList();
+    }, POLL_WHILE_DOWN_MS);
+  }
+
+  /**
+   * Leaves the current inbox (if any) and follows this one.
+   * @param {string} address
+   */
+  switchTo(address) {
+    const stored = loadInbox();
+    const inbox = { ...(this.known.get(address) ?? (stored?.address === address ? stored : { address, public: null, ttlSeconds: null })) };
+    this.inbox = inbox;
+    saveInbox(inbox);
+    this.closeSocket();
+    this.generation++;
+    this.unusable = false;
+    this.list.reset(address);
+    this.view.close();
+    showAddress(inbox);
+    showAddressError(null);
+    showRetention(inbox.ttlSeconds);
+    this.refreshList();
+    this.socket = connectInbox(api.eventsUrl(address), {
+      onFrame: (frame) => this.onFrame(frame),
+      onStatus: (status) => this.setStatus(status),
+    });
+    if (inbox.ttlSeconds === null) this.learnRetention(inbox);
+  }
+
+  closeSocket() {
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  /**
+   * An address from a link has no stored lifetime; the server's domain list carries it.
+   * @param {InboxInfo} info
+   */
+  async learnRetention(info) {
+    try {
+      const { ttlSeconds } = await api.domains();
+      if (this.inbox !== info || info.ttlSeconds !== null) return;
+      info.ttlSeconds = ttlSeconds;
+      saveInbox(info);
+      showRetention(ttlSeconds);
+    } catch {
+      // The footer keeps its general wording.
+    }
+  }
+
+  async refreshList() {
+    if (this.inbox === null) return;
+    const { address } = this.inbox;
+    const started = this.generation;
+    try {
+      const { messages } = await api.listMessages(address);
+      // The hello frame is the authority; a list fetched before it may be older.
+      if (started !== this.generation || this.status === 'live') return;
+      this.applyList(messages);
+    } catch (error) {
+      if (started !== this.generation || !(error instanceof ApiError) || error.status !== 400) return;
+      this.giveUp(error.detail);
+    }
+  }
+
+  /**
+   * The server will never take mail for this address: say why, and stop trying.
+   * @param {string} reason the server's sentence
+   */
+  giveUp(reason) {
+    this.unusable = true;
+    this.closeSocket();
+    this.setStatus('stopped');
+    showAddressError(`${reason} Press “New address” to get one that works.`);
+  }
+
+  /** @param {ApiMessageSummary[]} messages */
+  applyList(messages) {
+    const arrived = this.list.replace(messages);
+    if (arrived.length > 1) announce(`${arrived.length} new messages.`);
+    else if (arrived[0] !== undefined) announceArrival(arrived[0]);
+  }
+
+  /** @param {ApiEventFrame} frame */
+  onFrame(frame) {
+    switch (frame.type) {
+      case 'hello':
+        this.generation++;
+        this.applyList(Array.isArray(frame.messages) ? frame.messages : []);
+        break;
+      case 'message':
+        if (frame.message && this.list.add(frame.message)) announceArrival(frame.message);
+        break;
+      case 'deleted':
+      case 'expired':
+      case 'evicted':
+        this.list.remove(frame.id);
+        this.view.gone(frame.id, frame.type);
+        break;
+      default:
+        // Frame types added later are ignored, not fatal.
+    }
+  }
+
+  /** @param {ConnectionStatus} status */
+  setStatus(status) {
+    this.status = status;
+    showConnection(status);
+  }
+}
+
+/** @param {ApiMessageSummary} summary */
+function announceArrival(summary) {
+  announce(`New message from ${senderName(summary.from)}: ${subjectOf(summary)}`);
+}
