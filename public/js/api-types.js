@@ -5,16 +5,16 @@
  * changes. Types only: no page module imports it at run time.
  */
 
-/** @typedef {import('../../src/http/api-types.js').ApiMailbox} ApiMailbox */
-/** @typedef {import('../../src/http/api-types.js').ApiDomains} ApiDomains */
-/** @typedef {import('../../src/http/api-types.js').ApiInbox} ApiInbox */
-/** @typedef {import('../../src/http/api-types.js').ApiMessageSummary} ApiMessageSummary */
-/** @typedef {import('../../src/http/api-types.js').ApiAttachment} ApiAttachment */
-/** @typedef {import('../../src/http/api-types.js').ApiLink} ApiLink */
-/** @typedef {import('../../src/http/api-types.js').ApiMessage} ApiMessage */
+/** @typedef {import('../../src/http/api/types.js').ApiMailbox} ApiMailbox */
+/** @typedef {import('../../src/http/api/types.js').ApiDomains} ApiDomains */
+/** @typedef {import('../../src/http/api/types.js').ApiInbox} ApiInbox */
+/** @typedef {import('../../src/http/api/types.js').ApiMessageSummary} ApiMessageSummary */
+/** @typedef {import('../../src/http/api/types.js').ApiAttachment} ApiAttachment */
+/** @typedef {import('../../src/http/api/types.js').ApiLink} ApiLink */
+/** @typedef {import('../../src/http/api/types.js').ApiMessage} ApiMessage */
 
-// The server declares the shapes below beside Node-only code (openapi-schemas.ts,
-// event-sockets-frames.ts) that a browser check cannot load, so they are
+// The server declares the shapes below beside Node-only code (src/http/openapi/schemas.ts,
+// src/http/events/frames.ts) that a browser check cannot load, so they are
 // restated here from the types above.
 
 /**
