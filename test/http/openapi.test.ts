@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -145,6 +146,14 @@ describe('the OpenAPI document', () => {
     expect(servedOperations(buildTestApp().app)).toEqual(documentedOperations(doc));
   });
 
+  it('is a valid OpenAPI 3.1 document by the specification\'s own JSON Schema', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
   it('resolves every $ref', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1] ?? '');
     expect(refs.length).toBeGreaterThan(20);
@@ -220,6 +229,11 @@ describe('the real responses', () => {
     const list = await call('get', `/api/inboxes/${address}/messages`, '/api/inboxes/{address}/messages') as { messages: Array<{ id: string }> };
     await call('get', `/api/inboxes/${address}/messages?since=yesterday`, '/api/inboxes/{address}/messages');
     await call('get', '/api/inboxes/no-at-sign/messages', '/api/inboxes/{address}/messages');
+    await call('get', `/api/inboxes/${address}/messages?subjet=x`, '/api/inboxes/{address}/messages');
+    await call('get', `/api/inboxes/${address}/wait?subjet=x`, '/api/inboxes/{address}/wait');
+    await call('get', '/api/domains?x=1', '/api/domains');
+    await call('get', '/api/addresses/check?name=x', '/api/addresses/check');
+    await call('post', '/api/inboxes', '/api/inboxes', json({ localPart: 'qa', name: 'x' }));
     const id = list.messages[0]?.id ?? '';
     const message = await call('get', `/api/inboxes/${address}/messages/${id}`, '/api/inboxes/{address}/messages/{id}') as {
       codes: string[]; links: Array<{ action: boolean }>; attachments: unknown[];
@@ -230,9 +244,10 @@ describe('the real responses', () => {
     await call('get', `/api/inboxes/${address}/wait`, '/api/inboxes/{address}/wait');
 
     const base = '/api/inboxes/{address}/messages/{id}';
-    for (const part of ['html', 'text', 'raw', 'attachments/0', 'attachments/7']) {
-      await call('get', `/api/inboxes/${address}/messages/${id}/${part}`, `${base}/${part.replace(/\d+$/, '{index}')}`);
+    for (const part of ['html', 'text', 'raw', 'attachments/0', 'attachments/7', 'raw?download=1', 'html?remote=yes']) {
+      await call('get', `/api/inboxes/${address}/messages/${id}/${part}`, `${base}/${part.replace(/\d+$/, '{index}').replace(/\?.*/, '')}`);
     }
+    await call('get', `/api/inboxes/${address}/messages/${id}?format=eml`, base);
     await call('delete', `/api/inboxes/${address}/messages/${id}`, base);
     await call('get', `/api/inboxes/${address}/messages/${id}`, base);
     await call('delete', `/api/inboxes/${address}/messages/${id}`, base);
