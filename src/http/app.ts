@@ -1,5 +1,6 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
+import type { BlankEnv } from 'hono/types';
 import type { Logger } from '../runtime/log.js';
 import type { Metrics } from '../runtime/metrics.js';
 import type { ApiDependencies } from './api/dependencies.js';
@@ -7,6 +8,7 @@ import { apiRoutes } from './api/routes.js';
 import { bodyLimits } from './limits/body-limits.js';
 import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
+import { serveReference } from './openapi/reference-routes.js';
 import { rateLimits } from './limits/rate-limit-middleware.js';
 import { staticRoutes } from './static-routes.js';
 
@@ -22,10 +24,12 @@ const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
 /**
  * The whole HTTP surface as one hono app; tests call `app.request()` on it
  * without a socket. Every request passes, in order: security headers (on the
- * way out), CORS for /api, the client's rate limit, body limits, then routing.
+ * way out), CORS for /api, the client's rate limit, body limits, then routing
+ * and the route's own validation. Every error, a refused request included,
+ * becomes a problem document in `onError` below.
  */
-export function createHttpApp(options: HttpAppOptions): Hono {
-  const app = new Hono();
+export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
+  const app = new OpenAPIHono<BlankEnv>();
   app.use(async (c, next) => {
     await next();
     // The address is the only key to an inbox, so no URL of ours may travel in a Referer.
@@ -38,10 +42,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], exposeHeaders: ['X-Blocked-Remote-Content', 'Retry-After'] }));
   app.use(rateLimits(options.limits));
   app.use(bodyLimits());
-  app.route('/', opsRoutes(options.store, options.metrics));
+  // The API first: the generated document lists paths in the order they are mounted.
   app.route('/api', apiRoutes(options));
+  app.route('/', opsRoutes(options.store, options.metrics));
   app.route('/', staticRoutes());
-  app.notFound((c) => problemJson(c, new ApiProblem(404, 'Not Found', `There is nothing at ${new URL(c.req.url).pathname}.`)));
+  serveReference(app);
+  app.notFound((c) => problemJson(c, new ApiProblem(404, 'Not Found', `There is nothing at ${new URL(c.req.url).pathname}.`, { code: 'not_found' })));
   // The route pattern, never the path: a path names an inbox, and the address is its only key.
   app.onError((error, c) => problemResponse(error, c, (unexpected) => options.log.error({ err: unexpected, method: c.req.method, route: c.req.routePath }, 'request failed')));
   return app;

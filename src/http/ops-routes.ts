@@ -1,22 +1,40 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { BlankEnv } from 'hono/types';
 import type { Metrics } from '../runtime/metrics.js';
 import type { Store } from '../store/store.js';
+import { healthSchema } from './api/schemas.js';
+import { fromStore, jsonContent, otherwise } from './openapi/components.js';
+import { exampleHealth } from './openapi/examples.js';
 import { ApiProblem } from './problem.js';
 
-/** Health and metrics for operators and orchestrators. */
-export function opsRoutes(store: Store, metrics: Metrics): Hono {
-  const routes = new Hono();
+// No query schemas: these take no parameters, and a probe or scraper that adds some is not turned away.
+const healthRoute = createRoute({
+  method: 'get', path: '/healthz', operationId: 'getHealth', tags: ['Operations'], summary: 'Health check',
+  responses: {
+    200: { description: 'Up, and the store answers.', content: jsonContent(healthSchema, { ok: { summary: 'Healthy', value: exampleHealth } }) },
+    ...fromStore,
+  },
+});
 
-  routes.get('/healthz', async (c) => {
+const metricsRoute = createRoute({
+  method: 'get', path: '/metrics', operationId: 'getMetrics', tags: ['Operations'], summary: 'Prometheus metrics',
+  responses: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: z.string() } } }, ...otherwise },
+});
+
+/** Health and metrics for operators and orchestrators. */
+export function opsRoutes(store: Store, metrics: Metrics): OpenAPIHono<BlankEnv> {
+  const routes = new OpenAPIHono<BlankEnv>();
+
+  routes.openapi(healthRoute, async (c) => {
     try {
       const stats = await store.stats();
-      return c.json({ status: 'ok', store: 'ok', messages: stats.messages, bytes: stats.bytes });
+      return c.json({ status: 'ok' as const, store: 'ok' as const, messages: stats.messages, bytes: stats.bytes }, 200);
     } catch {
-      throw new ApiProblem(503, 'Service Unavailable', 'The message store cannot be reached, so mail cannot be stored or read right now.');
+      throw new ApiProblem(503, 'Service Unavailable', 'The message store cannot be reached, so mail cannot be stored or read right now.', { code: 'store_unavailable' });
     }
   });
 
-  routes.get('/metrics', async (c) => {
+  routes.openapi(metricsRoute, async (c) => {
     const text = await metrics.registry.metrics();
     return c.body(text, 200, { 'content-type': metrics.registry.contentType });
   });

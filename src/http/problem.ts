@@ -2,34 +2,40 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import { StoreUnavailableError } from '../store/store.js';
+import type { ApiProblemBody, ProblemCode } from './api/types.js';
+
+/** What a problem may carry besides its sentence. */
+export interface ProblemOptions {
+  /** The stable machine-readable kind (see `problemCodeSchema`). */
+  code: ProblemCode;
+  headers?: Record<string, string>;
+}
 
 /**
- * The one error type of the HTTP side. Routes throw it; `problemResponse`
- * turns it, and anything else, into an RFC 9457 problem document.
+ * The one error type of the HTTP side. Routes and request validation throw
+ * it; `problemResponse` turns it, and anything else, into an RFC 9457
+ * problem document.
  */
 export class ApiProblem extends Error {
+  readonly code: ProblemCode;
+  readonly headers: Record<string, string>;
+
   constructor(
     readonly status: ContentfulStatusCode,
     readonly title: string,
     /** A sentence a person understands: what went wrong and what to do. */
     readonly detail: string,
-    readonly headers: Record<string, string> = {},
+    options: ProblemOptions,
   ) {
     super(detail);
+    this.code = options.code;
+    this.headers = options.headers ?? {};
   }
-}
-
-/** Body of every error response, `application/problem+json`. */
-export interface ProblemBody {
-  type: 'about:blank';
-  title: string;
-  status: number;
-  detail: string;
 }
 
 /** Writes a problem document. */
 export function problemJson(c: Context, problem: ApiProblem): Response {
-  const body: ProblemBody = { type: 'about:blank', title: problem.title, status: problem.status, detail: problem.detail };
+  const body: ApiProblemBody = { type: 'about:blank', title: problem.title, status: problem.status, code: problem.code, detail: problem.detail };
   return c.body(JSON.stringify(body), problem.status, { ...problem.headers, 'content-type': 'application/problem+json' });
 }
 
@@ -38,13 +44,14 @@ export function problemResponse(error: unknown, c: Context, onUnexpected: (error
   if (error instanceof ApiProblem) return problemJson(c, error);
   // The store's message says what is wrong (Redis unreachable, shutting down); it is safe to show and worth retrying.
   if (error instanceof StoreUnavailableError) {
-    return problemJson(c, new ApiProblem(503, 'Service Unavailable', `${error.message} Please try again shortly.`, { 'retry-after': '5' }));
+    return problemJson(c, new ApiProblem(503, 'Service Unavailable', `${error.message} Please try again shortly.`, { code: 'store_unavailable', headers: { 'retry-after': '5' } }));
   }
   if (error instanceof HTTPException) {
-    return problemJson(c, new ApiProblem(error.status as ContentfulStatusCode, statusTitle(error.status), error.message || statusTitle(error.status)));
+    const title = statusTitle(error.status);
+    return problemJson(c, new ApiProblem(error.status as ContentfulStatusCode, title, error.message || title, { code: error.status === 413 ? 'payload_too_large' : 'http_error' }));
   }
   onUnexpected(error);
-  return problemJson(c, new ApiProblem(500, 'Internal Server Error', 'Something went wrong on the server; the error was logged. Please try again.'));
+  return problemJson(c, new ApiProblem(500, 'Internal Server Error', 'Something went wrong on the server; the error was logged. Please try again.', { code: 'internal_error' }));
 }
 
 function statusTitle(status: number): string {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ApiMessageList } from '../../src/http/openapi/schemas.js';
+import type { ApiMessageList } from '../../src/http/api/types.js';
 import { describeBrowser, shownAddress, startBrowserHarness, watchConsoleErrors, type BrowserHarness } from '../support/browser.js';
 import { mailer } from '../support/mailer.js';
 

@@ -6,10 +6,10 @@ import { problemOf, requestFrom } from './hostile-client.js';
 
 const CLIENT = '203.0.113.40';
 
-/** A JSON inbox request padded to exactly `bytes` bytes. */
+/** A JSON inbox request padded with blanks to exactly `bytes` bytes (a padding field would be refused as unknown). */
 function inboxRequestOf(bytes: number): string {
-  const frame = '{"localPart":"padded","pad":""}';
-  return frame.replace('""', `"${'x'.repeat(bytes - frame.length)}"`);
+  const frame = '{"localPart":"padded"}';
+  return frame.replace('}', `${' '.repeat(bytes - frame.length)}}`);
 }
 
 /** A body of unknown length, as a client sends it chunked. */

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { ProblemBody } from '../../src/http/problem.js';
+import type { ApiProblemBody } from '../../src/http/api/types.js';
 
 /**
  * The bindings the node adapter gives the app, reduced to what the limits
@@ -16,11 +16,11 @@ export function requestFrom(app: Hono, address: string, path: string, init: Requ
 }
 
 /** The problem document of an error response, after checking its content type. */
-export async function problemOf(response: Response): Promise<ProblemBody> {
+export async function problemOf(response: Response): Promise<ApiProblemBody> {
   if (response.headers.get('content-type') !== 'application/problem+json') {
     throw new Error(`expected a problem document, got ${response.status} ${response.headers.get('content-type')}`);
   }
-  return (await response.json()) as ProblemBody;
+  return (await response.json()) as ApiProblemBody;
 }
 
 /** Lets pending promise callbacks (store reads, hub subscriptions) run. */

@@ -27,7 +27,7 @@ describe('the per-client API budget', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('10');
     expect(await problemOf(refused)).toEqual({
-      type: 'about:blank', title: 'Too Many Requests', status: 429,
+      type: 'about:blank', title: 'Too Many Requests', status: 429, code: 'rate_limited',
       detail: 'Too many requests from your address; try again in 10 seconds.',
     });
   });

@@ -152,7 +152,7 @@ describe('deleting and not finding messages', () => {
     const unknown = await app.request('/api/inboxes/buyer@ephemail.test/messages/01kxxxxxxxxxxxxxxxxxxxxxxx');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
-      type: 'about:blank', title: 'Message not found', status: 404,
+      type: 'about:blank', title: 'Message not found', status: 404, code: 'message_not_found',
       detail: 'This inbox has no message with that id; it may have expired or been deleted.',
     });
     const other = `/api/inboxes/intruder@ephemail.test/messages/${id}`;

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -77,6 +78,9 @@ function conformance(doc: OpenApiDocument, value: unknown, schema: SchemaObject,
     const matching = schema.oneOf.filter((option) => conformance(doc, value, option, at).length === 0).length;
     if (matching !== 1) errors.push(`${at} matches ${matching} of oneOf, not exactly 1`);
   }
+  if (schema.anyOf !== undefined && !schema.anyOf.some((option) => conformance(doc, value, option, at).length === 0)) {
+    errors.push(`${at} matches none of anyOf`);
+  }
   const types = schema.type === undefined ? [] : [schema.type].flat();
   if (types.length > 0 && !types.some((type) => hasType(value, type))) return [...errors, `${at} is ${JSON.stringify(value)}, not ${types.join(' or ')}`];
   if (schema.const !== undefined && value !== schema.const) errors.push(`${at} is not ${JSON.stringify(schema.const)}`);
@@ -135,11 +139,19 @@ async function signupMail(to: string): Promise<Buffer> {
   return info.message;
 }
 
-const doc = openApiDocument();
+const doc = openApiDocument(buildTestApp().app);
 
 describe('the OpenAPI document', () => {
   it('documents every route the app serves, and nothing it does not', () => {
     expect(servedOperations(buildTestApp().app)).toEqual(documentedOperations(doc));
+  });
+
+  it('is a valid OpenAPI 3.1 document by the specification\'s own JSON Schema', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
   });
 
   it('resolves every $ref', () => {
@@ -187,10 +199,11 @@ describe('the OpenAPI document', () => {
   });
 
   it('is a fresh copy on every call, naming a server only when asked to', () => {
-    openApiDocument().components.schemas.ApiInbox = {};
-    expect(openApiDocument().components.schemas.ApiInbox?.required).toContain('address');
+    const { app } = buildTestApp();
+    openApiDocument(app).components.schemas.ApiInbox = {};
+    expect(openApiDocument(app).components.schemas.ApiInbox?.required).toContain('address');
     expect(doc.servers).toBeUndefined();
-    expect(openApiDocument('https://mail.example').servers).toEqual([{ url: 'https://mail.example', description: 'This server' }]);
+    expect(openApiDocument(app, 'https://mail.example').servers).toEqual([{ url: 'https://mail.example', description: 'This server' }]);
   });
 });
 
@@ -216,6 +229,11 @@ describe('the real responses', () => {
     const list = await call('get', `/api/inboxes/${address}/messages`, '/api/inboxes/{address}/messages') as { messages: Array<{ id: string }> };
     await call('get', `/api/inboxes/${address}/messages?since=yesterday`, '/api/inboxes/{address}/messages');
     await call('get', '/api/inboxes/no-at-sign/messages', '/api/inboxes/{address}/messages');
+    await call('get', `/api/inboxes/${address}/messages?subjet=x`, '/api/inboxes/{address}/messages');
+    await call('get', `/api/inboxes/${address}/wait?subjet=x`, '/api/inboxes/{address}/wait');
+    await call('get', '/api/domains?x=1', '/api/domains');
+    await call('get', '/api/addresses/check?name=x', '/api/addresses/check');
+    await call('post', '/api/inboxes', '/api/inboxes', json({ localPart: 'qa', name: 'x' }));
     const id = list.messages[0]?.id ?? '';
     const message = await call('get', `/api/inboxes/${address}/messages/${id}`, '/api/inboxes/{address}/messages/{id}') as {
       codes: string[]; links: Array<{ action: boolean }>; attachments: unknown[];
@@ -226,9 +244,10 @@ describe('the real responses', () => {
     await call('get', `/api/inboxes/${address}/wait`, '/api/inboxes/{address}/wait');
 
     const base = '/api/inboxes/{address}/messages/{id}';
-    for (const part of ['html', 'text', 'raw', 'attachments/0', 'attachments/7']) {
-      await call('get', `/api/inboxes/${address}/messages/${id}/${part}`, `${base}/${part.replace(/\d+$/, '{index}')}`);
+    for (const part of ['html', 'text', 'raw', 'attachments/0', 'attachments/7', 'raw?download=1', 'html?remote=yes']) {
+      await call('get', `/api/inboxes/${address}/messages/${id}/${part}`, `${base}/${part.replace(/\d+$/, '{index}').replace(/\?.*/, '')}`);
     }
+    await call('get', `/api/inboxes/${address}/messages/${id}?format=eml`, base);
     await call('delete', `/api/inboxes/${address}/messages/${id}`, base);
     await call('get', `/api/inboxes/${address}/messages/${id}`, base);
     await call('delete', `/api/inboxes/${address}/messages/${id}`, base);

@@ -1,28 +1,128 @@
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import {
   canonicalDomain, checkAddress, checkLocalPart, generateLocalPart, isAcceptedDomain, type DomainPolicy,
 } from '../../mail/address/address.js';
+import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
-import type { ApiDomains, ApiInbox } from './types.js';
-import { inboxFromParam } from './inbox-param.js';
-import { applyFilter, readFilter, readLimit } from './message-filter.js';
+import { addressParam, inboxFromParam } from './inbox-param.js';
+import { readInboxRequest } from './inbox-request.js';
+import { applyFilter, filterQuery, limitQuery } from './message-filter.js';
 import { ApiProblem } from '../problem.js';
+import { addressCheckSchema, deletedSchema, domainsSchema, inboxRequestSchema, inboxSchema, messageListSchema } from './schemas.js';
+import type { ApiInbox } from './types.js';
+import { apiRouter, noQuery, queryOf } from './validation.js';
 import { toApiSummary } from './views.js';
+import { fromStore, jsonContent, otherwise, problemContent, responseRef } from '../openapi/components.js';
+import { exampleChecks, exampleDeleted, exampleDomains, exampleInboxes, exampleList, exampleProblems } from '../openapi/examples.js';
 
-const MAX_BODY_BYTES = 16 * 1024;
+const inboxParams = z.object({ address: addressParam });
+
+const domainsRoute = createRoute({
+  method: 'get', path: '/domains', operationId: 'getDomains', tags: ['Inboxes'], summary: 'List the accepted domains',
+  request: { query: noQuery },
+  responses: {
+    200: { description: 'The domains.', content: jsonContent(domainsSchema, { default: { summary: 'Default settings', value: exampleDomains } }) },
+    400: responseRef('BadRequest'),
+    ...otherwise,
+  },
+});
+
+const createInboxRoute = createRoute({
+  method: 'post', path: '/inboxes', operationId: 'createInbox', tags: ['Inboxes'], summary: 'Create an inbox',
+  description: 'Without `localPart`, makes a random, unguessable address on the default domain (the usual choice for tests). With `localPart`, checks the chosen name and returns its normalised address; chosen names are public. Nothing is stored: an inbox exists as soon as mail is sent to it.',
+  middleware: readInboxRequest,
+  request: {
+    query: noQuery,
+    // Referenced rather than given as zod: readInboxRequest reads the body (see there), the route's own JSON validator must not.
+    body: {
+      description: 'Optional; send nothing (or `{}`) for a random address.', required: false,
+      content: {
+        'application/json': {
+          schema: { $ref: '#/components/schemas/ApiInboxRequest' },
+          examples: {
+            random: { summary: 'Random address', value: {} },
+            chosen: { summary: 'Chosen name', value: { localPart: 'qa-signup', domain: 'ephemail.test' } },
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    201: {
+      description: 'The inbox.',
+      content: jsonContent(inboxSchema, {
+        random: { summary: 'Random address', value: exampleInboxes.random },
+        chosen: { summary: 'Chosen name', value: exampleInboxes.chosen },
+      }),
+    },
+    400: {
+      description: 'The name is invalid, the domain is not accepted, or the body is not a JSON object of `localPart` and `domain`.',
+      content: problemContent({
+        invalidName: exampleProblems.invalidName, domainNotAccepted: exampleProblems.domainNotAccepted,
+        invalidBody: exampleProblems.invalidBody, unknownField: exampleProblems.unknownField,
+      }),
+    },
+    413: responseRef('PayloadTooLarge'),
+    ...otherwise,
+  },
+});
+
+const checkAddressRoute = createRoute({
+  method: 'get', path: '/addresses/check', operationId: 'checkAddress', tags: ['Inboxes'], summary: 'Check a chosen name',
+  description: 'Live validation for a form: never an error for a bad name, but `valid: false` with a reason.',
+  request: {
+    query: queryOf({
+      localPart: z.string().optional().openapi({ param: { description: 'The name to check (the part before @).', example: 'qa-signup' } }),
+      domain: z.string().optional().openapi({ param: { description: 'The domain; defaults to the default domain.', example: 'ephemail.test' } }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Whether the name would be accepted.',
+      content: jsonContent(addressCheckSchema, {
+        valid: { summary: 'Valid', value: exampleChecks.valid },
+        invalid: { summary: 'Invalid', value: exampleChecks.invalid },
+      }),
+    },
+    400: responseRef('BadRequest'),
+    ...otherwise,
+  },
+});
+
+const listRoute = createRoute({
+  method: 'get', path: '/inboxes/{address}/messages', operationId: 'listMessages', tags: ['Messages'], summary: 'List messages',
+  description: 'The messages of an inbox that pass every given filter, newest first. An inbox nobody has written to is simply empty.',
+  request: { params: inboxParams, query: queryOf({ ...filterQuery, limit: limitQuery }) },
+  responses: {
+    200: { description: 'The messages.', content: jsonContent(messageListSchema, { one: { summary: 'One message', value: exampleList } }) },
+    400: responseRef('BadRequest'),
+    ...fromStore,
+  },
+});
+
+const emptyInboxRoute = createRoute({
+  method: 'delete', path: '/inboxes/{address}', operationId: 'emptyInbox', tags: ['Inboxes'], summary: 'Empty an inbox',
+  description: 'Deletes every message of the inbox. Live subscribers get a `deleted` event for each.',
+  request: { params: inboxParams, query: noQuery },
+  responses: {
+    200: { description: 'How many messages were deleted.', content: jsonContent(deletedSchema, { deleted: { summary: 'Three messages', value: exampleDeleted } }) },
+    400: responseRef('BadRequest'),
+    ...fromStore,
+  },
+});
 
 /** Domains, inbox creation, address checks, listing and emptying inboxes. */
-export function inboxRoutes(deps: ApiDependencies): Hono {
-  const routes = new Hono();
+export function inboxRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
+  const routes = apiRouter();
   const { domains, store, summaries } = deps;
+  routes.openAPIRegistry.register('ApiInboxRequest', inboxRequestSchema);
 
-  routes.get('/domains', (c) => c.json<ApiDomains>({
+  routes.openapi(domainsRoute, (c) => c.json({
     domains: domains.domains, defaultDomain: domains.defaultDomain, catchAll: domains.catchAll, ttlSeconds: deps.ttlMs / 1_000,
-  }));
+  }, 200));
 
-  routes.post('/inboxes', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw tooLarge(); } }), async (c) => {
-    const body = await readJsonBody(await c.req.text());
+  routes.openapi(createInboxRoute, (c) => {
+    const body = c.get('inboxRequest');
     const domain = chooseDomain(body.domain, domains);
     const inbox: ApiInbox = body.localPart === undefined
       ? { address: `${generateLocalPart()}@${domain}`, random: true, public: false, ttlSeconds: deps.ttlMs / 1_000 }
@@ -30,63 +130,37 @@ export function inboxRoutes(deps: ApiDependencies): Hono {
     return c.json(inbox, 201);
   });
 
-  routes.get('/addresses/check', (c) => {
-    const localPart = c.req.query('localPart') ?? '';
+  routes.openapi(checkAddressRoute, (c) => {
+    const query = c.req.valid('query');
     try {
-      const address = chosenAddress(localPart, chooseDomain(c.req.query('domain'), domains));
-      return c.json({ valid: true, reason: null, address, public: true });
+      const address = chosenAddress(query.localPart ?? '', chooseDomain(query.domain, domains));
+      return c.json({ valid: true, reason: null, address, public: true as const }, 200);
     } catch (error) {
       if (!(error instanceof ApiProblem)) throw error;
-      return c.json({ valid: false, reason: error.detail, address: null, public: true });
+      return c.json({ valid: false, reason: error.detail, address: null, public: true as const }, 200);
     }
   });
 
-  routes.get('/inboxes/:address/messages', async (c) => {
-    const inbox = inboxFromParam(c.req.param('address'), domains);
-    const filter = readFilter((name) => c.req.query(name));
-    const limit = readLimit(c.req.query('limit'));
+  routes.openapi(listRoute, async (c) => {
+    const inbox = inboxFromParam(c.req.valid('param').address, domains);
+    const { limit, ...filter } = c.req.valid('query');
     const messages = applyFilter(await summaries.list(inbox), filter).slice(0, limit);
-    return c.json({ address: inbox, messages: messages.map(toApiSummary) });
+    return c.json({ address: inbox, messages: messages.map(toApiSummary) }, 200);
   });
 
-  routes.delete('/inboxes/:address', async (c) => {
-    const inbox = inboxFromParam(c.req.param('address'), domains);
-    return c.json({ deleted: await store.deleteInbox(inbox) });
+  routes.openapi(emptyInboxRoute, async (c) => {
+    const inbox = inboxFromParam(c.req.valid('param').address, domains);
+    return c.json({ deleted: await store.deleteInbox(inbox) }, 200);
   });
 
   return routes;
-}
-
-interface InboxRequest {
-  localPart?: string;
-  domain?: string;
-}
-
-async function readJsonBody(text: string): Promise<InboxRequest> {
-  if (text.trim() === '') return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ApiProblem(400, 'Invalid JSON', 'The request body is not valid JSON; send {"localPart": "name"} or nothing.');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiProblem(400, 'Invalid body', 'The request body must be a JSON object such as {"localPart": "name"}.');
-  }
-  const { localPart, domain } = body as Record<string, unknown>;
-  for (const [name, value] of [['localPart', localPart], ['domain', domain]] as const) {
-    if (value !== undefined && typeof value !== 'string') {
-      throw new ApiProblem(400, 'Invalid body', `${name} must be a string.`);
-    }
-  }
-  return body as InboxRequest;
 }
 
 function chooseDomain(requested: string | undefined, domains: DomainPolicy): string {
   if (requested === undefined || requested.trim() === '') return domains.defaultDomain;
   const domain = canonicalDomain(requested.trim());
   if (domain === null || !isAcceptedDomain(domain, domains)) {
-    throw new ApiProblem(400, 'Domain not accepted', `This server does not take mail for "${requested}"; choose one of ${domains.domains.join(', ')}.`);
+    throw new ApiProblem(400, 'Domain not accepted', `This server does not take mail for "${requested}"; choose one of ${domains.domains.join(', ')}.`, { code: 'domain_not_accepted' });
   }
   return domain;
 }
@@ -94,13 +168,8 @@ function chooseDomain(requested: string | undefined, domains: DomainPolicy): str
 function chosenAddress(localPart: string, domain: string): string {
   // The same rules as SMTP; a chosen name is written in Latin letters so anyone can type it.
   const reason = checkLocalPart(localPart, { smtpUtf8: false });
-  if (reason !== null) throw new ApiProblem(400, 'Invalid name', reason);
+  if (reason !== null) throw new ApiProblem(400, 'Invalid name', reason, { code: 'invalid_name' });
   const check = checkAddress(`${localPart}@${domain}`, { smtpUtf8: false });
-  if (!check.ok) throw new ApiProblem(400, 'Invalid name', check.reason);
+  if (!check.ok) throw new ApiProblem(400, 'Invalid name', check.reason, { code: 'invalid_name' });
   return check.address.inbox;
-}
-
-function tooLarge(): ApiProblem {
-  // Closing the connection spares Node reading the rest of the body just to reuse it.
-  return new ApiProblem(413, 'Payload Too Large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB; an inbox request needs only a name and a domain.`, { connection: 'close' });
 }

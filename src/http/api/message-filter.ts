@@ -1,7 +1,8 @@
+import { z } from '@hono/zod-openapi';
 import { readDuration } from '../../config/values.js';
 import { isMessageId, messageIdTime } from '../../store/message-id.js';
 import type { MessageSummary } from '../../mail/read/digest.js';
-import { ApiProblem } from '../problem.js';
+import { EXAMPLE_MESSAGE_ID } from '../openapi/examples.js';
 
 /** Which messages a list or a wait asks for. */
 export interface MessageFilter {
@@ -12,15 +13,70 @@ export interface MessageFilter {
   since: { id: string } | { time: number } | null;
 }
 
-/** Reads the filter query parameters shared by the list and wait routes. */
-export function readFilter(query: (name: string) => string | undefined): MessageFilter {
-  return {
-    subject: lowerOrNull(query('subject')),
-    from: lowerOrNull(query('from')),
-    to: lowerOrNull(query('to')),
-    since: readSince(query('since')),
-  };
+const SUBSTRING = 'Case-insensitive substring';
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+
+/** A failed parse of one parameter: `message` becomes the problem's detail. */
+function refuse(ctx: z.core.$RefinementCtx, text: string, message: string): never {
+  ctx.issues.push({ code: 'custom', input: text, message });
+  return z.NEVER;
 }
+
+const substring = (description: string, example?: string) => z.string()
+  .transform((text) => (text === '' ? null : text.toLowerCase()))
+  .optional().transform((value) => value ?? null)
+  .openapi({ param: example === undefined ? { description } : { description, example } });
+
+/**
+ * The filter query parameters shared by the list and wait routes; each reads
+ * into its `MessageFilter` field, so `{ subject, from, to, since }` of a
+ * validated query is the filter.
+ */
+export const filterQuery = {
+  subject: substring(`${SUBSTRING} of the subject.`, 'confirm'),
+  from: substring(`${SUBSTRING} of the sender as \`Name <address>\`.`, 'acme.example'),
+  to: substring(`${SUBSTRING} of the To mailboxes (as \`Name <address>\`) and the inbox.`),
+  since: z.string().transform((text, ctx): MessageFilter['since'] => {
+    if (text === '') return null;
+    if (isMessageId(text)) return { id: text };
+    const time = Date.parse(text);
+    if (Number.isNaN(time)) return refuse(ctx, text, `since must be a message id or an ISO time such as 2026-01-31T12:00:00Z; "${text}" is neither.`);
+    return { time };
+  }).optional().transform((value) => value ?? null).openapi({
+    param: { description: 'Only messages that arrived after this: a message id (exclusive) or an ISO 8601 time.' },
+    type: 'string', examples: [EXAMPLE_MESSAGE_ID, '2026-03-14T09:00:00Z'],
+  }),
+};
+
+/** `limit`: 1 to 200, default 50. */
+export const limitQuery = z.string().transform((text, ctx) => {
+  const limit = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) return refuse(ctx, text, `limit must be a whole number from 1 to ${MAX_LIMIT}; "${text}" is not.`);
+  return limit;
+}).optional().transform((limit) => limit ?? DEFAULT_LIMIT).openapi({
+  param: { description: 'At most this many messages, newest first.' },
+  type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT,
+});
+
+/**
+ * `timeout`: seconds as a number, or a duration such as 500ms, 10s, 2m, in
+ * milliseconds; undefined when not given. The route applies its default and
+ * the server's cap, which are configuration.
+ */
+export const timeoutQuery = z.string().transform((text, ctx) => {
+  try {
+    return /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1_000 : readDuration(text);
+  } catch {
+    return refuse(ctx, text, `timeout must be seconds (such as 30) or a duration (500ms, 10s, 2m); "${text}" is neither.`);
+  }
+}).optional().openapi({
+  param: {
+    description: 'How long to wait: seconds (`30`, `2.5`) or a duration (`500ms`, `10s`, `2m`). Default 30 s; capped by the server\'s `--wait-max` (default 120 s).',
+    example: '10s',
+  },
+  type: 'string', default: '30', examples: ['30', '500ms', '2m'],
+});
 
 /**
  * The messages of `newestFirst` that pass the filter, newest first. With a
@@ -45,38 +101,4 @@ function matches(message: MessageSummary, filter: MessageFilter): boolean {
   const from = message.from === null ? '' : `${message.from.name} <${message.from.address}>`;
   const to = message.to.map((mailbox) => `${mailbox.name} <${mailbox.address}>`).join(', ') + ` ${message.inbox}`;
   return has(message.subject, filter.subject) && has(from, filter.from) && has(to, filter.to);
-}
-
-/** `limit`: 1 to 200, default 50. */
-export function readLimit(text: string | undefined): number {
-  if (text === undefined) return 50;
-  const limit = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(limit >= 1 && limit <= 200)) throw new ApiProblem(400, 'Invalid limit', `limit must be a whole number from 1 to 200; "${text}" is not.`);
-  return limit;
-}
-
-/** `timeout`: seconds as a number, or a duration such as 500ms, 10s, 2m; capped at `maxMs`. */
-export function readTimeout(text: string | undefined, defaultMs: number, maxMs: number): number {
-  if (text === undefined) return Math.min(defaultMs, maxMs);
-  let ms: number;
-  try {
-    ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1_000 : readDuration(text);
-  } catch {
-    throw new ApiProblem(400, 'Invalid timeout', `timeout must be seconds (such as 30) or a duration (500ms, 10s, 2m); "${text}" is neither.`);
-  }
-  return Math.min(ms, maxMs);
-}
-
-function readSince(text: string | undefined): MessageFilter['since'] {
-  if (text === undefined || text === '') return null;
-  if (isMessageId(text)) return { id: text };
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) {
-    throw new ApiProblem(400, 'Invalid since', `since must be a message id or an ISO time such as 2026-01-31T12:00:00Z; "${text}" is neither.`);
-  }
-  return { time };
-}
-
-function lowerOrNull(text: string | undefined): string | null {
-  return text === undefined || text === '' ? null : text.toLowerCase();
 }

@@ -1,30 +1,7 @@
 import type { MessageSummary } from '../../mail/read/digest.js';
 import type { RemovalReason } from '../../store/store.js';
-import type { ApiMessageSummary } from '../api/types.js';
+import type { ApiHelloFrame, ApiMessageFrame, ApiRemovalFrame } from '../api/types.js';
 import { toApiSummary } from '../api/views.js';
-
-/** First frame on `GET /api/inboxes/{address}/events`: everything in the inbox, newest first. */
-export interface ApiHelloFrame {
-  type: 'hello';
-  /** The inbox the socket follows, normalised (lower case, +tag folded). */
-  address: string;
-  messages: ApiMessageSummary[];
-}
-
-/** A message arrived after the hello frame. */
-export interface ApiMessageFrame {
-  type: 'message';
-  message: ApiMessageSummary;
-}
-
-/** A message left the inbox: deleted by a reader, expired, or evicted to make room. */
-export interface ApiRemovalFrame {
-  type: RemovalReason;
-  id: string;
-}
-
-/** Every frame the server sends on the events socket; clients send nothing. */
-export type ApiEventFrame = ApiHelloFrame | ApiMessageFrame | ApiRemovalFrame;
 
 /** The hello frame as sent. */
 export function helloFrame(address: string, messages: readonly MessageSummary[]): string {

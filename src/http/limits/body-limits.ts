@@ -43,9 +43,13 @@ export function bodyLimits(): MiddlewareHandler {
 }
 
 function bodyTooLarge(): ApiProblem {
-  return new ApiProblem(413, 'Payload Too Large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB, more than any request here needs.`, { connection: 'close' });
+  return new ApiProblem(413, 'Payload Too Large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB, more than any request here needs.`, {
+    code: 'payload_too_large', headers: { connection: 'close' },
+  });
 }
 
 function bodyNotTaken(method: string): ApiProblem {
-  return new ApiProblem(413, 'Payload Too Large', `A ${method} request here takes no body; send it without one.`, { connection: 'close' });
+  return new ApiProblem(413, 'Payload Too Large', `A ${method} request here takes no body; send it without one.`, {
+    code: 'payload_too_large', headers: { connection: 'close' },
+  });
 }

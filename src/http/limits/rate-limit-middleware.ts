@@ -15,7 +15,9 @@ export function rateLimits(limits: Pick<HttpLimits, 'api' | 'site' | 'clientOf'>
     const decision = limiter.take(limits.clientOf(c));
     if (!decision.ok) {
       const { retryAfterSeconds } = decision;
-      throw new ApiProblem(429, 'Too Many Requests', tooManyRequestsDetail(retryAfterSeconds), { 'retry-after': String(retryAfterSeconds) });
+      throw new ApiProblem(429, 'Too Many Requests', tooManyRequestsDetail(retryAfterSeconds), {
+        code: 'rate_limited', headers: { 'retry-after': String(retryAfterSeconds) },
+      });
     }
     return next();
   };

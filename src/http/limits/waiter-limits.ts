@@ -39,10 +39,14 @@ export function createWaiterLimits(settings: WaiterLimitSettings): WaiterLimits 
     enter(client) {
       const mine = perClient.get(client) ?? 0;
       if (mine >= settings.maxWaitersPerClient) {
-        throw new ApiProblem(429, 'Too Many Requests', `Your address already has ${mine} waits for mail open, the most allowed; let one finish or cancel it, then try again in ${CLIENT_RETRY_AFTER_SECONDS} seconds.`, { 'retry-after': String(CLIENT_RETRY_AFTER_SECONDS) });
+        throw new ApiProblem(429, 'Too Many Requests', `Your address already has ${mine} waits for mail open, the most allowed; let one finish or cancel it, then try again in ${CLIENT_RETRY_AFTER_SECONDS} seconds.`, {
+          code: 'too_many_waits', headers: { 'retry-after': String(CLIENT_RETRY_AFTER_SECONDS) },
+        });
       }
       if (held >= settings.maxWaiters) {
-        throw new ApiProblem(503, 'Service Unavailable', `The server is holding as many waits for mail as it can; try again in ${SERVER_RETRY_AFTER_SECONDS} seconds, or list the inbox instead.`, { 'retry-after': String(SERVER_RETRY_AFTER_SECONDS) });
+        throw new ApiProblem(503, 'Service Unavailable', `The server is holding as many waits for mail as it can; try again in ${SERVER_RETRY_AFTER_SECONDS} seconds, or list the inbox instead.`, {
+          code: 'server_busy', headers: { 'retry-after': String(SERVER_RETRY_AFTER_SECONDS) },
+        });
       }
       perClient.set(client, mine + 1);
       held++;

@@ -117,7 +117,8 @@ function schemaType(schema: SchemaObject): string {
     const name = schema.$ref.split('/').pop() ?? '';
     return `<a href="#schema-${escapeHtml(name)}">${escapeHtml(name)}</a>`;
   }
-  if (schema.oneOf !== undefined) return schema.oneOf.map(schemaType).join(' | ');
+  const options = schema.oneOf ?? schema.anyOf;
+  if (options !== undefined) return options.map(schemaType).join(' | ');
   if (schema.const !== undefined) return `<code>${escapeHtml(JSON.stringify(schema.const))}</code>`;
   if (schema.enum !== undefined) return schema.enum.map((value) => `<code>${escapeHtml(JSON.stringify(value))}</code>`).join(' | ');
   if (schema.properties !== undefined) {

@@ -1,8 +1,6 @@
 import type {
-  ApiDomains, ApiInbox, ApiMessage, ApiMessageSummary, ApiProblemBody,
+  ApiAddressCheck, ApiDeleted, ApiDomains, ApiEventFrame, ApiHealth, ApiInbox, ApiMessage, ApiMessageList, ApiMessageSummary, ApiProblemBody, ProblemCode,
 } from '../api/types.js';
-import type { ApiEventFrame } from '../events/frames.js';
-import type { ApiAddressCheck, ApiDeleted, ApiHealth, ApiMessageList } from './schemas.js';
 
 /** A generated address, as the examples use it. */
 export const EXAMPLE_ADDRESS = 'k7m3qx-p9tv2a-w4hj8n@ephemail.test';
@@ -90,22 +88,26 @@ export const exampleEvents: { hello: ApiEventFrame; message: ApiEventFrame; remo
   removed: { type: 'expired', id: EXAMPLE_MESSAGE_ID },
 };
 
-function problem(status: number, title: string, detail: string): ApiProblemBody {
-  return { type: 'about:blank', title, status, detail };
+function problem(status: number, code: ProblemCode, title: string, detail: string): ApiProblemBody {
+  return { type: 'about:blank', title, status, code, detail };
 }
 
 /** One problem per status the API answers with. */
 export const exampleProblems = {
-  invalidName: problem(400, 'Invalid name', 'The name has a space in it; addresses cannot contain spaces.'),
-  invalidAddress: problem(400, 'Invalid address', 'There is no @ in the address; it should look like name@example.com.'),
-  invalidFilter: problem(400, 'Invalid since', 'since must be a message id or an ISO time such as 2026-01-31T12:00:00Z; "yesterday" is neither.'),
-  domainNotAccepted: problem(400, 'Domain not accepted', 'This server does not take mail for "example.org"; choose one of ephemail.test.'),
-  notFound: problem(404, 'Message not found', 'This inbox has no message with that id; it may have expired or been deleted.'),
-  gone: problem(404, 'Message gone', 'The matching message was deleted or expired before it could be returned.'),
-  noHtml: problem(404, 'No HTML', 'This message has no HTML part; read its text instead.'),
-  timeout: problem(408, 'No message yet', `No matching message reached ${EXAMPLE_ADDRESS} within 30 s; call again to keep waiting.`),
-  tooLarge: problem(413, 'Payload Too Large', 'The request body is larger than 16 KB; an inbox request needs only a name and a domain.'),
-  tooMany: problem(429, 'Too Many Requests', 'Too many requests from your address; try again in 2 seconds.'),
-  unavailable: problem(503, 'Service Unavailable', 'The message store cannot be reached, so mail cannot be stored or read right now.'),
-  internal: problem(500, 'Internal Server Error', 'Something went wrong on the server; the error was logged. Please try again.'),
+  unknownParameter: problem(400, 'unknown_parameter', 'Unknown parameter', 'Unknown query parameter "subjet"; this route takes subject, from, to, since, timeout.'),
+  invalidFilter: problem(400, 'invalid_parameter', 'Invalid since', 'since must be a message id or an ISO time such as 2026-01-31T12:00:00Z; "yesterday" is neither.'),
+  invalidName: problem(400, 'invalid_name', 'Invalid name', 'The name has a space in it; addresses cannot contain spaces.'),
+  invalidBody: problem(400, 'invalid_body', 'Invalid body', 'localPart must be a string.'),
+  unknownField: problem(400, 'unknown_field', 'Unknown field', 'The body has no field "name"; it takes localPart and domain, both optional.'),
+  invalidAddress: problem(400, 'invalid_address', 'Invalid address', 'There is no @ in the address; it should look like name@example.com.'),
+  domainNotAccepted: problem(400, 'domain_not_accepted', 'Domain not accepted', 'This server does not take mail for "example.org"; choose one of ephemail.test.'),
+  notFound: problem(404, 'message_not_found', 'Message not found', 'This inbox has no message with that id; it may have expired or been deleted.'),
+  attachmentNotFound: problem(404, 'attachment_not_found', 'Attachment not found', 'This message has 1 attachment(s), numbered from 0; there is no number "3".'),
+  gone: problem(404, 'message_gone', 'Message gone', 'The matching message was deleted or expired before it could be returned.'),
+  noHtml: problem(404, 'no_html', 'No HTML', 'This message has no HTML part; read its text instead.'),
+  timeout: problem(408, 'no_message_yet', 'No message yet', `No matching message reached ${EXAMPLE_ADDRESS} within 30 s; call again to keep waiting.`),
+  tooLarge: problem(413, 'payload_too_large', 'Payload Too Large', 'The request body is larger than 16 KB; an inbox request needs only a name and a domain.'),
+  tooMany: problem(429, 'rate_limited', 'Too Many Requests', 'Too many requests from your address; try again in 2 seconds.'),
+  unavailable: problem(503, 'store_unavailable', 'Service Unavailable', 'The message store cannot be reached, so mail cannot be stored or read right now.'),
+  internal: problem(500, 'internal_error', 'Internal Server Error', 'Something went wrong on the server; the error was logged. Please try again.'),
 } satisfies Record<string, ApiProblemBody>;

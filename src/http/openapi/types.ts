@@ -1,6 +1,7 @@
 /**
- * The part of the OpenAPI 3.1 model this project writes: enough to type the
- * document and to walk it when rendering the reference page.
+ * The part of the OpenAPI 3.1 model that the route definitions produce:
+ * enough to type the generated document and to walk it when rendering the
+ * reference page.
  */
 
 /** The methods the API uses, as OpenAPI spells them. */
@@ -31,6 +32,7 @@ export interface SchemaObject {
   required?: string[];
   items?: SchemaObject;
   oneOf?: SchemaObject[];
+  anyOf?: SchemaObject[];
   minimum?: number;
   maximum?: number;
   minItems?: number;
