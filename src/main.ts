@@ -42,16 +42,6 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const host = displayHost(config.smtp.host);
-  const example = `${generateLocalPart()}@${config.domains.defaultDomain}`;
-  process.stdout.write([
-    'Ephemail is running.',
-    `  SMTP  ${host}:${app.smtpPort}`,
-    `  HTTP  http://${host}:${app.httpPort}`,
-    `  Try:  swaks --to ${example} --server ${host}:${app.smtpPort}`,
-    `  Then: curl http://${host}:${app.httpPort}/api/inboxes/${example}/messages`,
-    '',
-  ].join('\n'));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -65,6 +55,18 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  // The banner comes last: whoever waits for it may send a signal at once.
+  const host = displayHost(config.smtp.host);
+  const example = `${generateLocalPart()}@${config.domains.defaultDomain}`;
+  process.stdout.write([
+    'Ephemail is running.',
+    `  SMTP  ${host}:${app.smtpPort}`,
+    `  HTTP  http://${host}:${app.httpPort}`,
+    `  Try:  swaks --to ${example} --server ${host}:${app.smtpPort}`,
+    `  Then: curl http://${host}:${app.httpPort}/api/inboxes/${example}/messages`,
+    '',
+  ].join('\n'));
 }
 
 /** Where a local client reaches a bind address, bracketed when it is IPv6 so `host:port` and URLs stay valid. */
