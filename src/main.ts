@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { startEphemail, type Ephemail } from './app.js';
 import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config.js';
-import { createLogger } from './log.js';
+import { createLogger, exitAfterLogs } from './log.js';
 import { generateLocalPart } from './mail/address.js';
 
 const USAGE = `Usage: ephemail [options]
@@ -45,18 +45,25 @@ async function main(argv: string[]): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      exitAfterLogs(log, 1);
+      return;
+    }
     stopping = true;
     log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
-    app.close().then(() => process.exit(0), (error: unknown) => {
+    app.close().then(() => exitAfterLogs(log, 0), (error: unknown) => {
       log.error({ err: error }, 'stopping failed');
-      process.exit(1);
+      exitAfterLogs(log, 1);
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  // The banner comes last: whoever waits for it may send a signal at once.
+  // The banner comes last: whoever waits for it may send a signal at once. They may
+  // also have stopped reading (`| head`): a banner nobody reads is no unexpected error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   const host = displayHost(config.smtp.host);
   const example = `${generateLocalPart()}@${config.domains.defaultDomain}`;
   process.stdout.write([
