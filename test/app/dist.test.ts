@@ -31,7 +31,7 @@ async function healthcheck(httpPort: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 170_000 });
+  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'tsconfig.build.json'], { cwd: ROOT, timeout: 170_000 });
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMAIL_')));
   server = spawn(process.execPath, [...shippedNodeOptions(), 'dist/main.js', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1'], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'],
