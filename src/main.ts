@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { startEphemail, type Ephemail } from './app.js';
 import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config/config.js';
-import { createLogger } from './runtime/log.js';
+import { createLogger, exitAfterLogs } from './runtime/log.js';
 import { generateLocalPart } from './mail/address/address.js';
 
 const USAGE = `Usage: ephemail [options]
@@ -42,6 +42,28 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      exitAfterLogs(log, 1);
+      return;
+    }
+    stopping = true;
+    log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
+    app.close().then(() => exitAfterLogs(log, 0), (error: unknown) => {
+      log.error({ err: error }, 'stopping failed');
+      exitAfterLogs(log, 1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  // The banner comes last: whoever waits for it may send a signal at once. They may
+  // also have stopped reading (`| head`): a banner nobody reads is no unexpected error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   const host = displayHost(config.smtp.host);
   const example = `${generateLocalPart()}@${config.domains.defaultDomain}`;
   process.stdout.write([
@@ -52,19 +74,6 @@ async function main(argv: string[]): Promise<void> {
     `  Then: curl http://${host}:${app.httpPort}/api/inboxes/${example}/messages`,
     '',
   ].join('\n'));
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
-    app.close().then(() => process.exit(0), (error: unknown) => {
-      log.error({ err: error }, 'stopping failed');
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 /** Where a local client reaches a bind address, bracketed when it is IPv6 so `host:port` and URLs stay valid. */

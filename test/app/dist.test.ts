@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,12 @@ import { readDockerfile, shippedNodeOptions } from '../support/shipped-command.j
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 const dockerfile = readDockerfile();
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMAIL_')));
+const BANNER = /SMTP {2}127\.0\.0\.1:(\d+)\n {2}HTTP {2}http:\/\/127\.0\.0\.1:(\d+)/;
 let server: ChildProcess | undefined;
 let ports: { smtp: number; http: number };
+// npm start's process group: whatever npm started, even a server that outlived npm.
+let npmGroup: number | undefined;
 
 function healthcheckCommand(): string[] {
   const line = /HEALTHCHECK[^\n]*\\\n\s*CMD (\[.*\])/.exec(dockerfile)?.[1];
@@ -31,8 +36,7 @@ async function healthcheck(httpPort: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 170_000 });
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMAIL_')));
+  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'tsconfig.build.json'], { cwd: ROOT, timeout: 170_000 });
   server = spawn(process.execPath, [...shippedNodeOptions(), 'dist/main.js', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1'], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -40,7 +44,7 @@ beforeAll(async () => {
   ports = await new Promise((resolve, reject) => {
     server?.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
-      const match = /SMTP {2}127\.0\.0\.1:(\d+)\n {2}HTTP {2}http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      const match = BANNER.exec(output);
       if (match) resolve({ smtp: Number(match[1]), http: Number(match[2]) });
     });
     server?.once('exit', (code) => reject(new Error(`dist/main.js exited with ${code}:\n${output}`)));
@@ -49,7 +53,40 @@ beforeAll(async () => {
 
 afterAll(() => {
   server?.kill('SIGKILL');
+  if (npmGroup !== undefined) {
+    try {
+      process.kill(-npmGroup, 'SIGKILL');
+    } catch {
+      // Nothing of it is left.
+    }
+  }
 });
+
+/** Whether any process of the group `id` is still running. */
+function groupAlive(id: number): boolean {
+  try {
+    process.kill(-id, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once `condition` holds, checking every 50 ms; fails after `ms`. */
+async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(false); });
+    socket.once('error', () => resolve(true));
+  });
+}
 
 describe('the built server (what the Docker image runs)', () => {
   it('parses mail in compiled worker threads and serves it, the page and the reference', async () => {
@@ -101,7 +138,8 @@ describe('the Dockerfile', () => {
 
   it('starts the server as npm start does', () => {
     const { scripts } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
-    expect(scripts.start).toBe(['node', ...shippedNodeOptions(), 'dist/main.js'].join(' '));
+    // exec: npm passes its SIGTERM to the shell running the script, which would die and leave node running.
+    expect(scripts.start).toBe(['exec', 'node', ...shippedNodeOptions(), 'dist/main.js'].join(' '));
   });
 
   it('copies only files that exist', () => {
@@ -109,4 +147,33 @@ describe('the Dockerfile', () => {
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) expect(existsSync(`${ROOT}${source}`), source).toBe(true);
   });
+});
+
+describe('npm start', () => {
+  it('starts without rebuilding an up-to-date dist/, and stops the server when npm gets SIGTERM', async () => {
+    const built = statSync(`${ROOT}dist/main.js`).mtimeMs;
+    const npm = spawn('npm', ['start', '--', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1'], {
+      cwd: ROOT, env: { ...env, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    });
+    npmGroup = npm.pid;
+    let output = '';
+    const started = await new Promise<{ smtp: number; http: number }>((resolve, reject) => {
+      const collect = (chunk: string) => {
+        output += chunk;
+        const match = BANNER.exec(output);
+        if (match) resolve({ smtp: Number(match[1]), http: Number(match[2]) });
+      };
+      npm.stdout.setEncoding('utf8').on('data', collect);
+      npm.stderr.setEncoding('utf8').on('data', collect);
+      npm.once('exit', () => reject(new Error(`npm start exited:\n${output}`)));
+    });
+    // beforeAll built it, so the build before the start had nothing to write.
+    expect(statSync(`${ROOT}dist/main.js`).mtimeMs).toBe(built);
+
+    npm.kill('SIGTERM');
+    await until(() => npm.exitCode !== null || npm.signalCode !== null, 15_000, `npm to exit:\n${output}`);
+    await until(() => !groupAlive(npm.pid!), 10_000, `the processes npm started to exit:\n${output}`);
+    expect(await refused(started.smtp)).toBe(true);
+    expect(await refused(started.http)).toBe(true);
+  }, 120_000);
 });

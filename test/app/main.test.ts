@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,19 @@ function exitWithin(process: Run, ms: number): Promise<{ code: number | null; si
   return Promise.race([process.exit, late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A server whose stdout reader left after the banner, as `| head` does. At
+ * the default log level, so stopping writes a line into the broken pipe.
+ */
+async function startWithoutReader(): Promise<Run> {
+  const server = run(['--smtp-port', '0', '--http-port', '0', '--parse-workers', '1']);
+  await waitFor(server, /Then: .*\n/);
+  const stdout = server.child.stdout!;
+  stdout.destroy();
+  await once(stdout, 'close');
+  return server;
+}
+
 // Whether this machine can listen on ::1 at all; without it the IPv6 banner cannot be checked.
 const ipv6 = await new Promise<boolean>((resolve) => {
   const probe = createServer();
@@ -88,6 +102,13 @@ describe('the ephemail command', () => {
     expect(await metric(httpPort, 'ephemail_messages_received_total')).toBe(1);
     expect(await metric(httpPort, 'ephemail_stored_messages')).toBe(1);
 
+    server.child.kill('SIGTERM');
+    expect(await exitWithin(server, 8_000)).toEqual({ code: 0, signal: null });
+    expect(server.stderr()).toBe('');
+  }, TEST_MS);
+
+  it.concurrent('exits 0 on SIGTERM after the reader of its stdout has gone, as `| head` does', async () => {
+    const server = await startWithoutReader();
     server.child.kill('SIGTERM');
     expect(await exitWithin(server, 8_000)).toEqual({ code: 0, signal: null });
     expect(server.stderr()).toBe('');
