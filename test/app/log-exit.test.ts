@@ -20,7 +20,7 @@ afterAll(() => {
 /** A process that, told to on stdin, logs `lines` lines of 1 KB at info and calls exitAfterLogs(log, 3). */
 async function lastWords(lines: number): Promise<{ child: ChildProcess; go: () => void; exit: Promise<unknown[]> }> {
   const script = `
-    import { createLogger, exitAfterLogs } from './src/log.ts';
+    import { createLogger, exitAfterLogs } from './src/runtime/log.ts';
     const log = createLogger('info');
     process.stdin.once('data', () => {
       for (let i = 0; i < ${lines}; i += 1) log.info('x'.repeat(1000));
