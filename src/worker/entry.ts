@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { renderSafeHtml as RenderSafeHtml } from '../sanitize/html.js';
 import { parseMessage } from '../mail/parse/parse.js';
-import { digestRaw } from '../mail/read/digest.js';
+import { leanDigest } from '../mail/read/lean-digest.js';
 import type { WorkerJob, WorkerReply } from './jobs.js';
 
 // The worker thread's wiring, as src/app.ts is the main thread's: parsing and
@@ -29,9 +29,11 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
     // but were one a view of its input, the reply would share the scratch
     // area with the main thread, and the next job would overwrite it there.
     const raw = Buffer.from(Buffer.from(job.raw.scratch, 0, job.raw.length));
-    // A digest job sends back only the digest's few strings, not the whole parse.
+    // A digest job sends back only the digest's few strings, and reads no
+    // more than they need: the lean digest equals the full parse's digest
+    // without decoding attachments (src/mail/read/lean-digest.ts).
     return job.kind === 'digest'
-      ? { id: job.id, kind: 'digest', digest: await digestRaw(raw) }
+      ? { id: job.id, kind: 'digest', digest: await leanDigest(raw) }
       : { id: job.id, kind: 'parse', parsed: await parseMessage(raw) };
   };
 }

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { digestMessage } from '../../src/mail/read/digest.js';
+import { leanDigest } from '../../src/mail/read/lean-digest.js';
 import { findCodes } from '../../src/mail/extract/codes.js';
 import { htmlToText } from '../../src/mail/parse/html-text.js';
 import { parseMessage } from '../../src/mail/parse/parse.js';
@@ -19,6 +20,8 @@ export interface StageCosts {
   digestMs: number;
   codesMs: number;
   htmlToTextMs: number;
+  /** The digest a parse worker makes (lean-digest.ts): the same as the parse's digest, without decoding attachments. */
+  leanDigestMs: number;
 }
 
 async function timed(body: () => unknown): Promise<number> {
@@ -32,7 +35,7 @@ export async function stageCosts(repeats: number): Promise<StageCosts[]> {
   const costs: StageCosts[] = [];
   for (const kind of MESSAGE_KINDS) {
     const make = messageFactory(kind);
-    const samples = { parse: [] as number[], digest: [] as number[], codes: [] as number[], html: [] as number[] };
+    const samples = { parse: [] as number[], digest: [] as number[], codes: [] as number[], html: [] as number[], lean: [] as number[] };
     // The first 20 are warm-up, so the JIT has compiled every stage before it is timed.
     for (let i = 0; i < repeats + 20; i++) {
       // A fresh message each time, as intake sees them: nothing can be reused from the previous one.
@@ -44,14 +47,17 @@ export async function stageCosts(repeats: number): Promise<StageCosts[]> {
       const digest = await timed(() => digestMessage(parsed));
       const codes = await timed(() => findCodes({ subject: parsed.subject, text: parsed.text, html: parsed.html }));
       const html = await timed(() => htmlToText(parsed.html ?? ''));
+      const lean = await timed(() => leanDigest(raw));
       if (i < 20) continue;
       samples.parse.push(parse);
       samples.digest.push(digest);
       samples.codes.push(codes);
       samples.html.push(html);
+      samples.lean.push(lean);
     }
     costs.push({
       kind, parseMs: median(samples.parse), digestMs: median(samples.digest), codesMs: median(samples.codes), htmlToTextMs: median(samples.html),
+      leanDigestMs: median(samples.lean),
     });
   }
   return costs;

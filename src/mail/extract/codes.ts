@@ -19,7 +19,8 @@ export interface CodeSource {
 
 // Codes sit near the top of a message; scanning more only costs time and
 // invites hostile input. Applies to the subject, the text and the HTML's text.
-const TEXT_SCAN_LIMIT = 8 * 1024;
+// Exported so the lean digest knows how far it must decode.
+export const TEXT_SCAN_LIMIT = 8 * 1024;
 const MAX_CODES = 5;
 const REPORT_THRESHOLD = 2;
 // A bare code alone on a line counts for more, the more so in a short message.

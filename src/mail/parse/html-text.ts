@@ -19,7 +19,8 @@ export interface HtmlHandlers {
 
 // Only the start of a message is read: verification mail puts what matters
 // near the top, and this bounds the work a hostile sender can cause.
-const HTML_SCAN_LIMIT = 256 * 1024;
+// Exported so the lean digest knows how far it must decode.
+export const HTML_SCAN_LIMIT = 256 * 1024;
 
 // The parser's cost grows with the square of nesting depth (it keeps its open
 // tags in an array it shifts), so markup nested deeper than this is cut off.

@@ -1,5 +1,6 @@
 import type { MessageHead } from '../../store/message.js';
-import { findCodes } from '../extract/codes.js';
+import { findCodes, TEXT_SCAN_LIMIT } from '../extract/codes.js';
+import { HTML_SCAN_LIMIT } from '../parse/html-text.js';
 import { parseMessage, type MailboxAddress, type ParsedMessage } from '../parse/parse.js';
 
 /**
@@ -30,20 +31,47 @@ const PREVIEW_CHARACTERS = 200;
 const SUMMARY_TEXT_CHARACTERS = 1_000;
 const SUMMARY_RECIPIENTS = 100;
 
+/**
+ * How much of the text a digest depends on: previewOf folds its first 800
+ * characters, findCodes reads its first TEXT_SCAN_LIMIT. A reader that
+ * stops earlier than the full text must read at least this far.
+ */
+export const DIGEST_TEXT_CHARACTERS = Math.max(PREVIEW_CHARACTERS * 4, TEXT_SCAN_LIMIT);
+/** How much of the HTML a digest depends on: findCodes reads it through htmlToText, which stops at HTML_SCAN_LIMIT. */
+export const DIGEST_HTML_CHARACTERS = HTML_SCAN_LIMIT;
+
+/** What a digest is made from, whichever reader took it from the raw bytes (the full parse or lean-digest.ts). */
+export interface DigestContent {
+  subject: string;
+  from: MailboxAddress | null;
+  to: MailboxAddress[];
+  /** The plain text as readers get it; only its start is read. */
+  text: string;
+  html: string | null;
+  attachmentCount: number;
+  failed: boolean;
+}
+
 /** The small part of a parsed message that lists and live events show. */
 export function digestMessage(parsed: ParsedMessage): MessageDigest {
+  const { subject, from, to, text, html, attachments, failed } = parsed;
+  return digestContent({ subject, from, to, text, html, attachmentCount: attachments.length, failed });
+}
+
+/** The digest of a message's content: short mailboxes and subject, a preview and the likely codes. */
+export function digestContent(content: DigestContent): MessageDigest {
   return {
-    from: parsed.from === null ? null : shortMailbox(parsed.from),
-    to: parsed.to.slice(0, SUMMARY_RECIPIENTS).map(shortMailbox),
-    subject: clip(parsed.subject),
-    preview: previewOf(parsed.text),
-    attachmentCount: parsed.attachments.length,
-    codes: findCodes({ subject: parsed.subject, text: parsed.text, html: parsed.html }),
-    parseFailed: parsed.failed,
+    from: content.from === null ? null : shortMailbox(content.from),
+    to: content.to.slice(0, SUMMARY_RECIPIENTS).map(shortMailbox),
+    subject: clip(content.subject),
+    preview: previewOf(content.text),
+    attachmentCount: content.attachmentCount,
+    codes: findCodes({ subject: content.subject, text: content.text, html: content.html }),
+    parseFailed: content.failed,
   };
 }
 
-/** Parses and digests in this thread: what a parse worker runs, and what tests use without a pool. */
+/** Parses in full and digests in this thread: what lean-digest.ts must equal, for tests and tools without a pool. */
 export async function digestRaw(raw: Buffer): Promise<MessageDigest> {
   return digestMessage(await parseMessage(raw));
 }
