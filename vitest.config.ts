@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Conditions are polled rather than slept for; on a busy machine they may take seconds to come true.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
