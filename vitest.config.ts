@@ -2,10 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Everything but the load tests. Files run in parallel; the load tests
- * (vitest.load.config.ts) measure delivery times, so they run afterwards,
- * one file at a time, with the machine to themselves.
+ * (vitest.load.config.ts) hold the wall-clock budgets, so they run
+ * afterwards, one file at a time, with the machine to themselves.
  */
-export const LOAD_TESTS = ['test/smtp-hostile/**/*.test.ts'];
+export const LOAD_TESTS = ['test/smtp-hostile/**/*.test.ts', 'test/load/**/*.test.ts'];
 
 export default defineConfig({
   test: {
