@@ -1,32 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findCodes } from '../../src/mail/extract/codes.js';
 import { htmlToText } from '../../src/mail/parse/html-text.js';
-import type { CodeSource } from '../../src/mail/extract/codes.js';
 import { expectLinear } from '../support/scaling.js';
+import { measure, readCorpus } from './codes-corpus.js';
 
-interface CorpusEntry extends CodeSource {
-  name: string;
-  language: string;
-  /** Acceptable codes, the best first; empty for a message without a code. */
-  expected: string[];
-}
-
-const corpus = JSON.parse(readFileSync(new URL('../fixtures/codes/corpus.json', import.meta.url), 'utf8')) as CorpusEntry[];
-
-function measure(entries: CorpusEntry[]) {
-  const results = entries.map((entry) => ({ name: entry.name, expected: entry.expected, found: findCodes(entry) }));
-  const withCode = results.filter((result) => result.expected.length > 0);
-  const withoutCode = results.filter((result) => result.expected.length === 0);
-  const misses = withCode.filter((result) => result.found[0] !== result.expected[0]);
-  const falsePositives = withoutCode.filter((result) => result.found.length > 0);
-  const top1 = withCode.length - misses.length;
-  const accuracy = top1 / withCode.length;
-  const summary =
-    `top-1 ${top1}/${withCode.length} (${(accuracy * 100).toFixed(1)}%), ` +
-    `false positives ${falsePositives.length}/${withoutCode.length}`;
-  return { withCode, withoutCode, misses, falsePositives, accuracy, summary };
-}
+// The corpus the rules were tuned on; codes-held-out.test.ts measures them on mail they never saw.
+const corpus = readCorpus('corpus.json');
 
 // Measured once, so the numbers can appear in the test names.
 const report = measure(corpus);
