@@ -1,18 +1,50 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Everything but the load tests. Files run in parallel; the load tests
- * (vitest.load.config.ts) measure delivery times, so they run afterwards,
- * one file at a time, with the machine to themselves.
+ * The suite in four projects, chosen by folder so a test moved or added
+ * within a folder lands in the right one:
+ * - unit: pure logic, no sockets, no processes.
+ * - integration: real servers on sockets, Redis, child processes, workers.
+ * - browser: Chromium against a real server.
+ * - load: delivery times under floods, so it runs last, one file at a time,
+ *   with the machine to itself. The other three run in parallel before it.
+ * `npx vitest run --project unit` runs one; `npx vitest run` runs them all.
  */
-export const LOAD_TESTS = ['test/smtp-hostile/**/*.test.ts'];
+const UNIT = ['test/config', 'test/hub', 'test/mail', 'test/runtime', 'test/store'];
+const BROWSER = ['test/browser'];
+const LOAD = ['test/smtp-hostile', 'test/load'];
+
+const testsIn = (folders: string[]) => folders.map((folder) => `${folder}/**/*.test.ts`);
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'node_modules/**', ...LOAD_TESTS],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Conditions are polled rather than slept for; on a busy machine they may take seconds to come true.
+    expect: { poll: { timeout: 10_000 } },
+    projects: [
+      { extends: true, test: { name: 'unit', include: testsIn(UNIT) } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          // Everything not claimed by another project, so a new folder is never left out.
+          include: ['test/**/*.test.ts'],
+          exclude: [...testsIn([...UNIT, ...BROWSER, ...LOAD]), 'test/bench/**'],
+        },
+      },
+      { extends: true, test: { name: 'browser', include: testsIn(BROWSER) } },
+      {
+        extends: true,
+        test: {
+          name: 'load',
+          include: testsIn(LOAD),
+          testTimeout: 60_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

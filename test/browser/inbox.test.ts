@@ -77,16 +77,18 @@ describeBrowser('web inbox', () => {
     expect(new URL(page.url()).hash).toBe(`#/inbox/${address}`);
   });
 
-  it('shows mail sent over SMTP within a second, without a reload', async () => {
+  // How soon is test/load/live-arrival.test.ts's to say: a time, so measured with the machine to itself.
+  it('shows mail sent over SMTP by itself: pushed, without a reload or a request', async () => {
     const page = await harness.newPage();
     await page.goto('/');
     const address = await shownAddress(page);
     // Live means the socket said hello: from here on, arrivals are pushed.
-    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 5_000 });
+    await page.locator('#connection[data-state="live"]').waitFor();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
     await send(address, { subject: 'Live arrival', text: 'Your code is 731904.' });
-    const sent = Date.now();
-    await page.locator('.message-row', { hasText: 'Live arrival' }).waitFor({ timeout: 1_000 });
-    expect(Date.now() - sent).toBeLessThan(1_000);
+    await page.locator('.message-row', { hasText: 'Live arrival' }).waitFor();
+    expect(requests).toEqual([]);
     await expect(page.locator('.message-row.is-unread').count()).resolves.toBe(1);
     await expect.poll(() => page.locator('#announcer').textContent()).toContain('Live arrival');
   });

@@ -142,6 +142,8 @@ describeBrowser('web inbox: reading mail', () => {
     ]);
     expect(download.url()).toMatch(/\/attachments\/0$/);
 
+    // Proving a negative: no condition announces that nothing is coming, so a dialog or error
+    // the clicks set off is given a moment to show. A slow machine only makes the check stricter.
     await page.waitForTimeout(300);
     expect(seen.dialogs).toEqual([]);
     expect(seen.errors).toEqual([]);
@@ -166,12 +168,15 @@ describeBrowser('web inbox: reading mail', () => {
     const bar = page.locator('.remote-bar');
     await bar.waitFor();
     await expect(bar.textContent()).resolves.toContain('1 remote image blocked');
-    await page.waitForTimeout(300);
+    // A frame's load event waits for its images, so once it fired, an image let through would have been requested.
+    const frame = await (await page.locator('iframe.message-frame').elementHandle())?.contentFrame();
+    if (!frame) throw new Error('the message frame has no document');
+    await frame.waitForLoadState('load');
     expect(imageRequests).toEqual([]);
 
     await page.getByRole('button', { name: 'Load remote images' }).click();
     await expect(page.locator('iframe.message-frame').getAttribute('src')).resolves.toMatch(/\/html\?remote=1$/);
-    await expect.poll(() => imageRequests.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect.poll(() => imageRequests.length).toBeGreaterThan(0);
     expect(imageRequests[0]).toBe('/pixel.png?m=1');
   });
 
@@ -188,13 +193,15 @@ describeBrowser('web inbox: reading mail', () => {
 
     const page = await harness.newPage();
     const sockets: Array<{ send(message: string): void; close(): void }> = [];
+    let reconnectSeen = () => {};
+    // The second hello is held back until the test has seen "Reconnecting…".
+    const helloAgain = new Promise<void>((resolve) => { reconnectSeen = resolve; });
     await page.routeWebSocket(/\/events$/, async (socket) => {
       sockets.push(socket);
       if (sockets.length === 1) {
         socket.send(JSON.stringify({ type: 'hello', address, messages: [fake('a1', 'Fake older'), real] }));
       } else {
-        // Held back a moment so "Reconnecting…" can be seen before the list comes back.
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        await helloAgain;
         socket.send(JSON.stringify({ type: 'hello', address, messages: [fake('d4', 'After reconnect')] }));
       }
     });
@@ -225,7 +232,8 @@ describeBrowser('web inbox: reading mail', () => {
     await page.locator('#connection[data-state="reconnecting"]').waitFor();
     await expect(status.textContent()).resolves.toContain('Reconnecting…');
     expect(await status.isVisible()).toBe(true);
-    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 5_000 });
+    reconnectSeen();
+    await page.locator('#connection[data-state="live"]').waitFor();
     await expect(page.locator('.message-row').allTextContents()).resolves.toEqual([expect.stringContaining('After reconnect')]);
   });
 });

@@ -41,13 +41,13 @@ function start(): Promise<{ smtpPort: number; httpPort: number; output: () => st
   });
 }
 
-/** Connects, writes `data`, then hangs up: with a reset (RST) when `reset`, else after the server answered or 500 ms. */
+/** Connects, writes `data`, then hangs up: with a reset (RST) when `reset`, else once the server answered or hung up. */
 function misbehave(port: number, data: Buffer | string, reset = false): Promise<void> {
   return new Promise((resolve) => {
     const socket: Socket = connect(port, '127.0.0.1', () => {
       socket.write(data, () => {
         if (reset) socket.resetAndDestroy();
-        else setTimeout(() => socket.destroy(), 500);
+        else socket.once('data', () => socket.destroy());
       });
     });
     socket.on('error', () => undefined);
@@ -75,11 +75,15 @@ describe('the ephemail process under misbehaving connections', () => {
       expect((await tls.command('STARTTLS')).code).toBe(220);
       await tls.write(reset ? Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]) : NOISE);
       if (reset) tls.socket.resetAndDestroy();
-      else await new Promise((resolve) => setTimeout(resolve, 300)).then(() => tls.close());
+      // Garbage is no handshake: the server gives up on it and hangs up.
+      else await tls.closed;
     }
 
-    // Noise as commands, NUL bytes, and noise or a reset on the HTTP port, WebSocket upgrade included.
-    await misbehave(smtpPort, NOISE);
+    // Noise as commands (answered, or hung up on), NUL bytes, and noise or a reset on the HTTP port, WebSocket upgrade included.
+    const noisy = await openDialog(smtpPort);
+    await noisy.write(NOISE);
+    await Promise.race([noisy.read().catch(() => undefined), noisy.closed]);
+    noisy.close();
     await misbehave(smtpPort, 'EHLO \0\0\0\r\nMAIL FROM:<\0>\r\n', true);
     await misbehave(httpPort, NOISE);
     await misbehave(httpPort, 'GET /api/inboxes/x@ephemail.test/events HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n\x81\xff', true);

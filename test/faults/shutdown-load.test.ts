@@ -15,7 +15,6 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 const CLIENTS = 8;
 const FINISHING = 6;
 const DRAIN_MS = 4_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Sender { index: number; inbox: string; dialog: SmtpDialog; body: string }
 
@@ -47,11 +46,15 @@ describe('shutdown under load', () => {
     const late = await openDialog(app.smtpPort);
     expect(late.greeting.code).toBe(421);
 
-    const outcomes = await Promise.all(senders.map(async (sender) => {
-      const replied = sender.dialog.read().catch((error: unknown): SmtpReplyLines => ({ code: 0, lines: [], text: String(error) }));
+    const pending = senders.map((sender) => ({
+      sender,
+      replied: sender.dialog.read().catch((error: unknown): SmtpReplyLines => ({ code: 0, lines: [], text: String(error) })),
+    }));
+    const outcomes = await Promise.all(pending.map(async ({ sender, replied }, index) => {
       // The last two never send their final dot: the drain runs out on them.
       if (sender.index >= FINISHING) return { sender, reply: await replied, readable: false };
-      await sleep(sender.index * 100);
+      // The others finish one after another through the drain, each once the one before has its reply.
+      await pending[index - 1]?.replied;
       const rest = `second half ${sender.index}\r\n`;
       await sender.dialog.write(`${rest}.\r\n`);
       const reply = await replied;

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildTestApp, rawMessage, type TestAppOptions } from '../support/http-app.js';
 import { flush, problemOf, requestFrom, securityHeaderProblems } from './hostile-client.js';
 
@@ -67,7 +67,7 @@ describe('long-poll caps', () => {
     expect(test.limits.waiters.held()).toBe(2);
     controller.abort();
     await hangingUp.response.catch(() => undefined);
-    await vi.waitFor(() => expect(test.limits.waiters.held()).toBe(1));
+    await expect.poll(() => test.limits.waiters.held()).toBe(1);
     await test.startWait(A);
     expect(test.limits.waiters.held()).toBe(2);
   });
@@ -88,7 +88,7 @@ describe('long-poll caps', () => {
     // The per-client cap is checked first: A hears about its own share.
     expect((await test.answered(A)).status).toBe(429);
     controller.abort();
-    await vi.waitFor(() => expect(test.limits.waiters.held()).toBe(2));
+    await expect.poll(() => test.limits.waiters.held()).toBe(2);
     await test.startWait(C);
     expect(test.limits.waiters.held()).toBe(3);
   });

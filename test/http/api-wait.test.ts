@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, rawMessage } from '../support/http-app.js';
 import { mailer } from '../support/mailer.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -14,7 +14,7 @@ async function startWait(test: TestApp, query = '', init: RequestInit = {}, addr
   const response = Promise.resolve(test.app.request(`/api/inboxes/${encodeURIComponent(address)}/wait${query}`, init));
   let settled = false;
   void response.then(() => { settled = true; }, () => { settled = true; });
-  await vi.waitFor(() => expect(settled || test.hub.listenerCount() > before).toBe(true), { interval: 2 });
+  await expect.poll(() => settled || test.hub.listenerCount() > before, { interval: 2 }).toBe(true);
   return { response, isSettled: () => settled };
 }
 
@@ -72,7 +72,7 @@ describe('GET /api/inboxes/{address}/wait (in process, manual clock)', () => {
     expect(wait.isSettled()).toBe(false);
     await test.deliver(rawMessage({ subject: 'second' }), [INBOX]);
     // Had the waiter missed it, it would never settle before the clock moves.
-    await vi.waitFor(() => expect(wait.isSettled()).toBe(true));
+    await expect.poll(() => wait.isSettled()).toBe(true);
     expect(await messageOf(wait.response)).toMatchObject({ subject: 'second' });
   });
 
@@ -158,7 +158,7 @@ describe('GET /api/inboxes/{address}/wait (in process, manual clock)', () => {
     expect(test.hub.listenerCount(INBOX)).toBe(1);
     expect(test.clock.pending()).toBe(1);
     controller.abort();
-    await vi.waitFor(() => expect(test.hub.listenerCount(INBOX)).toBe(0));
+    await expect.poll(() => test.hub.listenerCount(INBOX)).toBe(0);
     expect(test.clock.pending()).toBe(0);
     await wait.response.catch(() => undefined);
   });
@@ -194,7 +194,7 @@ describe('GET /api/inboxes/{address}/wait (real server, real SMTP)', () => {
   it('answers a wait started before the mail was sent', async () => {
     const inbox = 'before@ephemail.test';
     const pending = fetch(waitUrl(inbox, '?timeout=20'));
-    await vi.waitFor(() => expect(server.hub.listenerCount(inbox)).toBe(1));
+    await expect.poll(() => server.hub.listenerCount(inbox)).toBe(1);
     await send('Before+Tag@ephemail.test', 'sent after the wait');
     const message = await messageOf(pending);
     expect(message).toMatchObject({ subject: 'sent after the wait', tag: 'tag', codes: ['771204'] });
@@ -219,7 +219,7 @@ describe('GET /api/inboxes/{address}/wait (real server, real SMTP)', () => {
   it('gives one message to twenty concurrent waiters', async () => {
     const inbox = 'crowd@ephemail.test';
     const pending = Array.from({ length: 20 }, () => fetch(waitUrl(inbox, '?timeout=20')));
-    await vi.waitFor(() => expect(server.hub.listenerCount(inbox)).toBe(20));
+    await expect.poll(() => server.hub.listenerCount(inbox)).toBe(20);
     await send(inbox, 'for the crowd');
     const messages = await Promise.all(pending.map((response) => messageOf(response)));
     expect(new Set(messages.map((message) => message.subject))).toEqual(new Set(['for the crowd']));
@@ -230,9 +230,9 @@ describe('GET /api/inboxes/{address}/wait (real server, real SMTP)', () => {
     const inbox = 'hangup@ephemail.test';
     const controller = new AbortController();
     const pending = fetch(waitUrl(inbox, '?timeout=60'), { signal: controller.signal }).catch((error: unknown) => error);
-    await vi.waitFor(() => expect(server.hub.listenerCount(inbox)).toBe(1));
+    await expect.poll(() => server.hub.listenerCount(inbox)).toBe(1);
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
-    await vi.waitFor(() => expect(server.hub.listenerCount(inbox)).toBe(0));
+    await expect.poll(() => server.hub.listenerCount(inbox)).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import nodemailer from 'nodemailer';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { renderDocsPage } from '../../src/http/openapi/docs-page.js';
 import { openApiDocument } from '../../src/http/openapi/document.js';
@@ -260,7 +260,7 @@ describe('the real responses', () => {
     const test = buildTestApp();
     const timers = test.clock.pending();
     const response = test.app.request('/api/inboxes/late%40ephemail.test/wait?timeout=2s');
-    await vi.waitFor(() => expect(test.clock.pending()).toBeGreaterThan(timers));
+    await expect.poll(() => test.clock.pending()).toBeGreaterThan(timers);
     test.clock.advance(2_000);
     const problem = await expectDocumented(doc, 'get', '/api/inboxes/{address}/wait', await response);
     expect(problem).toMatchObject({ status: 408 });
@@ -293,15 +293,15 @@ describe('the live events socket', () => {
     socket.on('message', (data) => frames.push(JSON.parse(String(data))));
     try {
       expect(await new Promise((resolve) => socket.once('upgrade', (response) => resolve(response.statusCode)))).toBe(101);
-      await vi.waitFor(() => expect(frames).toHaveLength(1));
+      await expect.poll(() => frames).toHaveLength(1);
       const transport = mailer(server.smtpPort);
       await transport.sendMail({ from: 'a@example.com', to: address, subject: 'Live', text: 'code 482913' });
       transport.close();
-      // The first message's digest may wait for a parse worker to start.
-      await vi.waitFor(() => expect(frames).toHaveLength(2), { timeout: 10_000 });
+      // The first message's digest may wait for a parse worker to start (expect.poll allows 10 s here).
+      await expect.poll(() => frames).toHaveLength(2);
       const id = (frames[1] as { message: { id: string } }).message.id;
       await fetch(`${server.httpUrl}/api/inboxes/${encodeURIComponent(address)}/messages/${id}`, { method: 'DELETE' });
-      await vi.waitFor(() => expect(frames).toHaveLength(3));
+      await expect.poll(() => frames).toHaveLength(3);
       expect(frames.map((frame) => (frame as { type: string }).type)).toEqual(['hello', 'message', 'deleted']);
       for (const frame of frames) expect(conformance(doc, frame, { $ref: '#/components/schemas/ApiEvent' })).toEqual([]);
     } finally {

@@ -108,7 +108,12 @@ function expectWellFormed(digest: MessageDigest): void {
   expect(Number.isInteger(digest.attachmentCount) && digest.attachmentCount >= 0).toBe(true);
 }
 
-/** Resolves to the parse, or to null when it has not settled within `ms`. */
+/**
+ * Resolves to the parse, or to null when it has not settled within `ms`. A
+ * window rather than a condition, as nothing announces a parse that never
+ * settles; a slow machine can only turn a result into null, never the other
+ * way, and no caller fails on a null it did not expect.
+ */
 function parseWithin(raw: Buffer, ms: number): Promise<MessageDigest | null> {
   return Promise.race([fullDigest(raw), new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
 }

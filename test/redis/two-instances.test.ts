@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/runtime/clock.js';
 import type { RedisStore } from '../../src/store/redis/redis-store.js';
+import { createManualClock } from '../support/manual-clock.js';
 import { mailer } from '../support/mailer.js';
 import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -31,14 +33,14 @@ async function openEvents(server: TestServer, inbox: string) {
  * A Redis and two Ephemail instances on it for one describe block, with the
  * sockets its tests open closed afterwards.
  */
-function useTwoInstances(flags: string[]) {
+function useTwoInstances(flags: string[], clock?: Clock) {
   const pair = { a: undefined as unknown as TestServer, b: undefined as unknown as TestServer, sockets: [] as WebSocket[] };
   let redis: RedisServer | undefined;
   beforeAll(async () => {
     redis = await startRedisServer();
     const all = ['--store', redis.url, ...flags, '--parse-workers', '1'];
-    pair.a = await startTestServer(all);
-    pair.b = await startTestServer(all);
+    pair.a = await startTestServer(all, clock ? { clock } : {});
+    pair.b = await startTestServer(all, clock ? { clock } : {});
   });
   afterAll(async () => {
     for (const ws of pair.sockets) ws.terminate();
@@ -77,8 +79,8 @@ describe.skipIf(skipRedisTests())('two Ephemail instances on one Redis', () => {
   it('answers a wait on B when the mail arrives at A', async () => {
     const inbox = address('wait');
     const waiting = fetch(`${pair.b.httpUrl}/api/inboxes/${inbox}/wait?timeout=10`);
-    // The waiter subscribes before it lists, so mail sent after the request started is never missed.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Sent once B's waiter listens, so the mail reaches it as an event from A, not in B's first look at the inbox.
+    await expect.poll(() => pair.b.hub.listenerCount(inbox)).toBe(1);
     await send(pair.a, inbox, 'waited for');
     const response = await waiting;
     expect(response.status).toBe(200);
@@ -99,10 +101,16 @@ describe.skipIf(skipRedisTests())('two Ephemail instances on one Redis', () => {
   });
 });
 
-// The real clock here: a manual one jumping minutes would also fire the sockets' heartbeats with no time to answer them.
+// One manual clock for both, moved by a few seconds: far short of the sockets' 30 s heartbeat,
+// which a jump of minutes would fire with no time to answer it.
 describe.skipIf(skipRedisTests())('expiry across two instances on one Redis', () => {
   const TTL_MS = 2_000;
-  const pair = useTwoInstances(['--ttl', `${TTL_MS}ms`]);
+  const clock = createManualClock();
+  const pair = useTwoInstances(['--ttl', `${TTL_MS}ms`], clock);
+  const settle = async () => {
+    await (pair.a.store as RedisStore).flush();
+    await (pair.b.store as RedisStore).flush();
+  };
 
   it('expires a message on time for both, with one expired event each', async () => {
     const inbox = address('ttl');
@@ -113,13 +121,16 @@ describe.skipIf(skipRedisTests())('expiry across two instances on one Redis', ()
     await send(pair.a, inbox, 'short-lived');
     const arrived = await onB.next();
     expect(await onA.next()).toEqual(arrived);
-    const sentAt = Date.now();
+    expect(Date.parse(arrived.message.expiresAt as string)).toBe(clock.now() + TTL_MS);
+    // Not a moment early: kept until the last millisecond of its life.
+    clock.advance(TTL_MS);
+    await settle();
+    expect(await pair.b.store.stats()).toMatchObject({ messages: 1 });
+    clock.advance(1);
     // Both instances armed a sweeper for it; whichever runs first removes it and publishes the one event.
     expect(await onB.next()).toEqual({ type: 'expired', id: arrived.message.id });
     expect(await onA.next()).toEqual({ type: 'expired', id: arrived.message.id });
-    expect(Date.now() - sentAt).toBeLessThan(TTL_MS + 1_500);
-    await (pair.a.store as RedisStore).flush();
-    await (pair.b.store as RedisStore).flush();
+    await settle();
     expect(onA.unread() + onB.unread()).toBe(0);
     expect((await getJson(pair.b, `/api/inboxes/${inbox}/messages`)).body.messages).toEqual([]);
     expect(await pair.b.store.stats()).toMatchObject({ messages: 0 });

@@ -7,11 +7,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** Polls /metrics until `sample` reads `value` (connection close is reported a tick later). */
 async function metricBecomes(port: number, sample: string, value: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await metric(port, sample) === value) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  expect(await metric(port, sample)).toBe(value);
+  await expect.poll(() => metric(port, sample), { message: sample }).toBe(value);
 }
 
 describe('/metrics and /healthz over HTTP', () => {

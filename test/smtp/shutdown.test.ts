@@ -59,11 +59,9 @@ describe('graceful shutdown', () => {
     await stuck.command('RCPT TO:<stuck@ephemail.test>');
     await stuck.command('DATA');
     await stuck.write('Subject: never ends\r\n\r\n');
-    const started = Date.now();
-    await app.close(200);
-    // 200 ms of drain, then smtp-server's own 1 s grace for open connections.
-    expect(Date.now() - started).toBeLessThan(3_000);
-    await stuck.closed;
-    expect(await app.summaries.list('stuck@ephemail.test')).toEqual([]);
+    // The message never ends, so a drain that waited for it would never end either: the
+    // server hanging up on it (after 200 ms, then smtp-server's 1 s grace) is the giving up.
+    await Promise.all([app.close(200), stuck.closed]);
+    expect(await app.store.list('stuck@ephemail.test')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { describeStoreContract } from './store-contract.js';
+import { describeStoreContract } from '../store/store-contract.js';
 
 describe.skipIf(skipRedisTests())('Redis store', () => {
   let server: RedisServer;

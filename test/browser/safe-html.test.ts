@@ -3,7 +3,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeHtmlCsp } from '../../src/sanitize/csp.js';
-import { NEWSLETTER, PAYLOADS, readTags, render } from './safe-html-support.js';
+import { NEWSLETTER, PAYLOADS, readTags, render } from '../http/safe-html-support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ORIGIN = 'https://ephemail.test';
