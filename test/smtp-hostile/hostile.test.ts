@@ -1,77 +1,19 @@
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/config.js';
-import { createMetrics } from '../../src/runtime/metrics.js';
-import { createSmtpIntake, type Deliver } from '../../src/smtp/server.js';
-import { selfSignedCertificate } from '../../src/smtp/tls.js';
+import { describe, expect, it } from 'vitest';
 import { metric } from '../support/scrape.js';
-import {
-  destroyAll, loopbackAddresses, openFileLimit, openMany, rawClient, refusalLogs, startLoggedServer, timedDelivery, trickle, waitFor,
-  type LoggedServer, type RawClient,
-} from './clients.js';
+import { destroyAll, loopbackAddresses, openFileLimit, openMany, refusalLogs, timedDelivery, trickle, waitFor } from './clients.js';
+import { countedOnce, metricBecomes, OPEN, REFUSED, startIntake, useHostileServer } from './hostile-setup.js';
 import { startSwarm } from './idle-swarm.js';
 
 /**
- * Hostile SMTP traffic against a real server on 127.0.0.1. One file, so the
- * tests run one after another and the delivery times measured are not
- * disturbed by this suite's own other floods.
+ * Hostile SMTP connections against a real server on 127.0.0.1: idle swarms,
+ * connection caps, file descriptors and trickling clients. The load project
+ * runs one file at a time, so the delivery times measured here are not
+ * disturbed by other floods. Over-long lines and bad commands are in lines.test.ts.
  */
 
-const REFUSED = 'ephemail_smtp_connections_refused_total';
-const OPEN = 'ephemail_smtp_connections_open';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let server: LoggedServer | null = null;
-let clients: RawClient[] = [];
-afterEach(async () => {
-  await destroyAll(clients);
-  clients = [];
-  await server?.close(0);
-  server = null;
-});
-
-/** Just the SMTP intake, with a `deliver` the test controls, and its log lines. */
-async function startIntake(flags: string[], deliver: Deliver): Promise<{ port: number; logs: Array<Record<string, unknown>>; close(): Promise<void> }> {
-  const config = parseConfig(['--smtp-port', '0', ...flags], {});
-  const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({ write(chunk: Buffer, _encoding, done) { logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>); done(); } });
-  const intake = createSmtpIntake({
-    config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver,
-    log: pino({ level: 'info' }, sink), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })),
-  });
-  const port = await intake.listen();
-  return { port, logs, close: () => intake.close(0) };
-}
-
-/**
- * A server for one test. `warm` sends one untimed message first: the parse
- * worker starts on the first message, which on a loaded machine takes
- * seconds, and that is start-up, not the attack being measured.
- */
-async function start(flags: string[] = [], { warm = false } = {}): Promise<LoggedServer> {
-  server = await startLoggedServer(flags);
-  if (warm) await timedDelivery(server.smtpPort, 'warm-up@ephemail.test', 'warm-up');
-  return server;
-}
-
-async function client(port: number, localAddress?: string, options?: { allowHalfOpen?: boolean }): Promise<RawClient> {
-  const opened = await rawClient(port, localAddress, options);
-  clients.push(opened);
-  return opened;
-}
-
-/** Polls /metrics until `sample` reads `value` (onClose runs a tick after the socket closed). */
-async function metricBecomes(port: number, sample: string, value: number): Promise<void> {
-  await expect.poll(() => metric(port, sample), { message: sample }).toBe(value);
-}
-
-/** The refusal was counted once and logged once. */
-async function countedOnce(app: LoggedServer, reason: string, counter = REFUSED): Promise<void> {
-  expect(await metric(app.httpPort, `${counter}{reason="${reason}"}`), reason).toBe(1);
-  expect(refusalLogs(app, reason), reason).toHaveLength(1);
-}
+const { start, client, hold } = useHostileServer();
 
 describe('2,000 idle connections', () => {
   const IDLE = 2_000;
@@ -128,7 +70,7 @@ describe('--smtp-max-connections', () => {
   it('refuses the connection over the total with 421, counts it, and keeps the open gauge right', async () => {
     const app = await start(['--smtp-max-connections', '5']);
     const held = await openMany(app.smtpPort, 5, loopbackAddresses(2, 5), 1);
-    clients.push(...held);
+    hold(...held);
     const over = await client(app.smtpPort, '127.0.0.9');
     expect(await over.firstLine).toBe('421 4.7.0 This server has 5 connections open, the most it takes; please try again in a moment.');
     await over.closedAt;
@@ -145,7 +87,7 @@ describe('--smtp-max-connections', () => {
 describe('file descriptors', () => {
   it('drops sockets past twice --smtp-max-connections, when refused clients keep theirs open', async () => {
     const app = await start(['--smtp-max-connections', '2']);
-    clients.push(...await openMany(app.smtpPort, 2, loopbackAddresses(2, 2), 1));
+    hold(...await openMany(app.smtpPort, 2, loopbackAddresses(2, 2), 1));
     // Refused, but they never close their side: smtp-server destroys them only after up to 5 s.
     for (const address of ['127.0.0.4', '127.0.0.5']) {
       const lingering = await client(app.smtpPort, address, { allowHalfOpen: true });
@@ -269,100 +211,5 @@ describe('trickling clients', () => {
     expect(silent.received().trimEnd().split('\r\n').at(-1)).toBe('421 4.4.2 Nothing arrived for 500ms; closing the connection.');
     expect(lasted).toBeLessThan(500 + 100 + 1_000);
     await countedOnce(app, 'idle_timeout');
-  });
-});
-
-describe('over-long lines', () => {
-  it('hangs up on a command line over --smtp-max-command-length, with or without its CRLF', async () => {
-    const app = await start();
-    const sentence = '421 4.5.0 A command line was longer than 12KB, the most this server reads; closing the connection.';
-    const fits = await client(app.smtpPort);
-    await fits.firstLine;
-    fits.socket.write(`NOOP ${'x'.repeat(12 * 1024 - 5)}\r\n`);
-    await waitFor(fits, /\r\n250 /);
-
-    const long = await client(app.smtpPort);
-    await long.firstLine;
-    long.socket.write(`NOOP ${'x'.repeat(12 * 1024)}\r\n`);
-    await long.closedAt;
-    expect(long.received().trimEnd().split('\r\n').at(-1)).toBe(sentence);
-
-    // No line break at all: the buffered partial line is what is bounded.
-    const endless = await client(app.smtpPort);
-    await endless.firstLine;
-    for (let i = 0; i < 4; i++) endless.socket.write('y'.repeat(4 * 1024));
-    await endless.closedAt;
-    expect(endless.received().trimEnd().split('\r\n').at(-1)).toBe(sentence);
-    expect(await metric(app.httpPort, `${REFUSED}{reason="command_too_long"}`)).toBe(2);
-    expect(refusalLogs(app, 'command_too_long')).toHaveLength(2);
-  });
-
-  it('refuses a message with a line over --smtp-max-line-length with 500, and the session goes on', async () => {
-    const app = await start(['--smtp-max-line-length', '2000']);
-    const sender = await client(app.smtpPort);
-    await sender.firstLine;
-    const envelope = (to: string) => `MAIL FROM:<a@example.com>\r\nRCPT TO:<${to}>\r\nDATA\r\n`;
-    sender.socket.write(`EHLO lines.example\r\n${envelope('fits@ephemail.test')}`);
-    await waitFor(sender, /\r\n354 /);
-    // Exactly at the limit: accepted.
-    sender.socket.write(`Subject: fits\r\n\r\n${'a'.repeat(2000)}\r\n.\r\n`);
-    await waitFor(sender, /\r\n250 2\.6\.0 [^\r]*\r\n$/);
-    // Over it, written in small pieces so the line spans many chunks: refused, nothing kept.
-    sender.socket.write(envelope('long@ephemail.test'));
-    await waitFor(sender, /\r\n354 [^\r]*\r\n$/);
-    sender.socket.write('Subject: long\r\n\r\n');
-    for (let i = 0; i < 8; i++) sender.socket.write('b'.repeat(251));
-    sender.socket.write('\r\n.\r\n');
-    await waitFor(sender, /\r\n500 [^\r]*\r\n$/);
-    // The next message in the same session goes through.
-    sender.socket.write(`${envelope('after@ephemail.test')}Subject: after\r\n\r\nshort\r\n.\r\n`);
-    await waitFor(sender, /\r\n500 [^]*\r\n250 2\.6\.0 [^\r]*\r\n$/);
-    const lines = sender.received().split('\r\n');
-    expect(lines).toContain('500 5.6.0 A line of the message is longer than 2000 bytes, the most this server takes (RFC 5321 allows 1000 bytes); wrap long lines, e.g. with quoted-printable or base64.');
-    expect((await app.summaries.list('fits@ephemail.test')).map((m) => m.subject)).toEqual(['fits']);
-    expect(await app.summaries.list('long@ephemail.test')).toEqual([]);
-    expect((await app.summaries.list('after@ephemail.test')).map((m) => m.subject)).toEqual(['after']);
-    await countedOnce(app, 'line_too_long', 'ephemail_messages_rejected_total');
-  });
-});
-
-describe('--smtp-max-bad-commands', () => {
-  it('answers the last refused command with 421 and hangs up', async () => {
-    const app = await start(['--domains', 'ephemail.test', '--smtp-max-bad-commands', '3']);
-    const prober = await client(app.smtpPort);
-    await prober.firstLine;
-    prober.socket.write('EHLO probe.example\r\nMAIL FROM:<p@example.com>\r\nRCPT TO:<a@other.example>\r\nRCPT TO:<b@other.example>\r\nRCPT TO:<c@other.example>\r\nNOOP\r\n');
-    await prober.closedAt;
-    const lines = prober.received().trimEnd().split('\r\n');
-    expect(lines.filter((line) => line.startsWith('550 5.1.2 '))).toHaveLength(2);
-    expect(lines.at(-1)).toBe('421 4.7.0 3 commands in this session were refused, the most this server allows; closing the connection.');
-    await countedOnce(app, 'too_many_bad_commands');
-  });
-
-  it('starts counting again after each delivered message', async () => {
-    const app = await start(['--domains', 'ephemail.test', '--smtp-max-bad-commands', '3']);
-    const sender = await client(app.smtpPort);
-    await sender.firstLine;
-    const twoBad = 'MAIL FROM:<p@example.com>\r\nRCPT TO:<a@other.example>\r\nRCPT TO:<b@other.example>\r\n';
-    sender.socket.write(`EHLO ok.example\r\n${twoBad}RCPT TO:<ok@ephemail.test>\r\nDATA\r\n`);
-    await waitFor(sender, /\r\n354 /);
-    sender.socket.write('Subject: one\r\n\r\nx\r\n.\r\n');
-    await waitFor(sender, /\r\n250 2\.6\.0 /);
-    sender.socket.write(`${twoBad}NOOP\r\n`);
-    await waitFor(sender, /250 2\.6\.0 [^]*\r\n250 2\.0\.0 OK\r\n$/);
-    expect(sender.socket.destroyed).toBe(false);
-    expect(await metric(app.httpPort, `${REFUSED}{reason="too_many_bad_commands"}`)).toBe(0);
-  });
-
-  it('relabels smtp-server\'s own cap of 10 unrecognised commands', async () => {
-    const app = await start();
-    const prober = await client(app.smtpPort);
-    await prober.firstLine;
-    prober.socket.write('FOO\r\n'.repeat(10));
-    await prober.closedAt;
-    const lines = prober.received().trimEnd().split('\r\n');
-    expect(lines.filter((line) => line.startsWith('500 '))).toHaveLength(9);
-    expect(lines.at(-1)).toBe('421 4.7.0 10 commands in this session were refused, the most this server allows; closing the connection.');
-    await countedOnce(app, 'too_many_bad_commands');
   });
 });
