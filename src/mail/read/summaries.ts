@@ -11,7 +11,7 @@ export interface SummariesOptions {
   readDigest: (raw: Buffer) => Promise<MessageDigest>;
   /** A full parse this reader already has, or has under way, serves as the digest too. */
   reader: MessageReader;
-  /** Bytes of digests kept for the next listing. */
+  /** Bytes of summaries kept for the next listing. */
   cacheBytes: number;
 }
 
@@ -28,8 +28,8 @@ export interface Summaries {
 // A first listing of much unread mail reads this many digests at a time, so
 // that readers' full parses are not queued behind all of them in the parse workers.
 const LIST_READS_AT_ONCE = 4;
-// Object headers and the fixed fields of a digest, besides its strings.
-const DIGEST_FIXED_BYTES = 200;
+// Object headers and the fixed fields of a summary, besides its strings.
+const SUMMARY_FIXED_BYTES = 250;
 
 /**
  * Most caught mail is never read, so nothing is read from a message when it
@@ -38,34 +38,36 @@ const DIGEST_FIXED_BYTES = 200;
  * bounded cache. A removed message's digest leaves with it.
  */
 export function createSummaries({ store, readDigest, reader, cacheBytes }: SummariesOptions): Summaries {
-  const cache = new LRUCache<string, MessageDigest>({ maxSize: cacheBytes, sizeCalculation: digestBytes });
-  const reading = new Map<string, Promise<MessageDigest>>();
+  // Summaries, not digests, are kept: a head never changes, and a listing then builds nothing.
+  const cache = new LRUCache<string, MessageSummary>({ maxSize: cacheBytes, sizeCalculation: summaryBytes });
+  const reading = new Map<string, Promise<MessageSummary>>();
   store.subscribe((event) => {
     if (event.type !== 'message') cache.delete(event.id);
   });
 
-  function digestOf(stored: StoredMessage): Promise<MessageDigest> {
-    const { id } = stored.head;
-    const known = cache.get(id) ?? reading.get(id);
+  function summaryFor(stored: StoredMessage): Promise<MessageSummary> {
+    const { head } = stored;
+    const known = cache.get(head.id) ?? reading.get(head.id);
     if (known !== undefined) return Promise.resolve(known);
-    const parsing = reader.peek(id);
-    const read = parsing === undefined ? readDigest(stored.raw) : parsing.then(digestMessage);
-    reading.set(id, read);
-    read.then((digest) => cache.set(id, digest), () => {}).finally(() => reading.delete(id));
-    return read;
+    const parsing = reader.peek(head.id);
+    const digest = parsing === undefined ? readDigest(stored.raw) : parsing.then(digestMessage);
+    const summary = digest.then((read) => summaryOf(head, read));
+    reading.set(head.id, summary);
+    summary.then((read) => cache.set(head.id, read), () => {}).finally(() => reading.delete(head.id));
+    return summary;
   }
 
   async function read(stored: StoredMessage): Promise<MessageSummary> {
     try {
-      return summaryOf(stored.head, await digestOf(stored));
+      return await summaryFor(stored);
     } catch (error) {
       throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
     }
   }
 
   async function of(head: MessageHead): Promise<MessageSummary | undefined> {
-    const digest = cache.get(head.id) ?? await reading.get(head.id);
-    if (digest !== undefined) return summaryOf(head, digest);
+    const known = cache.get(head.id) ?? await reading.get(head.id);
+    if (known !== undefined) return known;
     const stored = await store.get(head.inbox, head.id);
     return stored === undefined ? undefined : read(stored);
   }
@@ -85,9 +87,10 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
   };
 }
 
-function digestBytes(digest: MessageDigest): number {
-  let characters = digest.subject.length + digest.preview.length + (digest.from?.name.length ?? 0) + (digest.from?.address.length ?? 0);
-  for (const mailbox of digest.to) characters += mailbox.name.length + mailbox.address.length;
-  for (const code of digest.codes) characters += code.length;
-  return DIGEST_FIXED_BYTES + characters * 2;
+function summaryBytes(summary: MessageSummary): number {
+  let characters = summary.id.length + summary.inbox.length + (summary.tag?.length ?? 0) + summary.subject.length + summary.preview.length
+    + (summary.from?.name.length ?? 0) + (summary.from?.address.length ?? 0);
+  for (const mailbox of summary.to) characters += mailbox.name.length + mailbox.address.length;
+  for (const code of summary.codes) characters += code.length;
+  return SUMMARY_FIXED_BYTES + characters * 2;
 }
