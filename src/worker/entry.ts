@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { renderSafeHtml as RenderSafeHtml } from '../sanitize/html.js';
-import { parseMessage } from '../mail/parse/parse.js';
+import { readMessage } from '../mail/read/digest.js';
 import { leanDigest } from '../mail/read/lean-digest.js';
 import type { WorkerJob, WorkerReply } from './jobs.js';
 
@@ -34,7 +34,7 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
     // without decoding attachments (src/mail/read/lean-digest.ts).
     return job.kind === 'digest'
       ? { id: job.id, kind: 'digest', digest: await leanDigest(raw) }
-      : { id: job.id, kind: 'parse', parsed: await parseMessage(raw) };
+      : { id: job.id, kind: 'parse', ...await readMessage(raw) };
   };
 }
 

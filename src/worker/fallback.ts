@@ -11,9 +11,8 @@ import type { PoolJob, WorkerReply } from './jobs.js';
 export function fallbackReply(job: PoolJob, reason: string): WorkerReply {
   if (job.kind === 'html') return { id: job.id, kind: 'html', safeHtml: htmlNotice(reason) };
   const parsed = failedMessage(job.raw, new Error(reason));
-  return job.kind === 'digest'
-    ? { id: job.id, kind: 'digest', digest: digestMessage(parsed) }
-    : { id: job.id, kind: 'parse', parsed };
+  const digest = digestMessage(parsed);
+  return job.kind === 'digest' ? { id: job.id, kind: 'digest', digest } : { id: job.id, kind: 'parse', parsed, digest };
 }
 
 /** What the reader sees when a message's HTML could not be rendered safely. */

@@ -20,7 +20,7 @@ export type WorkerJob =
 /** A pool thread's answer to the job with the same id. */
 export type WorkerReply =
   | { id: number; kind: 'digest'; digest: MessageDigest }
-  | { id: number; kind: 'parse'; parsed: ParsedMessage }
+  | { id: number; kind: 'parse'; parsed: ParsedMessage; digest: MessageDigest }
   | { id: number; kind: 'html'; safeHtml: SafeHtml };
 
 /** A job as the pool holds it on the main thread: raw bytes stay there and reach a thread through its scratch area. */

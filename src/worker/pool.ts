@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SafeHtml } from '../sanitize/html.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
-import type { MessageDigest } from '../mail/read/digest.js';
+import type { MessageDigest, ReadMessage } from '../mail/read/digest.js';
 import type { PoolJob, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */
@@ -34,8 +34,8 @@ export interface HtmlJob {
 export interface WorkerPool {
   /** What the store keeps besides the raw bytes: the digest only, so little crosses between threads. */
   digest(raw: Buffer): Promise<MessageDigest>;
-  /** The full parse, for readers. */
-  parse(raw: Buffer): Promise<ParsedMessage>;
+  /** The full parse and its digest, for readers. */
+  parse(raw: Buffer): Promise<ReadMessage>;
   /** The sanitised HTML document. */
   renderHtml(job: HtmlJob): Promise<SafeHtml>;
   close(): Promise<void>;
@@ -153,7 +153,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     async parse(raw) {
       const reply = await submit({ kind: 'parse', raw });
       if (reply.kind !== 'parse') throw new Error('a worker answered the wrong kind of job');
-      return withBuffers(reply.parsed);
+      return { parsed: withBuffers(reply.parsed), digest: reply.digest };
     },
     async renderHtml(job) {
       const reply = await submit({ kind: 'html', ...job });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMessageReader } from '../../src/mail/read/reader.js';
 import { failedMessage } from '../../src/mail/parse/parse.js';
+import { digestMessage } from '../../src/mail/read/digest.js';
 import type { StoredMessage } from '../../src/store/message.js';
 
 function stored(id: string): StoredMessage {
@@ -18,7 +19,8 @@ function countingReader(failFirst = false) {
     parse: async (raw) => {
       parsed.push(raw);
       if (failFirst && parsed.length === 1) throw new Error('the pool is closed');
-      return failedMessage(raw, new Error('not parsed in this test'));
+      const failed = failedMessage(raw, new Error('not parsed in this test'));
+      return { parsed: failed, digest: digestMessage(failed) };
     },
     cacheBytes: 1024 * 1024,
   });

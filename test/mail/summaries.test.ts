@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestRaw, type MessageDigest } from '../../src/mail/read/digest.js';
-import { parseMessage, type ParsedMessage } from '../../src/mail/parse/parse.js';
+import { digestRaw, readMessage, type MessageDigest, type ReadMessage } from '../../src/mail/read/digest.js';
 import { createMessageReader } from '../../src/mail/read/reader.js';
 import { createSummaries } from '../../src/mail/read/summaries.js';
 import { createMemoryStore } from '../../src/store/memory/memory-store.js';
@@ -13,9 +12,9 @@ function openSummaries() {
   const counts = { digests: 0, parses: 0, failing: false };
   const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, inboxLimit: 50, clock: createManualClock() });
   const reader = createMessageReader({
-    parse: (raw): Promise<ParsedMessage> => {
+    parse: (raw): Promise<ReadMessage> => {
       counts.parses++;
-      return parseMessage(raw);
+      return readMessage(raw);
     },
     cacheBytes: 1024 * 1024,
   });
@@ -56,12 +55,30 @@ describe('summaries: digests read when first needed', () => {
     expect(counts.digests).toBe(2);
   });
 
+  it('refuses every lister alike while a digest cannot be read', async () => {
+    const { store, summaries, counts } = openSummaries();
+    await store.add(makeNewMessage(['a@x.test']));
+    counts.failing = true;
+    const lists = await Promise.allSettled([summaries.list('a@x.test'), summaries.list('a@x.test')]);
+    for (const list of lists) expect(list.status === 'rejected' && list.reason instanceof StoreUnavailableError).toBe(true);
+  });
+
+  it('keeps nothing of a message removed while its digest was being read', async () => {
+    const { store, summaries, counts } = openSummaries();
+    const [head] = await store.add(makeNewMessage(['a@x.test'], { subject: 'Short-lived' }));
+    const reading = summaries.of(head!);
+    await store.delete('a@x.test', head!.id);
+    expect((await reading)?.subject).toBe('Short-lived');
+    expect(await summaries.of(head!)).toBeUndefined();
+    expect(counts.digests).toBe(1);
+  });
+
   it('takes the digest from a full parse already under way instead of reading it apart', async () => {
     const { store, reader, summaries, counts } = openSummaries();
     const [head] = await store.add(makeNewMessage(['a@x.test'], { subject: 'Read in full' }));
     const stored = await store.get('a@x.test', head!.id);
     const parsing = reader.read(stored!);
-    expect((await summaries.read(stored!)).subject).toBe('Read in full');
+    expect((await summaries.read(stored!))?.subject).toBe('Read in full');
     await parsing;
     expect(counts).toMatchObject({ parses: 1, digests: 0 });
   });

@@ -5,8 +5,7 @@ import { createHttpLimits, type HttpLimitSettings } from '../../src/http/limits/
 import { renderSafeHtml } from '../../src/sanitize/html.js';
 import { createHub } from '../../src/hub/hub.js';
 import { checkAddress, type DomainPolicy } from '../../src/mail/address/address.js';
-import { digestRaw } from '../../src/mail/read/digest.js';
-import { parseMessage } from '../../src/mail/parse/parse.js';
+import { digestRaw, readMessage } from '../../src/mail/read/digest.js';
 import { createMessageReader } from '../../src/mail/read/reader.js';
 import { createSummaries } from '../../src/mail/read/summaries.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
@@ -39,7 +38,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
   const parses = { count: 0 };
   const parse = (raw: Buffer) => {
     parses.count++;
-    return parseMessage(raw);
+    return readMessage(raw);
   };
   const reader = createMessageReader({ parse, cacheBytes: 8 * 1024 * 1024 });
   const readDigest = (raw: Buffer) => {

@@ -16,8 +16,9 @@ describe('worker pool', () => {
     for (const name of fixtureNames) {
       const raw = readFileSync(new URL(name, fixtures));
       expect(await pool.digest(raw), name).toEqual(await digestRaw(raw));
-      const parsed = await pool.parse(raw);
+      const { parsed, digest } = await pool.parse(raw);
       expect(parsed, name).toEqual(await parseMessage(raw));
+      expect(digest, name).toEqual(await digestRaw(raw));
       for (const attachment of parsed.attachments) expect(Buffer.isBuffer(attachment.content)).toBe(true);
     }
   });

@@ -107,6 +107,22 @@ describe('openInboxFeed', () => {
     await expect.poll(() => feed.seen).toEqual(['hello ', 'message first', 'message second', 'deleted gone']);
   });
 
+  it('stops, reporting once, when a new message cannot be read or the sink throws', async () => {
+    const unreadable = setUp({}, async () => { throw new Error('parse pool gone'); });
+    await unreadable.list([]);
+    unreadable.hub.publish(arrived('a'));
+    unreadable.hub.publish(arrived('b'));
+    unreadable.flush();
+    await expect.poll(() => unreadable.seen).toEqual(['hello ', 'failed parse pool gone']);
+    expect(unreadable.hub.listenerCount(INBOX)).toBe(0);
+
+    const throwing = setUp({ event: () => { throw new Error('socket gone'); } });
+    await throwing.list([]);
+    throwing.hub.publish(arrived('a'));
+    throwing.flush();
+    await expect.poll(() => throwing.seen).toEqual(['hello ', 'failed socket gone']);
+  });
+
   it('ignores other inboxes', async () => {
     const feed = setUp();
     await feed.list([]);

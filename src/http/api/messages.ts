@@ -136,7 +136,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
 
   routes.openapi(htmlRoute, async (c) => {
     const stored = await load(c);
-    const parsed = await reader.read(stored);
+    const { parsed } = await reader.read(stored);
     if (parsed.html === null) {
       throw new ApiProblem(404, 'No HTML', 'This message has no HTML part; read its text instead.', { code: 'no_html' });
     }
@@ -154,7 +154,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   });
 
   routes.openapi(textRoute, async (c) => {
-    const parsed = await reader.read(await load(c));
+    const { parsed } = await reader.read(await load(c));
     return c.body(parsed.text, 200, { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': INERT_CSP });
   });
 
@@ -168,7 +168,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   });
 
   routes.openapi(attachmentRoute, async (c) => {
-    const parsed = await reader.read(await load(c));
+    const { parsed } = await reader.read(await load(c));
     const index = Number(c.req.valid('param').index);
     const attachment = Number.isInteger(index) ? parsed.attachments[index] : undefined;
     if (attachment === undefined) {

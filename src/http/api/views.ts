@@ -1,6 +1,5 @@
 import { checkAddress } from '../../mail/address/address.js';
-import type { ParsedMessage } from '../../mail/parse/parse.js';
-import { digestMessage, summaryOf, type MessageSummary } from '../../mail/read/digest.js';
+import { summaryOf, type MessageSummary, type ReadMessage } from '../../mail/read/digest.js';
 import type { Envelope, StoredMessage } from '../../store/message.js';
 import type { ApiMessage, ApiMessageSummary } from './types.js';
 
@@ -36,11 +35,11 @@ export function toApiSummary(summary: MessageSummary): ApiMessageSummary {
 }
 
 /** A stored message and its parse as the API shows it in full. */
-export function toApiMessage(stored: StoredMessage, parsed: ParsedMessage): ApiMessage {
+export function toApiMessage(stored: StoredMessage, { parsed, digest }: ReadMessage): ApiMessage {
   const { head } = stored;
   const paths = messagePaths(head.inbox, head.id);
   return {
-    ...toApiSummary(summaryOf(head, digestMessage(parsed))),
+    ...toApiSummary(summaryOf(head, digest)),
     envelope: ownEnvelope(stored),
     cc: parsed.cc,
     replyTo: parsed.replyTo,

@@ -117,5 +117,6 @@ async function arrivalMatches(deps: ApiDependencies, head: MessageHead, filter: 
   // Started first, so the summary finds it under way; the route's answer then finds it cached.
   void deps.reader.read(stored);
   const summary = await deps.summaries.read(stored);
+  if (summary === undefined) return false;
   return applyFilter([summary], filter).length > 0;
 }

@@ -9,7 +9,7 @@ export interface FeedSink {
   hello(messages: MessageSummary[]): void;
   /** `cause` is the hub's event, the same object for every feed of the inbox. */
   event(event: FeedEvent, cause: StoreEvent): void;
-  /** Reading the inbox failed; the feed has already stopped. */
+  /** Reading the inbox or a new message's summary failed, or delivering threw; the feed has already stopped. */
   failed(error: unknown): void;
 }
 
@@ -36,8 +36,9 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
   let listed = new Set<string>();
   let delivered: Promise<void> = Promise.resolve();
 
+  // A delivery that throws stops the feed rather than the chain behind it.
   function inOrder(deliver: () => Promise<void> | void): void {
-    delivered = delivered.then(() => (open ? deliver() : undefined));
+    delivered = delivered.then(() => (open ? deliver() : undefined)).catch(fail);
   }
 
   function forward(event: StoreEvent): void {
@@ -48,14 +49,10 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
     }
     if (listed.delete(event.message.id)) return;
     const reading = source.summaries.of(event.message);
+    // Awaited in turn below; handled now, so it never counts as unhandled while earlier events go out.
+    reading.catch(() => {});
     inOrder(async () => {
-      let summary: MessageSummary | undefined;
-      try {
-        summary = await reading;
-      } catch (error) {
-        fail(error);
-        return;
-      }
+      const summary = await reading;
       // Gone before its summary was read: its removal event follows.
       if (summary !== undefined && open) sink.event({ type: 'message', message: summary }, event);
     });
@@ -90,7 +87,7 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
       if (!open) return;
       forward(event);
     }
-  }, fail);
+  }).catch(fail);
 
   return stop;
 }

@@ -1,19 +1,20 @@
 import { LRUCache } from 'lru-cache';
 import type { StoredMessage } from '../../store/message.js';
-import type { ParsedMessage } from '../parse/parse.js';
+import type { ReadMessage } from './digest.js';
 
 /** Options of the message reader. */
 export interface MessageReaderOptions {
-  parse: (raw: Buffer) => Promise<ParsedMessage>;
+  /** Parses and digests in full, in a parse worker. */
+  parse: (raw: Buffer) => Promise<ReadMessage>;
   /** Bytes of parsed messages kept for repeated reads. */
   cacheBytes: number;
 }
 
 /** Reads stored messages in full. */
 export interface MessageReader {
-  read(message: StoredMessage): Promise<ParsedMessage>;
+  read(message: StoredMessage): Promise<ReadMessage>;
   /** The parse of a message, when one is cached or under way; never starts one. */
-  peek(id: string): Promise<ParsedMessage> | undefined;
+  peek(id: string): Promise<ReadMessage> | undefined;
 }
 
 /**
@@ -22,13 +23,13 @@ export interface MessageReader {
  * the same message several times in a row (details, HTML, images).
  */
 export function createMessageReader({ parse, cacheBytes }: MessageReaderOptions): MessageReader {
-  const cache = new LRUCache<string, ParsedMessage>({
+  const cache = new LRUCache<string, ReadMessage>({
     maxSize: cacheBytes,
     sizeCalculation: (parsed) => Math.max(1, parsedSize(parsed)),
   });
-  const pending = new Map<string, Promise<ParsedMessage>>();
+  const pending = new Map<string, Promise<ReadMessage>>();
 
-  function peek(id: string): Promise<ParsedMessage> | undefined {
+  function peek(id: string): Promise<ReadMessage> | undefined {
     const parsed = cache.get(id);
     return parsed === undefined ? pending.get(id) : Promise.resolve(parsed);
   }
@@ -48,7 +49,7 @@ export function createMessageReader({ parse, cacheBytes }: MessageReaderOptions)
   };
 }
 
-function parsedSize(parsed: ParsedMessage): number {
+function parsedSize({ parsed }: ReadMessage): number {
   const attachmentBytes = parsed.attachments.reduce((sum, attachment) => sum + attachment.size, 0);
   return (parsed.text.length + (parsed.html?.length ?? 0)) * 2 + attachmentBytes + 1_000;
 }

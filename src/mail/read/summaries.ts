@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { MessageHead, Store, StoredMessage } from '../../store/store.js';
-import { StoreUnavailableError } from '../../store/store.js';
-import { digestMessage, summaryOf, type MessageDigest, type MessageSummary } from './digest.js';
+import { StoreUnavailableError, type MessageHead, type Store, type StoredMessage } from '../../store/store.js';
+import { summaryOf, type MessageDigest, type MessageSummary } from './digest.js';
 import type { MessageReader } from './reader.js';
 
 /** Options of the summary service. */
@@ -21,8 +20,8 @@ export interface Summaries {
   list(inbox: string): Promise<MessageSummary[]>;
   /** The summary of a message just announced; undefined once it has gone. */
   of(head: MessageHead): Promise<MessageSummary | undefined>;
-  /** The summary of a stored message. */
-  read(stored: StoredMessage): Promise<MessageSummary>;
+  /** The summary of a message already read from the store; undefined when another reader found it gone meanwhile. */
+  read(stored: StoredMessage): Promise<MessageSummary | undefined>;
 }
 
 // A first listing of much unread mail reads this many digests at a time, so
@@ -33,44 +32,59 @@ const SUMMARY_FIXED_BYTES = 250;
 
 /**
  * Most caught mail is never read, so nothing is read from a message when it
- * is stored: its digest is read the first time a listing, a live feed or a
- * wait needs it, once however many ask at the same moment, and kept in a
- * bounded cache. A removed message's digest leaves with it.
+ * is stored: its digest is read in a parse worker the first time a listing,
+ * a live feed or a wait needs it, once however many ask at the same moment
+ * (or taken from a full parse a reader has under way), and its summary is
+ * kept in a bounded cache. A removed message's summary leaves with it, even
+ * one still being read.
  */
 export function createSummaries({ store, readDigest, reader, cacheBytes }: SummariesOptions): Summaries {
   // Summaries, not digests, are kept: a head never changes, and a listing then builds nothing.
   const cache = new LRUCache<string, MessageSummary>({ maxSize: cacheBytes, sizeCalculation: summaryBytes });
-  const reading = new Map<string, Promise<MessageSummary>>();
+  const reading = new Map<string, Promise<MessageSummary | undefined>>();
   store.subscribe((event) => {
-    if (event.type !== 'message') cache.delete(event.id);
+    if (event.type === 'message') return;
+    cache.delete(event.id);
+    // A read under way for it is not kept once it ends (see summaryFor).
+    reading.delete(event.id);
   });
 
-  function summaryFor(stored: StoredMessage): Promise<MessageSummary> {
-    const { head } = stored;
+  /**
+   * The summary of `head`, read once however many ask at the same time. The
+   * read is registered before its first await, so a removal seen meanwhile
+   * (which forgets the registration) keeps its result out of the cache.
+   */
+  function summaryFor(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
     const known = cache.get(head.id) ?? reading.get(head.id);
     if (known !== undefined) return Promise.resolve(known);
-    const parsing = reader.peek(head.id);
-    const digest = parsing === undefined ? readDigest(stored.raw) : parsing.then(digestMessage);
-    const summary = digest.then((read) => summaryOf(head, read));
+    const summary = readSummary(head, load);
     reading.set(head.id, summary);
-    summary.then((read) => cache.set(head.id, read), () => {}).finally(() => reading.delete(head.id));
+    summary.then((read) => {
+      if (read !== undefined && reading.get(head.id) === summary) cache.set(head.id, read);
+    }, () => {}).finally(() => {
+      if (reading.get(head.id) === summary) reading.delete(head.id);
+    });
     return summary;
   }
 
-  async function read(stored: StoredMessage): Promise<MessageSummary> {
+  async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
+    const stored = await load();
+    if (stored === undefined) return undefined;
+    const parsing = reader.peek(head.id);
+    const digest = parsing === undefined ? await readDigest(stored.raw) : (await parsing).digest;
+    return summaryOf(head, digest);
+  }
+
+  async function unavailableOnFailure(reading: Promise<MessageSummary | undefined>): Promise<MessageSummary | undefined> {
     try {
-      return await summaryFor(stored);
+      return await reading;
     } catch (error) {
       throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
     }
   }
 
-  async function of(head: MessageHead): Promise<MessageSummary | undefined> {
-    const known = cache.get(head.id) ?? await reading.get(head.id);
-    if (known !== undefined) return known;
-    const stored = await store.get(head.inbox, head.id);
-    return stored === undefined ? undefined : read(stored);
-  }
+  const of = (head: MessageHead) => unavailableOnFailure(summaryFor(head, () => store.get(head.inbox, head.id)));
+  const read = (stored: StoredMessage) => unavailableOnFailure(summaryFor(stored.head, async () => stored));
 
   return {
     async list(inbox) {
