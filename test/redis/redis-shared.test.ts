@@ -139,4 +139,27 @@ describe.skipIf(skipRedisTests())('Redis store shared by two instances', () => {
     await settle();
     expect(await a.stats()).toEqual({ messages: 0, bytes: 0 });
   });
+
+  it('still lists a copy stored by Ephemail 0.1, whose head sits in a summary with its digest, and shows only the head', async () => {
+    await open();
+    const [added] = await a.add(makeNewMessage(['old@x.test']));
+    const keys = redisKeys(prefix);
+    const legacy = JSON.stringify({ ...added, subject: 'stale', preview: 'stale', codes: ['111111'] });
+    await redis.hdel(keys.message(added!.id), 'head');
+    await redis.hset(keys.message(added!.id), 'summary', legacy);
+    expect(await b.list('old@x.test')).toEqual([added]);
+    expect((await b.get('old@x.test', added!.id))?.head).toEqual(added);
+  });
+
+  it('announces no copy that the byte budget evicted in the same delivery', async () => {
+    await open();
+    // As if the byte count had drifted above what is stored (keys dropped by their backstop, say).
+    await redis.incrby(redisKeys(prefix).bytes, 10 * 1024 * 1024);
+    const [added] = await a.add(makeNewMessage(['drift@x.test']));
+    await settle();
+    expect(seenByB.filter((event) => event.type !== 'message' || event.message.id !== added!.id)).toEqual([
+      { type: 'evicted', inbox: 'drift@x.test', id: added!.id },
+    ]);
+    expect(seenByB.some((event) => event.type === 'message')).toBe(false);
+});
 });

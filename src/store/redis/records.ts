@@ -73,3 +73,13 @@ function allocationSize(bytes: number): number {
 function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
+
+/**
+ * A head from the JSON a copy keeps in Redis, field by field: a copy stored
+ * by Ephemail 0.1 keeps it inside its summary, with digest fields beside it
+ * that are read afresh now.
+ */
+export function headFromJson(json: string): MessageHead {
+  const { id, inbox, tag, receivedAt, expiresAt, size } = JSON.parse(json) as MessageHead;
+  return { id, inbox, tag, receivedAt, expiresAt, size };
+}

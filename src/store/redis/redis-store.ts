@@ -8,7 +8,7 @@ import { StoreUnavailableError } from '../store.js';
 import { closeConnection, connect, openConnection, unavailable } from './connection.js';
 import { createEventRelay, type EventRelay } from './events.js';
 import { DEFAULT_KEY_PREFIX, redisKeys, scriptKeys } from './keys.js';
-import { planAdd } from './records.js';
+import { headFromJson, planAdd } from './records.js';
 import { runScript, SCRIPTS, type RedisScript } from './scripts.js';
 import { createSweeper, type SweepResult } from './sweeper.js';
 
@@ -145,13 +145,13 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
 
     list: (inbox) => guarded(async () => {
       const found = await run(SCRIPTS.list, [inbox]) as string[];
-      return found.map((json) => JSON.parse(json) as MessageHead).filter(isLive);
+      return found.map(headFromJson).filter(isLive);
     }),
 
     get: (inbox, id) => guarded(async (): Promise<StoredMessage | undefined> => {
       const found = await run(SCRIPTS.get, [inbox, id], true) as [Buffer, Buffer, Buffer] | null;
       if (found === null) return undefined;
-      const head = JSON.parse(found[0].toString('utf8')) as MessageHead;
+      const head = headFromJson(found[0].toString('utf8'));
       if (head.inbox !== inbox || !isLive(head)) return undefined;
       return { head, envelope: JSON.parse(found[1].toString('utf8')) as Envelope, raw: found[2] };
     }),

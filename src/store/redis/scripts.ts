@@ -95,7 +95,7 @@ for i = 0, count - 1 do
   redis.call('ZADD', expiry, expiresAt, id)
   redis.call('INCRBY', bytesKey, cost)
   extend(inboxKey, backstop)
-  events[#events + 1] = ARGV[at + 6]
+  events[#events + 1] = {id, ARGV[at + 6]}
 end
 -- The byte budget is store-wide: the oldest copies anywhere leave until the total fits.
 while tonumber(redis.call('GET', bytesKey) or '0') > memoryLimit do
@@ -104,7 +104,10 @@ while tonumber(redis.call('GET', bytesKey) or '0') > memoryLimit do
   if not remove(oldest, 'evicted') then redis.call('ZREM', arrival, oldest) end
 end
 for _, key in ipairs({index, refs, arrival, expiry, bytesKey, seqKey}) do extend(key, backstop) end
-for _, event in ipairs(events) do redis.call('PUBLISH', channel, event) end
+-- A copy the budget evicted again at once was announced as evicted; it is not announced as new.
+for _, event in ipairs(events) do
+  if redis.call('HEXISTS', index, event[1]) == 1 then redis.call('PUBLISH', channel, event[2]) end
+end
 return 1
 `;
 
