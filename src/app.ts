@@ -39,8 +39,8 @@ export interface StartOptions {
 const DEFAULT_DRAIN_MS = 10_000;
 // Parsed messages kept for repeated reads (a reader opens details, HTML and images in a row).
 const PARSED_CACHE_BYTES = 32 * 1024 * 1024;
-// Digests kept for listings and live feeds: some 20,000 typical ones.
-const DIGEST_CACHE_BYTES = 16 * 1024 * 1024;
+// Summaries kept for listings and live feeds: some 20,000 typical ones.
+const SUMMARY_CACHE_BYTES = 16 * 1024 * 1024;
 // A message that takes longer than this to parse is kept raw and flagged; its worker is replaced.
 const PARSE_TIMEOUT_MS = 10_000;
 // Enough for a 10 MB message (decoded attachments live outside the heap);
@@ -88,7 +88,7 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   });
   opened.push(() => workers.close());
   const reader = createMessageReader({ parse: (raw) => workers.parse(raw), cacheBytes: PARSED_CACHE_BYTES });
-  const summaries = createSummaries({ store, reader, readDigest: (raw) => workers.digest(raw), cacheBytes: DIGEST_CACHE_BYTES });
+  const summaries = createSummaries({ store, reader, readDigest: (raw) => workers.digest(raw), cacheBytes: SUMMARY_CACHE_BYTES });
   const smtp = createSmtpIntake({
     config: config.smtp,
     domains: config.domains,

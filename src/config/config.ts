@@ -12,7 +12,7 @@ export type { LogLevel, StoreBackend } from './options.js';
  * is a flag and an environment variable; flags win over the environment,
  * the environment over defaults. The same table prints as `--help` and
  * appears in README.md (a test keeps the two equal). The table itself is
- * in config-options.ts; this file turns it into each part's slice.
+ * in options.ts; this file turns it into each part's slice.
  */
 
 /** What the SMTP intake needs. */

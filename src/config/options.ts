@@ -4,7 +4,7 @@ import { InvalidValue, readCount, readDuration, readPort, readSize } from './val
 
 /**
  * The table of every option: flag, environment variable, default, meaning
- * and reader. src/config.ts parses argv and the environment with it and
+ * and reader. config.ts parses argv and the environment with it and
  * assembles each part's slice; `--help` and README.md print it.
  */
 

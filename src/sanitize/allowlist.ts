@@ -2,7 +2,7 @@
  * What survives of a message's markup: the element and attribute allowlists
  * and the sanitize-html options built from them. Deliberately narrow: the
  * formatting mail actually uses, nothing that can run, submit, embed or fetch
- * except the URL attributes the transform in safe-html.ts vets.
+ * except the URL attributes the transform in html.ts vets.
  */
 import type sanitizeHtml from 'sanitize-html';
 

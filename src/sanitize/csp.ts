@@ -1,9 +1,9 @@
-// Apart from safe-html.ts, so the routes that send this header do not load
+// Apart from html.ts, so the routes that send this header do not load
 // the sanitiser (sanitize-html) into the main thread: only worker threads run it.
 
 /**
  * The Content-Security-Policy header value served with a message's sanitised
- * HTML document (safe-html.ts). It is the backstop should the sanitiser ever
+ * HTML document (html.ts). It is the backstop should the sanitiser ever
  * miss something.
  */
 export function safeHtmlCsp(options: { allowRemote: boolean }): string {

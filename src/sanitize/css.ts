@@ -3,7 +3,7 @@
  * run code (legacy expression(), behavior, -moz-binding), pull in more CSS
  * (@import) or reach the network without going through the url() rewriter.
  *
- * It works on tokens (see safe-html-css-tokens.ts), never on regular
+ * It works on tokens (see css-tokens.ts), never on regular
  * expressions over the text. What it cannot read with certainty (escapes
  * outside strings, broken strings or urls) is dropped, never guessed at, and
  * everything kept is written back out from tokens, so the output is plain,

@@ -32,7 +32,7 @@ export interface HtmlJob {
  * with 451.
  */
 export interface WorkerPool {
-  /** What the store keeps besides the raw bytes: the digest only, so little crosses between threads. */
+  /** What lists and live events show of a message: the digest only, so little crosses between threads. */
   digest(raw: Buffer): Promise<MessageDigest>;
   /** The full parse and its digest, for readers. */
   parse(raw: Buffer): Promise<ReadMessage>;

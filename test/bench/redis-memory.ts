@@ -1,6 +1,6 @@
 /**
  * Measures what one message costs in Redis: stores 1,000 messages of 10 KB
- * (one recipient each, a realistic digest) through the Redis store and
+ * (one recipient each) through the Redis store and
  * compares INFO memory before and after, MEMORY USAGE of each key kind, and
  * the store's own byte accounting. Then the same for 1,000 messages with
  * three recipients each, to show the raw bytes are kept once.

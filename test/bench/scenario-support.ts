@@ -39,7 +39,7 @@ export async function step(ctx: Context, name: string, body: () => Promise<Figur
  * Brings a fresh server to its working state before a baseline is taken: the
  * parse workers load their code on first use, and that would otherwise count
  * as memory held by whatever comes next. The warm-up mail is listed, because
- * the store reads a digest only when a message is first read.
+ * a digest is read only when a message is first listed or watched.
  */
 export async function warm(ctx: Context, server: ServerHandle): Promise<void> {
   const result = await ctx.load.run('ingest', {

@@ -24,6 +24,6 @@ export interface ApiDependencies {
   ttlMs: number;
   /** Longest a wait may block. */
   waitMaxMs: number;
-  /** Per-client budgets and caps; one set per server (see http-limits.ts). */
+  /** Per-client budgets and caps; one set per server (see ../limits/limits.ts). */
   limits: HttpLimits;
 }

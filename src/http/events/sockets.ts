@@ -147,7 +147,7 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
       hello: (messages) => send(ws, helloFrame(inbox, messages), remote),
       event: (event, cause) => send(ws, frameOf(event, cause), remote),
       failed: (error) => {
-        log.error({ err: error, remote }, 'listing an inbox for its event socket failed');
+        log.error({ err: error, remote }, 'reading an inbox for its event socket failed');
         ws.close(1011, 'The inbox could not be read; reconnect to try again.');
       },
     });

@@ -42,7 +42,7 @@ const BACKSTOP_MARGIN_MS = 10 * 60_000;
 
 /**
  * A Store kept in Redis and shared by any number of Ephemail instances.
- * Writes are Lua scripts (redis-scripts.ts), so the per-inbox cap, the byte
+ * Writes are Lua scripts (scripts.ts), so the per-inbox cap, the byte
  * budget and expiry hold across instances; events travel on Redis pub/sub
  * and reach every instance's listeners. While Redis is away every method
  * rejects at once with StoreUnavailableError; ioredis reconnects and
