@@ -21,6 +21,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Memory and speed checks collect garbage on demand (globalThis.gc).
+    execArgv: ['--expose-gc'],
     // Conditions are polled rather than slept for; on a busy machine they may take seconds to come true.
     expect: { poll: { timeout: 10_000 } },
     projects: [

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { startEphemail, type Ephemail } from './app.js';
 import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config/config.js';
-import { createLogger, exitAfterLogs } from './runtime/log.js';
+import { createProcessLog } from './runtime/log.js';
 import { generateLocalPart } from './mail/address/address.js';
 
 const USAGE = `Usage: ephemail [options]
@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const log = createLogger(config.logLevel);
+  const { log, exit } = createProcessLog(config.logLevel);
   // One connection's bug must not take down everyone's inbox: log it and carry on.
   process.on('uncaughtException', (error) => log.error({ err: error }, 'unexpected error'));
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unexpected rejection'));
@@ -46,14 +46,14 @@ async function main(argv: string[]): Promise<void> {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
-      exitAfterLogs(log, 1);
+      exit(1);
       return;
     }
     stopping = true;
     log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
-    app.close().then(() => exitAfterLogs(log, 0), (error: unknown) => {
+    app.close().then(() => exit(0), (error: unknown) => {
       log.error({ err: error }, 'stopping failed');
-      exitAfterLogs(log, 1);
+      exit(1);
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -22,7 +22,7 @@ export function announce(message) {
  * @param {string} text
  * @returns {Promise<boolean>} whether it was copied
  */
-export async function copyText(text) {
+async function copyText(text) {
   try {
     await navigator.clipboard.writeText(text);
     return true;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * exitAfterLogs in a real process whose standard output nobody reads any
+ * ProcessLog.exit in a real process whose standard output nobody reads any
  * more: the reader gone (`| head`), or there but no longer reading. A plain
  * process.exit hangs in both cases, in pino's flush at exit, with the ports
  * already closed. test/app/main.test.ts stops the whole command that way.
@@ -17,14 +17,14 @@ afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** A process that, told to on stdin, logs `lines` lines of 1 KB at info and calls exitAfterLogs(log, 3). */
+/** A process that, told to on stdin, logs `lines` lines of 1 KB at info and calls exit(3). */
 async function lastWords(lines: number): Promise<{ child: ChildProcess; go: () => void; exit: Promise<unknown[]> }> {
   const script = `
-    import { createLogger, exitAfterLogs } from './src/runtime/log.ts';
-    const log = createLogger('info');
+    import { createProcessLog } from './src/runtime/log.ts';
+    const { log, exit } = createProcessLog('info');
     process.stdin.once('data', () => {
       for (let i = 0; i < ${lines}; i += 1) log.info('x'.repeat(1000));
-      exitAfterLogs(log, 3);
+      exit(3);
     });
     process.stderr.write('ready\\n');
   `;
@@ -48,7 +48,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-describe('exitAfterLogs', () => {
+describe('ProcessLog.exit', () => {
   it.concurrent('exits with its code when the reader of stdout has gone', async () => {
     const { child, go, exit } = await lastWords(1);
     child.stdout!.destroy();

@@ -1,14 +1,12 @@
 import { channel } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exposedGc } from '../support/gc.js';
 import { openDialog } from '../support/smtp-dialog.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // A full collection on demand, so external memory can be compared before and after.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = exposedGc();
 
 function externalBytes(): number {
   gc();

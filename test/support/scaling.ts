@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { expect } from 'vitest';
+import { exposedGc } from './gc.js';
 
 /**
  * Complexity checks that a busy machine cannot fail. A fixed time budget
@@ -20,8 +19,7 @@ const RUNS = 5;
 const MIN_RUN_MS = 25;
 
 // A collection before each run, so no run pays for the garbage of the one before.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = exposedGc();
 
 /**
  * Fails unless `work` on `build(8 * size)` takes well under 64 times as long

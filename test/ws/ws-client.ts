@@ -1,5 +1,5 @@
 import { WebSocket, type ClientOptions } from 'ws';
-import type { ApiEventFrame } from '../../src/http/events/sockets.js';
+import type { ApiEventFrame } from '../../src/http/api/types.js';
 
 /** A connected events socket that hands frames back in order. */
 export interface EventClient {

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
-import { eventsRoute } from '../events/events-route.js';
+import { eventsRoute } from './events-route.js';
 import { inboxRoutes } from './inboxes.js';
 import { messageRoutes } from './messages.js';
 import { eventFrameSchema } from './schemas.js';

@@ -14,8 +14,6 @@ import { isAllowedOrigin } from './origin.js';
 import { inboxFromParam } from '../api/inbox-param.js';
 import { ApiProblem } from '../problem.js';
 
-export type { ApiEventFrame, ApiHelloFrame, ApiMessageFrame, ApiRemovalFrame } from '../api/types.js';
-
 const EVENTS_PATH = /^\/api\/inboxes\/([^/]+)\/events$/;
 // Long enough to cost nothing with thousands of sockets, short enough to beat the idle timeouts (often 60 s) of proxies and NAT.
 const PING_INTERVAL_MS = 30_000;

@@ -11,8 +11,6 @@ export interface Delivery {
   readonly envelope: Envelope;
   /** As it arrived until first read, then joined into one Buffer, which replaces the chunks. */
   raw: RawBytes;
-  /** Bytes of the message. */
-  readonly size: number;
   /**
    * What `raw` counts against the budget while a copy is stored: its bytes and
    * the objects of its chunks. Not lowered once they are joined, which holds less.
@@ -25,8 +23,7 @@ export interface Delivery {
 /** The delivery of `message`, with no copy stored yet. */
 export function newDelivery(message: NewMessage): Delivery {
   const { envelope, raw } = message;
-  const size = rawLength(raw);
-  return { envelope, raw, size, counted: size + chunkOverhead(raw), storedCopies: 0 };
+  return { envelope, raw, counted: rawLength(raw) + chunkOverhead(raw), storedCopies: 0 };
 }
 
 /** The delivery's bytes as one Buffer, joined the first time anyone reads them. */

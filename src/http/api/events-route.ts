@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { addressParam } from '../api/inbox-param.js';
+import { addressParam } from './inbox-param.js';
 import { responseRef, retryAfter } from '../openapi/components.js';
 import { exampleEvents, exampleMessage } from '../openapi/examples.js';
 
@@ -13,8 +13,8 @@ const messageFrame = JSON.stringify({ type: 'message', message: { id: exampleMes
 const removedFrame = JSON.stringify(exampleEvents.removed);
 
 /**
- * The live events socket, for the document only: sockets.ts answers it on
- * the server's upgrade path, which hono never sees.
+ * The live events socket, for the document only: it is answered on
+ * the server's upgrade path (src/http/events/sockets.ts), which hono never sees.
  */
 export const eventsRoute = createRoute({
   method: 'get', path: '/inboxes/{address}/events', operationId: 'subscribeEvents', tags: ['Live'], summary: 'Live events (WebSocket)',
