@@ -4,14 +4,14 @@
  * WebSocket. This file builds the parts and wires the page's controls; the
  * URL drives the rest (js/router.js).
  */
-import { setupAddressPicker } from './js/address-picker.js';
+import { setupAddressPicker } from './js/address/picker.js';
 import { announce, copyWithFeedback } from './js/clipboard.js';
 import { focusQuietly } from './js/dom.js';
-import { InboxActions } from './js/inbox-actions.js';
-import { showCounts } from './js/inbox-chrome.js';
-import { InboxList } from './js/inbox-list.js';
-import { InboxSession } from './js/inbox-session.js';
-import { MessageView } from './js/message-view.js';
+import { InboxActions } from './js/inbox/actions.js';
+import { showCounts } from './js/inbox/chrome.js';
+import { InboxList } from './js/inbox/list.js';
+import { InboxSession } from './js/inbox/session.js';
+import { MessageView } from './js/message/view.js';
 import { ui } from './js/page-elements.js';
 import { Router } from './js/router.js';
 import { inboxHash, messageHash, parseLocation } from './js/routes.js';

@@ -7,9 +7,9 @@ import { focusQuietly } from './dom.js';
 import { ui } from './page-elements.js';
 import { inboxHash, parseLocation } from './routes.js';
 
-/** @typedef {import('./inbox-list.js').InboxList} InboxList */
-/** @typedef {import('./inbox-session.js').InboxSession} InboxSession */
-/** @typedef {import('./message-view.js').MessageView} MessageView */
+/** @typedef {import('./inbox/list.js').InboxList} InboxList */
+/** @typedef {import('./inbox/session.js').InboxSession} InboxSession */
+/** @typedef {import('./message/view.js').MessageView} MessageView */
 
 // Matches the stylesheet's breakpoint where list and message take turns.
 const singlePane = window.matchMedia('(max-width: 820px)');

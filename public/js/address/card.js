@@ -2,11 +2,11 @@
  * The address card at the top, and the footer's retention sentence: which
  * inbox this is, whether anyone could read it, and how long mail stays.
  */
-import { h } from './dom.js';
-import { ui } from './page-elements.js';
-import { retention } from './time.js';
+import { h } from '../dom.js';
+import { ui } from '../page-elements.js';
+import { retention } from '../time.js';
 
-/** @typedef {import('./storage.js').InboxInfo} InboxInfo */
+/** @typedef {import('../storage.js').InboxInfo} InboxInfo */
 
 /**
  * Shows the inbox's address, ready to copy.

@@ -1,6 +1,6 @@
 /** How a message is named in rows, headings and announcements. */
 
-/** @typedef {import('./api-types.js').ApiMailbox} ApiMailbox */
+/** @typedef {import('../api-types.js').ApiMailbox} ApiMailbox */
 
 /**
  * The sender as people know them: the display name, else the address.

@@ -2,12 +2,12 @@
  * One row of the message list: a link to the message (sender, time,
  * subject, preview, expiry, attachments) and, outside it, the code chip.
  */
-import { copyWithFeedback } from './clipboard.js';
-import { append, h, icon, ICONS } from './dom.js';
-import { senderName, subjectOf } from './message-labels.js';
-import { expiresIn, fullDate, receivedAgo } from './time.js';
+import { copyWithFeedback } from '../clipboard.js';
+import { append, h, icon, ICONS } from '../dom.js';
+import { senderName, subjectOf } from '../message/labels.js';
+import { expiresIn, fullDate, receivedAgo } from '../time.js';
 
-/** @typedef {import('./api-types.js').ApiMessageSummary} ApiMessageSummary */
+/** @typedef {import('../api-types.js').ApiMessageSummary} ApiMessageSummary */
 
 // Under this much time left, the expiry stands out.
 const SOON_MS = 5 * 60_000;

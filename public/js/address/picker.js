@@ -3,14 +3,14 @@
  * domain, with the server's own reason shown as they type (the same rules
  * SMTP applies, so the page never disagrees with the server).
  */
-import { ApiError, api } from './api.js';
-import { elementById } from './page-elements.js';
+import { ApiError, api } from '../api.js';
+import { elementById } from '../page-elements.js';
 
 // Quick enough to feel live, slow enough not to ask on every keystroke of a fast typist.
 const CHECK_DELAY_MS = 150;
 const HINT = 'Latin letters, digits, dot, hyphen, underscore and plus.';
 
-/** @typedef {import('./api-types.js').ApiInbox} ApiInbox */
+/** @typedef {import('../api-types.js').ApiInbox} ApiInbox */
 
 /**
  * Wires the dialog; `open` shows it.

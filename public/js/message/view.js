@@ -3,19 +3,19 @@
  * button, the likely action link as a button, then HTML, text and headers
  * in tabs, and the attachments.
  */
-import { ApiError, api, isApiPath } from './api.js';
-import { focusQuietly, h, icon, ICONS } from './dom.js';
-import { actionLink, codeCard } from './message-highlights.js';
-import { senderName, subjectOf } from './message-labels.js';
-import { attachmentsSection, headersPanel, htmlPanel, textPanel } from './message-parts.js';
-import { inboxHash } from './routes.js';
+import { ApiError, api, isApiPath } from '../api.js';
+import { focusQuietly, h, icon, ICONS } from '../dom.js';
+import { actionLink, codeCard } from './highlights.js';
+import { senderName, subjectOf } from './labels.js';
+import { attachmentsSection, headersPanel, htmlPanel, textPanel } from './parts.js';
+import { inboxHash } from '../routes.js';
 import { buildTabs } from './tabs.js';
-import { expiresIn, fullDate } from './time.js';
+import { expiresIn, fullDate } from '../time.js';
 
-/** @typedef {import('./api-types.js').ApiMailbox} ApiMailbox */
-/** @typedef {import('./api-types.js').ApiMessage} ApiMessage */
-/** @typedef {import('./api-types.js').ApiRemovalReason} ApiRemovalReason */
-/** @typedef {import('./dom.js').Children} Children */
+/** @typedef {import('../api-types.js').ApiMailbox} ApiMailbox */
+/** @typedef {import('../api-types.js').ApiMessage} ApiMessage */
+/** @typedef {import('../api-types.js').ApiRemovalReason} ApiRemovalReason */
+/** @typedef {import('../dom.js').Children} Children */
 
 /** @type {Record<ApiRemovalReason, string>} */
 const GONE_TEXT = {

@@ -3,15 +3,15 @@
  * events (one message added or removed). It keeps rows in the DOM across
  * updates, so a row the person has focused stays focused while mail arrives.
  */
-import { focusQuietly } from './dom.js';
-import { createRow, fillRow, fillTimes } from './inbox-row.js';
-import { messageHash } from './routes.js';
-import { loadReadIds, saveReadIds } from './storage.js';
+import { focusQuietly } from '../dom.js';
+import { createRow, fillRow, fillTimes } from './row.js';
+import { messageHash } from '../routes.js';
+import { loadReadIds, saveReadIds } from '../storage.js';
 
 // Times in rows are minutes; refreshing twice a minute keeps them honest.
 const TICK_MS = 30_000;
 
-/** @typedef {import('./api-types.js').ApiMessageSummary} ApiMessageSummary */
+/** @typedef {import('../api-types.js').ApiMessageSummary} ApiMessageSummary */
 
 /** The inbox pane's list of messages, newest first, with read marks and live times. */
 export class InboxList {

@@ -3,7 +3,7 @@
  * the selected tab, arrow keys, Home and End move between tabs, and the
  * panel follows. Buttons give Enter and Space for free.
  */
-import { h } from './dom.js';
+import { h } from '../dom.js';
 
 let nextId = 0;
 

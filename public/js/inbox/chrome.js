@@ -2,9 +2,9 @@
  * The page around the inbox that reports on it: the live-connection
  * indicator, the message count, the "Empty inbox" button and the tab title.
  */
-import { ui } from './page-elements.js';
+import { ui } from '../page-elements.js';
 
-/** @typedef {import('./socket.js').SocketStatus | 'stopped'} ConnectionStatus */
+/** @typedef {import('../socket.js').SocketStatus | 'stopped'} ConnectionStatus */
 
 const TITLE = 'Ephemail — disposable inbox';
 

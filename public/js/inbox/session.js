@@ -3,21 +3,21 @@
  * socket cannot say, and what is known of the address. One at a time; a
  * switch drops everything of the previous inbox, late answers included.
  */
-import { showAddress, showAddressError, showRetention } from './address-card.js';
-import { ApiError, api } from './api.js';
-import { announce } from './clipboard.js';
-import { showConnection } from './inbox-chrome.js';
-import { senderName, subjectOf } from './message-labels.js';
-import { connectInbox } from './socket.js';
-import { loadInbox, saveInbox } from './storage.js';
+import { showAddress, showAddressError, showRetention } from '../address/card.js';
+import { ApiError, api } from '../api.js';
+import { announce } from '../clipboard.js';
+import { showConnection } from './chrome.js';
+import { senderName, subjectOf } from '../message/labels.js';
+import { connectInbox } from '../socket.js';
+import { loadInbox, saveInbox } from '../storage.js';
 
-/** @typedef {import('./api-types.js').ApiEventFrame} ApiEventFrame */
-/** @typedef {import('./api-types.js').ApiInbox} ApiInbox */
-/** @typedef {import('./api-types.js').ApiMessageSummary} ApiMessageSummary */
-/** @typedef {import('./inbox-chrome.js').ConnectionStatus} ConnectionStatus */
-/** @typedef {import('./inbox-list.js').InboxList} InboxList */
-/** @typedef {import('./message-view.js').MessageView} MessageView */
-/** @typedef {import('./storage.js').InboxInfo} InboxInfo */
+/** @typedef {import('../api-types.js').ApiEventFrame} ApiEventFrame */
+/** @typedef {import('../api-types.js').ApiInbox} ApiInbox */
+/** @typedef {import('../api-types.js').ApiMessageSummary} ApiMessageSummary */
+/** @typedef {import('./chrome.js').ConnectionStatus} ConnectionStatus */
+/** @typedef {import('./list.js').InboxList} InboxList */
+/** @typedef {import('../message/view.js').MessageView} MessageView */
+/** @typedef {import('../storage.js').InboxInfo} InboxInfo */
 
 // While the live connection is down, the list is still refreshed now and then,
 // so mail keeps arriving even behind a proxy that refuses WebSockets.

@@ -4,12 +4,12 @@
  * message field goes in as text; the only URLs used are our own API paths
  * and http(s) links checked here.
  */
-import { api, isApiPath } from './api.js';
-import { focusQuietly, h, icon, ICONS } from './dom.js';
-import { fileSize } from './time.js';
+import { api, isApiPath } from '../api.js';
+import { focusQuietly, h, icon, ICONS } from '../dom.js';
+import { fileSize } from '../time.js';
 
-/** @typedef {import('./api-types.js').ApiMessage} ApiMessage */
-/** @typedef {import('./dom.js').Children} Children */
+/** @typedef {import('../api-types.js').ApiMessage} ApiMessage */
+/** @typedef {import('../dom.js').Children} Children */
 
 /**
  * An http(s) URL as a URL object, or null for anything else (javascript:, data:, garbage).

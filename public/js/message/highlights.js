@@ -2,11 +2,11 @@
  * What most mail here is opened for, up front: the verification code one
  * click from the clipboard, and the link that verifies or signs in.
  */
-import { copyWithFeedback } from './clipboard.js';
-import { h, icon, ICONS } from './dom.js';
-import { externalLink, safeWebUrl } from './message-parts.js';
+import { copyWithFeedback } from '../clipboard.js';
+import { h, icon, ICONS } from '../dom.js';
+import { externalLink, safeWebUrl } from './parts.js';
 
-/** @typedef {import('./api-types.js').ApiLink} ApiLink */
+/** @typedef {import('../api-types.js').ApiLink} ApiLink */
 
 /**
  * The likeliest code, big, with a Copy button; up to three others as chips.

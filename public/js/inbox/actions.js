@@ -3,16 +3,16 @@
  * address, deleting one message, emptying the inbox. Each says how it went
  * through the live region, and failures show the server's own sentence.
  */
-import { showAddressError } from './address-card.js';
-import { ApiError, api } from './api.js';
-import { announce } from './clipboard.js';
-import { ui } from './page-elements.js';
-import { inboxHash } from './routes.js';
+import { showAddressError } from '../address/card.js';
+import { ApiError, api } from '../api.js';
+import { announce } from '../clipboard.js';
+import { ui } from '../page-elements.js';
+import { inboxHash } from '../routes.js';
 
-/** @typedef {import('./inbox-list.js').InboxList} InboxList */
-/** @typedef {import('./inbox-session.js').InboxSession} InboxSession */
-/** @typedef {import('./message-view.js').MessageView} MessageView */
-/** @typedef {import('./router.js').Router} Router */
+/** @typedef {import('./list.js').InboxList} InboxList */
+/** @typedef {import('./session.js').InboxSession} InboxSession */
+/** @typedef {import('../message/view.js').MessageView} MessageView */
+/** @typedef {import('../router.js').Router} Router */
 
 /** The server calls behind the page's buttons. */
 export class InboxActions {
