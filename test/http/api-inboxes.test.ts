@@ -184,6 +184,18 @@ describe('GET /api/inboxes/{address}/messages', () => {
     expect((await list(test, `?since=${String(all[2]?.id)}`, 'same@ephemail.test')).messages.map((m) => m.subject)).toEqual(['three', 'two']);
   });
 
+  it('reads the digests of unread mail only as far as since, limit and the filters need', async () => {
+    const test = buildTestApp();
+    const heads = [];
+    for (let i = 0; i < 40; i++) heads.push(...await test.deliver(rawMessage({ subject: i === 2 ? 'the one' : `mail ${i}` }), ['big@ephemail.test']));
+    expect((await list(test, '?limit=1', 'big@ephemail.test')).messages.map((m) => m.subject)).toEqual(['mail 39']);
+    expect((await list(test, `?since=${String(heads[36]?.id)}`, 'big@ephemail.test')).messages).toHaveLength(3);
+    // Newest first, a few at a time: 12 of the 40, not all.
+    expect(test.parses.count).toBeLessThanOrEqual(12);
+    expect((await list(test, '?subject=the%20one', 'big@ephemail.test')).messages.map((m) => m.subject)).toEqual(['the one']);
+    expect(test.parses.count).toBe(40);
+  });
+
   it('refuses bad limits, since values and addresses with a problem', async () => {
     const { app } = buildTestApp();
     for (const limit of ['0', '201', 'ten', '-1', '1.5']) {

@@ -6,7 +6,7 @@ import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
 import { addressParam, inboxFromParam } from './inbox-param.js';
 import { readInboxRequest } from './inbox-request.js';
-import { applyFilter, filterQuery, limitQuery } from './message-filter.js';
+import { afterSince, filterQuery, limitQuery, matches } from './message-filter.js';
 import { ApiProblem } from '../problem.js';
 import { addressCheckSchema, deletedSchema, domainsSchema, inboxRequestSchema, inboxSchema, messageListSchema } from './schemas.js';
 import type { ApiInbox } from './types.js';
@@ -144,7 +144,8 @@ export function inboxRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   routes.openapi(listRoute, async (c) => {
     const inbox = inboxFromParam(c.req.valid('param').address, domains);
     const { limit, ...filter } = c.req.valid('query');
-    const messages = applyFilter(await summaries.list(inbox), filter).slice(0, limit);
+    const heads = afterSince(await store.list(inbox), filter.since);
+    const messages = await summaries.select(heads, (summary) => matches(summary, filter), limit);
     return c.json({ address: inbox, messages: messages.map(toApiSummary) }, 200);
   });
 

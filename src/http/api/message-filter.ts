@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { readDuration } from '../../config/values.js';
 import { isMessageId, messageIdTime } from '../../store/message-id.js';
 import type { MessageSummary } from '../../mail/read/digest.js';
+import type { MessageHead } from '../../store/store.js';
 import { EXAMPLE_MESSAGE_ID } from '../openapi/examples.js';
 
 /** Which messages a list or a wait asks for. */
@@ -79,24 +80,22 @@ export const timeoutQuery = z.string().transform((text, ctx) => {
 });
 
 /**
- * The messages of `newestFirst` that pass the filter, newest first. With a
- * `since` id still in the list, "after it" means newer in the list; an id that
- * has left the inbox falls back to the time encoded at its start.
+ * The messages of `newestFirst` after `since`, newest first: heads or
+ * summaries alike, as only ids and times are read. With a `since` id still in
+ * the list, "after it" means newer in the list; an id that has left the inbox
+ * falls back to the time encoded at its start.
  */
-export function applyFilter(newestFirst: MessageSummary[], filter: MessageFilter): MessageSummary[] {
-  let candidates = newestFirst;
-  const since = filter.since;
-  if (since !== null && 'id' in since) {
+export function afterSince<T extends MessageHead>(newestFirst: T[], since: MessageFilter['since']): T[] {
+  if (since === null) return newestFirst;
+  if ('id' in since) {
     const position = newestFirst.findIndex((message) => message.id === since.id);
-    candidates = position >= 0 ? newestFirst.slice(0, position) : newestFirst.filter((m) => m.receivedAt > messageIdTime(since.id));
-  } else if (since !== null) {
-    candidates = newestFirst.filter((message) => message.receivedAt > since.time);
+    return position >= 0 ? newestFirst.slice(0, position) : newestFirst.filter((m) => m.receivedAt > messageIdTime(since.id));
   }
-  return candidates.filter((message) => matches(message, filter));
+  return newestFirst.filter((message) => message.receivedAt > since.time);
 }
 
 /** Whether one message passes the subject, from and to filters (not `since`). */
-function matches(message: MessageSummary, filter: MessageFilter): boolean {
+export function matches(message: MessageSummary, filter: MessageFilter): boolean {
   const has = (text: string, needle: string | null) => needle === null || text.toLowerCase().includes(needle);
   const from = message.from === null ? '' : `${message.from.name} <${message.from.address}>`;
   const to = message.to.map((mailbox) => `${mailbox.name} <${mailbox.address}>`).join(', ') + ` ${message.inbox}`;

@@ -4,7 +4,7 @@ import { messageIdTime } from '../../store/message-id.js';
 import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
 import { addressParam, inboxFromParam } from './inbox-param.js';
-import { applyFilter, filterQuery, timeoutQuery, type MessageFilter } from './message-filter.js';
+import { afterSince, filterQuery, matches, timeoutQuery, type MessageFilter } from './message-filter.js';
 import { ApiProblem } from '../problem.js';
 import { messageSchema } from './schemas.js';
 import { apiRouter, queryOf } from './validation.js';
@@ -99,10 +99,11 @@ function waitForMatch(
     const cancelTimer = deps.clock.schedule(timeoutMs, () => done('timeout'));
     abort.addEventListener('abort', onAbort);
     if (abort.aborted) return done('timeout');
-    deps.summaries.list(inbox).then((present) => {
-      const [newest] = applyFilter(present, filter);
-      if (newest !== undefined) done(newest);
-    }, fail);
+    deps.store.list(inbox)
+      .then((heads) => deps.summaries.select(afterSince(heads, filter.since), (summary) => matches(summary, filter), 1))
+      .then(([newest]) => {
+        if (newest !== undefined) done(newest);
+      }, fail);
   });
 }
 
@@ -118,5 +119,5 @@ async function arrivalMatches(deps: ApiDependencies, head: MessageHead, filter: 
   void deps.reader.read(stored);
   const summary = await deps.summaries.read(stored);
   if (summary === undefined) return false;
-  return applyFilter([summary], filter).length > 0;
+  return afterSince([summary], filter.since).length > 0 && matches(summary, filter);
 }

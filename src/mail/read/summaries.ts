@@ -18,6 +18,11 @@ export interface SummariesOptions {
 export interface Summaries {
   /** Live messages of an inbox, newest first. Rejects with StoreUnavailableError when a digest cannot be read. */
   list(inbox: string): Promise<MessageSummary[]>;
+  /**
+   * The first `limit` summaries of `heads` (newest first) that `accept`,
+   * reading digests only as far as it takes to find them.
+   */
+  select(heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number): Promise<MessageSummary[]>;
   /** The summary of a message just announced; undefined once it has gone. */
   of(head: MessageHead): Promise<MessageSummary | undefined>;
   /** The summary of a message already read from the store; undefined when another reader found it gone meanwhile. */
@@ -86,16 +91,18 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
   const of = (head: MessageHead) => unavailableOnFailure(summaryFor(head, () => store.get(head.inbox, head.id)));
   const read = (stored: StoredMessage) => unavailableOnFailure(summaryFor(stored.head, async () => stored));
 
+  async function select(heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number): Promise<MessageSummary[]> {
+    const selected: MessageSummary[] = [];
+    for (let start = 0; start < heads.length && selected.length < limit; start += LIST_READS_AT_ONCE) {
+      const batch = await Promise.all(heads.slice(start, start + LIST_READS_AT_ONCE).map(of));
+      for (const summary of batch) if (summary !== undefined && accept(summary)) selected.push(summary);
+    }
+    return selected.slice(0, limit);
+  }
+
   return {
-    async list(inbox) {
-      const heads = await store.list(inbox);
-      const summaries: MessageSummary[] = [];
-      for (let start = 0; start < heads.length; start += LIST_READS_AT_ONCE) {
-        const batch = await Promise.all(heads.slice(start, start + LIST_READS_AT_ONCE).map(of));
-        for (const summary of batch) if (summary !== undefined) summaries.push(summary);
-      }
-      return summaries;
-    },
+    list: async (inbox) => select(await store.list(inbox), () => true, Infinity),
+    select,
     of,
     read,
   };
