@@ -1,8 +1,9 @@
 /**
  * Ephemail's page: gets an address (or the one this browser already has),
  * keeps it in localStorage and the URL, and shows its mail live over a
- * WebSocket. This file builds the parts and wires the page's controls; the
- * URL drives the rest (js/router.js).
+ * WebSocket. An inbox a link opens is shown, marked, for that visit only.
+ * This file builds the parts and wires the page's controls; the URL drives
+ * the rest (js/router.js).
  */
 import { setupAddressPicker } from './js/address/picker.js';
 import { announce, copyWithFeedback } from './js/clipboard.js';
@@ -15,7 +16,6 @@ import { MessageView } from './js/message/view.js';
 import { ui } from './js/page-elements.js';
 import { Router } from './js/router.js';
 import { inboxHash, messageHash, parseLocation } from './js/routes.js';
-import { loadInbox } from './js/storage.js';
 
 const list = new InboxList({ list: ui.messageList, emptyState: ui.emptyState, onChange: () => showCounts(list.size, list.unreadCount()) });
 const view = new MessageView({ article: ui.messageView, placeholder: ui.messagePlaceholder, onDelete: (id) => actions.deleteMessage(id) });
@@ -35,6 +35,13 @@ function wireControls() {
   ui.copyAddress.addEventListener('click', () => session.inbox && copyWithFeedback(ui.copyAddress, session.inbox.address, 'Address'));
   ui.newAddress.addEventListener('click', () => actions.createRandom(false));
   ui.chooseName.addEventListener('click', () => picker.open(ui.chooseName));
+  // Both buttons hide the note they sit in: focus moves to the address, not to nowhere.
+  ui.ownInbox.addEventListener('click', () => actions.openOwnInbox().then(() => focusQuietly(ui.copyAddress)));
+  ui.keepAddress.addEventListener('click', () => {
+    session.keep();
+    focusQuietly(ui.copyAddress);
+    announce('This address is now yours: this browser opens it next time.');
+  });
   ui.emptyInbox.addEventListener('click', () => ui.confirm.showModal());
   ui.confirm.addEventListener('close', () => {
     // On cancel the dialog hands focus back to the button; once emptied, that button is gone.
@@ -43,7 +50,7 @@ function wireControls() {
   window.addEventListener('hashchange', () => router.show());
 }
 
-/** The inbox a link names, else the one this browser used last, else a new random one. */
+/** The inbox a link names (for this visit), else the visitor's own, else a new random one. */
 async function openFirstInbox() {
   const route = parseLocation();
   if (route.address !== null) {
@@ -51,10 +58,8 @@ async function openFirstInbox() {
     router.enter(route.id === null ? inboxHash(route.address) : messageHash(route.address, route.id));
     return;
   }
-  const stored = loadInbox();
-  if (stored !== null) {
-    session.remember(stored);
-    router.enter(inboxHash(stored.address));
+  if (session.own !== null) {
+    router.enter(inboxHash(session.own.address));
     return;
   }
   await actions.createRandom(true);

@@ -18,11 +18,15 @@ export function elementById(id, type) {
 
 /** The page's own parts, by what they are for. */
 export const ui = {
+  addressLabel: elementById('address-label', HTMLElement),
   address: elementById('address', HTMLElement),
   copyAddress: elementById('copy-address', HTMLButtonElement),
   newAddress: elementById('new-address', HTMLButtonElement),
   chooseName: elementById('choose-name', HTMLButtonElement),
   publicNote: elementById('public-note', HTMLElement),
+  linkNote: elementById('link-note', HTMLElement),
+  ownInbox: elementById('own-inbox', HTMLButtonElement),
+  keepAddress: elementById('keep-address', HTMLButtonElement),
   addressError: elementById('address-error', HTMLElement),
   connection: elementById('connection', HTMLElement),
   connectionText: elementById('connection-text', HTMLElement),

@@ -1,11 +1,15 @@
 /**
  * What the browser remembers, so that coming back tomorrow opens the same
- * inbox with no account: the current address and which messages were read.
- * Storage may be unavailable (private modes, quotas); the page then simply
- * forgets, it never breaks.
+ * inbox with no account: the visitor's own address, the others this browser
+ * made or kept, and which messages were read. An address that only arrived
+ * by link is never written here: a link must not decide whose inbox the
+ * visitor comes back to. Storage may be unavailable (private modes, quotas);
+ * the page then simply forgets, it never breaks.
  */
 
 const PREFIX = 'ephemail:';
+// Enough for Back and Forward over a day's New address presses; more would only be older.
+const MAX_OWN_INBOXES = 20;
 // Read marks of a few recent inboxes, each capped, so storage stays small forever.
 const MAX_INBOXES_WITH_READ_MARKS = 10;
 const MAX_READ_IDS = 500;
@@ -53,9 +57,11 @@ const isString = (value) => typeof value === 'string';
  * `public` is null when the address came from a link and we do not know how it was made.
  */
 
-/** @returns {InboxInfo | null} the inbox this browser used last */
-export function loadInbox() {
-  const stored = read('inbox', null);
+/**
+ * @param {unknown} stored
+ * @returns {InboxInfo | null}
+ */
+function toInboxInfo(stored) {
   if (!isRecord(stored) || typeof stored.address !== 'string') return null;
   return {
     address: stored.address,
@@ -64,12 +70,38 @@ export function loadInbox() {
   };
 }
 
+/** @returns {InboxInfo | null} the visitor's own inbox: the one this browser used last */
+export function loadInbox() {
+  return toInboxInfo(read('inbox', null));
+}
+
+/** @returns {InboxInfo[]} the inboxes this browser made or kept, oldest first */
+function loadOwnInboxes() {
+  const stored = read('own', []);
+  return Array.isArray(stored) ? stored.map(toInboxInfo).filter((info) => info !== null) : [];
+}
+
 /**
- * Remembers the inbox in use.
+ * Makes the inbox the visitor's own: the one the page opens next time, and
+ * one a link may later name without being taken for someone else's.
  * @param {InboxInfo} inbox
  */
 export function saveInbox(inbox) {
-  write('inbox', { address: inbox.address, public: inbox.public, ttlSeconds: inbox.ttlSeconds });
+  const entry = { address: inbox.address, public: inbox.public, ttlSeconds: inbox.ttlSeconds };
+  write('inbox', entry);
+  const others = loadOwnInboxes().filter((own) => own.address !== inbox.address);
+  write('own', [...others, entry].slice(-MAX_OWN_INBOXES));
+}
+
+/**
+ * @param {string} address
+ * @returns {InboxInfo | null} what is saved of the address if this browser made or kept it; null for any other
+ */
+export function findOwnInbox(address) {
+  // The current inbox counts even if it was saved before the list of own inboxes existed.
+  const current = loadInbox();
+  if (current?.address === address) return current;
+  return loadOwnInboxes().find((own) => own.address === address) ?? null;
 }
 
 /**

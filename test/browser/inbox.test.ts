@@ -156,6 +156,11 @@ describeBrowser('web inbox', () => {
     await page.keyboard.press('Tab'); // brand link
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('copy-address');
+    // Opened by link, so the link note's two choices come next.
+    await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('own-inbox');
+    await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('keep-address');
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('new-address');
     await page.keyboard.press('Tab');

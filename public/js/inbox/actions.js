@@ -1,7 +1,8 @@
 /**
  * What the person asks of the server from the page's buttons: a new random
- * address, deleting one message, emptying the inbox. Each says how it went
- * through the live region, and failures show the server's own sentence.
+ * address, going back to their own from one opened by link, deleting one
+ * message, emptying the inbox. Each says how it went through the live
+ * region, and failures show the server's own sentence.
  */
 import { showAddressError } from '../address/card.js';
 import { ApiError, api } from '../api.js';
@@ -45,6 +46,17 @@ export class InboxActions {
     } finally {
       ui.newAddress.disabled = false;
     }
+  }
+
+  /** Leaves an inbox opened by link for the visitor's own, making them one if they have none yet. */
+  async openOwnInbox() {
+    const own = this.session.own;
+    if (own === null) {
+      await this.createRandom(false);
+      return;
+    }
+    this.router.navigate(inboxHash(own.address));
+    announce(`Back to your inbox: ${own.address}`);
   }
 
   /**

@@ -2,6 +2,9 @@
  * The inbox the page follows: its live socket, the list fetched when the
  * socket cannot say, and what is known of the address. One at a time; a
  * switch drops everything of the previous inbox, late answers included.
+ * Only an inbox this browser made (or the visitor chose to keep) becomes the
+ * visitor's own: one that came by link may belong to whoever sent the link,
+ * so it is shown for the visit and never saved.
  */
 import { showAddress, showAddressError, showRetention } from '../address/card.js';
 import { ApiError, api } from '../api.js';
@@ -9,7 +12,7 @@ import { announce } from '../clipboard.js';
 import { showConnection } from './chrome.js';
 import { senderName, subjectOf } from '../message/labels.js';
 import { connectInbox } from '../socket.js';
-import { loadInbox, saveInbox } from '../storage.js';
+import { findOwnInbox, loadInbox, saveInbox } from '../storage.js';
 
 /** @typedef {import('../api-types.js').ApiEventFrame} ApiEventFrame */
 /** @typedef {import('../api-types.js').ApiInbox} ApiInbox */
@@ -41,13 +44,18 @@ export class InboxSession {
     this.generation = 0;
     // The server will never take mail for this address: nothing more is asked about it.
     this.unusable = false;
-    // What the server told us about addresses it made, for when the URL switches to them.
+    /** @type {InboxInfo | null} the visitor's own inbox, where "Back to my inbox" goes; null until they have one */
+    this.own = loadInbox();
+    // The inbox on show came by link: this browser did not make it, so it is marked and not saved.
+    this.fromLink = false;
+    // The addresses this page made or kept, with what the server said of them: its own even when storage fails.
     /** @type {Map<string, InboxInfo>} */
     this.known = new Map();
   }
 
   /**
-   * Keeps what is known of an address until the page switches to it.
+   * Takes an address the server just made for this page as the visitor's
+   * own, and keeps what is known of it until the page switches to it.
    * @param {InboxInfo | ApiInbox} info
    * @returns {InboxInfo}
    */
@@ -69,16 +77,17 @@ export class InboxSession {
    * @param {string} address
    */
   switchTo(address) {
-    const stored = loadInbox();
-    const inbox = { ...(this.known.get(address) ?? (stored?.address === address ? stored : { address, public: null, ttlSeconds: null })) };
+    const own = this.known.get(address) ?? findOwnInbox(address);
+    const inbox = { ...(own ?? { address, public: null, ttlSeconds: null }) };
     this.inbox = inbox;
-    saveInbox(inbox);
+    this.fromLink = own === null;
+    if (!this.fromLink) this.adopt(inbox);
     this.closeSocket();
     this.generation++;
     this.unusable = false;
     this.list.reset(address);
     this.view.close();
-    showAddress(inbox);
+    this.showCard();
     showAddressError(null);
     showRetention(inbox.ttlSeconds);
     this.refreshList();
@@ -87,6 +96,28 @@ export class InboxSession {
       onStatus: (status) => this.setStatus(status),
     });
     if (inbox.ttlSeconds === null) this.learnRetention(inbox);
+  }
+
+  /** Makes the inbox on show, which came by link, the visitor's own: the explicit "Keep this address". */
+  keep() {
+    if (this.inbox === null || !this.fromLink) return;
+    this.fromLink = false;
+    this.adopt(this.inbox);
+    this.showCard();
+  }
+
+  /**
+   * Makes an inbox the visitor's own: saved, so reopening the page opens it.
+   * @param {InboxInfo} inbox
+   */
+  adopt(inbox) {
+    this.own = inbox;
+    this.known.set(inbox.address, inbox);
+    saveInbox(inbox);
+  }
+
+  showCard() {
+    if (this.inbox !== null) showAddress(this.inbox, { fromLink: this.fromLink, hasOwnInbox: this.own !== null });
   }
 
   closeSocket() {
@@ -103,7 +134,7 @@ export class InboxSession {
       const { ttlSeconds } = await api.domains();
       if (this.inbox !== info || info.ttlSeconds !== null) return;
       info.ttlSeconds = ttlSeconds;
-      saveInbox(info);
+      if (!this.fromLink) saveInbox(info);
       showRetention(ttlSeconds);
     } catch {
       // The footer keeps its general wording.
