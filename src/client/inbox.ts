@@ -13,7 +13,9 @@ export interface MessageFilters {
   to?: string;
   /** Only messages that arrived after this message id or time. */
   since?: string | Date;
-  /** At most this many (1 to 200; the server's default is 50). */
+  /** Only messages that arrived before this message id or time: pass the id of the last message of a page for the next page. */
+  before?: string | Date;
+  /** At most this many (1 to 200; the server's default is 50). Fewer come back only on the last page. */
   limit?: number;
 }
 
@@ -21,7 +23,7 @@ export interface MessageFilters {
 export interface Inbox {
   /** The address as given, or as the server normalised it for a created inbox. */
   readonly address: string;
-  /** Messages passing the filters, newest first. */
+  /** Messages passing the filters, newest first: one page of at most `limit` (see `before` for the next). */
   messages(filters?: MessageFilters): Promise<ApiMessageSummary[]>;
   /** One message in full; an `EphemailError` with status 404 when there is none. */
   message(id: string): Promise<ApiMessage>;
@@ -38,14 +40,17 @@ export interface Inbox {
   delete(): Promise<number>;
 }
 
+function isoOrId(position: string | Date | undefined): string | undefined {
+  return position instanceof Date ? position.toISOString() : position;
+}
+
 /** An `Inbox` over the API at `send`. */
 export function inboxAt(send: Send, address: string): Inbox {
   const base = `/api/inboxes/${encodeURIComponent(address)}`;
   const messagePath = (id: string) => `${base}/messages/${encodeURIComponent(id)}`;
 
   async function list(filters: MessageFilters = {}): Promise<ApiMessageSummary[]> {
-    const since = filters.since instanceof Date ? filters.since.toISOString() : filters.since;
-    const response = await send('GET', `${base}/messages`, { query: { ...filters, since } });
+    const response = await send('GET', `${base}/messages`, { query: { ...filters, since: isoOrId(filters.since), before: isoOrId(filters.before) } });
     return (await readJson<{ address: string; messages: ApiMessageSummary[] }>(response)).messages;
   }
 

@@ -150,6 +150,15 @@ describe('the client against a real server', () => {
     expect(await other.messages({ limit: 1 })).toHaveLength(1);
   });
 
+  it('pages back through an inbox with before, by id or by time', async () => {
+    const inbox = await client.createInbox();
+    for (const subject of ['One', 'Two', 'Three']) await send(server, inbox.address, { subject });
+    const [newest, middle] = await inbox.messages({ limit: 2 });
+    const older = await inbox.messages({ limit: 2, before: middle?.id });
+    expect([newest?.subject, middle?.subject, ...older.map((message) => message.subject)]).toEqual(['Three', 'Two', 'One']);
+    expect(await inbox.messages({ before: new Date(middle?.receivedAt ?? 0) })).toEqual(older);
+  });
+
   it('throws the server\'s explanation for a refused request', async () => {
     const error: unknown = await client.createInbox({ localPart: 'has space' }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(EphemailError);

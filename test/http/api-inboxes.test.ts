@@ -141,7 +141,7 @@ describe('GET /api/inboxes/{address}/messages', () => {
     expect(body.messages.map((m) => m.subject)).toEqual(['Reset your password', 'Weekly news', 'Your CODE is 123456']);
     const oldest = body.messages[2];
     expect(Object.keys(oldest ?? {}).sort()).toEqual([
-      'attachmentCount', 'codes', 'expiresAt', 'from', 'id', 'inbox', 'parseFailed', 'preview', 'receivedAt', 'size', 'subject', 'tag', 'to',
+      'attachmentCount', 'codes', 'expiresAt', 'from', 'id', 'inbox', 'parseFailed', 'preview', 'receivedAt', 'size', 'subject', 'tag', 'to', 'toOmitted',
     ]);
     expect(oldest).toMatchObject({
       from: { name: 'Alpha Shop', address: 'alpha@shop.example' }, tag: null, codes: ['123456'], preview: 'Hello there', attachmentCount: 0,
@@ -196,6 +196,34 @@ describe('GET /api/inboxes/{address}/messages', () => {
     expect(test.parses.count).toBe(40);
   });
 
+  it('pages back with before=<id of the last message of a page>, and by time', async () => {
+    const test = buildTestApp();
+    for (let i = 0; i < 5; i++) {
+      await test.deliver(rawMessage({ subject: `mail ${i}` }), ['pages@ephemail.test']);
+      test.clock.advance(1_000);
+    }
+    const page = async (query: string) => (await list(test, query, 'pages@ephemail.test')).messages;
+    const first = await page('?limit=2');
+    const second = await page(`?limit=2&before=${String(first[1]?.id)}`);
+    const last = await page(`?limit=2&before=${String(second[1]?.id)}`);
+    expect([first, second, last].map((messages) => messages.map((m) => m.subject))).toEqual([['mail 4', 'mail 3'], ['mail 2', 'mail 1'], ['mail 0']]);
+    expect(await page(`?before=${encodeURIComponent(String(second[0]?.receivedAt))}`)).toEqual([second[1], last[0]]);
+    expect(await page(`?since=${String(last[0]?.id)}&before=${String(first[0]?.id)}`)).toEqual([first[1], ...second]);
+    // The cursor expired or was deleted: its time says where the page starts.
+    await test.store.delete('pages@ephemail.test', String(second[1]?.id));
+    expect(await page(`?before=${String(second[1]?.id)}`)).toEqual(last);
+  });
+
+  it('stops reading digests for a client that has gone', async () => {
+    const client = new AbortController();
+    const test = buildTestApp({ onDigest: () => client.abort() });
+    for (let i = 0; i < 40; i++) await test.deliver(rawMessage({ subject: `mail ${i}` }), ['left@ephemail.test']);
+    // Nothing matches, so a client that stayed would have all 40 digests read for it.
+    await test.app.request('/api/inboxes/left@ephemail.test/messages?subject=nothing', { signal: client.signal });
+    expect(test.parses.count).toBeGreaterThan(0);
+    expect(test.parses.count).toBeLessThanOrEqual(4);
+  });
+
   it('refuses bad limits, since values and addresses with a problem', async () => {
     const { app } = buildTestApp();
     for (const limit of ['0', '201', 'ten', '-1', '1.5']) {
@@ -203,6 +231,7 @@ describe('GET /api/inboxes/{address}/messages', () => {
     }
     expect((await app.request('/api/inboxes/a@ephemail.test/messages?limit=200')).status).toBe(200);
     await expectProblem(await app.request('/api/inboxes/a@ephemail.test/messages?since=yesterday-ish'), 400, /since must be a message id or an ISO time/);
+    await expectProblem(await app.request('/api/inboxes/a@ephemail.test/messages?before=tomorrow-ish'), 400, /before must be a message id or an ISO time/);
     await expectProblem(await app.request('/api/inboxes/no-at-sign/messages'), 400, /There is no @ in the address/);
     await expectProblem(await app.request(`/api/inboxes/${encodeURIComponent('a b@ephemail.test')}/messages`), 400, /space/);
     await expectProblem(await strictApp().request('/api/inboxes/bob@gmail.com/messages'), 400, /does not take mail for gmail\.com/);

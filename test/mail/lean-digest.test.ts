@@ -12,7 +12,8 @@ import { Splitter, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit'
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../src/mail/parse/parse.js';
-import { digestMessage, type MessageDigest } from '../../src/mail/read/digest.js';
+import { digestMessage, SUMMARY_MAX_JSON_BYTES, type MessageDigest } from '../../src/mail/read/digest.js';
+import { jsonBytes } from '../../src/mail/read/display-text.js';
 import { leanDigest } from '../../src/mail/read/lean-digest.js';
 import { partText, type TextSource } from '../../src/mail/read/lean-digest-text.js';
 import { MESSAGE_KINDS, messageFactory, rawSize } from '../bench/messages.js';
@@ -95,6 +96,7 @@ function expectWellFormed(digest: MessageDigest): void {
   expect(digest).toStrictEqual({
     from: digest.from === null ? null : mailboxShape,
     to: digest.to.map(() => mailboxShape),
+    toOmitted: expect.any(Number),
     subject: expect.any(String),
     preview: expect.any(String),
     attachmentCount: expect.any(Number),
@@ -102,8 +104,9 @@ function expectWellFormed(digest: MessageDigest): void {
     parseFailed: expect.any(Boolean),
   });
   expect(digest.preview.length).toBeLessThanOrEqual(200);
-  expect(digest.subject.length).toBeLessThanOrEqual(1_000);
+  expect(jsonBytes(digest.subject)).toBeLessThanOrEqual(400 + 2);
   expect(digest.to.length).toBeLessThanOrEqual(100);
+  expect(jsonBytes(digest)).toBeLessThan(SUMMARY_MAX_JSON_BYTES);
   expect(digest.codes.length).toBeLessThanOrEqual(5);
   expect(Number.isInteger(digest.attachmentCount) && digest.attachmentCount >= 0).toBe(true);
 }
@@ -260,7 +263,7 @@ describe('leanDigest where it reads a message differently on purpose', () => {
     const raw = Buffer.from(`From: a@example.com${CRLF}Subject: embedded${CRLF}Content-Type: message/rfc822${CRLF}Content-Disposition: inline`, 'latin1');
     expect(await parseWithin(raw, 1_000)).toBeNull();
     expect(await leanDigest(raw)).toStrictEqual({
-      from: { name: '', address: 'a@example.com' }, to: [], subject: 'embedded', preview: '', attachmentCount: 0, codes: [], parseFailed: false,
+      from: { name: '', address: 'a@example.com' }, to: [], toOmitted: 0, subject: 'embedded', preview: '', attachmentCount: 0, codes: [], parseFailed: false,
     });
   });
 });

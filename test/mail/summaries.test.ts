@@ -7,9 +7,13 @@ import { StoreUnavailableError } from '../../src/store/store.js';
 import { createManualClock } from '../support/manual-clock.js';
 import { makeNewMessage } from '../support/messages.js';
 
-/** A memory store with the summary service over it; digest reads and parses are counted, and digest reads fail while `failing` is set. */
+/**
+ * A memory store with the summary service over it; digest reads and parses
+ * are counted, digest reads fail while `failing` is set, and `onDigest` runs
+ * as each starts.
+ */
 function openSummaries() {
-  const counts = { digests: 0, parses: 0, failing: false };
+  const counts = { digests: 0, parses: 0, failing: false, onDigest: () => {} };
   const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, inboxLimit: 50, clock: createManualClock() });
   const reader = createMessageReader({
     parse: (raw): Promise<ReadMessage> => {
@@ -20,6 +24,7 @@ function openSummaries() {
   });
   const readDigest = async (raw: Buffer): Promise<MessageDigest> => {
     counts.digests++;
+    counts.onDigest();
     if (counts.failing) throw new Error('the parse pool is gone');
     return digestRaw(raw);
   };
@@ -81,6 +86,26 @@ describe('summaries: digests read when first needed', () => {
     expect((await summaries.read(stored!))?.subject).toBe('Read in full');
     await parsing;
     expect(counts).toMatchObject({ parses: 1, digests: 0 });
+  });
+
+  it('reads no further once whoever asked has gone, and resolves with what it found', async () => {
+    const { store, summaries, counts } = openSummaries();
+    for (let i = 0; i < 40; i++) await store.add(makeNewMessage(['a@x.test'], { subject: `mail ${i}` }));
+    const heads = await store.list('a@x.test');
+    const gone = new AbortController();
+    counts.onDigest = () => gone.abort();
+    // A filter nothing passes would read all 40; the reads under way when the requester left are the last.
+    expect(await summaries.select(heads, () => false, 1, gone.signal)).toEqual([]);
+    expect(counts.digests).toBeGreaterThan(0);
+    expect(counts.digests).toBeLessThanOrEqual(4);
+    expect(await summaries.select(heads, () => true, 10, AbortSignal.abort())).toEqual([]);
+    expect(counts.digests).toBeLessThanOrEqual(4);
+  });
+
+  it('lists the newest messages only as far as asked', async () => {
+    const { store, summaries } = openSummaries();
+    for (const subject of ['one', 'two', 'three']) await store.add(makeNewMessage(['a@x.test'], { subject }));
+    expect((await summaries.list('a@x.test', 2)).map((summary) => summary.subject)).toEqual(['three', 'two']);
   });
 
   it('says a message is gone once it has left, and forgets its digest', async () => {

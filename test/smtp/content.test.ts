@@ -11,8 +11,8 @@ const fixtureNames = (await readdir(FIXTURES)).filter((name) => name.endsWith('.
 
 function digestOf(summary: MessageSummary | undefined): unknown {
   if (summary === undefined) return undefined;
-  const { from, to, subject, preview, attachmentCount, codes, parseFailed } = summary;
-  return { from, to, subject, preview, attachmentCount, codes, parseFailed };
+  const { from, to, toOmitted, subject, preview, attachmentCount, codes, parseFailed } = summary;
+  return { from, to, toOmitted, subject, preview, attachmentCount, codes, parseFailed };
 }
 
 describe('message content over the wire', () => {

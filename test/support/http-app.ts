@@ -20,6 +20,8 @@ export interface TestAppOptions {
   domains?: DomainPolicy;
   /** Rate limits and waiter caps; the documented defaults unless given. */
   limits?: Partial<HttpLimitSettings>;
+  /** Runs as each digest read starts. */
+  onDigest?: () => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
   const reader = createMessageReader({ parse, cacheBytes: 8 * 1024 * 1024 });
   const readDigest = (raw: Buffer) => {
     parses.count++;
+    options.onDigest?.();
     return digestRaw(raw);
   };
   const summaries = createSummaries({ store, reader, readDigest, cacheBytes: 1024 * 1024 });

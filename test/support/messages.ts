@@ -6,6 +6,7 @@ export function makeDigest(overrides: Partial<MessageDigest> = {}): MessageDiges
   return {
     from: { name: 'Sender', address: 'sender@example.com' },
     to: [{ name: '', address: 'someone@ephemail.test' }],
+    toOmitted: 0,
     subject: 'Hello',
     preview: 'Hello there',
     attachmentCount: 0,

@@ -36,10 +36,18 @@ function setUp(sinkOverrides: Partial<FeedSink> = {}, readSummary = async (id: s
     failed: (error) => seen.push(`failed ${(error as Error).message}`),
     ...sinkOverrides,
   };
-  const summaries = { list: () => listing, of: (head: { id: string }) => readSummary(head.id) };
+  // What the feed asked the listing for.
+  const asked: { limit?: number; signal?: AbortSignal } = {};
+  const summaries = {
+    list: (_inbox: string, limit?: number, signal?: AbortSignal) => {
+      Object.assign(asked, { limit, signal });
+      return listing;
+    },
+    of: (head: { id: string }) => readSummary(head.id),
+  };
   const stop = openInboxFeed({ hub, summaries }, INBOX, sink);
   return {
-    hub, seen, stop,
+    hub, seen, stop, asked,
     flush: () => { for (const run of deliveries.splice(0)) run(); },
     async list(ids: string[]) {
       finishListing(ids.map(summary));
@@ -131,14 +139,28 @@ describe('openInboxFeed', () => {
     expect(feed.seen).toEqual(['hello ']);
   });
 
-  it('sends nothing and stops listening when stopped before the listing returns', async () => {
+  it('sends nothing, stops listening and stops reading the listing when stopped before it returns', async () => {
     const feed = setUp();
     feed.hub.publish(arrived('a'));
     feed.flush();
+    expect(feed.asked.signal?.aborted).toBe(false);
     feed.stop();
     expect(feed.hub.listenerCount(INBOX)).toBe(0);
+    expect(feed.asked.signal?.aborted).toBe(true);
     await feed.list(['a']);
     expect(feed.seen).toEqual([]);
+  });
+
+  it('says hello with the newest 200 messages at most, and whether the inbox holds older ones', async () => {
+    const hellos: Array<{ count: number; more: boolean }> = [];
+    const ids = (count: number) => Array.from({ length: count }, (_, i) => `m${i}`);
+    for (const count of [200, 201]) {
+      const feed = setUp({ hello: (messages, more) => hellos.push({ count: messages.length, more }) });
+      // One more than it sends, to know whether there are more.
+      expect(feed.asked.limit).toBe(201);
+      await feed.list(ids(count));
+    }
+    expect(hellos).toEqual([{ count: 200, more: false }, { count: 200, more: true }]);
   });
 
   it('sends no held events once the sink stopped the feed during hello', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiMessageList } from '../../src/http/api/types.js';
 import { mailer } from '../support/mailer.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -43,7 +44,7 @@ describe('GET /api/inboxes/{address}/events', () => {
 
   it('pushes a message as it arrives, once, after an empty hello', async () => {
     const client = await connect('live@ephemail.test');
-    expect(await client.next()).toEqual({ type: 'hello', address: 'live@ephemail.test', messages: [] });
+    expect(await client.next()).toEqual({ type: 'hello', address: 'live@ephemail.test', messages: [], more: false });
     await send(server, 'live@ephemail.test', 'fresh');
     const frame = await client.next();
     expect(frame).toMatchObject({ type: 'message', message: { subject: 'fresh', inbox: 'live@ephemail.test' } });
@@ -137,6 +138,30 @@ describe('GET /api/inboxes/{address}/events', () => {
     await server.close();
     expect(await first.closed).toBe(1001);
     expect(await second.closed).toBe(1001);
+  });
+});
+
+describe('the hello frame of an inbox of more than 200 messages (--inbox-limit 300)', () => {
+  let server: TestServer;
+  afterEach(() => server.close());
+
+  it('carries the newest 200, says there are more, and the rest is one listing away', async () => {
+    server = await startTestServer(['--inbox-limit', '300']);
+    const inbox = 'many@ephemail.test';
+    for (let i = 0; i < 201; i++) {
+      const raw = Buffer.from(`Subject: mail ${i}\r\n\r\nbody\r\n`);
+      await server.store.add({ envelope: { mailFrom: 'app@example.com', rcptTo: [inbox] }, raw, recipients: [{ inbox, tag: null }] });
+    }
+    const client = await openEvents(eventsUrl(server.httpPort, inbox));
+    const hello = await client.next();
+    client.ws.close();
+    if (hello.type !== 'hello') throw new Error('not a hello');
+    expect(hello.more).toBe(true);
+    expect(hello.messages).toHaveLength(200);
+    expect([hello.messages[0]?.subject, hello.messages[199]?.subject]).toEqual(['mail 200', 'mail 1']);
+    const older = await fetch(`${server.httpUrl}/api/inboxes/${inbox}/messages?before=${hello.messages[199]?.id}`);
+    expect(((await older.json()) as ApiMessageList).messages.map((message) => message.subject)).toEqual(['mail 0']);
+    await client.closed;
   });
 });
 

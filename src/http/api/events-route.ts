@@ -18,7 +18,7 @@ const removedFrame = JSON.stringify(exampleEvents.removed);
  */
 export const eventsRoute = createRoute({
   method: 'get', path: '/inboxes/{address}/events', operationId: 'subscribeEvents', tags: ['Live'], summary: 'Live events (WebSocket)',
-  description: 'Upgrade to a WebSocket (`Connection: Upgrade`, `Upgrade: websocket`). The server sends JSON text frames (schema `ApiEvent`): first `{"type":"hello","address","messages":[summaries]}`, then `{"type":"message","message":summary}` for each arrival and `{"type":"deleted"|"expired"|"evicted","id"}` when one leaves. The client sends nothing. Only a handshake is answered here; a refusal is plain text, since it ends the connection.',
+  description: 'Upgrade to a WebSocket (`Connection: Upgrade`, `Upgrade: websocket`). The server sends JSON text frames (schema `ApiEvent`): first `{"type":"hello","address","messages":[summaries],"more"}` with the newest 200 messages at most (`more` says whether the inbox holds older ones), then `{"type":"message","message":summary}` for each arrival and `{"type":"deleted"|"expired"|"evicted","id"}` when one leaves. The client sends nothing. Only a handshake is answered here; a refusal is plain text, since it ends the connection.',
   request: { params: z.object({ address: addressParam }) },
   responses: {
     101: { description: `Switching to WebSocket. Frames, in JSON: ${helloFrame}, then e.g. ${messageFrame} and ${removedFrame}.` },

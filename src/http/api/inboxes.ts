@@ -6,7 +6,7 @@ import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
 import { addressParam, inboxFromParam } from './inbox-param.js';
 import { readInboxRequest } from './inbox-request.js';
-import { afterSince, filterQuery, limitQuery, matches } from './message-filter.js';
+import { afterSince, beforeQuery, filterQuery, limitQuery, matches, olderThan } from './message-filter.js';
 import { ApiProblem } from '../problem.js';
 import { addressCheckSchema, deletedSchema, domainsSchema, inboxRequestSchema, inboxSchema, messageListSchema } from './schemas.js';
 import type { ApiInbox } from './types.js';
@@ -91,8 +91,10 @@ const checkAddressRoute = createRoute({
 
 const listRoute = createRoute({
   method: 'get', path: '/inboxes/{address}/messages', operationId: 'listMessages', tags: ['Messages'], summary: 'List messages',
-  description: 'The messages of an inbox that pass every given filter, newest first. An inbox nobody has written to is simply empty.',
-  request: { params: inboxParams, query: queryOf({ ...filterQuery, limit: limitQuery }) },
+  description: 'The messages of an inbox that pass every given filter, newest first. An inbox nobody has written to is simply empty. '
+    + 'A page holds at most `limit` (200) summaries of at most 4 KB each. To page back through a larger inbox, pass the id of the oldest message '
+    + 'of a page as `before`; a page with fewer than `limit` messages is the last.',
+  request: { params: inboxParams, query: queryOf({ ...filterQuery, before: beforeQuery, limit: limitQuery }) },
   responses: {
     200: { description: 'The messages.', content: jsonContent(messageListSchema, { one: { summary: 'One message', value: exampleList } }) },
     400: responseRef('BadRequest'),
@@ -143,9 +145,10 @@ export function inboxRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
 
   routes.openapi(listRoute, async (c) => {
     const inbox = inboxFromParam(c.req.valid('param').address, domains);
-    const { limit, ...filter } = c.req.valid('query');
-    const heads = afterSince(await store.list(inbox), filter.since);
-    const messages = await summaries.select(heads, (summary) => matches(summary, filter), limit);
+    const { limit, before, ...filter } = c.req.valid('query');
+    const heads = olderThan(afterSince(await store.list(inbox), filter.since), before);
+    // A client that hangs up stops the digests read for it: nobody would read the answer.
+    const messages = await summaries.select(heads, (summary) => matches(summary, filter), limit, c.req.raw.signal);
     return c.json({ address: inbox, messages: messages.map(toApiSummary) }, 200);
   });
 

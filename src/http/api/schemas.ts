@@ -67,8 +67,9 @@ const summaryShape = {
   inbox: z.email().openapi({ description: 'The inbox: lower case, without +tag.' }),
   tag: nullableText('The +tag of the recipient address (`tag` in `name+tag@domain`), or null.'),
   from: mailboxOrNull('The From header, or null when missing.'),
-  to: mailboxes('The To header.'),
-  subject: text('The decoded subject; empty when missing.'),
+  to: mailboxes('The first mailboxes of the To header: up to 100, and as many as fit in 1 KB of JSON.'),
+  toOmitted: count('Mailboxes of the To header left out of `to`; 0 unless it is very long. The message\'s `headers` have them all.'),
+  subject: text('The decoded subject, cut at 400 bytes of JSON; empty when missing.'),
   receivedAt: isoTime('When the message arrived.'),
   expiresAt: isoTime('When it will be deleted; reading never extends it.'),
   size: count('Bytes of the raw message.'),
@@ -80,7 +81,9 @@ const summaryShape = {
 };
 
 /** One message in a list or a live event. */
-export const messageSummarySchema = z.object(summaryShape).openapi('ApiMessageSummary', { description: 'One message in a list or a live event.' });
+export const messageSummarySchema = z.object(summaryShape).openapi('ApiMessageSummary', {
+  description: 'One message in a list or a live event, at most 4 KB of JSON: its display fields (subject, names, addresses, preview) leave out control and invisible characters and are cut in bytes.',
+});
 
 /** `GET /api/inboxes/{address}/messages` */
 export const messageListSchema = z.object({
@@ -145,12 +148,16 @@ export const healthSchema = z.object({
   bytes: count('Bytes of mail held.'),
 }).openapi('ApiHealth', { description: 'The server and its store are up.' });
 
-/** First frame on the events socket: everything in the inbox, newest first. */
+/** First frame on the events socket: the newest messages of the inbox, newest first. */
 export const helloFrameSchema = z.object({
   type: z.literal('hello').openapi({ description: 'Frame type.' }),
   address: text('The inbox the socket follows, normalised (lower case, +tag folded).'),
-  messages: z.array(messageSummarySchema).openapi({ description: 'Present messages, newest first.' }),
-}).openapi('ApiEventHello', { description: 'First frame after connecting: the messages already there.' });
+  messages: z.array(messageSummarySchema).openapi({ description: 'Present messages, newest first: all of them, or the newest 200.' }),
+  more: z.boolean().openapi({
+    description: 'True when the inbox holds older messages than those in `messages` (only when `--inbox-limit` is above 200); '
+      + 'list them with `GET /api/inboxes/{address}/messages?before=<id of the last one here>`.',
+  }),
+}).openapi('ApiEventHello', { description: 'First frame after connecting: the messages already there, at most 200.' });
 
 /** A message arrived after the hello frame. */
 export const messageFrameSchema = z.object({

@@ -23,6 +23,7 @@ export function toApiSummary(summary: MessageSummary): ApiMessageSummary {
     tag: summary.tag,
     from: summary.from,
     to: summary.to,
+    toOmitted: summary.toOmitted,
     subject: summary.subject,
     receivedAt: new Date(summary.receivedAt).toISOString(),
     expiresAt: new Date(summary.expiresAt).toISOString(),

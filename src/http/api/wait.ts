@@ -100,7 +100,7 @@ function waitForMatch(
     abort.addEventListener('abort', onAbort);
     if (abort.aborted) return done('timeout');
     deps.store.list(inbox)
-      .then((heads) => deps.summaries.select(afterSince(heads, filter.since), (summary) => matches(summary, filter), 1))
+      .then((heads) => deps.summaries.select(afterSince(heads, filter.since), (summary) => matches(summary, filter), 1, abort))
       .then(([newest]) => {
         if (newest !== undefined) done(newest);
       }, fail);

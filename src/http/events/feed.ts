@@ -2,11 +2,17 @@ import type { Hub } from '../../hub/hub.js';
 import type { MessageSummary } from '../../mail/read/digest.js';
 import type { Summaries } from '../../mail/read/summaries.js';
 import type { StoreEvent } from '../../store/store.js';
+import { LIST_MAX_MESSAGES } from '../api/message-filter.js';
 import type { FeedEvent } from './frames.js';
+
+// As many as one listing carries, so a hello is bounded in bytes as a listing
+// is, whatever --inbox-limit is; older messages are a listing's `before` away.
+const HELLO_MESSAGES = LIST_MAX_MESSAGES;
 
 /** Where a feed delivers, in this order: one `hello`, then events; or `failed` once instead. */
 export interface FeedSink {
-  hello(messages: MessageSummary[]): void;
+  /** The newest messages of the inbox (at most 200), newest first, and whether it holds older ones too. */
+  hello(messages: MessageSummary[], more: boolean): void;
   /** `cause` is the hub's event, the same object for every feed of the inbox. */
   event(event: FeedEvent, cause: StoreEvent): void;
   /** Reading the inbox or a new message's summary failed, or delivering threw; the feed has already stopped. */
@@ -28,13 +34,15 @@ export interface FeedSource {
  * `hello`, held or not: it is dropped. The ids waiting for such a repeat
  * leave the set when their repeat or their removal is seen, so it never
  * outgrows the listing. New messages' summaries are read side by side but
- * delivered in the order of their events. Returns the function that stops the feed.
+ * delivered in the order of their events. Stopping it also stops reading the
+ * listing's digests. Returns the function that stops the feed.
  */
 export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink): () => void {
   let open = true;
   let held: StoreEvent[] | null = [];
   let listed = new Set<string>();
   let delivered: Promise<void> = Promise.resolve();
+  const listing = new AbortController();
 
   // A delivery that throws stops the feed rather than the chain behind it.
   function inOrder(deliver: () => Promise<void> | void): void {
@@ -66,6 +74,7 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
   function stop(): void {
     open = false;
     held = null;
+    listing.abort();
     unsubscribe();
   }
 
@@ -75,13 +84,15 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
     sink.failed(error);
   }
 
-  source.summaries.list(inbox).then((messages) => {
+  // One more than is sent tells whether older messages exist.
+  source.summaries.list(inbox, HELLO_MESSAGES + 1, listing.signal).then((newest) => {
     // Stopped before the listing came back.
     if (held === null) return;
+    const messages = newest.slice(0, HELLO_MESSAGES);
     listed = new Set(messages.map((message) => message.id));
     const pending = held;
     held = null;
-    sink.hello(messages);
+    sink.hello(messages, newest.length > messages.length);
     // The sink may stop the feed while sending (a client dropped as too slow), so check before each event.
     for (const event of pending) {
       if (!open) return;

@@ -4,8 +4,8 @@ import type { ApiHelloFrame, ApiMessageFrame, ApiRemovalFrame } from '../api/typ
 import { toApiSummary } from '../api/views.js';
 
 /** The hello frame as sent. */
-export function helloFrame(address: string, messages: readonly MessageSummary[]): string {
-  const frame: ApiHelloFrame = { type: 'hello', address, messages: messages.map(toApiSummary) };
+export function helloFrame(address: string, messages: readonly MessageSummary[], more: boolean): string {
+  const frame: ApiHelloFrame = { type: 'hello', address, messages: messages.map(toApiSummary), more };
   return JSON.stringify(frame);
 }
 

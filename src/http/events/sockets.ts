@@ -142,7 +142,7 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
     // Oversized or malformed client frames end up here; ws closes the socket itself.
     ws.on('error', (error) => log.debug({ err: error, remote }, 'event socket error'));
     const stopFeed = openInboxFeed({ hub, summaries }, inbox, {
-      hello: (messages) => send(ws, helloFrame(inbox, messages), remote),
+      hello: (messages, more) => send(ws, helloFrame(inbox, messages, more), remote),
       event: (event, cause) => send(ws, frameOf(event, cause), remote),
       failed: (error) => {
         log.error({ err: error, remote }, 'reading an inbox for its event socket failed');

@@ -33,6 +33,7 @@ const exampleSummary: ApiMessageSummary = {
   tag: null,
   from: { name: 'Acme', address: 'no-reply@acme.example' },
   to: [{ name: '', address: EXAMPLE_ADDRESS }],
+  toOmitted: 0,
   subject: 'Confirm your Acme account',
   receivedAt: '2026-03-14T09:26:53.000Z',
   expiresAt: '2026-03-14T10:26:53.000Z',
@@ -83,7 +84,7 @@ export const exampleHealth: ApiHealth = { status: 'ok', store: 'ok', messages: 1
 
 /** One frame of each kind. */
 export const exampleEvents: { hello: ApiEventFrame; message: ApiEventFrame; removed: ApiEventFrame } = {
-  hello: { type: 'hello', address: EXAMPLE_ADDRESS, messages: [] },
+  hello: { type: 'hello', address: EXAMPLE_ADDRESS, messages: [], more: false },
   message: { type: 'message', message: exampleSummary },
   removed: { type: 'expired', id: EXAMPLE_MESSAGE_ID },
 };

@@ -2,6 +2,7 @@ import type { MessageHead } from '../../store/message.js';
 import { findCodes, TEXT_SCAN_LIMIT } from '../extract/codes.js';
 import { HTML_SCAN_LIMIT } from '../parse/html-text.js';
 import { parseMessage, type MailboxAddress, type ParsedMessage } from '../parse/parse.js';
+import { displayText, jsonBytes, visibleText } from './display-text.js';
 
 /**
  * What lists and live events show of a message's content, the same for every
@@ -10,7 +11,10 @@ import { parseMessage, type MailboxAddress, type ParsedMessage } from '../parse/
  */
 export interface MessageDigest {
   from: MailboxAddress | null;
+  /** The first mailboxes of the To header, as many as fit in TO_BYTES. */
   to: MailboxAddress[];
+  /** Mailboxes of the To header left out of `to`. */
+  toOmitted: number;
   subject: string;
   /** The start of the plain text, whitespace folded. */
   preview: string;
@@ -24,12 +28,30 @@ export interface MessageDigest {
 /** A message as lists and live events show it: its head and its digest. */
 export interface MessageSummary extends MessageHead, MessageDigest {}
 
+/**
+ * The most bytes a summary takes as JSON, as the API writes it (views.ts):
+ * every listing and live hello carries up to 200 of them. What the sender
+ * wrote is made visible and bounded in bytes field by field below (a folded
+ * 900 KB Subject, a To header of 30,000 mailboxes or a name of control
+ * characters cannot grow a summary); the full message still shows every
+ * header as received. The worst, in bytes: subject 400, preview 600 (200
+ * characters of 3 bytes), From 480, To 1,024, codes 81, the inbox and tag
+ * about 900 (the address rules allow 254 bytes, but an IDN domain's A-label
+ * stands for up to 4 bytes a character), and some 300 of field names, id, times
+ * and numbers; test/mail/summary-size.test.ts feeds it that and measures 3,648.
+ */
+export const SUMMARY_MAX_JSON_BYTES = 4 * 1024;
+
 const PREVIEW_CHARACTERS = 200;
-// A summary goes into every inbox listing and live event, up to 200 per inbox,
-// so a folded 900 KB Subject or a To header of 30,000 mailboxes is cut here;
-// the full message still shows every header as received.
-const SUMMARY_TEXT_CHARACTERS = 1_000;
-const SUMMARY_RECIPIENTS = 100;
+// A character of the preview takes at most 3 bytes in JSON: 2 for a quote or
+// backslash, 3 in the rest of the BMP, and a pair of units 4.
+const PREVIEW_BYTES = PREVIEW_CHARACTERS * 3;
+const SUBJECT_BYTES = 400;
+const NAME_BYTES = 200;
+// An address is at most 254 bytes; this is what a header may say instead.
+const ADDRESS_BYTES = 256;
+const TO_BYTES = 1024;
+const TO_MAILBOXES = 100;
 
 /**
  * How much of the text a digest depends on: previewOf folds its first 800
@@ -60,10 +82,12 @@ export function digestMessage(parsed: ParsedMessage): MessageDigest {
 
 /** The digest of a message's content: short mailboxes and subject, a preview and the likely codes. */
 export function digestContent(content: DigestContent): MessageDigest {
+  const to = firstMailboxes(content.to);
   return {
     from: content.from === null ? null : shortMailbox(content.from),
-    to: content.to.slice(0, SUMMARY_RECIPIENTS).map(shortMailbox),
-    subject: clip(content.subject),
+    to,
+    toOmitted: content.to.length - to.length,
+    subject: displayText(content.subject, SUBJECT_BYTES),
     preview: previewOf(content.text),
     attachmentCount: content.attachmentCount,
     codes: findCodes({ subject: content.subject, text: content.text, html: content.html }),
@@ -96,21 +120,32 @@ export async function digestRaw(raw: Buffer): Promise<MessageDigest> {
 export function summaryOf(head: MessageHead, digest: MessageDigest): MessageSummary {
   return {
     id: head.id, inbox: head.inbox, tag: head.tag, receivedAt: head.receivedAt, expiresAt: head.expiresAt, size: head.size,
-    from: digest.from, to: digest.to, subject: digest.subject, preview: digest.preview,
+    from: digest.from, to: digest.to, toOmitted: digest.toOmitted, subject: digest.subject, preview: digest.preview,
     attachmentCount: digest.attachmentCount, codes: digest.codes, parseFailed: digest.parseFailed,
   };
 }
 
 function shortMailbox({ name, address }: MailboxAddress): MailboxAddress {
-  return { name: clip(name), address: clip(address) };
+  return { name: displayText(name, NAME_BYTES), address: displayText(address, ADDRESS_BYTES) };
 }
 
-// Never ends on half a surrogate pair, which JSON would write as an escape.
-function clip(text: string): string {
-  return text.length <= SUMMARY_TEXT_CHARACTERS ? text : text.slice(0, SUMMARY_TEXT_CHARACTERS).replace(/[\ud800-\udbff]$/, '');
+// In order, until the next would not fit: a listing shows the first recipients, not a sample.
+function firstMailboxes(mailboxes: readonly MailboxAddress[]): MailboxAddress[] {
+  const first: MailboxAddress[] = [];
+  // The brackets, then each mailbox and the comma before it.
+  let bytes = 2;
+  for (const mailbox of mailboxes.slice(0, TO_MAILBOXES)) {
+    const short = shortMailbox(mailbox);
+    bytes += jsonBytes(short) + (first.length > 0 ? 1 : 0);
+    if (bytes > TO_BYTES) break;
+    first.push(short);
+  }
+  return first;
 }
 
 function previewOf(text: string): string {
   // Folding only the head keeps this cheap on megabyte bodies.
-  return text.slice(0, PREVIEW_CHARACTERS * 4).replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARACTERS);
+  const folded = visibleText(text.slice(0, PREVIEW_CHARACTERS * 4)).replace(/\s+/g, ' ').trim();
+  // Cut by characters, as the API describes the preview; the bytes only drop a pair cut in half.
+  return displayText(folded.slice(0, PREVIEW_CHARACTERS), PREVIEW_BYTES);
 }

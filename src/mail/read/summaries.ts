@@ -16,13 +16,19 @@ export interface SummariesOptions {
 
 /** Messages as lists, live events and waits show them: heads from the store with their digests. */
 export interface Summaries {
-  /** Live messages of an inbox, newest first. Rejects with StoreUnavailableError when a digest cannot be read. */
-  list(inbox: string): Promise<MessageSummary[]>;
+  /**
+   * The newest `limit` (by default all) live messages of an inbox, newest
+   * first, read as `select` reads them. Rejects with StoreUnavailableError
+   * when a digest cannot be read.
+   */
+  list(inbox: string, limit?: number, signal?: AbortSignal): Promise<MessageSummary[]>;
   /**
    * The first `limit` summaries of `heads` (newest first) that `accept`,
-   * reading digests only as far as it takes to find them.
+   * reading digests only as far as it takes to find them. Once `signal`
+   * aborts (whoever asked has gone), it reads no further and resolves with
+   * what it has found.
    */
-  select(heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number): Promise<MessageSummary[]>;
+  select(heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number, signal?: AbortSignal): Promise<MessageSummary[]>;
   /** The summary of a message just announced; undefined once it has gone. */
   of(head: MessageHead): Promise<MessageSummary | undefined>;
   /** The summary of a message already read from the store; undefined when another reader found it gone meanwhile. */
@@ -91,9 +97,11 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
   const of = (head: MessageHead) => unavailableOnFailure(summaryFor(head, () => store.get(head.inbox, head.id)));
   const read = (stored: StoredMessage) => unavailableOnFailure(summaryFor(stored.head, async () => stored));
 
-  async function select(heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number): Promise<MessageSummary[]> {
+  async function select(
+    heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number, signal?: AbortSignal,
+  ): Promise<MessageSummary[]> {
     const selected: MessageSummary[] = [];
-    for (let start = 0; start < heads.length && selected.length < limit; start += LIST_READS_AT_ONCE) {
+    for (let start = 0; start < heads.length && selected.length < limit && signal?.aborted !== true; start += LIST_READS_AT_ONCE) {
       const batch = await Promise.all(heads.slice(start, start + LIST_READS_AT_ONCE).map(of));
       for (const summary of batch) if (summary !== undefined && accept(summary)) selected.push(summary);
     }
@@ -101,7 +109,7 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
   }
 
   return {
-    list: async (inbox) => select(await store.list(inbox), () => true, Infinity),
+    list: async (inbox, limit = Infinity, signal) => select(await store.list(inbox), () => true, limit, signal),
     select,
     of,
     read,
