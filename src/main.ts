@@ -2,7 +2,6 @@
 import { startEphemail, type Ephemail } from './app.js';
 import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config/config.js';
 import { createProcessLog } from './runtime/log.js';
-import { generateLocalPart } from './mail/address/address.js';
 
 const USAGE = `Usage: ephemail [options]
 
@@ -65,11 +64,13 @@ async function main(argv: string[]): Promise<void> {
     if (error.code !== 'EPIPE') throw error;
   });
   const host = displayHost(config.smtp.host);
-  const example = `${generateLocalPart()}@${config.domains.defaultDomain}`;
+  // A chosen name, never a generated one: stdout ends up in logs, and a random address is the key to its inbox.
+  const example = `example@${config.domains.defaultDomain}`;
   process.stdout.write([
     'Ephemail is running.',
     `  SMTP  ${host}:${app.smtpPort}`,
     `  HTTP  http://${host}:${app.httpPort}`,
+    `  Open http://${host}:${app.httpPort} for an address of your own, or send to any name (chosen names are public):`,
     `  Try:  swaks --to ${example} --server ${host}:${app.smtpPort}`,
     `  Then: curl http://${host}:${app.httpPort}/api/inboxes/${example}/messages`,
     '',

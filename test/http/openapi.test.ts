@@ -70,6 +70,14 @@ describe('the OpenAPI document', () => {
     expect(checked).toBeGreaterThan(15);
   });
 
+  it('uses only addresses that are plainly examples, none that looks generated', () => {
+    // Everyone who copies an example address shares its inbox, so none may look like one of your own.
+    const text = decodeURIComponent(JSON.stringify(doc));
+    const addresses = new Set([...text.matchAll(/[\w.+-]+@ephemail\.test/g)].map((match) => match[0]));
+    expect([...addresses].sort()).toEqual(['example@ephemail.test', 'qa-signup@ephemail.test', 'xxxxxx-xxxxxx-xxxxxx@ephemail.test']);
+    expect(text).toContain('The example `example@ephemail.test` is a chosen name, and chosen names are public');
+  });
+
   it('is a fresh copy on every call, naming a server only when asked to', () => {
     const { app } = buildTestApp();
     openApiDocument(app).components.schemas.ApiInbox = {};

@@ -11,7 +11,8 @@ import { EXAMPLE_ADDRESS } from '../openapi/examples.js';
 export const addressParam = z.string().openapi({
   param: {
     name: 'address', in: 'path', example: EXAMPLE_ADDRESS,
-    description: 'The inbox address, URL-encoded (`@` as `%40`). Case-insensitive, and `name+tag@domain` reads inbox `name@domain`. Its domain must be accepted by the server.',
+    description: 'The inbox address, URL-encoded (`@` as `%40`). Case-insensitive, and `name+tag@domain` reads inbox `name@domain`. Its domain must be accepted by the server. '
+      + 'The example `example@ephemail.test` is a chosen name, and chosen names are public: anyone who uses it reads the same inbox. For mail of your own, create a random address with `POST /api/inboxes`.',
   },
 });
 

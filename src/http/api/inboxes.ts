@@ -51,7 +51,7 @@ const createInboxRoute = createRoute({
     201: {
       description: 'The inbox.',
       content: jsonContent(inboxSchema, {
-        random: { summary: 'Random address', value: exampleInboxes.random },
+        random: { summary: 'Random address (each x stands for a random symbol)', value: exampleInboxes.random },
         chosen: { summary: 'Chosen name', value: exampleInboxes.chosen },
       }),
     },

@@ -2,8 +2,14 @@ import type {
   ApiAddressCheck, ApiDeleted, ApiDomains, ApiEventFrame, ApiHealth, ApiInbox, ApiMessage, ApiMessageList, ApiMessageSummary, ApiProblemBody, ProblemCode,
 } from '../api/types.js';
 
-/** A generated address, as the examples use it. */
-export const EXAMPLE_ADDRESS = 'k7m3qx-p9tv2a-w4hj8n@ephemail.test';
+/**
+ * The address the examples use: a chosen name, so obviously an example.
+ * Like every chosen name it is public; anyone who copies it reads the same inbox.
+ */
+export const EXAMPLE_ADDRESS = 'example@ephemail.test';
+
+// The shape of a generated address with no randomness in it: one someone copies is plainly not theirs.
+const EXAMPLE_RANDOM_ADDRESS = 'xxxxxx-xxxxxx-xxxxxx@ephemail.test';
 
 /** A message id, as the examples use it. */
 export const EXAMPLE_MESSAGE_ID = '01k0x7d9q3m8f5t2v6w4yzab7c';
@@ -16,7 +22,7 @@ export const exampleDomains: ApiDomains = { domains: ['ephemail.test'], defaultD
 
 /** A random inbox and a chosen one. */
 export const exampleInboxes: { random: ApiInbox; chosen: ApiInbox } = {
-  random: { address: EXAMPLE_ADDRESS, random: true, public: false, ttlSeconds: 3600 },
+  random: { address: EXAMPLE_RANDOM_ADDRESS, random: true, public: false, ttlSeconds: 3600 },
   chosen: { address: 'qa-signup@ephemail.test', random: false, public: true, ttlSeconds: 3600 },
 };
 
