@@ -57,7 +57,7 @@ const positionQuery = (name: string, description: string) => z.string().transfor
 export const filterQuery = {
   subject: substring(`${SUBSTRING} of the subject.`, 'confirm'),
   from: substring(`${SUBSTRING} of the sender as \`Name <address>\`.`, 'acme.example'),
-  to: substring(`${SUBSTRING} of the To mailboxes (as \`Name <address>\`) and the inbox.`),
+  to: substring(`${SUBSTRING} of the To mailboxes the summary shows (as \`Name <address>\`) and the inbox.`),
   since: positionQuery('since', 'Only messages that arrived after this: a message id (exclusive) or an ISO 8601 time.'),
 };
 

@@ -68,7 +68,7 @@ const summaryShape = {
   tag: nullableText('The +tag of the recipient address (`tag` in `name+tag@domain`), or null.'),
   from: mailboxOrNull('The From header, or null when missing.'),
   to: mailboxes('The first mailboxes of the To header: up to 100, and as many as fit in 1 KB of JSON.'),
-  toOmitted: count('Mailboxes of the To header left out of `to`; 0 unless it is very long. The message\'s `headers` have them all.'),
+  toOmitted: count('Mailboxes of the To header left out of `to`; 0 unless the header is long. The message\'s `headers` have them all.'),
   subject: text('The decoded subject, cut at 400 bytes of JSON; empty when missing.'),
   receivedAt: isoTime('When the message arrived.'),
   expiresAt: isoTime('When it will be deleted; reading never extends it.'),

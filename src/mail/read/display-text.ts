@@ -25,7 +25,8 @@ export function visibleText(text: string): string {
  * character.
  */
 export function displayText(text: string, maxBytes: number): string {
-  // Every UTF-16 unit takes at least one byte in JSON, so nothing past maxBytes units can fit.
+  // However long the text, only its first maxBytes units are read: each takes at least a
+  // byte in JSON, so no more could fit, and junk left out uses up the field's own room.
   const visible = visibleText(text.slice(0, maxBytes));
   let bytes = 0;
   let end = 0;
