@@ -49,6 +49,16 @@ const TEXT_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&' };
 
 const TOO_DEEP_BODY = "<p>This message's HTML is nested too deeply to display safely.</p>";
 
+/**
+ * The most HTML rendered, in characters. Render time and heap grow with the
+ * elements, attributes and entities in the input, not its bytes: dense
+ * markup (`<p>a` over and over) costs about 0.65 s and 63 MB of worker heap
+ * per MiB, and a 9 MB body of it ran a 128 MB worker out of heap
+ * (BENCHMARKS.md, "Render cost by input size"). Real mail is far smaller:
+ * Gmail clips a message's HTML at 102 KB.
+ */
+export const MAX_HTML_CHARACTERS = 1024 * 1024;
+
 /** Thrown from the parser's callbacks to stop it on hostile nesting. */
 class TooDeepError extends Error {}
 
@@ -63,16 +73,37 @@ const BASE_STYLESHEET = [
   'pre{white-space:pre-wrap}',
 ].join('');
 
-/** Sanitises a message's HTML body into the document served to the inbox iframe. */
+/**
+ * Sanitises a message's HTML body into the document served to the inbox
+ * iframe: its first MAX_HTML_CHARACTERS, with a notice at the top when
+ * there was more.
+ */
 export function renderSafeHtml(html: string, options: SafeHtmlOptions): SafeHtml {
+  const shown = cutHtml(html);
+  const notice = shown.length < html.length ? cutNotice(html.length, shown.length) : '';
   const run = new SanitizerRun(options);
   try {
-    const body = sanitizeHtml(html.replaceAll('\0', '\uFFFD'), { ...SANITIZE_OPTIONS, ...run.hooks() });
-    return { document: buildDocument(body, run.stylesheets.join('')), blockedRemoteCount: run.blockedRemoteCount };
+    const body = sanitizeHtml(shown.replaceAll('\0', '\uFFFD'), { ...SANITIZE_OPTIONS, ...run.hooks() });
+    return { document: buildDocument(notice + body, run.stylesheets.join('')), blockedRemoteCount: run.blockedRemoteCount };
   } catch (error) {
     if (!(error instanceof TooDeepError)) throw error;
-    return { document: buildDocument(TOO_DEEP_BODY, ''), blockedRemoteCount: 0 };
+    return { document: buildDocument(notice + TOO_DEEP_BODY, ''), blockedRemoteCount: 0 };
   }
+}
+
+/** The first MAX_HTML_CHARACTERS of `html`, ended before the last tag that would be cut in two. */
+function cutHtml(html: string): string {
+  if (html.length <= MAX_HTML_CHARACTERS) return html;
+  const lastTag = html.lastIndexOf('<', MAX_HTML_CHARACTERS);
+  return html.slice(0, lastTag > 0 ? lastTag : MAX_HTML_CHARACTERS);
+}
+
+// Styled inline, ahead of the author's body: author CSS in the <head> could restyle a class of ours.
+function cutNotice(total: number, shown: number): string {
+  const count = (characters: number) => characters.toLocaleString('en-US');
+  return '<div style="margin:0 0 16px;padding:8px 12px;border:1px solid #d4a72c;border-radius:4px;background:#fff8c5;color:#1f1f1f">'
+    + `Only the first ${count(shown)} of this message's ${count(total)} characters of HTML are shown, to keep it quick to display. `
+    + 'The rest is left out here; the raw message (.eml) has all of it.</div>';
 }
 
 type Attributes = sanitizeHtml.Attributes;

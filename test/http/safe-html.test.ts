@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { safeHtmlCsp } from '../../src/sanitize/csp.js';
+import { MAX_HTML_CHARACTERS } from '../../src/sanitize/html.js';
 import { bodyOf, expectSafe, NEWSLETTER, PAYLOADS, readTags, render } from './safe-html-support.js';
 
 describe('renderSafeHtml on hostile input', () => {
@@ -156,6 +157,36 @@ describe('renderSafeHtml on images', () => {
   });
 });
 
+describe('renderSafeHtml on HTML longer than it renders', () => {
+  const CELL = `<p style="color:#333">${'cell '.repeat(40)}</p>`;
+
+  it('renders HTML up to MAX_HTML_CHARACTERS in full, with no notice', () => {
+    const html = 'x'.repeat(MAX_HTML_CHARACTERS - 8) + '<b>a</b>';
+    const body = bodyOf(render(html).document);
+    expect(body.endsWith('<b>a</b>')).toBe(true);
+    expect(body).not.toContain('characters of HTML are shown');
+  });
+
+  it('renders the first MAX_HTML_CHARACTERS, ended before a tag, under a notice saying what was left out', () => {
+    const html = CELL.repeat(Math.ceil((MAX_HTML_CHARACTERS * 3) / CELL.length));
+    const result = render(html);
+    expectSafe(result);
+    const body = bodyOf(result.document);
+    const notice = `Only the first ${(Math.floor(MAX_HTML_CHARACTERS / CELL.length) * CELL.length).toLocaleString('en-US')} of this message's `
+      + `${html.length.toLocaleString('en-US')} characters of HTML are shown, to keep it quick to display. `
+      + 'The rest is left out here; the raw message (.eml) has all of it.</div>';
+    expect(body.startsWith('<div style=')).toBe(true);
+    expect(body).toContain(notice);
+    // Every cell is whole: the cut fell between two of them.
+    expect(body.slice(body.indexOf(notice) + notice.length)).toBe(CELL.repeat(Math.floor(MAX_HTML_CHARACTERS / CELL.length)));
+  });
+
+  it('cuts text without tags at MAX_HTML_CHARACTERS', () => {
+    const body = bodyOf(render('y'.repeat(MAX_HTML_CHARACTERS + 10)).document);
+    expect(body).toContain(`Only the first ${MAX_HTML_CHARACTERS.toLocaleString('en-US')} of`);
+    expect(body.endsWith(`</div>${'y'.repeat(MAX_HTML_CHARACTERS)}`)).toBe(true);
+  });
+});
 
 describe('renderSafeHtml document', () => {
   const { document } = render('<p>hello</p>');
