@@ -9,6 +9,7 @@ import { createHttpServer } from './http/server.js';
 import { createHub, type Hub } from './hub/hub.js';
 import type { Logger } from './runtime/log.js';
 import { createWorkerPool } from './worker/pool.js';
+import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
@@ -39,6 +40,8 @@ export interface StartOptions {
 const DEFAULT_DRAIN_MS = 10_000;
 // Parsed messages kept for repeated reads (a reader opens details, HTML and images in a row).
 const PARSED_CACHE_BYTES = 32 * 1024 * 1024;
+// Rendered HTML documents kept: a render of a big message costs up to a second of a worker.
+const HTML_CACHE_BYTES = 32 * 1024 * 1024;
 // Summaries kept for listings and live feeds: some 20,000 typical ones.
 const SUMMARY_CACHE_BYTES = 16 * 1024 * 1024;
 // A message that takes longer than this to parse is kept raw and flagged; its worker is replaced.
@@ -47,6 +50,9 @@ const PARSE_TIMEOUT_MS = 10_000;
 // a worker that needs more is replaced. Larger heaps let idle workers hold
 // garbage that counted against the memory limit under flood (BENCHMARKS.md).
 const PARSE_WORKER_HEAP_MB = 128;
+// Jobs waiting in each lane of the parse workers (digests, reads); one more is
+// refused with 503. A queued read costs milliseconds, at worst about a second.
+const QUEUED_JOBS_PER_LANE = 64;
 
 /**
  * Wires every part together. Data flows one way: SMTP intake -> store ->
@@ -84,10 +90,12 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
     workers: config.parse.workers,
     timeoutMs: PARSE_TIMEOUT_MS,
     workerHeapMb: PARSE_WORKER_HEAP_MB,
+    maxQueuedPerLane: QUEUED_JOBS_PER_LANE,
     onWorkerFailure: (error) => log.warn({ err: error }, 'a parse worker failed; it was replaced and the message kept raw'),
+    onJob: (kind, outcome) => metrics.workerJobs.inc({ kind, outcome }),
   });
   opened.push(() => workers.close());
-  const reader = createMessageReader({ parse: (raw) => workers.parse(raw), cacheBytes: PARSED_CACHE_BYTES });
+  const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
   const summaries = createSummaries({ store, reader, readDigest: (raw) => workers.digest(raw), cacheBytes: SUMMARY_CACHE_BYTES });
   const smtp = createSmtpIntake({
     config: config.smtp,
@@ -102,7 +110,8 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   const httpApp = createHttpApp({
     limits: httpLimits,
     store, hub, summaries, reader, clock, metrics,
-    renderHtml: (job) => workers.renderHtml(job),
+    renderHtml: (job, signal) => workers.renderHtml(job, signal),
+    documents: createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES }),
     domains: config.domains,
     ttlMs: config.store.ttlMs,
     waitMaxMs: config.http.waitMaxMs,

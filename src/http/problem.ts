@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import { StoreUnavailableError } from '../store/store.js';
+import { CancelledError } from '../runtime/cancellation.js';
+import { WorkersBusyError } from '../worker/job-queue.js';
 import type { ApiProblemBody, ProblemCode } from './api/types.js';
 
 /** What a problem may carry besides its sentence. */
@@ -33,6 +35,11 @@ export class ApiProblem extends Error {
   }
 }
 
+// A queued read takes milliseconds, a second for the biggest HTML; the queue empties within seconds.
+const BUSY_RETRY_AFTER_SECONDS = 5;
+// nginx's status for a request whose client closed the connection first; only logs would ever see it.
+const CLIENT_CLOSED_REQUEST = 499;
+
 /** Writes a problem document. */
 export function problemJson(c: Context, problem: ApiProblem): Response {
   const body: ApiProblemBody = { type: 'about:blank', title: problem.title, status: problem.status, code: problem.code, detail: problem.detail };
@@ -46,6 +53,14 @@ export function problemResponse(error: unknown, c: Context, onUnexpected: (error
   if (error instanceof StoreUnavailableError) {
     return problemJson(c, new ApiProblem(503, 'Service Unavailable', `${error.message} Please try again shortly.`, { code: 'store_unavailable', headers: { 'retry-after': '5' } }));
   }
+  // The parse workers' queue for this kind of job is full: come back rather than wait behind it.
+  if (error instanceof WorkersBusyError) {
+    return problemJson(c, new ApiProblem(503, 'Service Unavailable', `The server has as many messages waiting to be read as it will queue; try again in ${BUSY_RETRY_AFTER_SECONDS} seconds.`, {
+      code: 'server_busy', headers: { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
+    }));
+  }
+  // The client hung up while its request waited (for a parse worker): nobody reads this answer, and nothing went wrong.
+  if (error instanceof CancelledError) return new Response(null, { status: CLIENT_CLOSED_REQUEST });
   if (error instanceof HTTPException) {
     const title = statusTitle(error.status);
     return problemJson(c, new ApiProblem(error.status as ContentfulStatusCode, title, error.message || title, { code: error.status === 413 ? 'payload_too_large' : 'http_error' }));

@@ -19,6 +19,8 @@ export interface Metrics {
   smtpConnections: Counter;
   smtpConnectionsOpen: Gauge;
   smtpConnectionsRefused: Counter<'reason'>;
+  /** Parse worker jobs by kind (digest, parse, html) and outcome (run, cancelled, refused). */
+  workerJobs: Counter<'kind' | 'outcome'>;
 }
 
 /** Creates the metrics; `readStore` is asked for the stored totals at each scrape. */
@@ -48,5 +50,9 @@ export function createMetrics(readStore: () => Promise<{ messages: number; bytes
     smtpConnections: new Counter({ name: 'ephemail_smtp_connections_total', help: 'SMTP connections accepted.', registers }),
     smtpConnectionsOpen: new Gauge({ name: 'ephemail_smtp_connections_open', help: 'SMTP connections open now.', registers }),
     smtpConnectionsRefused: new Counter({ name: 'ephemail_smtp_connections_refused_total', help: 'SMTP connections refused or cut off by a limit, by reason.', labelNames: ['reason'], registers }),
+    workerJobs: new Counter({
+      name: 'ephemail_worker_jobs_total', labelNames: ['kind', 'outcome'], registers,
+      help: 'Parse worker jobs by kind, and whether a thread ran them, they were dropped from the queue because nobody waited any more, or refused with the queue full.',
+    }),
   };
 }

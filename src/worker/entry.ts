@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { renderSafeHtml as RenderSafeHtml } from '../sanitize/html.js';
 import { readMessage } from '../mail/read/digest.js';
 import { leanDigest } from '../mail/read/lean-digest.js';
-import type { WorkerJob, WorkerReply } from './jobs.js';
+import { htmlReply, type WorkerJob, type WorkerReply } from './jobs.js';
 
 // The worker thread's wiring, as src/app.ts is the main thread's: parsing and
 // sanitising hostile or huge mail here can take as long as it likes without
@@ -22,8 +22,7 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
       sanitiser ??= import('../sanitize/html.js').then((module) => module.renderSafeHtml);
       const renderSafeHtml = await sanitiser;
       const urls = new Map(job.contentIdUrls);
-      const safeHtml = renderSafeHtml(job.html, { allowRemote: job.allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
-      return { id: job.id, kind: 'html', safeHtml };
+      return htmlReply(job.id, renderSafeHtml(job.html, { allowRemote: job.allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null }));
     }
     // Its own copy of the bytes: mailparser copies attachment contents today,
     // but were one a view of its input, the reply would share the scratch
@@ -41,5 +40,5 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
 const run = createJobRunner();
 
 port.on('message', (job: WorkerJob) => {
-  run(job).then((reply) => port.postMessage(reply));
+  run(job).then((reply) => port.postMessage(reply, reply.kind === 'html' ? [reply.document.buffer] : []));
 });

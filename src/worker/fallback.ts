@@ -1,7 +1,7 @@
 import { renderSafeHtml, type SafeHtml } from '../sanitize/html.js';
 import { digestMessage } from '../mail/read/digest.js';
 import { failedMessage } from '../mail/parse/parse.js';
-import type { PoolJob, WorkerReply } from './jobs.js';
+import { htmlReply, type PoolJob, type WorkerReply } from './jobs.js';
 
 /**
  * The answer to a job no thread finished (it crashed, ran out of heap or
@@ -9,7 +9,7 @@ import type { PoolJob, WorkerReply } from './jobs.js';
  * reason, or a notice in place of its HTML.
  */
 export function fallbackReply(job: PoolJob, reason: string): WorkerReply {
-  if (job.kind === 'html') return { id: job.id, kind: 'html', safeHtml: htmlNotice(reason) };
+  if (job.kind === 'html') return htmlReply(job.id, htmlNotice(reason));
   const parsed = failedMessage(job.raw, new Error(reason));
   const digest = digestMessage(parsed);
   return job.kind === 'digest' ? { id: job.id, kind: 'digest', digest } : { id: job.id, kind: 'parse', parsed, digest };

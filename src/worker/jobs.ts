@@ -21,9 +21,18 @@ export type WorkerJob =
 export type WorkerReply =
   | { id: number; kind: 'digest'; digest: MessageDigest }
   | { id: number; kind: 'parse'; parsed: ParsedMessage; digest: MessageDigest }
-  | { id: number; kind: 'html'; safeHtml: SafeHtml };
+  | { id: number; kind: 'html'; document: Uint8Array<ArrayBuffer>; blockedRemoteCount: number };
 
 /** A job as the pool holds it on the main thread: raw bytes stay there and reach a thread through its scratch area. */
 export type PoolJob =
   | { id: number; kind: 'digest' | 'parse'; raw: Buffer }
   | Extract<WorkerJob, { kind: 'html' }>;
+
+/**
+ * The reply to an HTML job. The document travels as UTF-8 bytes in a buffer
+ * of its own, transferred rather than copied, and is sent to every client
+ * that asks for it as it is: the main thread never holds it as a string.
+ */
+export function htmlReply(id: number, safeHtml: SafeHtml): WorkerReply {
+  return { id, kind: 'html', document: new TextEncoder().encode(safeHtml.document), blockedRemoteCount: safeHtml.blockedRemoteCount };
+}

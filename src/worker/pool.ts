@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { SafeHtml } from '../sanitize/html.js';
+import { CancelledError } from '../runtime/cancellation.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
 import type { MessageDigest, ReadMessage } from '../mail/read/digest.js';
+import type { RenderedHtml } from '../mail/read/html-documents.js';
+import { createJobQueue, WorkersBusyError, type Lane } from './job-queue.js';
 import type { PoolJob, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */
@@ -12,8 +14,15 @@ export interface WorkerPoolOptions {
   timeoutMs: number;
   /** Heap a worker may use; a message that needs more is kept raw and flagged. */
   workerHeapMb: number;
+  /** Jobs each lane holds waiting (see job-queue.ts); one more is refused with a WorkersBusyError. */
+  maxQueuedPerLane: number;
   onWorkerFailure?: (error: unknown) => void;
+  /** Told of every job handed to a thread, dropped from the queue because nobody waited for it any more, or refused. */
+  onJob?: (kind: PoolJob['kind'], outcome: JobOutcome) => void;
 }
+
+/** What became of a job: handed to a thread (`run`), dropped while queued (`cancelled`), or refused with the lane full. */
+export type JobOutcome = 'run' | 'cancelled' | 'refused';
 
 /** The sanitised HTML of a message, rendered for the reader's iframe. */
 export interface HtmlJob {
@@ -26,18 +35,20 @@ export interface HtmlJob {
 /**
  * Work on message content, off the main thread. What cannot be parsed comes
  * back flagged as failed, and HTML that cannot be rendered in time comes
- * back as a notice. Rejects only when even that answer cannot be made (an
- * installation with files missing): the store then reports the message as
- * unreadable for now (503) rather than read, and the Redis store refuses it
- * with 451.
+ * back as a notice. Rejects with a WorkersBusyError when the job's lane is
+ * full, with a CancelledError when `signal` aborts before a thread takes
+ * the job (a job a thread has taken runs to its end), and otherwise only when
+ * not even a fallback answer can be made (an installation with files
+ * missing): the store then reports the message as unreadable for now (503)
+ * rather than read, and the Redis store refuses it with 451.
  */
 export interface WorkerPool {
-  /** What lists and live events show of a message: the digest only, so little crosses between threads. */
+  /** What lists and live events show of a message: the digest only, so little crosses between threads. Goes ahead of reads. */
   digest(raw: Buffer): Promise<MessageDigest>;
   /** The full parse and its digest, for readers. */
-  parse(raw: Buffer): Promise<ReadMessage>;
+  parse(raw: Buffer, signal?: AbortSignal): Promise<ReadMessage>;
   /** The sanitised HTML document. */
-  renderHtml(job: HtmlJob): Promise<SafeHtml>;
+  renderHtml(job: HtmlJob, signal?: AbortSignal): Promise<RenderedHtml>;
   close(): Promise<void>;
 }
 
@@ -67,12 +78,17 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 const SCRATCH_STEP = 64 * 1024;
 
 /**
- * A fixed set of worker threads fed from one queue. A worker that crashes,
- * runs out of heap or overruns the time budget is replaced, and its job is
- * answered as a failure rather than lost.
+ * A fixed set of worker threads fed from two lanes, digests first. A worker
+ * that crashes, runs out of heap or overruns the time budget is replaced, and
+ * its job is answered as a failure rather than lost.
+ *
+ * A running job whose requesters have all gone is left to finish rather than
+ * its thread replaced: starting a thread costs more than the rest of most
+ * renders (BENCHMARKS.md, "Render cost by input size"), and the result is
+ * cached, so the next request for it is free.
  */
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
-  const queue: Task[] = [];
+  const queue = createJobQueue<Task>(options.maxQueuedPerLane);
   const slots = new Set<Slot>();
   const answering = new Set<Promise<void>>();
   let nextId = 0;
@@ -124,25 +140,33 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   function dispatch(): void {
     for (const slot of slots) {
-      const task = slot.task === null ? queue.shift() : undefined;
+      const task = slot.task === null ? queue.take() : undefined;
       if (task === undefined) continue;
+      options.onJob?.(task.job.kind, 'run');
       slot.task = task;
       slot.timer = setTimeout(() => replace(slot, `it took longer than ${options.timeoutMs / 1_000} s`), options.timeoutMs);
       slot.worker.postMessage(wireJob(slot, task.job));
     }
   }
 
-  function submit(job: DistributiveOmit<PoolJob, 'id'>): Promise<WorkerReply> {
+  function submit(job: DistributiveOmit<PoolJob, 'id'>, signal?: AbortSignal): Promise<WorkerReply> {
     return new Promise((settle, fail) => {
       const task: Task = { job: { ...job, id: nextId++ } as PoolJob, settle, fail };
       if (closed) return answerUnfinished(task, 'the server is shutting down');
+      const lane: Lane = job.kind === 'digest' ? 'digest' : 'read';
+      const cancel = () => {
+        options.onJob?.(job.kind, 'cancelled');
+        fail(new CancelledError());
+      };
+      if (!queue.add(lane, task, signal, cancel)) {
+        options.onJob?.(job.kind, 'refused');
+        return fail(new WorkersBusyError(lane));
+      }
       // Threads start with the first job, so a process that never reads mail never pays for them.
       while (slots.size < Math.max(1, options.workers)) spawn();
-      queue.push(task);
       dispatch();
     });
   }
-
 
   return {
     async digest(raw) {
@@ -150,19 +174,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (reply.kind !== 'digest') throw new Error('a worker answered the wrong kind of job');
       return reply.digest;
     },
-    async parse(raw) {
-      const reply = await submit({ kind: 'parse', raw });
+    async parse(raw, signal) {
+      const reply = await submit({ kind: 'parse', raw }, signal);
       if (reply.kind !== 'parse') throw new Error('a worker answered the wrong kind of job');
       return { parsed: withBuffers(reply.parsed), digest: reply.digest };
     },
-    async renderHtml(job) {
-      const reply = await submit({ kind: 'html', ...job });
+    async renderHtml(job, signal) {
+      const reply = await submit({ kind: 'html', ...job }, signal);
       if (reply.kind !== 'html') throw new Error('a worker answered the wrong kind of job');
-      return reply.safeHtml;
+      const { document, blockedRemoteCount } = reply;
+      return { document: Buffer.from(document.buffer, document.byteOffset, document.byteLength), blockedRemoteCount };
     },
     async close() {
       closed = true;
-      for (const task of queue.splice(0)) answerUnfinished(task, 'the server is shutting down');
+      for (const task of queue.drain()) answerUnfinished(task, 'the server is shutting down');
       const stopping = [...slots];
       slots.clear();
       await Promise.all(stopping.map(async (slot) => {

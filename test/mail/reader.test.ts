@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMessageReader } from '../../src/mail/read/reader.js';
+import { CancelledError } from '../../src/runtime/cancellation.js';
 import { failedMessage } from '../../src/mail/parse/parse.js';
 import { digestMessage } from '../../src/mail/read/digest.js';
 import type { StoredMessage } from '../../src/store/message.js';
@@ -45,6 +46,30 @@ describe('createMessageReader', () => {
     expect(await reader.peek('one')).toBe(await reading);
     expect(reader.peek('two')).toBeUndefined();
     expect(parsed).toHaveLength(1);
+  });
+
+  it('keeps a parse going while one reader remains, and lets it go when the last one hangs up', async () => {
+    const signals: AbortSignal[] = [];
+    const reader = createMessageReader({ parse: (_raw, signal) => new Promise(() => { signals.push(signal); }), cacheBytes: 1024 });
+    const [one, two] = [new AbortController(), new AbortController()];
+    const reads = [reader.read(stored('one'), one.signal), reader.read(stored('one'), two.signal)];
+    one.abort();
+    await expect(reads[0]).rejects.toBeInstanceOf(CancelledError);
+    expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+    two.abort();
+    await expect(reads[1]).rejects.toBeInstanceOf(CancelledError);
+    expect(signals.map((signal) => signal.aborted)).toEqual([true]);
+  });
+
+  it('never lets go of a parse another part peeked at', async () => {
+    const signals: AbortSignal[] = [];
+    const reader = createMessageReader({ parse: (_raw, signal) => new Promise(() => { signals.push(signal); }), cacheBytes: 1024 });
+    const hangingUp = new AbortController();
+    const read = reader.read(stored('one'), hangingUp.signal);
+    expect(reader.peek('one')).toBeDefined();
+    hangingUp.abort();
+    await expect(read).rejects.toBeInstanceOf(CancelledError);
+    expect(signals[0]?.aborted).toBe(false);
   });
 
   it('forgets a parse that failed, so the next read parses again', async () => {

@@ -6,10 +6,12 @@ import { renderSafeHtml } from '../../src/sanitize/html.js';
 import { createHub } from '../../src/hub/hub.js';
 import { checkAddress, type DomainPolicy } from '../../src/mail/address/address.js';
 import { digestRaw, readMessage } from '../../src/mail/read/digest.js';
+import { createHtmlDocuments } from '../../src/mail/read/html-documents.js';
 import { createMessageReader } from '../../src/mail/read/reader.js';
 import { createSummaries } from '../../src/mail/read/summaries.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
 import { createMemoryStore } from '../../src/store/memory/memory-store.js';
+import type { WorkerPool } from '../../src/worker/pool.js';
 import { createManualClock } from './manual-clock.js';
 
 /** Options a test may change. */
@@ -22,6 +24,8 @@ export interface TestAppOptions {
   limits?: Partial<HttpLimitSettings>;
   /** Runs as each digest read starts. */
   onDigest?: () => void;
+  /** Parse and render in these worker threads, as src/app.ts does, rather than in this thread. */
+  workers?: WorkerPool;
 }
 
 /**
@@ -38,25 +42,32 @@ export function buildTestApp(options: TestAppOptions = {}) {
   store.subscribe((event) => hub.publish(event));
   // Counted, so tests can tell how many trips to a parse worker a request would take.
   const parses = { count: 0 };
-  const parse = (raw: Buffer) => {
+  const parse = (raw: Buffer, signal: AbortSignal) => {
     parses.count++;
-    return readMessage(raw);
+    return options.workers?.parse(raw, signal) ?? readMessage(raw);
   };
   const reader = createMessageReader({ parse, cacheBytes: 8 * 1024 * 1024 });
+  // Counted, so tests can tell whether a document came from the cache.
+  const renders = { count: 0 };
   const readDigest = (raw: Buffer) => {
     parses.count++;
     options.onDigest?.();
-    return digestRaw(raw);
+    return options.workers?.digest(raw) ?? digestRaw(raw);
   };
   const summaries = createSummaries({ store, reader, readDigest, cacheBytes: 1024 * 1024 });
   const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
   const limits = createHttpLimits({ ...parseConfig([], {}).http, ...options.limits }, clock);
   const app = createHttpApp({
     store, hub, summaries, reader, clock, domains, ttlMs, limits,
-    renderHtml: async ({ html, allowRemote, contentIdUrls }) => {
+    renderHtml: async (job, signal) => {
+      renders.count++;
+      if (options.workers !== undefined) return options.workers.renderHtml(job, signal);
+      const { html, allowRemote, contentIdUrls } = job;
       const urls = new Map(contentIdUrls);
-      return renderSafeHtml(html, { allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
+      const { document, blockedRemoteCount } = renderSafeHtml(html, { allowRemote, resolveContentId: (cid) => urls.get(cid) ?? null });
+      return { document: Buffer.from(document), blockedRemoteCount };
     },
+    documents: createHtmlDocuments({ store, cacheBytes: 8 * 1024 * 1024 }),
     waitMaxMs: options.waitMaxMs ?? 120_000,
     metrics: createMetrics(() => store.stats()),
     log: pino({ level: 'silent' }),
@@ -72,7 +83,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     return store.add({ envelope: { mailFrom: 'sender@example.com', rcptTo: recipients }, raw: bytes, recipients: normalised });
   }
 
-  return { app, store, summaries, hub, clock, deliver, domains, ttlMs, limits, parses };
+  return { app, store, summaries, hub, clock, deliver, domains, ttlMs, limits, parses, renders };
 }
 
 /** A small but real message. */

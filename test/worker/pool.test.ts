@@ -2,7 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestRaw } from '../../src/mail/read/digest.js';
 import { parseMessage } from '../../src/mail/parse/parse.js';
-import { createWorkerPool, type WorkerPool } from '../../src/worker/pool.js';
+import { CancelledError } from '../../src/runtime/cancellation.js';
+import { MAX_HTML_CHARACTERS } from '../../src/sanitize/html.js';
+import { WorkersBusyError } from '../../src/worker/job-queue.js';
+import { createWorkerPool, type JobOutcome, type WorkerPool, type WorkerPoolOptions } from '../../src/worker/pool.js';
 
 const fixtures = new URL('../fixtures/mail/', import.meta.url);
 const fixtureNames = readdirSync(fixtures).filter((name) => name.endsWith('.eml'));
@@ -12,7 +15,7 @@ describe('worker pool', () => {
   afterEach(async () => pool?.close());
 
   it('digests and parses in worker threads exactly as in this thread', async () => {
-    pool = createWorkerPool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256, maxQueuedPerLane: 100 });
     for (const name of fixtureNames) {
       const raw = readFileSync(new URL(name, fixtures));
       expect(await pool.digest(raw), name).toEqual(await digestRaw(raw));
@@ -24,14 +27,14 @@ describe('worker pool', () => {
   });
 
   it('answers many concurrent jobs in order of their own data', async () => {
-    pool = createWorkerPool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 2, timeoutMs: 10_000, workerHeapMb: 256, maxQueuedPerLane: 100 });
     const subjects = Array.from({ length: 40 }, (_, i) => `Message ${i}`);
     const digests = await Promise.all(subjects.map((subject) => pool!.digest(Buffer.from(`Subject: ${subject}\r\n\r\nBody ${subject}\r\n`))));
     expect(digests.map((digest) => digest.subject)).toEqual(subjects);
   });
 
   it('reads each message to its own length from a reused scratch area, big ones included', async () => {
-    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256, maxQueuedPerLane: 100 });
     const message = (subject: string, body: string) => Buffer.from(`Subject: ${subject}\r\n\r\n${body}\r\n`);
     const long = await pool.digest(message('Long', 'long '.repeat(300_000)));
     const short = await pool.digest(message('Short', 'tiny'));
@@ -43,19 +46,19 @@ describe('worker pool', () => {
 
   it('keeps a message that overruns the time budget as unparsed, and recovers', async () => {
     const failures: unknown[] = [];
-    pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 256, onWorkerFailure: (error) => failures.push(error) });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 256, maxQueuedPerLane: 100, onWorkerFailure: (error) => failures.push(error) });
     const huge = Buffer.from(`Subject: Slow one\r\nContent-Type: text/html\r\n\r\n${'<p>word '.repeat(400_000)}\r\n`);
     const digest = await pool.digest(huge);
     expect(digest.parseFailed).toBe(true);
     expect(digest.subject).toBe('Slow one');
     await pool.close();
 
-    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256, maxQueuedPerLane: 100 });
     expect((await pool.digest(Buffer.from('Subject: Fine\r\n\r\nok\r\n'))).subject).toBe('Fine');
   });
 
   it('answers queued work as unparsed when closed', async () => {
-    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256, maxQueuedPerLane: 100 });
     const pending = Array.from({ length: 5 }, () => pool!.digest(Buffer.from('Subject: Late\r\n\r\nx\r\n')));
     await pool.close();
     const digests = await Promise.all(pending);
@@ -68,20 +71,92 @@ describe('worker pool: HTML', () => {
   afterEach(async () => pool?.close());
 
   it('renders sanitised HTML in a worker with inline images resolved', async () => {
-    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 256, maxQueuedPerLane: 100 });
     const safe = await pool.renderHtml({
       html: '<p onclick="x()">Hi<script>alert(1)</script><img src="cid:logo@x"><img src="https://tracker.example/p.gif"></p>',
       allowRemote: false,
       contentIdUrls: [['logo@x', '/api/inboxes/a%40ephemail.test/messages/m/attachments/0']],
     });
-    expect(safe.document).toContain('/api/inboxes/a%40ephemail.test/messages/m/attachments/0');
-    expect(safe.document).not.toMatch(/<script|onclick|tracker\.example/);
+    expect(safe.document.toString()).toContain('/api/inboxes/a%40ephemail.test/messages/m/attachments/0');
+    expect(safe.document.toString()).not.toMatch(/<script|onclick|tracker\.example/);
     expect(safe.blockedRemoteCount).toBe(1);
   });
 
   it('answers with a notice when rendering overruns the time budget', async () => {
-    pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 256 });
+    pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 256, maxQueuedPerLane: 100 });
     const safe = await pool.renderHtml({ html: '<table><tr><td>cell</td></tr></table>'.repeat(50_000), allowRemote: false, contentIdUrls: [] });
-    expect(safe.document).toContain('could not be shown safely');
+    expect(safe.document.toString()).toContain('could not be shown safely');
+  });
+});
+
+describe('worker pool: lanes, cancellation and the queue cap', () => {
+  let pool: WorkerPool | undefined;
+  afterEach(async () => pool?.close());
+  const message = (subject: string) => Buffer.from(`Subject: ${subject}\r\n\r\nbody\r\n`);
+  const html = { html: '<p>hello</p>', allowRemote: false, contentIdUrls: [] };
+
+  /** One thread, so every job after the first waits; `jobs` records what became of each, in order. */
+  function oneThread(options: Partial<WorkerPoolOptions> = {}) {
+    const jobs: string[] = [];
+    pool = createWorkerPool({
+      workers: 1, timeoutMs: 10_000, workerHeapMb: 256, maxQueuedPerLane: 100,
+      onJob: (kind, outcome: JobOutcome) => jobs.push(`${outcome} ${kind}`), ...options,
+    });
+    return { pool, jobs };
+  }
+
+  it('runs waiting digests ahead of waiting parses and renders', async () => {
+    const { pool, jobs } = oneThread();
+    // The first job goes to the thread at once; the others wait, and digests overtake the reads.
+    await Promise.all([pool.parse(message('first')), pool.renderHtml(html), pool.parse(message('read')), pool.digest(message('listed')), pool.digest(message('live'))]);
+    expect(jobs).toEqual(['run parse', 'run digest', 'run digest', 'run html', 'run parse']);
+  });
+
+  it('drops a waiting job whose requester has gone, and lets a running one finish', async () => {
+    const { pool, jobs } = oneThread();
+    const [running, waiting] = [new AbortController(), new AbortController()];
+    const first = pool.parse(message('running'), running.signal);
+    const second = pool.renderHtml(html, waiting.signal);
+    const third = pool.parse(message('after'));
+    running.abort();
+    waiting.abort();
+    await expect(second).rejects.toBeInstanceOf(CancelledError);
+    expect((await first).parsed.subject).toBe('running');
+    expect((await third).parsed.subject).toBe('after');
+    expect(jobs).toEqual(['run parse', 'cancelled html', 'run parse']);
+  });
+
+  it('refuses a read past the lane\'s cap with WorkersBusyError, and still takes digests', async () => {
+    const { pool, jobs } = oneThread({ maxQueuedPerLane: 1 });
+    const admitted = [pool.parse(message('running')), pool.parse(message('waiting'))];
+    await expect(pool.renderHtml(html)).rejects.toBeInstanceOf(WorkersBusyError);
+    const digest = pool.digest(message('listed'));
+    expect((await digest).subject).toBe('listed');
+    await Promise.all(admitted);
+    expect(jobs).toEqual(['run parse', 'refused html', 'run digest', 'run parse']);
+  });
+});
+
+describe('worker pool: heap', () => {
+  let pool: WorkerPool | undefined;
+  afterEach(async () => pool?.close());
+  // The densest markup measured: about 63 MB of heap per MiB rendered (BENCHMARKS.md, "Render cost by input size").
+  const dense = (characters: number) => ({ html: '<p>a'.repeat(characters / 4), allowRemote: false, contentIdUrls: [] });
+
+  it('renders 10 MB of the densest markup within the 128 MB heap, cut with a notice', async () => {
+    const failures: unknown[] = [];
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 128, maxQueuedPerLane: 10, onWorkerFailure: (error) => failures.push(error) });
+    const document = (await pool.renderHtml(dense(10 * 1024 * 1024))).document.toString();
+    expect(document).toContain(`Only the first ${MAX_HTML_CHARACTERS.toLocaleString('en-US')} of this message's 10,485,760 characters of HTML are shown`);
+    expect(failures).toEqual([]);
+  });
+
+  it('replaces a worker that runs out of heap, answers with a notice, and renders on', async () => {
+    const failures: unknown[] = [];
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 32, maxQueuedPerLane: 10, onWorkerFailure: (error) => failures.push(error) });
+    const document = (await pool.renderHtml(dense(1024 * 1024))).document.toString();
+    expect(document).toContain("This message's HTML could not be shown safely because the parser failed on it.");
+    expect(failures).toEqual([expect.objectContaining({ code: 'ERR_WORKER_OUT_OF_MEMORY' })]);
+    expect((await pool.renderHtml({ html: '<p>small</p>', allowRemote: false, contentIdUrls: [] })).document.toString()).toContain('<p>small</p>');
   });
 });

@@ -1,14 +1,19 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { Hub } from '../../hub/hub.js';
 import type { DomainPolicy } from '../../mail/address/address.js';
+import type { HtmlDocuments, RenderedHtml } from '../../mail/read/html-documents.js';
 import type { MessageReader } from '../../mail/read/reader.js';
 import type { Summaries } from '../../mail/read/summaries.js';
 import type { Store } from '../../store/store.js';
 import type { HttpLimits } from '../limits/limits.js';
-import type { SafeHtml } from '../../sanitize/html.js';
 
-/** Sanitises a message's HTML for the reader's iframe (in a worker thread, since hostile HTML can be slow). */
-export type RenderHtml = (job: { html: string; allowRemote: boolean; contentIdUrls: Array<[string, string]> }) => Promise<SafeHtml>;
+/**
+ * Sanitises a message's HTML for the reader's iframe (in a worker thread,
+ * since hostile HTML can be slow); `signal` aborts when nobody waits for it.
+ */
+export type RenderHtml = (
+  job: { html: string; allowRemote: boolean; contentIdUrls: Array<[string, string]> }, signal: AbortSignal,
+) => Promise<RenderedHtml>;
 
 /** What the API routes are built from. */
 export interface ApiDependencies {
@@ -18,6 +23,8 @@ export interface ApiDependencies {
   summaries: Summaries;
   reader: MessageReader;
   renderHtml: RenderHtml;
+  /** Rendered documents, kept per message. */
+  documents: HtmlDocuments;
   clock: Clock;
   domains: DomainPolicy;
   /** Message lifetime, reported to clients. */

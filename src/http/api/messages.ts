@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { StoredMessage } from '../../store/message.js';
+import type { RenderedHtml } from '../../mail/read/html-documents.js';
 import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
 import { attachmentDisposition, safeContentType } from './content-disposition.js';
@@ -129,23 +130,43 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
     return stored;
   }
 
+  /**
+   * Runs a read that may wait for a parse worker, within the client's share
+   * of reads in flight, and only for as long as the client waits: `signal`
+   * aborts when it hangs up.
+   */
+  async function withinReadShare<T>(c: Context, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const leave = deps.limits.reads.enter(deps.limits.clientOf(c));
+    try {
+      return await read(c.req.raw.signal);
+    } finally {
+      leave();
+    }
+  }
+
+  /** Parses (or finds parsed) and sanitises the message's HTML, for the document cache. */
+  async function renderHtml(stored: StoredMessage, allowRemote: boolean, signal: AbortSignal): Promise<RenderedHtml> {
+    const { parsed } = await reader.read(stored, signal);
+    if (parsed.html === null) {
+      throw new ApiProblem(404, 'No HTML', 'This message has no HTML part; read its text instead.', { code: 'no_html' });
+    }
+    const paths = messagePaths(stored.head.inbox, stored.head.id);
+    const contentIdUrls = parsed.attachments.flatMap((attachment, index): Array<[string, string]> =>
+      attachment.contentId === null ? [] : [[attachment.contentId, paths.attachment(index)]]);
+    return deps.renderHtml({ html: parsed.html, allowRemote, contentIdUrls }, signal);
+  }
+
   routes.openapi(getRoute, async (c) => {
     const stored = await load(c);
-    return c.json(toApiMessage(stored, await reader.read(stored)), 200);
+    return c.json(toApiMessage(stored, await withinReadShare(c, (signal) => reader.read(stored, signal))), 200);
   });
 
   routes.openapi(htmlRoute, async (c) => {
     const stored = await load(c);
-    const { parsed } = await reader.read(stored);
-    if (parsed.html === null) {
-      throw new ApiProblem(404, 'No HTML', 'This message has no HTML part; read its text instead.', { code: 'no_html' });
-    }
     const allowRemote = c.req.valid('query').remote === '1';
-    const paths = messagePaths(stored.head.inbox, stored.head.id);
-    const contentIdUrls = parsed.attachments.flatMap((attachment, index): Array<[string, string]> =>
-      attachment.contentId === null ? [] : [[attachment.contentId, paths.attachment(index)]]);
-    const { document, blockedRemoteCount } = await deps.renderHtml({ html: parsed.html, allowRemote, contentIdUrls });
-    return c.body(document, 200, {
+    const { document, blockedRemoteCount } = await withinReadShare(c, (signal) =>
+      deps.documents.get(stored.head.id, allowRemote, (renderSignal) => renderHtml(stored, allowRemote, renderSignal), signal));
+    return c.body(viewOf(document), 200, {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': safeHtmlCsp({ allowRemote }),
       'x-blocked-remote-content': String(blockedRemoteCount),
@@ -154,7 +175,8 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   });
 
   routes.openapi(textRoute, async (c) => {
-    const { parsed } = await reader.read(await load(c));
+    const stored = await load(c);
+    const { parsed } = await withinReadShare(c, (signal) => reader.read(stored, signal));
     return c.body(parsed.text, 200, { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': INERT_CSP });
   });
 
@@ -168,7 +190,8 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   });
 
   routes.openapi(attachmentRoute, async (c) => {
-    const { parsed } = await reader.read(await load(c));
+    const stored = await load(c);
+    const { parsed } = await withinReadShare(c, (signal) => reader.read(stored, signal));
     const index = Number(c.req.valid('param').index);
     const attachment = Number.isInteger(index) ? parsed.attachments[index] : undefined;
     if (attachment === undefined) {

@@ -54,7 +54,7 @@ export function waitRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
     if (stored === undefined) {
       throw new ApiProblem(404, 'Message gone', 'The matching message was deleted or expired before it could be returned.', { code: 'message_gone' });
     }
-    return c.json(toApiMessage(stored, await deps.reader.read(stored)), 200);
+    return c.json(toApiMessage(stored, await deps.reader.read(stored, c.req.raw.signal)), 200);
   });
 
   return routes;
@@ -93,7 +93,7 @@ function waitForMatch(
       if (event.type !== 'message' || event.message.id === sinceId) return;
       const head = event.message;
       checked = checked.then(async () => {
-        if (!settled && await arrivalMatches(deps, head, arrivalFilter)) done(head);
+        if (!settled && await arrivalMatches(deps, head, arrivalFilter, abort)) done(head);
       }).catch(fail);
     });
     const cancelTimer = deps.clock.schedule(timeoutMs, () => done('timeout'));
@@ -112,11 +112,12 @@ function waitForMatch(
  * full, so its full parse starts here, and its digest is taken from that
  * parse: one trip to a parse worker instead of two in a row.
  */
-async function arrivalMatches(deps: ApiDependencies, head: MessageHead, filter: MessageFilter): Promise<boolean> {
+async function arrivalMatches(deps: ApiDependencies, head: MessageHead, filter: MessageFilter, abort: AbortSignal): Promise<boolean> {
   const stored = await deps.store.get(head.inbox, head.id);
   if (stored === undefined) return false;
   // Started first, so the summary finds it under way; the route's answer then finds it cached.
-  void deps.reader.read(stored);
+  // Its failures surface in the reads that follow; a waiter that hangs up lets go of it here.
+  deps.reader.read(stored, abort).catch(() => {});
   const summary = await deps.summaries.read(stored);
   if (summary === undefined) return false;
   return afterSince([summary], filter.since).length > 0 && matches(summary, filter);

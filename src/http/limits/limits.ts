@@ -6,6 +6,7 @@ import { requestAddress, upgradeAddress } from './client-ip.js';
 import { clientKey } from '../../runtime/client-key.js';
 import type { ClientRefusal } from '../events/sockets.js';
 import { createRateLimiter, tooManyRequestsDetail, type RateLimiter } from './rate-limit.js';
+import { createReadLimits, type ReadLimits } from './read-limits.js';
 import { createWaiterLimits, type WaiterLimits } from './waiter-limits.js';
 
 /**
@@ -28,6 +29,8 @@ export interface HttpLimits {
   site: RateLimiter;
   /** Open long polls. */
   waiters: WaiterLimits;
+  /** Message reads in flight, each of which may wait for a parse worker. */
+  reads: ReadLimits;
   /** The client a request counts against (see client-ip.ts and client-key.ts). */
   clientOf(c: Context): string;
   /** For createEventSockets' `admitClient`: spends a token of the API budget, or says when to come back. */
@@ -45,6 +48,7 @@ export function createHttpLimits(settings: HttpLimitSettings, clock: Clock, opti
       perMinute: settings.rateLimitPerMinute * SITE_BUDGET_FACTOR, burst: settings.rateBurst * SITE_BUDGET_FACTOR, clock, ...bounds,
     }),
     waiters: createWaiterLimits(settings),
+    reads: createReadLimits(),
     clientOf: (c) => clientKey(requestAddress(c, trustedProxies)),
     admitUpgrade(request) {
       const decision = api.take(clientKey(upgradeAddress(request, trustedProxies)));

@@ -1,51 +1,38 @@
-import { LRUCache } from 'lru-cache';
 import type { StoredMessage } from '../../store/message.js';
+import { createWorkCache } from '../../runtime/work-cache.js';
 import type { ReadMessage } from './digest.js';
 
 /** Options of the message reader. */
 export interface MessageReaderOptions {
-  /** Parses and digests in full, in a parse worker. */
-  parse: (raw: Buffer) => Promise<ReadMessage>;
+  /** Parses and digests in full, in a parse worker; `signal` aborts when nobody waits for the parse any more. */
+  parse: (raw: Buffer, signal: AbortSignal) => Promise<ReadMessage>;
   /** Bytes of parsed messages kept for repeated reads. */
   cacheBytes: number;
 }
 
 /** Reads stored messages in full. */
 export interface MessageReader {
-  read(message: StoredMessage): Promise<ReadMessage>;
-  /** The parse of a message, when one is cached or under way; never starts one. */
+  /**
+   * The full parse of `message`. A reader whose `signal` aborts is answered
+   * with a CancelledError at once, and a parse nobody waits for any more is
+   * dropped if it has not started.
+   */
+  read(message: StoredMessage, signal?: AbortSignal): Promise<ReadMessage>;
+  /** The parse of a message, when one is cached or under way; never starts one, and keeps one under way going. */
   peek(id: string): Promise<ReadMessage> | undefined;
 }
 
 /**
  * The store keeps raw bytes; the full parse is made again when
- * someone reads a message, and kept in a small cache because a reader opens
- * the same message several times in a row (details, HTML, images).
+ * someone reads a message, once however many read it at the same moment, and
+ * kept in a small cache because a reader opens the same message several times
+ * in a row (details, HTML, images).
  */
 export function createMessageReader({ parse, cacheBytes }: MessageReaderOptions): MessageReader {
-  const cache = new LRUCache<string, ReadMessage>({
-    maxSize: cacheBytes,
-    sizeCalculation: (parsed) => Math.max(1, parsedSize(parsed)),
-  });
-  const pending = new Map<string, Promise<ReadMessage>>();
-
-  function peek(id: string): Promise<ReadMessage> | undefined {
-    const parsed = cache.get(id);
-    return parsed === undefined ? pending.get(id) : Promise.resolve(parsed);
-  }
-
+  const parses = createWorkCache<ReadMessage>({ maxBytes: cacheBytes, sizeOf: parsedSize });
   return {
-    read(message) {
-      const { id } = message.head;
-      const known = peek(id);
-      if (known !== undefined) return known;
-      const parsing = parse(message.raw);
-      pending.set(id, parsing);
-      // A failed parse is forgotten, so the next read tries again.
-      parsing.then((parsed) => cache.set(id, parsed), () => {}).finally(() => pending.delete(id));
-      return parsing;
-    },
-    peek,
+    read: (message, signal) => parses.get(message.head.id, (cancel) => parse(message.raw, cancel), signal),
+    peek: (id) => parses.peek(id),
   };
 }
 

@@ -1,0 +1,30 @@
+import { ApiProblem } from '../problem.js';
+import { createSlotLimits, type SlotLimits } from './slot-limits.js';
+
+/**
+ * Reads one client may have in flight: a message in full, its HTML, text or
+ * an attachment, each of which may wait for a parse worker. A browser opens
+ * at most 6 connections to a host, so one reader never meets it; a client
+ * that opens more is asking for more than its share of the workers.
+ */
+export const MAX_READS_PER_CLIENT = 8;
+// A read that waits for a worker takes milliseconds, a second for the biggest HTML.
+const RETRY_AFTER_SECONDS = 2;
+
+/** Counts the reads each client has in flight. */
+export type ReadLimits = SlotLimits;
+
+/**
+ * Refuses a client's read past MAX_READS_PER_CLIENT with 429. The total is
+ * bounded where the work waits: the parse workers' queue (src/worker/job-queue.ts).
+ */
+export function createReadLimits(): ReadLimits {
+  return createSlotLimits({
+    perClient: {
+      max: MAX_READS_PER_CLIENT,
+      refuse: (mine) => new ApiProblem(429, 'Too Many Requests', `Your address already has ${mine} messages being read at once, the most allowed; wait for one to finish, then try again in ${RETRY_AFTER_SECONDS} seconds.`, {
+        code: 'too_many_reads', headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      }),
+    },
+  });
+}
