@@ -97,6 +97,7 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   opened.push(() => workers.close());
   const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
   const summaries = createSummaries({ store, reader, readDigest: (raw) => workers.digest(raw), cacheBytes: SUMMARY_CACHE_BYTES });
+  const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });
   const smtp = createSmtpIntake({
     config: config.smtp,
     domains: config.domains,
@@ -109,9 +110,8 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   const httpLimits = createHttpLimits(config.http, clock);
   const httpApp = createHttpApp({
     limits: httpLimits,
-    store, hub, summaries, reader, clock, metrics,
+    store, hub, summaries, reader, documents, clock, metrics,
     renderHtml: (job, signal) => workers.renderHtml(job, signal),
-    documents: createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES }),
     domains: config.domains,
     ttlMs: config.store.ttlMs,
     waitMaxMs: config.http.waitMaxMs,

@@ -52,8 +52,8 @@ const TOO_DEEP_BODY = "<p>This message's HTML is nested too deeply to display sa
 /**
  * The most HTML rendered, in characters. Render time and heap grow with the
  * elements, attributes and entities in the input, not its bytes: dense
- * markup (`<p>a` over and over) costs about 0.65 s and 63 MB of worker heap
- * per MiB, and a 9 MB body of it ran a 128 MB worker out of heap
+ * markup (`<p>a` over and over) costs about 0.75 s and 63 MB of worker heap
+ * per MiB, and 3 MiB of it ran a 128 MB worker out of heap
  * (BENCHMARKS.md, "Render cost by input size"). Real mail is far smaller:
  * Gmail clips a message's HTML at 102 KB.
  */

@@ -7,7 +7,7 @@ export type Lane = 'digest' | 'read';
 
 /** Thrown when a lane holds as many jobs as it takes: the caller is told to come back rather than queued without end. */
 export class WorkersBusyError extends Error {
-  constructor(readonly lane: Lane) {
+  constructor(lane: Lane) {
     super(`the parse workers have as many ${lane} jobs waiting as they take`);
     this.name = 'WorkersBusyError';
   }
@@ -30,7 +30,7 @@ export interface JobQueue<T> {
 interface Entry<T> {
   item: T;
   /** Stops listening for the requester leaving: once running, a job runs to its end. */
-  settle: () => void;
+  stopListening: () => void;
 }
 
 /** Makes a queue whose lanes hold at most `maxPerLane` waiting items each. */
@@ -38,7 +38,7 @@ export function createJobQueue<T>(maxPerLane: number): JobQueue<T> {
   const lanes: Record<Lane, Array<Entry<T>>> = { digest: [], read: [] };
 
   function taken(entry: Entry<T>): T {
-    entry.settle();
+    entry.stopListening();
     return entry.item;
   }
 
@@ -56,7 +56,7 @@ export function createJobQueue<T>(maxPerLane: number): JobQueue<T> {
         waiting.splice(at, 1);
         onCancel();
       };
-      const entry: Entry<T> = { item, settle: () => signal?.removeEventListener('abort', cancel) };
+      const entry: Entry<T> = { item, stopListening: () => signal?.removeEventListener('abort', cancel) };
       signal?.addEventListener('abort', cancel, { once: true });
       waiting.push(entry);
       return true;

@@ -145,7 +145,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   }
 
   /** Parses (or finds parsed) and sanitises the message's HTML, for the document cache. */
-  async function renderHtml(stored: StoredMessage, allowRemote: boolean, signal: AbortSignal): Promise<RenderedHtml> {
+  async function renderMessageHtml(stored: StoredMessage, allowRemote: boolean, signal: AbortSignal): Promise<RenderedHtml> {
     const { parsed } = await reader.read(stored, signal);
     if (parsed.html === null) {
       throw new ApiProblem(404, 'No HTML', 'This message has no HTML part; read its text instead.', { code: 'no_html' });
@@ -165,7 +165,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
     const stored = await load(c);
     const allowRemote = c.req.valid('query').remote === '1';
     const { document, blockedRemoteCount } = await withinReadShare(c, (signal) =>
-      deps.documents.get(stored.head.id, allowRemote, (renderSignal) => renderHtml(stored, allowRemote, renderSignal), signal));
+      deps.documents.get(stored.head.id, allowRemote, (renderSignal) => renderMessageHtml(stored, allowRemote, renderSignal), signal));
     return c.body(viewOf(document), 200, {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': safeHtmlCsp({ allowRemote }),

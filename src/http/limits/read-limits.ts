@@ -7,7 +7,7 @@ import { createSlotLimits, type SlotLimits } from './slot-limits.js';
  * at most 6 connections to a host, so one reader never meets it; a client
  * that opens more is asking for more than its share of the workers.
  */
-export const MAX_READS_PER_CLIENT = 8;
+const MAX_READS_PER_CLIENT = 8;
 // A read that waits for a worker takes milliseconds, a second for the biggest HTML.
 const RETRY_AFTER_SECONDS = 2;
 
