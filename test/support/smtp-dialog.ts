@@ -31,7 +31,7 @@ export interface SmtpDialog {
 
 /** Opens a connection (from `localAddress` when given, e.g. another 127.0.0.x) and waits for the greeting. */
 export async function openDialog(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpDialog> {
-  const socket = connect({ port, host, ...(localAddress === undefined ? {} : { localAddress }) });
+  const socket = connect({ port, host, localAddress });
   const replies: SmtpReplyLines[] = [];
   const waiting: Array<{ resolve: (reply: SmtpReplyLines) => void; reject: (error: Error) => void }> = [];
   let buffer = '';
