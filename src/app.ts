@@ -102,7 +102,8 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
     config: config.smtp,
     domains: config.domains,
     tls: config.smtp.tls ?? await selfSignedCertificate(hostname()),
-    deliver: (envelope, raw, recipients) => store.add({ envelope, raw, recipients }),
+    deliver: (envelope, raw, recipients, sender) => store.add({ envelope, raw, recipients, sender }),
+    shareOf: (sender) => store.shareOf(sender),
     log: log.child({ part: 'smtp' }),
     metrics,
   });

@@ -48,6 +48,8 @@ export interface ParseConfig {
 export interface StoreConfig {
   ttlMs: number;
   memoryLimit: number;
+  /** Bytes mail from one client, and one inbox, may hold; null when --memory-share is 100%. */
+  memoryShare: number | null;
   inboxLimit: number;
   backend: StoreBackend;
 }
@@ -146,6 +148,10 @@ function assemble(settings: Settings): Config {
   if (settings.maxMessageSize > settings.memoryLimit) {
     throw new ConfigError(`--max-message-size: "${formatSize(settings.maxMessageSize)}" is larger than --memory-limit (${formatSize(settings.memoryLimit)}); such a message could never be kept`);
   }
+  const memoryShare = settings.memoryShare === 100 ? null : Math.floor(settings.memoryLimit * settings.memoryShare / 100);
+  if (memoryShare !== null && memoryShare < settings.maxMessageSize) {
+    throw new ConfigError(`--memory-share: "${settings.memoryShare}%" of --memory-limit (${formatSize(settings.memoryLimit)}) is less than --max-message-size (${formatSize(settings.maxMessageSize)}); no client could send a message that large. Raise --memory-share or --memory-limit`);
+  }
   return {
     smtp: {
       host: settings.host,
@@ -169,7 +175,7 @@ function assemble(settings: Settings): Config {
       rateLimitPerMinute: settings.rateLimit, rateBurst: settings.rateBurst,
       maxWaitersPerClient: settings.maxWaitersPerClient, maxWaiters: settings.maxWaiters, trustedProxies: settings.trustProxy,
     },
-    store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, inboxLimit: settings.inboxLimit, backend: settings.store },
+    store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, memoryShare, inboxLimit: settings.inboxLimit, backend: settings.store },
     parse: { workers: settings.parseWorkers },
     domains: settings.domains,
     logLevel: settings.logLevel,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { canonicalDomain, type DomainPolicy } from '../mail/address/address.js';
-import { InvalidValue, readCount, readDuration, readPort, readSize } from './values.js';
+import { InvalidValue, readCount, readDuration, readPercent, readPort, readSize } from './values.js';
 
 /**
  * The table of every option: flag, environment variable, default, meaning
@@ -34,7 +34,8 @@ export const OPTIONS = {
   domains: option({ flag: '--domains', env: 'EPHEMAIL_DOMAINS', defaultValue: 'ephemail.test,*', meaning: 'accepted domains, comma-separated; the first plain domain is where generated addresses live; `*` accepts any other domain too (catch-all for QA)', read: readDomains }),
   ttl: option({ flag: '--ttl', env: 'EPHEMAIL_TTL', defaultValue: '1h', meaning: 'message lifetime (90s, 10m, 1h, 2d)', read: readDuration }),
   maxMessageSize: option({ flag: '--max-message-size', env: 'EPHEMAIL_MAX_MESSAGE_SIZE', defaultValue: '10MB', meaning: 'largest message accepted, in bytes (512KB, 10MB)', read: readSize }),
-  memoryLimit: option({ flag: '--memory-limit', env: 'EPHEMAIL_MEMORY_LIMIT', defaultValue: '256MB', meaning: 'total bytes of stored mail; oldest evicted first', read: readSize }),
+  memoryLimit: option({ flag: '--memory-limit', env: 'EPHEMAIL_MEMORY_LIMIT', defaultValue: '256MB', meaning: 'total bytes of stored mail; past it, the oldest mail of the client holding the most is evicted first', read: readSize }),
+  memoryShare: option({ flag: '--memory-share', env: 'EPHEMAIL_MEMORY_SHARE', defaultValue: '50%', meaning: 'most of --memory-limit that mail from one client (IPv4 address or IPv6 /64) may take, more is refused with 452; also what one inbox may take, its oldest evicted first; 100% turns both off (one app sending all test mail from one address)', read: readPercent }),
   inboxLimit: option({ flag: '--inbox-limit', env: 'EPHEMAIL_INBOX_LIMIT', defaultValue: '200', meaning: 'messages per inbox; oldest evicted first', read: (text: string) => readCount(text) }),
   store: option({ flag: '--store', env: 'EPHEMAIL_STORE', defaultValue: 'memory', meaning: 'where mail is kept: `memory` (this process only) or `redis://host:port/db`, shared by every instance pointed at it (docs/deployment.md)', read: readStore }),
   maxRecipients: option({ flag: '--max-recipients', env: 'EPHEMAIL_MAX_RECIPIENTS', defaultValue: '100', meaning: 'envelope recipients per message', read: (text: string) => readCount(text) }),

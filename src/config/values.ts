@@ -33,6 +33,14 @@ export function readSize(text: string): number {
   return bytes;
 }
 
+/** "50%" or "50" -> 50: a percentage above 0 and at most 100. */
+export function readPercent(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text.trim());
+  const percent = match?.[1] === undefined ? NaN : Number(match[1]);
+  if (!(percent > 0 && percent <= 100)) throw new InvalidValue('is not a percentage; use a number above 0 and at most 100, such as 50%');
+  return percent;
+}
+
 /** A TCP port; 0 asks the system for a free one. */
 export function readPort(text: string): number {
   const port = /^\d+$/.test(text.trim()) ? Number(text) : NaN;

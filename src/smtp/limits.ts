@@ -20,6 +20,7 @@ import { SmtpReply } from './replies.js';
  * | DATA (--smtp-data-timeout)        | wall-clock timer from DATA to the final dot   | 421 4.4.2, hang-up   | data_timeout            |
  * | command line (…-command-length)   | smtp-server `maxCommandLength`, text rewritten| 421 4.5.0, hang-up   | command_too_long        |
  * | text line (--smtp-max-line-length)| line meter on the DATA stream, this file      | 500 5.6.0, stays open| line_too_long (rejected)|
+ * | client's share (--memory-share)   | the store; MAIL FROM SIZE, store-refusals.ts  | 452 4.3.1, stays open| over_share (rejected)   |
  * | bad commands (…-max-bad-commands) | every 5xx reply counted, session-guard.ts     | 421 4.7.0, hang-up   | too_many_bad_commands   |
  * | fd backstop (2 × total)           | net.Server `maxConnections`                   | none: dropped        | over_capacity           |
  *

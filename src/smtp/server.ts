@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config/config.js';
 import { formatSize } from '../config/values.js';
+import { clientKey } from '../runtime/client-key.js';
 import type { Logger } from '../runtime/log.js';
 import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address/address.js';
 import type { Metrics, RejectionReason } from '../runtime/metrics.js';
 import type { Envelope, MessageHead } from '../store/message.js';
 import type { RawBytes } from '../store/raw-bytes.js';
-import { StoreUnavailableError } from '../store/store.js';
+import type { SenderShare } from '../store/store.js';
 import { asArrived } from './data-chunks.js';
 import {
   createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
@@ -16,6 +17,7 @@ import { installEnhancedCodes } from './patches/enhanced-codes.js';
 import { listenerOf } from './patches/listener.js';
 import { refuse, SmtpReply } from './replies.js';
 import { installSessionGuard, type Refusal } from './session-guard.js';
+import { declaredSize, isStoreRefusal, overShareReply, storeRefusal } from './store-refusals.js';
 import type { TlsPair } from './tls.js';
 
 /** A recipient after normalisation: the inbox it lands in and its +tag. */
@@ -24,8 +26,8 @@ export interface Recipient {
   tag: string | null;
 }
 
-/** Stores one accepted message; resolves once readers can see it. */
-export type Deliver = (envelope: Envelope, raw: RawBytes, recipients: Recipient[]) => Promise<MessageHead[]>;
+/** Stores one accepted message from the client `sender` (its client key); resolves once readers can see it. */
+export type Deliver = (envelope: Envelope, raw: RawBytes, recipients: Recipient[], sender: string) => Promise<MessageHead[]>;
 
 /** What the SMTP intake is built from. */
 export interface SmtpIntakeOptions {
@@ -33,6 +35,8 @@ export interface SmtpIntakeOptions {
   domains: DomainPolicy;
   tls: TlsPair;
   deliver: Deliver;
+  /** What a client holds against its share of the store, or null when there are no shares. */
+  shareOf: (sender: string) => Promise<SenderShare | null>;
   log: Logger;
   metrics: Metrics;
 }
@@ -52,7 +56,7 @@ const SHUTTING_DOWN = new SmtpReply(421, '4.3.2', 'This server is shutting down;
 
 /** Builds the SMTP intake on smtp-server. */
 export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
-  const { config, domains, deliver, log, metrics } = options;
+  const { config, domains, deliver, shareOf, log, metrics } = options;
   let draining = false;
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
@@ -88,12 +92,12 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     return recipients;
   }
 
-  async function store(session: SMTPServerSession, raw: RawBytes, size: number): Promise<string> {
+  async function store(session: SMTPServerSession, raw: RawBytes, size: number, sender: string): Promise<string> {
     const envelope: Envelope = {
       mailFrom: session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address || null,
       rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
     };
-    const stored = await deliver(envelope, raw, recipientsOf(session));
+    const stored = await deliver(envelope, raw, recipientsOf(session), sender);
     metrics.received.inc();
     // At debug, as Mailpit does: at full ingest a line per message was about a twentieth of
     // the SMTP thread's time, and the rate is in ephemail_messages_received_total.
@@ -129,12 +133,13 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
-      store(session, asArrived(chunks, size), size).then(
+      const sender = clientKey(session.remoteAddress);
+      store(session, asArrived(chunks, size), size, sender).then(
         (message) => finish(null, message),
         (error: unknown) => {
-          const reply = storeFailure(error);
-          reject('store_unavailable', session, reply, (refusal) => finish(refusal));
-          if (!(error instanceof StoreUnavailableError)) log.error({ err: error, session: session.id }, 'storing a message failed');
+          const { reason, reply } = storeRefusal(error, sender);
+          reject(reason, session, reply, (refusal) => finish(refusal));
+          if (!isStoreRefusal(error)) log.error({ err: error, session: session.id }, 'storing a message failed');
         },
       );
     });
@@ -179,9 +184,20 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       guard.release(session);
       if (countedOpen.delete(session)) metrics.smtpConnectionsOpen.dec();
     },
-    onMailFrom(_address, session, callback) {
+    onMailFrom(address, session, callback) {
       if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
-      callback();
+      const declared = declaredSize(address);
+      if (declared === null) return callback();
+      // A message that says up front it cannot fit the client's share is refused before its bytes are sent.
+      const client = clientKey(session.remoteAddress);
+      shareOf(client).then(
+        (share) => {
+          if (share !== null && share.held + declared > share.share) return reject('over_share', session, overShareReply(client, share), callback);
+          callback();
+        },
+        // The store answers again once the message has arrived; a failed look-up here refuses nothing.
+        () => callback(),
+      );
     },
     onRcptTo(address, session, callback) {
       const key = address.address.toLowerCase();
@@ -241,9 +257,4 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function storeFailure(error: unknown): SmtpReply {
-  const detail = error instanceof StoreUnavailableError ? error.message : 'Something went wrong while storing it.';
-  return new SmtpReply(451, '4.3.0', `The message could not be stored: ${detail} Please try again later.`);
 }

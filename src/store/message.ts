@@ -15,6 +15,11 @@ export interface Envelope {
 /** One delivery as intake hands it to the store. */
 export interface NewMessage {
   envelope: Envelope;
+  /**
+   * Who handed the message over, as an opaque key (intake uses the client's
+   * IPv4 address or IPv6 /64): the store keeps each sender within its share.
+   */
+  sender: string;
   raw: RawBytes;
   /** Normalised inboxes (one per distinct envelope recipient) with their +tags. */
   recipients: Array<{ inbox: string; tag: string | null }>;

@@ -28,6 +28,12 @@ export interface StoreStats {
  * message says or of who is reading: every stored copy is announced with a
  * `message` event carrying its head, and removal of any kind emits an event.
  * Reading never extends a message's life.
+ *
+ * The byte budget is shared fairly. With a share set, a message that would
+ * make its sender hold more than the share is refused (OverShareError), and
+ * an inbox over the share evicts its own oldest copies. Past the budget, the
+ * oldest copy of the sender holding the most bytes is evicted first, so a
+ * flood evicts its own mail before anyone else's.
  */
 export interface Store {
   /** Stores one copy per recipient inbox and resolves once readers can see them and their `message` events have gone out. */
@@ -42,10 +48,27 @@ export interface Store {
   /** Listens to every event of every inbox; returns the unsubscribe function. */
   subscribe(listener: StoreListener): () => void;
   stats(): Promise<StoreStats>;
+  /** What `sender` holds against its share; null when the store keeps no shares. */
+  shareOf(sender: string): Promise<SenderShare | null>;
   close(): Promise<void>;
+}
+
+/** Bytes one sender holds now, and the most it may hold (its share of the byte budget). */
+export interface SenderShare {
+  held: number;
+  share: number;
 }
 
 /** Thrown when a store cannot take or give messages right now (full, or its backend is down). */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
+}
+
+/** Thrown when a message would make its sender hold more than its share; nothing was stored. */
+export class OverShareError extends Error {
+  override readonly name = 'OverShareError';
+
+  constructor(readonly share: SenderShare) {
+    super(`The sender holds ${share.held} bytes, and may hold ${share.share}.`);
+  }
 }

@@ -24,6 +24,7 @@ function message(index: number, recipients: number): NewMessage {
   const inboxes = Array.from({ length: recipients }, (_, r) => `user${index % 100}-${r}@ephemail.test`);
   return {
     envelope: { mailFrom: 'noreply@shop.example.com', rcptTo: inboxes },
+    sender: '192.0.2.1',
     raw: Buffer.alloc(SIZE, 'a'),
     recipients: inboxes.map((inbox) => ({ inbox, tag: null })),
   };
@@ -36,7 +37,7 @@ async function usedMemory(redis: Redis): Promise<number> {
 
 async function measure(url: string, redis: Redis, recipients: number): Promise<void> {
   const prefix = `bench-${randomUUID()}:`;
-  const store = await createRedisStore({ url, keyPrefix: prefix, ttlMs: 3_600_000, memoryLimit: 1024 ** 3, inboxLimit: 10_000, clock: createSystemClock() });
+  const store = await createRedisStore({ url, keyPrefix: prefix, ttlMs: 3_600_000, memoryLimit: 1024 ** 3, memoryShare: null, inboxLimit: 10_000, clock: createSystemClock() });
   const before = await usedMemory(redis);
   for (let i = 0; i < COUNT; i++) await store.add(message(i, recipients));
   const after = await usedMemory(redis);

@@ -10,6 +10,7 @@ import { sleep } from './stats.js';
  */
 export const BENCH_FLAGS = [
   '--rate-limit', '1000000000', '--rate-burst', '1000000000', '--max-waiters-per-client', '100000', '--smtp-session-timeout', '2h',
+  '--memory-share', '100',
 ];
 
 /** Starts a server, runs `body`, and always stops it; a crash or a logged error is recorded as an error. */

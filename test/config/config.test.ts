@@ -45,6 +45,7 @@ const CASES: Case[] = [
   { flag: '--ttl', env: 'EPHEMAIL_TTL', value: () => '90s', other: () => '2d', read: (c) => c.store.ttlMs, expected: () => 90_000, expectedOther: () => 172_800_000 },
   { flag: '--max-message-size', env: 'EPHEMAIL_MAX_MESSAGE_SIZE', value: () => '512KB', other: () => '1000', read: (c) => c.smtp.maxMessageSize, expected: () => 524_288, expectedOther: () => 1000 },
   { flag: '--memory-limit', env: 'EPHEMAIL_MEMORY_LIMIT', value: () => '1GB', other: () => '20.5mb', read: (c) => c.store.memoryLimit, expected: () => 1024 ** 3, expectedOther: () => 21_495_808 },
+  { flag: '--memory-share', env: 'EPHEMAIL_MEMORY_SHARE', value: () => '25%', other: () => '100', read: (c) => c.store.memoryShare, expected: () => 64 * 1024 ** 2, expectedOther: () => null },
   { flag: '--inbox-limit', env: 'EPHEMAIL_INBOX_LIMIT', value: () => '5', other: () => '1', read: (c) => c.store.inboxLimit, expected: () => 5, expectedOther: () => 1 },
   {
     flag: '--store', env: 'EPHEMAIL_STORE', value: () => 'redis://cache.internal:6380/2', other: () => 'MEMORY',
@@ -113,7 +114,7 @@ describe('parseConfig', () => {
         },
       },
       http: { host: '127.0.0.1', port: 8080, waitMaxMs: 120_000, publicOrigins: [] },
-      store: { ttlMs: 3_600_000, memoryLimit: 256 * 1024 ** 2, inboxLimit: 200, backend: { kind: 'memory' } },
+      store: { ttlMs: 3_600_000, memoryLimit: 256 * 1024 ** 2, memoryShare: 128 * 1024 ** 2, inboxLimit: 200, backend: { kind: 'memory' } },
       domains: { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true },
       parse: { workers: 2 },
       logLevel: 'info',
@@ -150,6 +151,11 @@ describe('parseConfig', () => {
     expect(parseConfig([`--tls-cert=${path}`, `--tls-key=${file('key.pem')}`], {}).smtp.tls?.cert).toBe(pair.cert);
   });
 
+  it('turns --memory-share into bytes of --memory-limit, fractions of a per cent included', () => {
+    expect(parseConfig(['--memory-share', '12.5%', '--memory-limit', '1GB'], {}).store.memoryShare).toBe(128 * 1024 ** 2);
+    expect(parseConfig(['--memory-share', ' 99 % ', '--memory-limit', '100MB'], {}).store.memoryShare).toBe(Math.floor(99 * 1024 ** 2));
+  });
+
   it('treats empty certificate settings as none', () => {
     expect(parseConfig(['--tls-cert', '', '--tls-key='], { EPHEMAIL_TLS_CERT: '' }).smtp.tls).toBeNull();
   });
@@ -173,6 +179,11 @@ describe('configuration errors', () => {
     [['--http-port', '-1'], `--http-port: "-1" ${portHint}`],
     [['--smtp-port', '25.5'], `--smtp-port: "25.5" ${portHint}`],
     [['--inbox-limit', '0'], '--inbox-limit: "0" is not a whole number of at least 1'],
+    [['--memory-share', '0%'], '--memory-share: "0%" is not a percentage; use a number above 0 and at most 100, such as 50%'],
+    [['--memory-share', '150'], '--memory-share: "150" is not a percentage; use a number above 0 and at most 100, such as 50%'],
+    [['--memory-share', 'half'], '--memory-share: "half" is not a percentage; use a number above 0 and at most 100, such as 50%'],
+    [['--memory-limit', '16MB'], '--memory-share: "50%" of --memory-limit (16MB) is less than --max-message-size (10MB); no client could send a message that large. Raise --memory-share or --memory-limit'],
+    [['--memory-share', '10', '--memory-limit', '64MB'], '--memory-share: "10%" of --memory-limit (64MB) is less than --max-message-size (10MB); no client could send a message that large. Raise --memory-share or --memory-limit'],
     [['--store', 'postgres://db/1'], '--store: "postgres://db/1" is not a store; use memory or redis://host:port/db (rediss:// for TLS, redis://:password@host:port/db with a password)'],
     [['--smtp-max-command-length', '100'], '--smtp-max-command-length: "100" is less than 512 bytes; RFC 5321 guarantees 512-byte command lines, so use at least 512'],
     [['--smtp-max-line-length', '999'], '--smtp-max-line-length: "999" is less than 1000 bytes; RFC 5321 guarantees 1000-byte text lines, so use at least 1000'],

@@ -35,7 +35,7 @@ describe.each([
 ])('the wall clock jumping %s', (_name, jump) => {
   it('neither expires mail at once nor keeps it forever', async () => {
     const clock = createSystemClock();
-    const opened = createMemoryStore({ ttlMs: TTL_MS, memoryLimit: 1024 * 1024, inboxLimit: 10, clock });
+    const opened = createMemoryStore({ ttlMs: TTL_MS, memoryLimit: 1024 * 1024, memoryShare: null, inboxLimit: 10, clock });
     store = opened;
     await opened.add(makeNewMessage(['jump@ephemail.test'], { subject: 'before the jump' }));
 

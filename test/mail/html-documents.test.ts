@@ -8,7 +8,7 @@ import { makeNewMessage } from '../support/messages.js';
 
 /** Documents over a real memory store; every render is recorded with its signal and ends when the test says. */
 function openDocuments() {
-  const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, inboxLimit: 50, clock: createManualClock() });
+  const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, memoryShare: null, inboxLimit: 50, clock: createManualClock() });
   const documents = createHtmlDocuments({ store, cacheBytes: 1024 * 1024 });
   const renders: Array<{ html: string; signal: AbortSignal; finish: () => void }> = [];
   const render = (html: string) => (signal: AbortSignal) => new Promise<RenderedHtml>((resolve) => {

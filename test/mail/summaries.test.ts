@@ -14,7 +14,7 @@ import { makeNewMessage } from '../support/messages.js';
  */
 function openSummaries() {
   const counts = { digests: 0, parses: 0, failing: false, onDigest: () => {} };
-  const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, inboxLimit: 50, clock: createManualClock() });
+  const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, memoryShare: null, inboxLimit: 50, clock: createManualClock() });
   const reader = createMessageReader({
     parse: (raw): Promise<ReadMessage> => {
       counts.parses++;

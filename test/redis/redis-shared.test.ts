@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/redis-store.js';
 import { redisKeys } from '../../src/store/redis/keys.js';
-import type { StoreEvent } from '../../src/store/store.js';
+import { OverShareError, type StoreEvent } from '../../src/store/store.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
 import { makeNewMessage } from '../support/messages.js';
 import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -30,8 +30,11 @@ describe.skipIf(skipRedisTests())('Redis store shared by two instances', () => {
     await server?.stop();
   });
 
-  async function open(limits: { inboxLimit?: number; memoryLimit?: number } = {}) {
-    const settings = { url: server.url, keyPrefix: prefix, clock, ttlMs: TTL, inboxLimit: limits.inboxLimit ?? 5, memoryLimit: limits.memoryLimit ?? 1024 * 1024 };
+  async function open(limits: { inboxLimit?: number; memoryLimit?: number; memoryShare?: number } = {}) {
+    const settings = {
+      url: server.url, keyPrefix: prefix, clock, ttlMs: TTL,
+      inboxLimit: limits.inboxLimit ?? 5, memoryLimit: limits.memoryLimit ?? 1024 * 1024, memoryShare: limits.memoryShare ?? null,
+    };
     a = await createRedisStore(settings);
     b = await createRedisStore(settings);
     a.subscribe((event) => seenByA.push(event));
@@ -161,5 +164,64 @@ describe.skipIf(skipRedisTests())('Redis store shared by two instances', () => {
       { type: 'evicted', inbox: 'drift@x.test', id: added!.id },
     ]);
     expect(seenByB.some((event) => event.type === 'message')).toBe(false);
-});
+  });
+
+  it('holds a sender\'s share when both instances add its mail at once', async () => {
+    await open({ memoryShare: 64 * 1024 });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) =>
+      (i % 2 === 0 ? a : b).add(makeNewMessage([`share${i}@x.test`], { size: 8 * 1024, sender: '198.51.100.7' }))));
+    const refused = results.filter((result) => result.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const result of refused) expect(result.status === 'rejected' && result.reason).toBeInstanceOf(OverShareError);
+    const share = await a.shareOf('198.51.100.7');
+    expect(share?.held).toBeLessThanOrEqual(64 * 1024);
+    // What the sender holds is exactly what the store holds: it sent everything.
+    expect(share?.held).toBe((await b.stats()).bytes);
+    expect((await b.stats()).messages).toBe(20 - refused.length);
+  });
+
+  it('deletes each count as it reaches zero, so nothing is left of senders and inboxes whose mail is gone', async () => {
+    await open({ memoryShare: 16 * 1024 });
+    await a.add(makeNewMessage(['x@x.test', 'y@x.test'], { size: 5_000, sender: '192.0.2.60' }));
+    await b.add(makeNewMessage(['x@x.test'], { size: 5_000, sender: '2001:db8:1:2::/64' }));
+    await a.add(makeNewMessage(['x@x.test'], { size: 5_000, sender: '2001:db8:1:2::/64' }));
+    const keys = redisKeys(prefix);
+    expect(await redis.zcard(keys.senders)).toBe(2);
+    expect(await redis.hlen(keys.inboxBytes)).toBe(2);
+    await b.deleteInbox('x@x.test');
+    clock.advance(TTL + 1);
+    await settle();
+    expect(await a.stats()).toEqual({ messages: 0, bytes: 0 });
+    expect(await redis.exists(keys.senders, keys.inboxBytes, keys.attributed)).toBe(0);
+    expect(await redis.keys(`${prefix}sent:*`)).toEqual([]);
+  });
+
+  it('counts copies stored before senders were counted as one unknown sender, evicted first while it holds the most', async () => {
+    const size = 8 * 1024;
+    await open({ memoryLimit: 64 * 1024 });
+    const keys = redisKeys(prefix);
+    const legacy: string[] = [];
+    for (let i = 0; i < 3; i++) legacy.push((await a.add(makeNewMessage([`old${i}@x.test`], { size, sender: 'legacy' })))[0]!.id);
+    // As Ephemail stored them before it counted senders: no sender in the index, and no counts.
+    for (const id of legacy) {
+      const { sender: _sender, ...meta } = JSON.parse(await redis.hget(keys.index, id) ?? '{}') as Record<string, unknown>;
+      await redis.hset(keys.index, id, JSON.stringify(meta));
+    }
+    await redis.del(keys.senders, keys.inboxBytes, keys.attributed, keys.sent('legacy'));
+
+    // Smaller senders, each holding less than the unknown one, until the budget has evicted all of its copies.
+    const fresh: string[] = [];
+    for (let i = 0; i < 12 && await redis.hexists(keys.index, legacy.at(-1)!) === 1; i++) {
+      fresh.push((await b.add(makeNewMessage([`new${i}@x.test`], { size: size / 2, sender: `192.0.2.${10 + i}` })))[0]!.id);
+      clock.advance(10);
+    }
+    await settle();
+    const evicted = seenByA.flatMap((event) => event.type === 'evicted' ? [event.id] : []);
+    expect(evicted).toEqual(legacy);
+    expect((await a.stats()).messages).toBe(fresh.length);
+    // Every byte left belongs to a counted sender, and no count went below zero.
+    expect(await redis.get(keys.attributed)).toBe(await redis.get(keys.bytes));
+    expect(await redis.zrangebyscore(keys.senders, '-inf', 0)).toEqual([]);
+    expect(await redis.exists(keys.sent('legacy'))).toBe(0);
+  });
 });

@@ -26,7 +26,7 @@ describe('starting on a Redis that cannot be reached', () => {
     // At once means on the refusal itself: with timers frozen, a failure that waited
     // for the connect timeout or a reconnect's backoff would never come.
     vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
-    const failure = createRedisStore({ url, ttlMs: 60_000, memoryLimit: 1024 * 1024, inboxLimit: 5, clock: createManualClock() });
+    const failure = createRedisStore({ url, ttlMs: 60_000, memoryLimit: 1024 * 1024, memoryShare: null, inboxLimit: 5, clock: createManualClock() });
     await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(failure).rejects.toThrow(/^cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 \(/);
     await expect(failure).rejects.not.toThrow(/hunter2/);

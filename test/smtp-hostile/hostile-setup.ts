@@ -19,7 +19,7 @@ export async function startIntake(flags: string[], deliver: Deliver): Promise<{ 
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({ write(chunk: Buffer, _encoding, done) { logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>); done(); } });
   const intake = createSmtpIntake({
-    config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver,
+    config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver, shareOf: async () => null,
     log: pino({ level: 'info' }, sink), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })),
   });
   const port = await intake.listen();

@@ -36,7 +36,7 @@ describe('the bytes of a message as the SMTP intake hands them to the store', ()
       return [];
     };
     intake = createSmtpIntake({
-      config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver,
+      config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver, shareOf: async () => null,
       log: pino({ enabled: false }), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })),
     });
     port = await intake.listen();

@@ -90,7 +90,8 @@ describe('SMTP refusals on a server for ephemail.test only', () => {
 describe('SMTP refusals for size and storage', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(['--max-message-size', '100KB', '--memory-limit', '110KB', '--max-recipients', '50']);
+    // Without shares: at half of 110KB, no client could send a 100KB message.
+    server = await startTestServer(['--max-message-size', '100KB', '--memory-limit', '110KB', '--memory-share', '100', '--max-recipients', '50']);
   });
   afterAll(() => server.close());
 
@@ -119,5 +120,50 @@ describe('SMTP refusals for size and storage', () => {
     expect(await metric(server.httpPort, `${REJECTED}{reason="store_unavailable"}`)).toBe(1);
     const ok = await sendRaw(server.smtpPort, { to: ['crowd0@ephemail.test'], body: 'Subject: small\r\n\r\nfits\r\n' });
     expect(ok.at(-1)?.code).toBe(250);
+  });
+});
+
+describe('SMTP refusal once a client has used its share of the store', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // A share of 256KB: one 200KB message fits, a second does not.
+    server = await startTestServer(['--memory-limit', '1MB', '--memory-share', '25%', '--max-message-size', '256KB']);
+  });
+  afterAll(() => server.close());
+
+  const body = (subject: string, lines: number) => `Subject: ${subject}\r\n\r\n${`${'z'.repeat(998)}\r\n`.repeat(lines)}`;
+  const overShare = (held: number) => `452 4.3.1 Mail from 127.0.0.1 already takes ${Math.round(held / 1024)} KB of the 256 KB one client may keep on this server; `
+    + 'this message does not fit. Try again once some of it has expired or been deleted, or ask the operator to raise --memory-share.';
+
+  it('answers 452 4.3.1 with a sentence when a message would take the client over its share, and the session goes on', async () => {
+    const dialog = await transaction(server.smtpPort);
+    const deliver = async (subject: string, lines: number) => {
+      expect((await dialog.command('RCPT TO:<share@ephemail.test>')).code).toBe(250);
+      expect((await dialog.command('DATA')).code).toBe(354);
+      await dialog.write(dataBlock(body(subject, lines)));
+      return dialog.read();
+    };
+    expect((await deliver('first', 200)).code).toBe(250);
+    const held = (await server.store.shareOf('127.0.0.1'))?.held ?? 0;
+    expect((await dialog.command('MAIL FROM:<sender@example.com>')).code).toBe(250);
+    expect((await deliver('second', 200)).text).toBe(overShare(held));
+    expect((await server.summaries.list('share@ephemail.test')).map((summary) => summary.subject)).toEqual(['first']);
+    expect(await metric(server.httpPort, `${REJECTED}{reason="over_share"}`)).toBe(1);
+
+    // Refused for now, not cut off: a smaller message still fits in the same session.
+    expect((await dialog.command('NOOP')).code).toBe(250);
+    expect((await dialog.command('MAIL FROM:<sender@example.com>')).code).toBe(250);
+    expect((await deliver('small', 10)).code).toBe(250);
+    dialog.close();
+  });
+
+  it('refuses at MAIL FROM, with the same sentence, a SIZE that cannot fit what the client may still keep', async () => {
+    const dialog = await openDialog(server.smtpPort);
+    await dialog.command('EHLO client.test');
+    const held = (await server.store.shareOf('127.0.0.1'))?.held ?? 0;
+    expect((await dialog.command(`MAIL FROM:<sender@example.com> SIZE=${256 * 1024 - held + 1}`)).text).toBe(overShare(held));
+    expect(await metric(server.httpPort, `${REJECTED}{reason="over_share"}`)).toBe(2);
+    expect((await dialog.command('MAIL FROM:<sender@example.com> SIZE=1000')).code).toBe(250);
+    dialog.close();
   });
 });

@@ -10,7 +10,7 @@ describeStoreContract('memory', async (settings) => ({
 
 describe('memory store: a message kept in chunks', () => {
   it('joins the chunks only when the bytes are first read, and counts the objects of each chunk', async () => {
-    const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, inboxLimit: 50, clock: createManualClock() });
+    const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, memoryShare: null, inboxLimit: 50, clock: createManualClock() });
     const chunks = [Buffer.alloc(4_000, 'a'), Buffer.alloc(3_000, 'b'), Buffer.alloc(3_000, 'c')];
     const [head] = await store.add({ ...makeNewMessage(['a@x.test']), raw: chunks });
     const { bytes: inChunks } = await store.stats();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store, StoreEvent } from '../../src/store/store.js';
+import { OverShareError, type Store, type StoreEvent } from '../../src/store/store.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
 import { makeNewMessage } from '../support/messages.js';
 
@@ -8,6 +8,7 @@ export interface ContractSettings {
   clock: ManualClock;
   ttlMs: number;
   memoryLimit: number;
+  memoryShare: number | null;
   inboxLimit: number;
 }
 
@@ -17,6 +18,8 @@ export type StoreFactory = (settings: ContractSettings) => Promise<{ store: Stor
 const TTL = 60_000;
 const INBOX_LIMIT = 5;
 const MEMORY_LIMIT = 64 * 1024;
+// A quarter, where the store keeps shares; elsewhere none, as with --memory-share 100%.
+const SHARE = MEMORY_LIMIT / 4;
 
 /**
  * The behaviour every Store implementation promises. Run it against each
@@ -29,13 +32,19 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     let settle: () => Promise<void>;
     let events: StoreEvent[];
 
-    beforeEach(async () => {
-      clock = createManualClock();
-      const built = await factory({ clock, ttlMs: TTL, memoryLimit: MEMORY_LIMIT, inboxLimit: INBOX_LIMIT });
+    /** A fresh store in place of the current one. */
+    async function open(memoryShare: number | null): Promise<void> {
+      await store?.close();
+      const built = await factory({ clock, ttlMs: TTL, memoryLimit: MEMORY_LIMIT, memoryShare, inboxLimit: INBOX_LIMIT });
       store = built.store;
       settle = built.settle ?? (async () => {});
       events = [];
       store.subscribe((event) => events.push(event));
+    }
+
+    beforeEach(async () => {
+      clock = createManualClock();
+      await open(null);
     });
     afterEach(async () => store.close());
 
@@ -164,6 +173,26 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.list('inbox11@x.test')).toHaveLength(1);
     });
 
+    it('evicts the oldest message of the sender holding the most bytes, so a flood evicts its own mail first', async () => {
+      const victims: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        victims.push((await store.add(makeNewMessage([`victim${i}@x.test`], { sender: `192.0.2.${10 + i}` })))[0]!.id);
+      }
+      const [bigger] = await store.add(makeNewMessage(['bigger@x.test'], { size: 8 * 1024, sender: '192.0.2.30' }));
+      const flood: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        flood.push((await store.add(makeNewMessage([`flood${i}@x.test`], { size: 8 * 1024, sender: '198.51.100.7' })))[0]!.id);
+        clock.advance(10);
+      }
+      await settle();
+      const evicted = removals('evicted').map((event) => 'id' in event ? event.id : '');
+      expect(evicted.length).toBeGreaterThan(0);
+      expect(evicted).toEqual(flood.slice(0, evicted.length));
+      for (const [i, id] of victims.entries()) expect(await store.get(`victim${i}@x.test`, id)).toBeDefined();
+      expect(await store.get('bigger@x.test', bigger!.id)).toBeDefined();
+      expect((await store.stats()).bytes).toBeLessThanOrEqual(MEMORY_LIMIT);
+    });
+
     it('counts raw bytes shared by several recipients once', async () => {
       await store.add(makeNewMessage(['a@x.test', 'b@x.test', 'c@x.test'], { size: 10_000 }));
       const { bytes, messages } = await store.stats();
@@ -210,6 +239,88 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.deleteInbox('a@x.test');
       await store.deleteInbox('b@x.test');
       expect(await store.stats()).toEqual({ messages: 0, bytes: 0 });
+    });
+
+    it('keeps no shares when built without them', async () => {
+      await store.add(makeNewMessage(['a@x.test']));
+      expect(await store.shareOf('192.0.2.1')).toBeNull();
+    });
+
+    describe('with a share of a quarter of the budget', () => {
+      const FLOODER = '198.51.100.7';
+      beforeEach(() => open(SHARE));
+
+      /** Adds 4,000-byte messages from `sender`, each to its own inbox, until one is refused; returns the ids stored and the refusal. */
+      async function fillShare(sender: string): Promise<{ ids: string[]; refusal: unknown }> {
+        const ids: string[] = [];
+        for (let i = 0; i < 10; i++) {
+          try {
+            ids.push((await store.add(makeNewMessage([`fill${i}@x.test`], { size: 4_000, sender })))[0]!.id);
+          } catch (error) {
+            return { ids, refusal: error };
+          }
+        }
+        return { ids, refusal: undefined };
+      }
+
+      it('refuses a message that would take its sender over the share, stores nothing of it, and takes other senders\' mail', async () => {
+        const { ids, refusal } = await fillShare(FLOODER);
+        expect(refusal).toBeInstanceOf(OverShareError);
+        const { held, share } = (refusal as OverShareError).share;
+        expect(share).toBe(SHARE);
+        expect(ids.length).toBeGreaterThanOrEqual(2);
+        // Every message cost the same, so one more would have taken the sender over.
+        expect(held).toBeLessThanOrEqual(SHARE);
+        expect(held + held / ids.length).toBeGreaterThan(SHARE);
+        expect(await store.shareOf(FLOODER)).toEqual({ held, share: SHARE });
+        await settle();
+        expect((await store.stats()).messages).toBe(ids.length);
+        expect(removals('evicted')).toEqual([]);
+
+        expect(await store.add(makeNewMessage(['other@x.test'], { size: 4_000, sender: '192.0.2.50' }))).toHaveLength(1);
+        await expect(store.add(makeNewMessage(['huge@x.test'], { size: SHARE + 1, sender: '192.0.2.51' }))).rejects.toThrow(OverShareError);
+      });
+
+      it('takes a sender\'s mail again once some of what it holds is gone', async () => {
+        const { ids, refusal } = await fillShare(FLOODER);
+        expect(refusal).toBeInstanceOf(OverShareError);
+        expect(await store.delete('fill0@x.test', ids[0]!)).toBe(true);
+        expect(await store.add(makeNewMessage(['again@x.test'], { size: 4_000, sender: FLOODER }))).toHaveLength(1);
+      });
+
+      it('evicts the oldest copies of an inbox over its share, and only from that inbox', async () => {
+        const [other] = await store.add(makeNewMessage(['other@x.test'], { size: 5_000, sender: '192.0.2.9' }));
+        const ids: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          ids.push((await store.add(makeNewMessage(['big@x.test'], { size: 5_000, sender: `192.0.2.${10 + i}` })))[0]!.id);
+          clock.advance(10);
+        }
+        await settle();
+        const kept = (await store.list('big@x.test')).map((message) => message.id);
+        expect(kept.length).toBeGreaterThan(0);
+        expect(kept.length).toBeLessThan(ids.length);
+        expect(kept).toEqual(ids.slice(ids.length - kept.length).reverse());
+        expect(removals('evicted')).toEqual(ids.slice(0, ids.length - kept.length).map((id) => ({ type: 'evicted', inbox: 'big@x.test', id })));
+        expect(await store.list('other@x.test')).toEqual([other]);
+      });
+
+      it('counts each sender back to zero however its mail left: evicted from a full inbox, deleted, emptied or expired', async () => {
+        const [a, b] = ['192.0.2.60', '2001:db8:1:2::/64'];
+        // One blob for two inboxes, then two of b's take x over its share, which evicts a's copy there.
+        await store.add(makeNewMessage(['x@x.test', 'y@x.test'], { size: 5_000, sender: a }));
+        await store.add(makeNewMessage(['x@x.test'], { size: 5_000, sender: b }));
+        await store.add(makeNewMessage(['x@x.test'], { size: 5_000, sender: b }));
+        const [deleted] = await store.add(makeNewMessage(['z@x.test'], { sender: a }));
+        expect(await store.delete('z@x.test', deleted!.id)).toBe(true);
+        expect(await store.deleteInbox('x@x.test')).toBe(2);
+        clock.advance(TTL + 1);
+        await settle();
+        expect(removals('evicted').map((event) => event.inbox)).toEqual(['x@x.test']);
+        expect(removals('expired').map((event) => event.inbox)).toEqual(['y@x.test']);
+        expect(await store.shareOf(a)).toEqual({ held: 0, share: SHARE });
+        expect(await store.shareOf(b)).toEqual({ held: 0, share: SHARE });
+        expect(await store.stats()).toEqual({ messages: 0, bytes: 0 });
+      });
     });
   });
 }

@@ -38,7 +38,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
   const ttlMs = options.ttlMs ?? 3_600_000;
   // Wired as src/app.ts does.
   const hub = createHub();
-  const store = createMemoryStore({ ttlMs, memoryLimit: 64 * 1024 * 1024, inboxLimit: options.inboxLimit ?? 200, clock });
+  const store = createMemoryStore({ ttlMs, memoryLimit: 64 * 1024 * 1024, memoryShare: null, inboxLimit: options.inboxLimit ?? 200, clock });
   store.subscribe((event) => hub.publish(event));
   // Counted, so tests can tell how many trips to a parse worker a request would take.
   const parses = { count: 0 };
@@ -80,7 +80,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
       return { inbox: check.address.inbox, tag: check.address.tag };
     });
     const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    return store.add({ envelope: { mailFrom: 'sender@example.com', rcptTo: recipients }, raw: bytes, recipients: normalised });
+    return store.add({ envelope: { mailFrom: 'sender@example.com', rcptTo: recipients }, sender: '127.0.0.1', raw: bytes, recipients: normalised });
   }
 
   return { app, store, summaries, hub, clock, deliver, domains, ttlMs, limits, parses, renders };

@@ -16,12 +16,13 @@ export function makeDigest(overrides: Partial<MessageDigest> = {}): MessageDiges
   };
 }
 
-/** A delivery to the given inboxes of a `size`-byte message with that subject. */
-export function makeNewMessage(inboxes: string[], options: { size?: number; subject?: string; tags?: Array<string | null> } = {}): NewMessage {
+/** A delivery to the given inboxes of a `size`-byte message with that subject, from `sender` (192.0.2.1 unless given). */
+export function makeNewMessage(inboxes: string[], options: { size?: number; subject?: string; tags?: Array<string | null>; sender?: string } = {}): NewMessage {
   const raw = Buffer.alloc(options.size ?? 1_000, 'a');
   raw.write(`Subject: ${options.subject ?? 'Hello'}\r\n\r\n`);
   return {
     envelope: { mailFrom: 'sender@example.com', rcptTo: inboxes },
+    sender: options.sender ?? '192.0.2.1',
     raw,
     recipients: inboxes.map((inbox, index) => ({ inbox, tag: options.tags?.[index] ?? null })),
   };

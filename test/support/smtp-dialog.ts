@@ -29,9 +29,9 @@ export interface SmtpDialog {
   close(): void;
 }
 
-/** Opens a connection and waits for the greeting. */
-export async function openDialog(port: number, host = '127.0.0.1'): Promise<SmtpDialog> {
-  const socket = connect({ port, host });
+/** Opens a connection (from `localAddress` when given, e.g. another 127.0.0.x) and waits for the greeting. */
+export async function openDialog(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpDialog> {
+  const socket = connect({ port, host, localAddress });
   const replies: SmtpReplyLines[] = [];
   const waiting: Array<{ resolve: (reply: SmtpReplyLines) => void; reject: (error: Error) => void }> = [];
   let buffer = '';

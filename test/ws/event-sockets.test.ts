@@ -150,7 +150,7 @@ describe('the hello frame of an inbox of more than 200 messages (--inbox-limit 3
     const inbox = 'many@ephemail.test';
     for (let i = 0; i < 201; i++) {
       const raw = Buffer.from(`Subject: mail ${i}\r\n\r\nbody\r\n`);
-      await server.store.add({ envelope: { mailFrom: 'app@example.com', rcptTo: [inbox] }, raw, recipients: [{ inbox, tag: null }] });
+      await server.store.add({ envelope: { mailFrom: 'app@example.com', rcptTo: [inbox] }, sender: '127.0.0.1', raw, recipients: [{ inbox, tag: null }] });
     }
     const client = await openEvents(eventsUrl(server.httpPort, inbox));
     const hello = await client.next();

@@ -9,6 +9,8 @@ import { chunkOverhead } from '../record-size.js';
  */
 export interface Delivery {
   readonly envelope: Envelope;
+  /** The sender's key, which its copies count against. */
+  readonly sender: string;
   /** As it arrived until first read, then joined into one Buffer, which replaces the chunks. */
   raw: RawBytes;
   /**
@@ -22,8 +24,8 @@ export interface Delivery {
 
 /** The delivery of `message`, with no copy stored yet. */
 export function newDelivery(message: NewMessage): Delivery {
-  const { envelope, raw } = message;
-  return { envelope, raw, counted: rawLength(raw) + chunkOverhead(raw), storedCopies: 0 };
+  const { envelope, sender, raw } = message;
+  return { envelope, sender, raw, counted: rawLength(raw) + chunkOverhead(raw), storedCopies: 0 };
 }
 
 /** The delivery's bytes as one Buffer, joined the first time anyone reads them. */

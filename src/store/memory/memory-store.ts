@@ -2,18 +2,21 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../runtime/clock.js';
 import { notifyEach } from '../../runtime/listeners.js';
 import { newDelivery, rawOf, type Delivery } from './delivery.js';
+import { createHoldings } from './holdings.js';
 import type { MessageHead, NewMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { recordOverhead } from '../record-size.js';
 import {
-  StoreUnavailableError, type RemovalReason, type Store, type StoreEvent, type StoreListener,
+  OverShareError, StoreUnavailableError, type RemovalReason, type Store, type StoreEvent, type StoreListener,
 } from '../store.js';
 
 /** Options of the in-memory store. */
 export interface MemoryStoreOptions {
   ttlMs: number;
-  /** Bytes of mail held at most; the oldest messages are evicted to stay under it. */
+  /** Bytes of mail held at most; the oldest messages of the largest sender are evicted to stay under it. */
   memoryLimit: number;
+  /** Bytes one sender, and one inbox, may hold at most; null when only memoryLimit applies. */
+  memoryShare: number | null;
   /** Messages per inbox at most; the oldest in that inbox is evicted first. */
   inboxLimit: number;
   clock: Clock;
@@ -27,6 +30,11 @@ interface MemoryRecord {
   overhead: number;
 }
 
+/** What a record counts against its inbox's share: the whole raw message, whoever else shares it. */
+function inboxBytes(record: MemoryRecord): number {
+  return record.overhead + record.delivery.counted;
+}
+
 // A timer longer than this is re-armed rather than trusted: setTimeout
 // overflows past 24.8 days, and a shorter horizon bounds the effect of a bug.
 const LONGEST_TIMER_MS = 3_600_000;
@@ -35,13 +43,15 @@ const LONGEST_TIMER_MS = 3_600_000;
  * The embedded store. lru-cache keeps records in arrival order with their
  * time to live; reads use `peek`, so reading never extends a life nor
  * reorders, and the least recently used record is always the oldest. Raw
- * bytes shared by several recipients are counted once.
+ * bytes shared by several recipients are counted once, against the budget
+ * and against their sender.
  */
 export function createMemoryStore(options: MemoryStoreOptions): Store {
-  const { clock, inboxLimit, memoryLimit } = options;
+  const { clock, inboxLimit, memoryLimit, memoryShare } = options;
   const newHeads = createHeadMaker(options.ttlMs);
   const listeners = new Set<StoreListener>();
-  const inboxes = new Map<string, Set<string>>();
+  const inboxes = createHoldings();
+  const senders = createHoldings();
   let bytes = 0;
   let removalReason: RemovalReason = 'deleted';
   let cancelExpiryTimer: (() => void) | null = null;
@@ -67,22 +77,21 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   }
 
   function remember(record: MemoryRecord): void {
-    const { inbox, id } = record.head;
-    const ids = inboxes.get(inbox) ?? new Set<string>();
-    inboxes.set(inbox, ids.add(id));
-    const { delivery } = record;
-    bytes += record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
+    const { head, delivery } = record;
+    const counted = record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
+    inboxes.add(head.inbox, head.id, inboxBytes(record));
+    senders.add(delivery.sender, head.id, counted);
+    bytes += counted;
     delivery.storedCopies++;
   }
 
   function forget(record: MemoryRecord): void {
-    const { inbox, id } = record.head;
-    const ids = inboxes.get(inbox);
-    ids?.delete(id);
-    if (ids?.size === 0) inboxes.delete(inbox);
-    const { delivery } = record;
+    const { head, delivery } = record;
     delivery.storedCopies--;
-    bytes -= record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
+    const counted = record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
+    inboxes.remove(head.inbox, head.id, inboxBytes(record));
+    senders.remove(delivery.sender, head.id, counted);
+    bytes -= counted;
   }
 
   function remove(id: string, reason: RemovalReason): void {
@@ -94,17 +103,24 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     }
   }
 
-  function makeRoomInInbox(inbox: string): void {
-    const ids = inboxes.get(inbox);
-    while (ids && ids.size >= inboxLimit) {
-      const oldest = ids.values().next().value;
-      if (oldest === undefined) break;
+  /** Evicts the inbox's oldest copies while it is at its count limit, or `incoming` would take it over its share. */
+  function makeRoomInInbox(inbox: string, incoming: number): void {
+    for (let held = inboxes.get(inbox); held !== undefined; held = inboxes.get(inbox)) {
+      const overShare = memoryShare !== null && held.bytes + incoming > memoryShare;
+      if (held.ids.size < inboxLimit && !overShare) return;
+      const oldest = held.ids.values().next().value;
+      if (oldest === undefined) return;
       remove(oldest, 'evicted');
     }
   }
 
+  // The oldest copy of whoever holds the most goes first, so a flood evicts its own mail before anyone else's.
   function enforceBudget(): void {
-    while (bytes > memoryLimit && cache.size > 0) cache.pop();
+    while (bytes > memoryLimit) {
+      const oldest = senders.largest()?.ids.values().next().value;
+      if (oldest === undefined) return;
+      remove(oldest, 'evicted');
+    }
   }
 
   function armExpiryTimer(): void {
@@ -140,8 +156,10 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       if (needed > memoryLimit) {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
       }
+      const held = senders.get(message.sender)?.bytes ?? 0;
+      if (memoryShare !== null && held + needed > memoryShare) throw new OverShareError({ held, share: memoryShare });
       for (const record of records) {
-        makeRoomInInbox(record.head.inbox);
+        makeRoomInInbox(record.head.inbox, inboxBytes(record));
         cache.set(record.head.id, record);
         remember(record);
       }
@@ -155,7 +173,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     },
 
     async list(inbox) {
-      return [...(inboxes.get(inbox) ?? [])].reverse().flatMap((id) => live(id)?.head ?? []);
+      return [...(inboxes.get(inbox)?.ids ?? [])].reverse().flatMap((id) => live(id)?.head ?? []);
     },
 
     async get(inbox, id) {
@@ -172,7 +190,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
     async deleteInbox(inbox) {
       let count = 0;
-      for (const id of [...(inboxes.get(inbox) ?? [])]) {
+      for (const id of [...(inboxes.get(inbox)?.ids ?? [])]) {
         // A record past its time that the expiry timer has not reached yet still leaves as expired.
         const isLive = live(id) !== undefined;
         remove(id, isLive ? 'deleted' : 'expired');
@@ -188,6 +206,10 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
     async stats() {
       return { messages: cache.size, bytes };
+    },
+
+    async shareOf(sender) {
+      return memoryShare === null ? null : { held: senders.get(sender)?.bytes ?? 0, share: memoryShare };
     },
 
     async close() {

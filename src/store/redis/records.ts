@@ -6,8 +6,9 @@ import type { StoreEvent } from '../store.js';
 // hash with its key and TTL, and entries in the index hash and in the inbox,
 // arrival and expiry sorted sets. Calibrated so that the budget matches
 // INFO used_memory growth for 10 KB messages on Redis 7 within a few per cent
-// (test/bench/redis-memory.ts; figures in docs/deployment.md).
-const FIXED_COPY_BYTES = 1_100;
+// (test/bench/redis-memory.ts; figures in docs/deployment.md), plus 100 bytes
+// for the entry in its sender's sorted set, estimated like the others, not measured.
+const FIXED_COPY_BYTES = 1_200;
 // The raw bytes' key, its TTL and its entry in the refs hash.
 const FIXED_BLOB_BYTES = 150;
 // A Redis string's header and terminator around the bytes themselves.
@@ -20,6 +21,14 @@ export interface CopyRecord {
   cost: number;
   /** The add script's RECORD_FIELDS values for this copy. */
   args: string[];
+}
+
+/** The limits the add script applies; see RedisStoreOptions. */
+export interface AddLimits {
+  inboxLimit: number;
+  memoryLimit: number;
+  memoryShare: number | null;
+  backstopMs: number;
 }
 
 /** Everything the add script needs for one delivery. */
@@ -37,14 +46,15 @@ export interface AddPlan {
  * copy, so listing an inbox never reads raw bytes; the raw bytes go once into
  * a blob key that counts its references.
  */
-export function planAdd(message: NewMessage & { raw: Buffer }, heads: MessageHead[], now: number, limits: { inboxLimit: number; memoryLimit: number; backstopMs: number }): AddPlan {
+export function planAdd(message: NewMessage & { raw: Buffer }, heads: MessageHead[], now: number, limits: AddLimits): AddPlan {
   const blob = randomBytes(12).toString('base64url');
+  const { sender } = message;
   const envelope = JSON.stringify(message.envelope);
   const rawCost = allocationSize(message.raw.length + STRING_HEADER_BYTES) + FIXED_BLOB_BYTES;
   const copies = heads.map((head): CopyRecord => {
     const { inbox } = head;
     const headJson = JSON.stringify(head);
-    const partial = { inbox, blob, blobCost: rawCost };
+    const partial = { inbox, blob, blobCost: rawCost, sender };
     const cost = FIXED_COPY_BYTES + byteLength(headJson) + byteLength(envelope) + byteLength(JSON.stringify(partial)) + 2 * head.id.length;
     const meta = JSON.stringify({ ...partial, cost });
     const event: StoreEvent = { type: 'message', inbox, message: head };
@@ -52,7 +62,8 @@ export function planAdd(message: NewMessage & { raw: Buffer }, heads: MessageHea
   });
   const needed = rawCost + copies.reduce((sum, copy) => sum + copy.cost, 0);
   const args: Array<string | number | Buffer> = [
-    now, limits.inboxLimit, limits.memoryLimit, limits.backstopMs, blob, message.raw, rawCost, envelope, copies.length,
+    now, limits.inboxLimit, limits.memoryLimit, limits.memoryShare ?? '', limits.backstopMs,
+    blob, message.raw, rawCost, envelope, sender, needed, copies.length,
     ...copies.flatMap((copy) => copy.args),
   ];
   return { blob, copies, needed, args };

@@ -4,7 +4,7 @@ import type { Envelope, MessageHead, StoredMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { joinRaw } from '../raw-bytes.js';
 import type { Store, StoreEvent, StoreListener } from '../store.js';
-import { StoreUnavailableError } from '../store.js';
+import { OverShareError, StoreUnavailableError } from '../store.js';
 import { closeConnection, connect, openConnection, unavailable } from './connection.js';
 import { createEventRelay, type EventRelay } from './events.js';
 import { DEFAULT_KEY_PREFIX, redisKeys, scriptKeys } from './keys.js';
@@ -17,8 +17,10 @@ export interface RedisStoreOptions {
   /** redis://[user:password@]host:port/db */
   url: string;
   ttlMs: number;
-  /** Bytes of mail held at most across all instances; the oldest anywhere are evicted. */
+  /** Bytes of mail held at most across all instances; the oldest of the largest sender anywhere are evicted. */
   memoryLimit: number;
+  /** Bytes one sender, and one inbox, may hold across all instances; null when only memoryLimit applies. */
+  memoryShare: number | null;
   inboxLimit: number;
   clock: Clock;
   /** Keeps stores apart on one Redis; every instance of one deployment must use the same. */
@@ -42,14 +44,14 @@ const BACKSTOP_MARGIN_MS = 10 * 60_000;
 
 /**
  * A Store kept in Redis and shared by any number of Ephemail instances.
- * Writes are Lua scripts (scripts.ts), so the per-inbox cap, the byte
- * budget and expiry hold across instances; events travel on Redis pub/sub
+ * Writes are Lua scripts (scripts.ts), so the per-inbox cap, the shares, the
+ * byte budget and expiry hold across instances; events travel on Redis pub/sub
  * and reach every instance's listeners. While Redis is away every method
  * rejects at once with StoreUnavailableError; ioredis reconnects and
  * resubscribes by itself, and the store carries on when Redis is back.
  */
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
-  const { clock, ttlMs, inboxLimit, memoryLimit, url } = options;
+  const { clock, ttlMs, inboxLimit, memoryLimit, memoryShare, url } = options;
   const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const fixedKeys = scriptKeys(keys);
   const backstopMs = ttlMs + BACKSTOP_MARGIN_MS;
@@ -76,7 +78,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
+      if (error instanceof StoreUnavailableError || error instanceof OverShareError) throw error;
       // Failing while connected is not an outage (a full Redis, a timeout, a bug): worth a log line.
       if (redis.status === 'ready' && !closed) onError(error);
       throw Object.assign(unavailable(closed), { cause: error });
@@ -133,11 +135,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
       // Redis takes the bytes as a single argument.
       const message = { ...arrived, raw: joinRaw(arrived.raw) };
       const now = clock.now();
-      const plan = planAdd(message, newHeads(message, now), now, { inboxLimit, memoryLimit, backstopMs });
+      const plan = planAdd(message, newHeads(message, now), now, { inboxLimit, memoryLimit, memoryShare, backstopMs });
       if (plan.needed > memoryLimit) {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
       }
-      await run(SCRIPTS.add, plan.args);
+      const [outcome, held, share] = await run(SCRIPTS.add, plan.args) as [string, number?, number?];
+      if (outcome === 'over_share') throw new OverShareError({ held: Number(held), share: Number(share) });
       const heads = plan.copies.map((copy) => copy.head);
       for (const head of heads) sweeper.expect(head.expiresAt);
       return heads;
@@ -168,6 +171,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     stats: () => guarded(async () => {
       const [messages, bytes] = await Promise.all([redis.zcard(keys.arrival), redis.get(keys.bytes)]);
       return { messages, bytes: Number(bytes ?? 0) };
+    }),
+
+    shareOf: (sender) => guarded(async () => {
+      if (memoryShare === null) return null;
+      return { held: Number(await redis.zscore(keys.senders, sender) ?? 0), share: memoryShare };
     }),
 
     flush: () => guarded(async () => {

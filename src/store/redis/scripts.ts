@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
  * announce one expiry. Events are PUBLISHed inside the script that caused
  * them, so each is published exactly once and in the order of the changes.
  *
- * Every script gets the fixed keys of `scriptKeys()` as KEYS[1..7] and the
+ * Every script gets the fixed keys of `scriptKeys()` as KEYS[1..10] and the
  * key prefix as ARGV[1]; per-message keys are built from the prefix, which is
  * why the store needs a standalone Redis rather than a cluster.
  */
@@ -18,7 +18,25 @@ const RECORD_FIELDS = 7;
 
 const PRELUDE = `
 local index, refs, arrival, expiry, bytesKey, seqKey, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local senders, inboxBytes, attributed = KEYS[8], KEYS[9], KEYS[10]
 local prefix = ARGV[1]
+
+local function number(key)
+  return tonumber(redis.call('GET', key) or '0')
+end
+
+-- Counts bytes against a sender and an inbox; release deletes each count as it reaches zero, so none lingers.
+local function charge(sender, inbox, senderBytes, inboxCost)
+  redis.call('ZINCRBY', senders, senderBytes, sender)
+  redis.call('INCRBY', attributed, senderBytes)
+  redis.call('HINCRBY', inboxBytes, inbox, inboxCost)
+end
+
+local function release(sender, inbox, senderBytes, inboxCost)
+  if tonumber(redis.call('ZINCRBY', senders, -senderBytes, sender)) <= 0 then redis.call('ZREM', senders, sender) end
+  if redis.call('DECRBY', attributed, senderBytes) <= 0 then redis.call('DEL', attributed) end
+  if redis.call('HINCRBY', inboxBytes, inbox, -inboxCost) <= 0 then redis.call('HDEL', inboxBytes, inbox) end
+end
 
 -- Removes one inbox copy and whatever only it held, then says why on the channel.
 -- The index entry, not the message hash, drives it: the hash may already be gone to its PEXPIRE backstop.
@@ -38,8 +56,39 @@ local function remove(id, reason)
     freed = freed + m.blobCost
   end
   redis.call('DECRBY', bytesKey, freed)
+  -- A copy stored before senders were counted has no sender, and no part in the counts.
+  if m.sender then
+    redis.call('ZREM', prefix .. 'sent:' .. m.sender, id)
+    release(m.sender, m.inbox, freed, m.cost + m.blobCost)
+  end
   redis.call('PUBLISH', channel, cjson.encode({type = reason, inbox = m.inbox, id = id}))
   return true
+end
+
+-- Removes the oldest copies of an inbox while it is at its count limit or incoming bytes would take it over its share.
+local function makeRoomInInbox(inbox, incoming, inboxLimit, share)
+  local inboxKey = prefix .. 'inbox:' .. inbox
+  while redis.call('ZCARD', inboxKey) >= inboxLimit
+    or (share and tonumber(redis.call('HGET', inboxBytes, inbox) or '0') + incoming > share) do
+    local oldest = redis.call('ZRANGE', inboxKey, 0, 0)[1]
+    if not oldest then break end
+    if not remove(oldest, 'evicted') then redis.call('ZREM', inboxKey, oldest) end
+  end
+end
+
+-- The copy to evict next from a store over its budget, and the set it was found in: the oldest copy
+-- of whoever holds the most bytes, so a flood evicts its own mail first. Copies stored before senders
+-- were counted belong to one unknown sender holding what no sender accounts for; they arrived before
+-- any counted copy, so its oldest is the oldest overall.
+local function evictionCandidate()
+  local top = redis.call('ZREVRANGE', senders, 0, 0, 'WITHSCORES')
+  local unknown = number(bytesKey) - number(attributed)
+  if top[1] and tonumber(top[2]) >= unknown then
+    local sent = prefix .. 'sent:' .. top[1]
+    local oldest = redis.call('ZRANGE', sent, 0, 0)[1]
+    if oldest then return oldest, sent end
+  end
+  return redis.call('ZRANGE', arrival, 0, 0)[1], arrival
 end
 
 -- Removes up to limit copies whose expiresAt is before now. A stray id without
@@ -63,28 +112,30 @@ local function extend(key, ms)
 end
 `;
 
-// ARGV: prefix, now, inboxLimit, memoryLimit, backstopMs, blob, raw, rawSize, envelope, count,
-// then RECORD_FIELDS values per inbox copy: id, inbox, expiresAt, cost, head, meta, event.
+// ARGV: prefix, now, inboxLimit, memoryLimit, share ('' for none), backstopMs, blob, raw, rawCost, envelope,
+// sender, needed (bytes the delivery adds), count, then RECORD_FIELDS values per inbox copy:
+// id, inbox, expiresAt, cost, head, meta, event.
+// Returns {'stored'}, or {'over_share', held, share} when the sender has no room left for it.
 const ADD = `
-local now, inboxLimit, memoryLimit, backstop = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local blob, envelope, count = ARGV[6], ARGV[9], tonumber(ARGV[10])
+local now, inboxLimit, memoryLimit, share, backstop = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local blob, rawCost, envelope, sender, needed, count = ARGV[7], tonumber(ARGV[9]), ARGV[10], ARGV[11], tonumber(ARGV[12]), tonumber(ARGV[13])
+local FIRST_COPY = 14
 -- A call retried after a lost reply must not store the message twice.
-if redis.call('HEXISTS', index, ARGV[11]) == 1 then return 0 end
--- Expired copies leave first, so the cap and the budget below evict only live mail.
+if redis.call('HEXISTS', index, ARGV[FIRST_COPY]) == 1 then return {'stored'} end
+-- Expired copies leave first, so the share, the cap and the budget below count only live mail.
 sweep(now, 100)
-redis.call('SET', prefix .. 'raw:' .. blob, ARGV[7], 'PX', backstop)
+local held = tonumber(redis.call('ZSCORE', senders, sender) or '0')
+if share and held + needed > share then return {'over_share', held, share} end
+redis.call('SET', prefix .. 'raw:' .. blob, ARGV[8], 'PX', backstop)
 redis.call('HSET', refs, blob, count)
-redis.call('INCRBY', bytesKey, ARGV[8])
+redis.call('INCRBY', bytesKey, rawCost)
+local sent = prefix .. 'sent:' .. sender
 local events = {}
 for i = 0, count - 1 do
-  local at = 11 + i * ${RECORD_FIELDS}
-  local id, inbox, expiresAt, cost = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  local at = FIRST_COPY + i * ${RECORD_FIELDS}
+  local id, inbox, expiresAt, cost = ARGV[at], ARGV[at + 1], ARGV[at + 2], tonumber(ARGV[at + 3])
+  makeRoomInInbox(inbox, cost + rawCost, inboxLimit, share)
   local inboxKey = prefix .. 'inbox:' .. inbox
-  while redis.call('ZCARD', inboxKey) >= inboxLimit do
-    local oldest = redis.call('ZRANGE', inboxKey, 0, 0)[1]
-    if not oldest then break end
-    if not remove(oldest, 'evicted') then redis.call('ZREM', inboxKey, oldest) end
-  end
   local seq = redis.call('INCR', seqKey)
   local messageKey = prefix .. 'msg:' .. id
   redis.call('HSET', messageKey, 'head', ARGV[at + 4], 'envelope', envelope)
@@ -93,22 +144,25 @@ for i = 0, count - 1 do
   redis.call('ZADD', inboxKey, seq, id)
   redis.call('ZADD', arrival, seq, id)
   redis.call('ZADD', expiry, expiresAt, id)
+  redis.call('ZADD', sent, seq, id)
   redis.call('INCRBY', bytesKey, cost)
+  -- The sender is charged the raw bytes once, with its first copy; each inbox is charged them in full.
+  charge(sender, inbox, i == 0 and cost + rawCost or cost, cost + rawCost)
   extend(inboxKey, backstop)
   events[#events + 1] = {id, ARGV[at + 6]}
 end
--- The byte budget is store-wide: the oldest copies anywhere leave until the total fits.
-while tonumber(redis.call('GET', bytesKey) or '0') > memoryLimit do
-  local oldest = redis.call('ZRANGE', arrival, 0, 0)[1]
+extend(sent, backstop)
+while number(bytesKey) > memoryLimit do
+  local oldest, from = evictionCandidate()
   if not oldest then break end
-  if not remove(oldest, 'evicted') then redis.call('ZREM', arrival, oldest) end
+  if not remove(oldest, 'evicted') then redis.call('ZREM', from, oldest) end
 end
-for _, key in ipairs({index, refs, arrival, expiry, bytesKey, seqKey}) do extend(key, backstop) end
+for _, key in ipairs({index, refs, arrival, expiry, bytesKey, seqKey, senders, inboxBytes, attributed}) do extend(key, backstop) end
 -- A copy the budget evicted again at once was announced as evicted; it is not announced as new.
 for _, event in ipairs(events) do
   if redis.call('HEXISTS', index, event[1]) == 1 then redis.call('PUBLISH', channel, event[2]) end
 end
-return 1
+return {'stored'}
 `;
 
 // ARGV: prefix, now, limit. Returns {removed, next expiresAt or nil}.
