@@ -151,6 +151,22 @@ describeBrowser('web inbox: reading mail', () => {
     expect(page.frames().length).toBe(2);
   });
 
+  it('names the first recipients of a long To header and says how many more it has', async () => {
+    const address = await newInbox();
+    const others = Array.from({ length: 60 }, (_, index) => `Colleague number ${index} <colleague-${index}@acme.example>`);
+    // The envelope goes to this inbox only; the To header is what the sender wrote.
+    await send({ to: others.join(', '), envelope: { from: 'no-reply@acme.example', to: [address] }, subject: 'To everyone', text: 'Hello all' });
+    const page = await harness.newPage();
+    await page.goto(`/#/inbox/${address}`);
+    await page.locator('.message-row a').click();
+    const fields = page.locator('.message-fields');
+    await expect.poll(() => fields.textContent()).toContain('Colleague number 0');
+    const shown = (await fields.textContent())?.match(/colleague-\d+@/g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(60);
+    await expect(fields.textContent()).resolves.toContain(` and ${60 - shown} more`);
+  });
+
   it('blocks remote images until "Load remote images" is pressed', async () => {
     const address = await newInbox();
     const { port } = imageHost.address() as AddressInfo;

@@ -156,7 +156,11 @@ export class MessageView {
         h('h2', { class: 'message-subject', tabindex: '-1', 'data-focus-target': '', text: subjectOf(message) }),
         h('dl', { class: 'message-fields' },
           field('From', from ? mailboxNodes(from) : senderName(from)),
-          field('To', recipients.length > 0 ? recipients.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)]) : '(none)'),
+          field('To', recipients.length > 0 ? [
+            ...recipients.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)]),
+            // The summary keeps the first recipients only; the rest are in the raw message.
+            message.toOmitted > 0 ? ` and ${message.toOmitted} more` : null,
+          ] : '(none)'),
           message.cc.length > 0 ? field('Cc', message.cc.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)])) : null,
           field('Date', h('time', { datetime: date, text: fullDate(date) })),
           field('Expires', expiresIn(message.expiresAt).replace(/^expires /, '')))),
