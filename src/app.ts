@@ -4,7 +4,9 @@ import type { Config, StoreConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
 import { createEventSockets } from './http/events/sockets.js';
 import { allowedOrigins } from './http/events/origin.js';
+import { hardConnectionCap as hardHttpConnectionCap } from './http/limits/connection-limits.js';
 import { createHttpLimits } from './http/limits/limits.js';
+import { createRefusalLog } from './http/limits/refusal-log.js';
 import { createHttpServer } from './http/server.js';
 import { createHub, type Hub } from './hub/hub.js';
 import type { Logger } from './runtime/log.js';
@@ -13,6 +15,8 @@ import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
+import { DESCRIPTORS_BESIDES_CONNECTIONS, openFileLimit } from './runtime/open-files.js';
+import { hardConnectionCap as hardSmtpConnectionCap } from './smtp/limits.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
@@ -79,6 +83,7 @@ interface PartsOptions extends Required<StartOptions> {
 }
 
 async function startParts({ config, log, clock, store, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
+  warnIfFewDescriptors(config, log);
   const metrics = createMetrics(() => store.stats());
   const hub = createHub({ onListenerError });
   store.subscribe((event) => {
@@ -107,8 +112,11 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
     log: log.child({ part: 'smtp' }),
     metrics,
   });
+  const httpLog = log.child({ part: 'http' });
+  // Refused connections and event sockets, counted each and logged once a minute per client.
+  const refusals = createRefusalLog({ metrics, log: httpLog, clock });
   // One set for the app and the event sockets: a WebSocket handshake spends the same API budget as a request.
-  const httpLimits = createHttpLimits(config.http, clock);
+  const httpLimits = createHttpLimits(config.http, { clock, refusals });
   const httpApp = createHttpApp({
     limits: httpLimits,
     store, hub, summaries, reader, documents, clock, metrics,
@@ -116,9 +124,9 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
     domains: config.domains,
     ttlMs: config.store.ttlMs,
     waitMaxMs: config.http.waitMaxMs,
-    log: log.child({ part: 'http' }),
+    log: httpLog,
   });
-  const http = createHttpServer(httpApp, config.http);
+  const http = createHttpServer({ app: httpApp, config: config.http, refusals, metrics });
 
   const smtpPort = await smtp.listen();
   opened.push(() => smtp.close(0));
@@ -174,6 +182,19 @@ async function openStore(config: StoreConfig, { clock, log, onListenerError }: S
       else storeLog.error('lost the connection to Redis; mail is refused (451) and reads fail (503) until it is back');
     },
   });
+}
+
+/**
+ * One line at start-up when the process may run out of descriptors before
+ * its connection caps bind: then good clients, on either port, would be
+ * turned away by the system instead of a hostile one by a cap.
+ */
+function warnIfFewDescriptors(config: Config, log: Logger): void {
+  const files = openFileLimit();
+  const needed = hardSmtpConnectionCap(config.smtp.limits) + hardHttpConnectionCap(config.http) + DESCRIPTORS_BESIDES_CONNECTIONS;
+  if (files === null || files >= needed) return;
+  log.warn({ event: 'fd_limit', openFileLimit: files, needed },
+    `The open-file limit (${files}) is below what --smtp-max-connections ${config.smtp.limits.maxConnections} and --http-max-connections ${config.http.maxConnections} may need (${needed}); raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower those options.`);
 }
 
 function countEvent(metrics: Metrics, event: StoreEvent): void {

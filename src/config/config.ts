@@ -71,6 +71,14 @@ export interface HttpConfig {
   maxWaiters: number;
   /** Reverse proxies in front that append to X-Forwarded-For; 0 means use the socket's address. */
   trustedProxies: number;
+  /** Connections open at once, upgraded WebSockets included (src/http/limits/connection-limits.ts). */
+  maxConnections: number;
+  /** Connections open at once from one socket address (IPv4, or IPv6 /64); not applied behind trusted proxies. */
+  maxConnectionsPerClient: number;
+  /** Live event sockets one client (as the rate limit counts it) may hold open. */
+  maxEventSocketsPerClient: number;
+  /** How long a response may have bytes waiting that the client does not take before its connection is cut. */
+  writeTimeoutMs: number;
 }
 
 /** The whole validated configuration, in the slices each part receives. */
@@ -174,6 +182,8 @@ function assemble(settings: Settings): Config {
       host: settings.host, port: settings.httpPort, waitMaxMs: settings.waitMax, publicOrigins: settings.publicUrl,
       rateLimitPerMinute: settings.rateLimit, rateBurst: settings.rateBurst,
       maxWaitersPerClient: settings.maxWaitersPerClient, maxWaiters: settings.maxWaiters, trustedProxies: settings.trustProxy,
+      maxConnections: settings.httpMaxConnections, maxConnectionsPerClient: settings.httpMaxConnectionsPerClient,
+      maxEventSocketsPerClient: settings.wsMaxPerClient, writeTimeoutMs: settings.httpWriteTimeout,
     },
     store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, memoryShare, inboxLimit: settings.inboxLimit, backend: settings.store },
     parse: { workers: settings.parseWorkers },

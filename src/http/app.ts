@@ -10,6 +10,7 @@ import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
 import { serveReference } from './openapi/reference-routes.js';
 import { rateLimits } from './limits/rate-limit-middleware.js';
+import { DEFAULT_CSP, EVERY_RESPONSE_HEADERS } from './security-headers.js';
 import { staticRoutes } from './static-routes.js';
 
 /** What the HTTP app is built from. */
@@ -17,9 +18,6 @@ export interface HttpAppOptions extends ApiDependencies {
   metrics: Metrics;
   log: Logger;
 }
-
-// For responses that set no policy of their own (JSON, problems, files): nothing loads, nothing frames.
-const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /**
  * The whole HTTP surface as one hono app; tests call `app.request()` on it
@@ -32,9 +30,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
   const app = new OpenAPIHono<BlankEnv>();
   app.use(async (c, next) => {
     await next();
-    // The address is the only key to an inbox, so no URL of ours may travel in a Referer.
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Content-Type-Options', 'nosniff');
+    for (const [name, value] of Object.entries(EVERY_RESPONSE_HEADERS)) c.header(name, value);
     if (!c.res.headers.has('content-security-policy')) c.header('Content-Security-Policy', DEFAULT_CSP);
   });
   // Reading is open to any origin so test runners in browsers can call it; the address is the key.

@@ -42,8 +42,16 @@ const CLIENT_CLOSED_REQUEST = 499;
 
 /** Writes a problem document. */
 export function problemJson(c: Context, problem: ApiProblem): Response {
+  return c.body(problemDocument(problem), problem.status, { ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE });
+}
+
+/** The media type of a problem document. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** A problem as its JSON document, for answers written outside the hono app too. */
+export function problemDocument(problem: ApiProblem): string {
   const body: ApiProblemBody = { type: 'about:blank', title: problem.title, status: problem.status, code: problem.code, detail: problem.detail };
-  return c.body(JSON.stringify(body), problem.status, { ...problem.headers, 'content-type': 'application/problem+json' });
+  return JSON.stringify(body);
 }
 
 /** The app's error handler: known problems as they are, anything else as a 500 that reveals nothing. */

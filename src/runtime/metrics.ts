@@ -9,6 +9,15 @@ export type ConnectionRefusalReason =
   | 'too_many_connections' | 'too_many_connections_from_address' | 'over_capacity'
   | 'idle_timeout' | 'session_timeout' | 'data_timeout' | 'command_too_long' | 'too_many_bad_commands';
 
+/**
+ * Why an HTTP connection or live event socket was refused or cut by a limit
+ * (src/http/limits/connection-limits.ts and limits.ts); the label of the
+ * refused-HTTP-connections counter.
+ */
+export type HttpRefusalReason =
+  | 'too_many_connections_from_client' | 'too_many_connections' | 'healthz_only' | 'over_capacity'
+  | 'write_timeout' | 'too_many_event_sockets';
+
 /** The Prometheus metrics of one server, in a registry of its own (no process-wide state). */
 export interface Metrics {
   registry: Registry;
@@ -21,6 +30,8 @@ export interface Metrics {
   smtpConnectionsRefused: Counter<'reason'>;
   /** Parse worker jobs by kind (digest, parse, html) and outcome (run, cancelled, refused). */
   workerJobs: Counter<'kind' | 'outcome'>;
+  httpConnectionsOpen: Gauge;
+  httpConnectionsRefused: Counter<'reason'>;
 }
 
 /** Creates the metrics; `readStore` is asked for the stored totals at each scrape. */
@@ -54,5 +65,7 @@ export function createMetrics(readStore: () => Promise<{ messages: number; bytes
       name: 'ephemail_worker_jobs_total', labelNames: ['kind', 'outcome'], registers,
       help: 'Parse worker jobs by kind, and whether a thread ran them, they were dropped from the queue because nobody waited any more, or refused with the queue full.',
     }),
+    httpConnectionsOpen: new Gauge({ name: 'ephemail_http_connections_open', help: 'HTTP connections open now, WebSockets included.', registers }),
+    httpConnectionsRefused: new Counter({ name: 'ephemail_http_connections_refused_total', help: 'HTTP connections and event sockets refused or cut off by a limit, by reason.', labelNames: ['reason'], registers }),
   };
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { clientKey } from '../runtime/client-key.js';
+import { createClientSlots } from '../runtime/client-slots.js';
 import type { SmtpLimits } from '../config/config.js';
 import { formatDuration, formatSize } from '../config/values.js';
 import { SmtpReply } from './replies.js';
@@ -76,26 +76,20 @@ export interface AddressCounter {
   release(session: SMTPServerSession): void;
 }
 
-/** Creates the per-address counter for one server. */
+/** Creates the per-address counter for one server; smtp-server's maxClients bounds the total. */
 export function createAddressCounter(limits: SmtpLimits): AddressCounter {
-  const open = new Map<string, number>();
-  const keys = new WeakMap<SMTPServerSession, string>();
+  const slots = createClientSlots({ perClient: limits.maxConnectionsPerIp, total: Infinity });
+  const releases = new WeakMap<SMTPServerSession, () => void>();
   return {
     admit(session) {
-      const key = clientKey(session.remoteAddress);
-      const count = open.get(key) ?? 0;
-      if (count >= limits.maxConnectionsPerIp) return limitReplies.tooManyFromAddress(limits);
-      open.set(key, count + 1);
-      keys.set(session, key);
+      const grant = slots.take(clientKey(session.remoteAddress));
+      if (!grant.ok) return limitReplies.tooManyFromAddress(limits);
+      releases.set(session, grant.release);
       return null;
     },
     release(session) {
-      const key = keys.get(session);
-      if (key === undefined) return;
-      keys.delete(session);
-      const count = (open.get(key) ?? 1) - 1;
-      if (count > 0) open.set(key, count);
-      else open.delete(key);
+      releases.get(session)?.();
+      releases.delete(session);
     },
   };
 }
@@ -169,20 +163,4 @@ class StreamedLines implements LineMeter {
     this.#endsInCr = chunk.length > start ? chunk[chunk.length - 1] === 0x0d : this.#endsInCr && this.#current > 0;
     if (this.#current - (this.#endsInCr ? 1 : 0) > this.maxLineLength) this.#exceeded = true;
   }
-}
-
-/** The soft open-file limit of this process, or null where it cannot be read (not Linux). */
-export function openFileLimit(): number | null {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((text) => text.startsWith('Max open files'));
-    const soft = line?.split(/\s{2,}/)[1];
-    return soft === undefined || soft === 'unlimited' ? null : Number(soft);
-  } catch {
-    return null;
-  }
-}
-
-/** Descriptors the SMTP side may need at worst: the backstop, plus room for HTTP, Redis, workers and logs. */
-export function fileDescriptorsNeeded(limits: SmtpLimits): number {
-  return hardConnectionCap(limits) + 256;
 }

@@ -10,9 +10,7 @@ import type { Envelope, MessageHead } from '../store/message.js';
 import type { RawBytes } from '../store/raw-bytes.js';
 import type { SenderShare } from '../store/store.js';
 import { asArrived } from './data-chunks.js';
-import {
-  createAddressCounter, createLineMeter, fileDescriptorsNeeded, hardConnectionCap, limitReplies, openFileLimit, serverLimitOptions,
-} from './limits.js';
+import { createAddressCounter, createLineMeter, hardConnectionCap, limitReplies, serverLimitOptions } from './limits.js';
 import { installEnhancedCodes } from './patches/enhanced-codes.js';
 import { listenerOf } from './patches/listener.js';
 import { refuse, SmtpReply } from './replies.js';
@@ -234,11 +232,6 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
 
   return {
     listen: () => new Promise((resolve, reject) => {
-      const files = openFileLimit();
-      if (files !== null && files < fileDescriptorsNeeded(limits)) {
-        log.warn({ event: 'fd_limit', openFileLimit: files, needed: fileDescriptorsNeeded(limits) },
-          `The open-file limit (${files}) is below what --smtp-max-connections ${limits.maxConnections} may need (${fileDescriptorsNeeded(limits)}); raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower --smtp-max-connections.`);
-      }
       listener.once('error', reject);
       server.listen(config.port, config.host, () => {
         listener.off('error', reject);

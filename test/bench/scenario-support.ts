@@ -11,6 +11,8 @@ import { sleep } from './stats.js';
 export const BENCH_FLAGS = [
   '--rate-limit', '1000000000', '--rate-burst', '1000000000', '--max-waiters-per-client', '100000', '--smtp-session-timeout', '2h',
   '--memory-share', '100',
+  // The fan-out scenario holds 6,000 event sockets from this one address.
+  '--http-max-connections', '20000', '--http-max-connections-per-client', '20000', '--ws-max-per-client', '20000',
 ];
 
 /** Starts a server, runs `body`, and always stops it; a crash or a logged error is recorded as an error. */

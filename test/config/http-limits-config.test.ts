@@ -8,6 +8,9 @@ const COUNTS = [
   { flag: '--rate-burst', env: 'EPHEMAIL_RATE_BURST', field: 'rateBurst', fallback: 120 },
   { flag: '--max-waiters-per-client', env: 'EPHEMAIL_MAX_WAITERS_PER_CLIENT', field: 'maxWaitersPerClient', fallback: 20 },
   { flag: '--max-waiters', env: 'EPHEMAIL_MAX_WAITERS', field: 'maxWaiters', fallback: 10_000 },
+  { flag: '--http-max-connections', env: 'EPHEMAIL_HTTP_MAX_CONNECTIONS', field: 'maxConnections', fallback: 5_000 },
+  { flag: '--http-max-connections-per-client', env: 'EPHEMAIL_HTTP_MAX_CONNECTIONS_PER_CLIENT', field: 'maxConnectionsPerClient', fallback: 64 },
+  { flag: '--ws-max-per-client', env: 'EPHEMAIL_WS_MAX_PER_CLIENT', field: 'maxEventSocketsPerClient', fallback: 32 },
 ] as const;
 
 describe('HTTP limit options', () => {
@@ -15,6 +18,21 @@ describe('HTTP limit options', () => {
     expect(parseConfig([], {}).http).toMatchObject({
       rateLimitPerMinute: 600, rateBurst: 120, maxWaitersPerClient: 20, maxWaiters: 10_000, trustedProxies: 0,
     });
+  });
+
+  it('default to 5000 connections, 64 per client, 32 event sockets per client and a 30 s write timeout', () => {
+    expect(parseConfig([], {}).http).toMatchObject({
+      maxConnections: 5_000, maxConnectionsPerClient: 64, maxEventSocketsPerClient: 32, writeTimeoutMs: 30_000,
+    });
+  });
+
+  it('--http-write-timeout takes a duration from the flag or EPHEMAIL_HTTP_WRITE_TIMEOUT, and refuses anything else in one line', () => {
+    expect(parseConfig(['--http-write-timeout', '2m'], {}).http.writeTimeoutMs).toBe(120_000);
+    expect(parseConfig(['--http-write-timeout=500ms'], {}).http.writeTimeoutMs).toBe(500);
+    expect(parseConfig([], { EPHEMAIL_HTTP_WRITE_TIMEOUT: '10s' }).http.writeTimeoutMs).toBe(10_000);
+    expect(parseConfig(['--http-write-timeout', '5s'], { EPHEMAIL_HTTP_WRITE_TIMEOUT: '10s' }).http.writeTimeoutMs).toBe(5_000);
+    expect(configErrorOf(['--http-write-timeout', '30'])).toBe('--http-write-timeout: "30" is not a duration; use 90s, 10m, 1h or 2d');
+    expect(configErrorOf(['--http-write-timeout', '0s'])).toBe('--http-write-timeout: "0s" must be longer than zero; use 90s, 10m, 1h or 2d');
   });
 
   it.each(COUNTS)('$flag takes a whole number from the flag or $env, the flag winning', ({ flag, env, field }) => {
@@ -58,5 +76,6 @@ describe('HTTP limit options', () => {
     const table = optionsTable();
     for (const { flag, env, fallback } of COUNTS) expect(table).toContain(`| ${flag} | ${env} | ${fallback} |`);
     expect(table).toContain('| --trust-proxy | EPHEMAIL_TRUST_PROXY | false |');
+    expect(table).toContain('| --http-write-timeout | EPHEMAIL_HTTP_WRITE_TIMEOUT | 30s |');
   });
 });

@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config/config.js';
 import { createHttpLimits } from '../../src/http/limits/limits.js';
 import { DEFAULT_MAX_TRACKED_CLIENTS } from '../../src/http/limits/rate-limit.js';
 import { createManualClock } from '../support/manual-clock.js';
+import { quietRefusals } from '../support/refusals.js';
 
 /** The i-th of 16 million distinct IPv4 addresses in 10.0.0.0/8. */
 function address(i: number): string {
@@ -11,7 +12,8 @@ function address(i: number): string {
 
 describe('the limiter under a flood of addresses', () => {
   it('tracks at most its bound of clients after a million distinct addresses', () => {
-    const limits = createHttpLimits(parseConfig([], {}).http, createManualClock());
+    const clock = createManualClock();
+    const limits = createHttpLimits(parseConfig([], {}).http, { clock, refusals: quietRefusals(clock).refusals });
     for (let i = 0; i < 1_000_000; i++) limits.api.take(address(i));
     expect(limits.api.trackedClients()).toBe(DEFAULT_MAX_TRACKED_CLIENTS);
     // The site budget is the same kind of limiter with the same bound; a fraction of the flood shows it.
@@ -21,7 +23,7 @@ describe('the limiter under a flood of addresses', () => {
 
   it('keeps limiting a client that stays busy while the flood goes on', () => {
     const clock = createManualClock();
-    const limits = createHttpLimits({ ...parseConfig([], {}).http, rateBurst: 3 }, clock, { maxClients: 1_000 });
+    const limits = createHttpLimits({ ...parseConfig([], {}).http, rateBurst: 3 }, { clock, refusals: quietRefusals(clock).refusals }, { maxClients: 1_000 });
     const attacker = '198.51.100.66';
     for (let i = 0; i < 3; i++) expect(limits.api.take(attacker).ok).toBe(true);
     for (let i = 0; i < 100_000; i++) {

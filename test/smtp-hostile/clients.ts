@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
@@ -104,17 +103,6 @@ export async function waitFor(client: RawClient, pattern: RegExp, ms = 15_000): 
   while (!pattern.test(client.received())) {
     if (performance.now() > deadline) throw new Error(`no ${pattern} within ${ms} ms; got ${JSON.stringify(client.received())}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** The soft open-file limit of this process, or null when unknown (not Linux). */
-export function openFileLimit(): number | null {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((text) => text.startsWith('Max open files'));
-    const soft = Number(line?.split(/\s{2,}/)[1]);
-    return Number.isFinite(soft) ? soft : null;
-  } catch {
-    return null;
   }
 }
 

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { metric } from '../support/scrape.js';
-import { destroyAll, loopbackAddresses, openFileLimit, openMany, refusalLogs, timedDelivery, trickle, waitFor } from './clients.js';
+import { openFileLimit } from '../../src/runtime/open-files.js';
+import { destroyAll, loopbackAddresses, openMany, refusalLogs, timedDelivery, trickle, waitFor } from './clients.js';
 import { countedOnce, metricBecomes, OPEN, REFUSED, startIntake, useHostileServer } from './hostile-setup.js';
 import { startSwarm } from './idle-swarm.js';
 
@@ -100,12 +101,18 @@ describe('file descriptors', () => {
     expect(await metric(app.httpPort, `${REFUSED}{reason="too_many_connections"}`)).toBe(2);
   });
 
-  it.skipIf(openFileLimit() === null)('warns at start-up when the open-file limit is below what the SMTP limits may need', async () => {
+  // Each listener's backstop is twice its total (the HTTP one with its /healthz reserve of 10), plus 256 for the rest.
+  it.skipIf(openFileLimit() === null).each([
+    { flag: '--smtp-max-connections', smtp: (limit: number) => limit, http: () => 5_000 },
+    { flag: '--http-max-connections', smtp: () => 2_500, http: (limit: number) => limit },
+  ])('warns at start-up, once, when the open-file limit is below what $flag may need', async ({ flag, smtp, http }) => {
     const limit = openFileLimit() ?? 0;
-    const app = await start(['--smtp-max-connections', String(limit)]);
-    const [warning] = app.logs.filter((line) => line.event === 'fd_limit');
-    expect(warning?.msg).toBe(`The open-file limit (${limit}) is below what --smtp-max-connections ${limit} may need (${2 * limit + 256}); raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower --smtp-max-connections.`);
-    expect(app.logs.filter((line) => line.event === 'fd_limit')).toHaveLength(1);
+    const app = await start([flag, String(limit)]);
+    const needed = 2 * smtp(limit) + 2 * (http(limit) + 10) + 256;
+    const warnings = app.logs.filter((line) => line.event === 'fd_limit');
+    expect(warnings.map((line) => line.msg)).toEqual([
+      `The open-file limit (${limit}) is below what --smtp-max-connections ${smtp(limit)} and --http-max-connections ${http(limit)} may need (${needed}); raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower those options.`,
+    ]);
   });
 });
 

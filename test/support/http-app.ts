@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { parseConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { createHttpLimits, type HttpLimitSettings } from '../../src/http/limits/limits.js';
+import { createRefusalLog } from '../../src/http/limits/refusal-log.js';
 import { renderSafeHtml } from '../../src/sanitize/html.js';
 import { createHub } from '../../src/hub/hub.js';
 import { checkAddress, type DomainPolicy } from '../../src/mail/address/address.js';
@@ -56,7 +57,9 @@ export function buildTestApp(options: TestAppOptions = {}) {
   };
   const summaries = createSummaries({ store, reader, readDigest, cacheBytes: 1024 * 1024 });
   const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
-  const limits = createHttpLimits({ ...parseConfig([], {}).http, ...options.limits }, clock);
+  const metrics = createMetrics(() => store.stats());
+  const refusals = createRefusalLog({ metrics, log: pino({ level: 'silent' }), clock });
+  const limits = createHttpLimits({ ...parseConfig([], {}).http, ...options.limits }, { clock, refusals });
   const app = createHttpApp({
     store, hub, summaries, reader, clock, domains, ttlMs, limits,
     renderHtml: async (job, signal) => {
@@ -69,7 +72,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     },
     documents: createHtmlDocuments({ store, cacheBytes: 8 * 1024 * 1024 }),
     waitMaxMs: options.waitMaxMs ?? 120_000,
-    metrics: createMetrics(() => store.stats()),
+    metrics,
     log: pino({ level: 'silent' }),
   });
   /** Stores `raw` for each recipient as SMTP would. */

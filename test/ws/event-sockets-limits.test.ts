@@ -9,6 +9,7 @@ import { createHub, type Hub } from '../../src/hub/hub.js';
 import type { MessageSummary } from '../../src/mail/read/digest.js';
 import type { MessageHead, StoreEvent } from '../../src/store/store.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
+import { quietRefusals } from '../support/refusals.js';
 import { makeDigest } from '../support/messages.js';
 import { eventsUrl, openEvents, refusal, type EventClient } from './ws-client.js';
 
@@ -53,7 +54,7 @@ describe('event socket limits', () => {
 
   beforeEach(async () => {
     const config = parseConfig(['--http-port', '0'], {});
-    http = createHttpServer(new Hono(), config.http);
+    http = createHttpServer({ app: new Hono(), config: config.http, ...quietRefusals() });
     port = await http.listen();
     hub = createHub();
     clock = createManualClock();

@@ -1,5 +1,5 @@
-import { Buffer } from 'node:buffer';
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Buffer } from 'node:buffer';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../../runtime/clock.js';
@@ -13,6 +13,7 @@ import { eventFrame, helloFrame, type FeedEvent } from './frames.js';
 import { isAllowedOrigin } from './origin.js';
 import { inboxFromParam } from '../api/inbox-param.js';
 import { ApiProblem } from '../problem.js';
+import { answerAndClose } from '../raw-answer.js';
 
 const EVENTS_PATH = /^\/api\/inboxes\/([^/]+)\/events$/;
 // Long enough to cost nothing with thousands of sockets, short enough to beat the idle timeouts (often 60 s) of proxies and NAT.
@@ -68,7 +69,7 @@ interface Client {
   alive: boolean;
 }
 
-type Admission = { ok: true; inbox: string } | { ok: false; status: number; reason: string; headers?: string[] };
+type Admission = { ok: true; inbox: string } | { ok: false; status: number; reason: string; headers?: Record<string, string> };
 
 /**
  * `GET /api/inboxes/{address}/events` as a WebSocket: a hello frame with the
@@ -90,7 +91,7 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
     if (closing) return { ok: false, status: 503, reason: 'The server is shutting down; reconnect in a moment.' };
     const refusal = options.admitClient?.(request) ?? null;
     if (refusal !== null) {
-      return { ok: false, status: refusal.status, reason: refusal.reason, headers: [`Retry-After: ${Math.ceil(refusal.retryAfterSeconds)}`] };
+      return { ok: false, status: refusal.status, reason: refusal.reason, headers: { 'Retry-After': String(Math.ceil(refusal.retryAfterSeconds)) } };
     }
     const path = (request.url ?? '').split('?', 1)[0] ?? '';
     const param = EVENTS_PATH.exec(path)?.[1];
@@ -230,18 +231,6 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
  * Answers a refused handshake in plain HTTP: browsers only report that the
  * socket failed, but curl and other clients show the status and the reason.
  */
-function refuse(socket: Duplex, status: number, reason: string, headers: readonly string[] = []): void {
-  // The client may already have gone; nothing is listening for the socket's errors any more.
-  socket.on('error', () => socket.destroy());
-  const body = `${reason.replace(/\s+/g, ' ')}\n`;
-  socket.once('finish', () => socket.destroy());
-  socket.end([
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
-    'Connection: close',
-    ...headers,
-    'Content-Type: text/plain; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
-  ].join('\r\n'));
+function refuse(socket: Duplex, status: number, reason: string, headers: Readonly<Record<string, string>> = {}): void {
+  answerAndClose(socket, status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }, `${reason.replace(/\s+/g, ' ')}\n`);
 }
