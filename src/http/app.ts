@@ -45,6 +45,15 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
   serveReference(app);
   app.notFound((c) => problemJson(c, new ApiProblem(404, 'Not Found', `There is nothing at ${new URL(c.req.url).pathname}.`, { code: 'not_found' })));
   // The route pattern, never the path: a path names an inbox, and the address is its only key.
-  app.onError((error, c) => problemResponse(error, c, (unexpected) => options.log.error({ err: unexpected, method: c.req.method, route: c.req.routePath }, 'request failed')));
+  app.onError((error, c) => problemResponse(error, c, (unexpected) => {
+    const request = { method: c.req.method, route: c.req.routePath };
+    // A request cut off mid-body by a client that hung up fails for want of a client, not for a fault here.
+    if (c.req.raw.signal.aborted) options.log.info({ ...request, reason: reasonOf(unexpected) }, 'the client went away before its request was answered');
+    else options.log.error({ err: unexpected, ...request }, 'request failed');
+  }));
   return app;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
