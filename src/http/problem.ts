@@ -40,13 +40,13 @@ const BUSY_RETRY_AFTER_SECONDS = 5;
 // nginx's status for a request whose client closed the connection first; only logs would ever see it.
 const CLIENT_CLOSED_REQUEST = 499;
 
+/** The media type of a problem document. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
 /** Writes a problem document. */
 export function problemJson(c: Context, problem: ApiProblem): Response {
   return c.body(problemDocument(problem), problem.status, { ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE });
 }
-
-/** The media type of a problem document. */
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** A problem as its JSON document, for answers written outside the hono app too. */
 export function problemDocument(problem: ApiProblem): string {

@@ -67,8 +67,8 @@ export function createHttpServer({ app, config, refusals, metrics }: HttpServerO
   function admit(socket: Socket): boolean {
     const admission = limits.admit(socket.remoteAddress);
     if (!admission.ok) {
-      refusals.refused(admission.reason, socket.remoteAddress, admission.problem.detail);
-      const { problem } = admission;
+      const { reason, problem } = admission;
+      refusals.refused(reason, socket.remoteAddress, problem.detail);
       answerAndClose(socket, problem.status, { ...problem.headers, 'Content-Type': PROBLEM_CONTENT_TYPE }, problemDocument(problem));
       return false;
     }

@@ -24,7 +24,7 @@ export const eventsRoute = createRoute({
     101: { description: `Switching to WebSocket. Frames, in JSON: ${helloFrame}, then e.g. ${messageFrame} and ${removedFrame}.` },
     400: refusal('The address is invalid or its domain is not accepted; the body says why.'),
     403: refusal('The page\'s Origin is not one of the server\'s public origins (`--public-url`); requests without an Origin (test runners) are always let in.'),
-    429: refusal('This client is over its request budget.', { 'Retry-After': retryAfter }),
+    429: refusal('This client is over its request budget (`--rate-limit`), or holds as many live event sockets as it may (`--ws-max-per-client`).', { 'Retry-After': retryAfter }),
     503: refusal('The server is shutting down; reconnect in a moment.'),
     default: responseRef('Problem'),
   },
