@@ -1,3 +1,4 @@
+import { createClientSlots } from '../../runtime/client-slots.js';
 import type { ApiProblem } from '../problem.js';
 
 /** A cap on slots: how many, and the problem that refuses one more. */
@@ -27,32 +28,19 @@ export interface SlotLimits {
   clients(): number;
 }
 
-/**
- * The per-client map needs no other bound: a client is in it only while it
- * holds a slot, so it never has more entries than slots held.
- */
+/** The counting is src/runtime/client-slots.ts, which the connection caps and SMTP's per-address cap share; this adds the refusals. */
 export function createSlotLimits({ perClient: clientCap, total: totalCap }: SlotLimitSettings): SlotLimits {
-  const perClient = new Map<string, number>();
-  let held = 0;
+  const slots = createClientSlots({ perClient: clientCap.max, total: totalCap?.max ?? Infinity });
 
   return {
     enter(client) {
-      const mine = perClient.get(client) ?? 0;
-      if (mine >= clientCap.max) throw clientCap.refuse(mine);
-      if (totalCap !== undefined && held >= totalCap.max) throw totalCap.refuse(held);
-      perClient.set(client, mine + 1);
-      held++;
-      let freed = false;
-      return () => {
-        if (freed) return;
-        freed = true;
-        held--;
-        const left = (perClient.get(client) ?? 1) - 1;
-        if (left === 0) perClient.delete(client);
-        else perClient.set(client, left);
-      };
+      const grant = slots.take(client);
+      if (grant.ok) return grant.release;
+      // A full cap holds exactly its max.
+      if (grant.full === 'total' && totalCap !== undefined) throw totalCap.refuse(totalCap.max);
+      throw clientCap.refuse(clientCap.max);
     },
-    held: () => held,
-    clients: () => perClient.size,
+    held: () => slots.held(),
+    clients: () => slots.clients(),
   };
 }
