@@ -1,16 +1,16 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { cors } from 'hono/cors';
 import type { BlankEnv } from 'hono/types';
 import type { Logger } from '../runtime/log.js';
 import type { Metrics } from '../runtime/metrics.js';
 import type { ApiDependencies } from './api/dependencies.js';
+import { apiCors } from './api-cors.js';
 import { apiRoutes } from './api/routes.js';
 import { bodyLimits } from './limits/body-limits.js';
 import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
 import { serveReference } from './openapi/reference-routes.js';
 import { rateLimits } from './limits/rate-limit-middleware.js';
-import { DEFAULT_CSP, EVERY_RESPONSE_HEADERS } from './security-headers.js';
+import { ANSWER_HEADERS } from './security-headers.js';
 import { staticRoutes } from './static-routes.js';
 
 /** What the HTTP app is built from. */
@@ -21,21 +21,22 @@ export interface HttpAppOptions extends ApiDependencies {
 
 /**
  * The whole HTTP surface as one hono app; tests call `app.request()` on it
- * without a socket. Every request passes, in order: security headers (on the
- * way out), CORS for /api, the client's rate limit, body limits, then routing
+ * without a socket. Every request passes, in order: security headers, CORS
+ * for /api, the client's rate limit, body limits, then routing
  * and the route's own validation. Every error, a refused request included,
  * becomes a problem document in `onError` below.
  */
 export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
   const app = new OpenAPIHono<BlankEnv>();
+  // Set before the route runs, so they are part of the response it makes, and a route's own policy
+  // replaces the default; set after it, they would make hono copy the response's body (see api-cors.ts).
   app.use(async (c, next) => {
+    for (const [name, value] of Object.entries(ANSWER_HEADERS)) c.header(name, value);
     await next();
-    for (const [name, value] of Object.entries(EVERY_RESPONSE_HEADERS)) c.header(name, value);
-    if (!c.res.headers.has('content-security-policy')) c.header('Content-Security-Policy', DEFAULT_CSP);
   });
   // Reading is open to any origin so test runners in browsers can call it; the address is the key.
   // Ahead of the limits, so a browser script can read a 429 and its Retry-After.
-  app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], exposeHeaders: ['X-Blocked-Remote-Content', 'Retry-After'] }));
+  app.use('/api/*', apiCors());
   app.use(rateLimits(options.limits));
   app.use(bodyLimits());
   // The API first: the generated document lists paths in the order they are mounted.
