@@ -10,7 +10,7 @@ import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
 import { serveReference } from './openapi/reference-routes.js';
 import { rateLimits } from './limits/rate-limit-middleware.js';
-import { ANSWER_HEADERS } from './security-headers.js';
+import { BASE_RESPONSE_HEADERS } from './security-headers.js';
 import { staticRoutes } from './static-routes.js';
 
 /** What the HTTP app is built from. */
@@ -22,16 +22,16 @@ export interface HttpAppOptions extends ApiDependencies {
 /**
  * The whole HTTP surface as one hono app; tests call `app.request()` on it
  * without a socket. Every request passes, in order: security headers, CORS
- * for /api, the client's rate limit, body limits, then routing
- * and the route's own validation. Every error, a refused request included,
- * becomes a problem document in `onError` below.
+ * for /api, the client's rate limit, body limits, then routing and the
+ * route's own validation. Every error, a refused request included, becomes
+ * a problem document in `onError` below.
  */
 export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
   const app = new OpenAPIHono<BlankEnv>();
   // Set before the route runs, so they are part of the response it makes, and a route's own policy
   // replaces the default; set after it, they would make hono copy the response's body (see api-cors.ts).
   app.use(async (c, next) => {
-    for (const [name, value] of Object.entries(ANSWER_HEADERS)) c.header(name, value);
+    for (const [name, value] of Object.entries(BASE_RESPONSE_HEADERS)) c.header(name, value);
     await next();
   });
   // Reading is open to any origin so test runners in browsers can call it; the address is the key.

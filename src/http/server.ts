@@ -10,7 +10,7 @@ import { createConnectionLimits, hardConnectionCap } from './limits/connection-l
 import type { RefusalLog } from './limits/refusal-log.js';
 import { PROBLEM_CONTENT_TYPE, problemDocument, type ApiProblem } from './problem.js';
 import { answerAndClose } from './raw-answer.js';
-import { ANSWER_HEADERS } from './security-headers.js';
+import { BASE_RESPONSE_HEADERS } from './security-headers.js';
 
 // A client has this long to send its headers, and then its whole request (bodies here are at most 64 KB),
 // instead of Node's 60 s and 300 s: a slow sender holds a socket and a parser the whole time.
@@ -139,7 +139,7 @@ function limitLifetime(socket: Socket): () => void {
 
 function answerWithProblem(response: ServerResponse, problem: ApiProblem): void {
   const body = problemDocument(problem);
-  response.writeHead(problem.status, { ...ANSWER_HEADERS, ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+  response.writeHead(problem.status, { ...BASE_RESPONSE_HEADERS, ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
   response.end(body);
 }
 
