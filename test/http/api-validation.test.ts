@@ -32,9 +32,9 @@ describe('query parameters a route does not take', () => {
   it('are refused on the list route, all of them named', async () => {
     const { app } = buildTestApp();
     expect((await badRequest(app.request(`${INBOX}/messages?subjet=x`))).detail)
-      .toBe('Unknown query parameter "subjet"; this route takes subject, from, to, since, limit.');
+      .toBe('Unknown query parameter "subjet"; this route takes subject, from, to, since, before, limit.');
     expect((await badRequest(app.request(`${INBOX}/messages?limit=5&page=2&sort=asc`))).detail)
-      .toBe('Unknown query parameters "page", "sort"; this route takes subject, from, to, since, limit.');
+      .toBe('Unknown query parameters "page", "sort"; this route takes subject, from, to, since, before, limit.');
   });
 
   it('are refused on the message routes, which take none but remote', async () => {
