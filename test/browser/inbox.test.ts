@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, shownAddress, startBrowserHarness, watchConsoleErrors, type BrowserHarness } from '../support/browser.js';
-import { mailer } from '../support/mailer.js';
 
 /**
  * The web inbox's promise, end to end in Chromium against a real server:
@@ -20,19 +19,8 @@ describeBrowser('web inbox', () => {
     await harness?.close();
   });
 
-  async function send(to: string, fields: { subject: string; text: string; html?: string; from?: string }) {
-    const transport = mailer(harness.server.smtpPort);
-    try {
-      await transport.sendMail({ from: fields.from ?? 'Acme <no-reply@acme.example>', to, ...fields });
-    } finally {
-      transport.close();
-    }
-  }
-
-  async function newInbox(): Promise<string> {
-    const response = await fetch(`${harness.server.httpUrl}/api/inboxes`, { method: 'POST' });
-    return (await response.json() as { address: string }).address;
-  }
+  const send = (to: string, fields: { subject: string; text: string; html?: string; from?: string }) => harness.send({ to, ...fields });
+  const newInbox = () => harness.newInbox();
 
   it('serves the page with its security headers', async () => {
     const response = await fetch(`${harness.server.httpUrl}/`);

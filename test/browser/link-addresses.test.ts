@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describeBrowser, shownAddress, startBrowserHarness, watchConsoleErrors, type BrowserHarness } from '../support/browser.js';
-import { mailer } from '../support/mailer.js';
 
 /**
  * A link may name an inbox its sender reads (issue 19, finding 4): the page
@@ -21,19 +20,8 @@ describeBrowser('web inbox: addresses that arrive by link', () => {
   });
 
   /** An address made through the API, as an attacker would make the one they send around. */
-  async function othersInbox(): Promise<string> {
-    const response = await fetch(`${harness.server.httpUrl}/api/inboxes`, { method: 'POST' });
-    return (await response.json() as { address: string }).address;
-  }
-
-  async function send(to: string, subject: string): Promise<void> {
-    const transport = mailer(harness.server.smtpPort);
-    try {
-      await transport.sendMail({ from: 'Acme <no-reply@acme.example>', to, subject, text: `About ${subject}.` });
-    } finally {
-      transport.close();
-    }
-  }
+  const othersInbox = () => harness.newInbox();
+  const send = (to: string, subject: string) => harness.send({ to, subject, text: `About ${subject}.` });
 
   /** The address this browser will open next time, as the page saved it. */
   const savedAddress = (page: Page) => page.evaluate(() => {

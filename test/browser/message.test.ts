@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApiMessageSummary } from '../../src/http/api/types.js';
 import { describeBrowser, startBrowserHarness, watchConsoleErrors, watchForScript, type BrowserHarness } from '../support/browser.js';
-import { mailer } from '../support/mailer.js';
+import type { SendMailOptions } from 'nodemailer';
 
 // A 1x1 transparent PNG, served as the "remote" image.
 const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -34,19 +34,8 @@ describeBrowser('web inbox: reading mail', () => {
     await new Promise<void>((resolve) => (imageHost ? imageHost.close(() => resolve()) : resolve()));
   });
 
-  async function newInbox(): Promise<string> {
-    const response = await fetch(`${harness.server.httpUrl}/api/inboxes`, { method: 'POST' });
-    return (await response.json() as { address: string }).address;
-  }
-
-  async function send(message: Parameters<ReturnType<typeof mailer>['sendMail']>[0]): Promise<void> {
-    const transport = mailer(harness.server.smtpPort);
-    try {
-      await transport.sendMail({ from: 'Acme <no-reply@acme.example>', ...message });
-    } finally {
-      transport.close();
-    }
-  }
+  const newInbox = () => harness.newInbox();
+  const send = (message: SendMailOptions) => harness.send(message);
 
   it('renders the HTML in a sandboxed iframe, with the action link as a safe button', async () => {
     const address = await newInbox();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ApiMessageList } from '../../src/http/api/types.js';
 import { describeBrowser, shownAddress, startBrowserHarness, watchConsoleErrors, type BrowserHarness } from '../support/browser.js';
-import { mailer } from '../support/mailer.js';
 
 /**
  * The page's own controls and its URL in Chromium: New address with Back and
@@ -21,14 +20,7 @@ describeBrowser('web inbox: controls and URL', () => {
     await harness?.close();
   });
 
-  async function send(to: string, subject: string): Promise<void> {
-    const transport = mailer(harness.server.smtpPort);
-    try {
-      await transport.sendMail({ from: 'Acme <no-reply@acme.example>', to, subject, text: `About ${subject}.` });
-    } finally {
-      transport.close();
-    }
-  }
+  const send = (to: string, subject: string) => harness.send({ to, subject, text: `About ${subject}.` });
 
   const announced = (page: Page) => page.locator('#announcer').textContent();
   const hash = (page: Page) => new URL(page.url()).hash;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, shownAddress, startBrowserHarness, type BrowserHarness } from '../support/browser.js';
-import { mailer } from '../support/mailer.js';
 
 /**
  * The web inbox's promise in time: mail shows up within a second of the
@@ -34,12 +33,5 @@ describeBrowser('web inbox: live arrival time', () => {
     expect(performance.now() - sent).toBeLessThan(1_000);
   });
 
-  async function send(to: string, subject: string): Promise<void> {
-    const transport = mailer(harness.server.smtpPort);
-    try {
-      await transport.sendMail({ from: 'Acme <no-reply@acme.example>', to, subject, text: 'Your code is 731904.' });
-    } finally {
-      transport.close();
-    }
-  }
+  const send = (to: string, subject: string) => harness.send({ to, subject, text: 'Your code is 731904.' });
 });

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { SendMailOptions } from 'nodemailer';
 import { describe, it } from 'vitest';
+import { mailer } from './mailer.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 /** Debian's Chromium; playwright-core downloads no browser of its own. */
@@ -51,6 +53,10 @@ export interface BrowserHarness {
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   /** A page in a fresh context that fails the test on any script error in the page. */
   newPage(options?: BrowserContextOptions): Promise<Page>;
+  /** A new random address, made through the API as anyone could. */
+  newInbox(): Promise<string>;
+  /** Sends one message over real SMTP, from Acme unless it says otherwise. */
+  send(message: SendMailOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,6 +79,18 @@ export async function startBrowserHarness(flags: string[] = []): Promise<Browser
     async newPage(options) {
       const context = await newContext(options);
       return context.newPage();
+    },
+    async newInbox() {
+      const response = await fetch(`${server.httpUrl}/api/inboxes`, { method: 'POST' });
+      return (await response.json() as { address: string }).address;
+    },
+    async send(message) {
+      const transport = mailer(server.smtpPort);
+      try {
+        await transport.sendMail({ from: 'Acme <no-reply@acme.example>', ...message });
+      } finally {
+        transport.close();
+      }
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
