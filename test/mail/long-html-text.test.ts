@@ -68,10 +68,10 @@ describe('text from HTML longer than HTML_CONVERTED_CHARACTERS', () => {
 
   it('leaves such HTML beside other text without text, as mailparser does, base64 or not', async () => {
     const html = htmlOf(2 * HTML_CONVERTED_CHARACTERS);
-    for (const [encoding, body] of [['8bit', html], ['base64', Buffer.from(html).toString('base64').replace(/.{76}/g, `$&${CRLF}`)]]) {
+    for (const [encoding, body] of [['8bit', html], ['base64', Buffer.from(html).toString('base64').replace(/.{76}/g, `$&${CRLF}`)]] as const) {
       const raw = mail('multipart/mixed; boundary="m"', [
         '--m', part('text/plain', 'Hello from the text part'),
-        '--m', `Content-Transfer-Encoding: ${encoding}`, part('text/html', body!), '--m--', '',
+        '--m', `Content-Transfer-Encoding: ${encoding}`, part('text/html', body), '--m--', '',
       ].join(CRLF));
       const parsed = await parseMessage(raw);
       expect(parsed.text).toBe('Hello from the text part\n');

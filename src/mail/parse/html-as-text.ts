@@ -12,7 +12,7 @@ import { compile } from 'html-to-text';
  * the whole input: in a parse worker (128 MB heap, 8 MB young generation)
  * the densest markup measured, `<p>a` over and over, took 0.36 s and 52 MB
  * of heap at this size, 0.7 s and 85 MB at twice it, and ran out of heap
- * before 1 MiB (BENCHMARKS.md, "Render cost by input size").
+ * before 1 MiB (BENCHMARKS.md, "Parse and digest cost by input size").
  */
 export const HTML_CONVERTED_CHARACTERS = 256 * 1024;
 

@@ -204,9 +204,11 @@ async function readBodies(root: Part, parts: readonly Part[]): Promise<{ text: s
 }
 
 // The full parse's text when the whole text is one empty piece (parse.ts):
-// that of the message's HTML, when it is longer than HTML_CONVERTED_CHARACTERS,
-// from its start. Its HTML is then its HTML parts' alone: a text part or an
-// embedded message's header block would have added a piece of text.
+// that of the message's HTML, when longer than HTML_CONVERTED_CHARACTERS,
+// from its start. That HTML is its HTML parts' alone: the empty piece came
+// from an HTML part, either the root (then the only part) or one beside text
+// parts, where a text part with text or an embedded message's header block
+// would have added a second piece of text.
 async function textOfHtmlStart(htmlParts: readonly Part[]): Promise<string> {
   const start = new Collector(HTML_SEPARATOR, HTML_CONVERTED_CHARACTERS + 1);
   for (const part of htmlParts) {
