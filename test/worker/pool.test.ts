@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestRaw } from '../../src/mail/read/digest.js';
+import { HTML_CONVERTED_CHARACTERS, htmlAsText } from '../../src/mail/parse/html-as-text.js';
 import { parseMessage } from '../../src/mail/parse/parse.js';
 import { CancelledError } from '../../src/runtime/cancellation.js';
 import { MAX_HTML_CHARACTERS } from '../../src/sanitize/html.js';
@@ -149,6 +150,25 @@ describe('worker pool: heap', () => {
     const document = (await pool.renderHtml(dense(10 * 1024 * 1024))).document.toString();
     expect(document).toContain(`Only the first ${MAX_HTML_CHARACTERS.toLocaleString('en-US')} of this message's 10,485,760 characters of HTML are shown`);
     expect(failures).toEqual([]);
+  });
+
+  it('parses a 10 MB message of the densest HTML within the time budget and the 128 MB heap, its text that of the converted start', async () => {
+    const failures: unknown[] = [];
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 128, maxQueuedPerLane: 10, onWorkerFailure: (error) => failures.push(error) });
+    const head = 'From: news@example.com\r\nSubject: Dense\r\nContent-Type: text/html; charset=utf-8\r\n\r\n';
+    // Up to the size limit (--max-message-size 10MB), in lines of 900 characters and a CRLF as a mail client folds them.
+    const html = dense(Math.floor(((10 * 1024 * 1024 - head.length) * 900) / 902 / 4) * 4).html.replace(/.{900}/g, '$&\r\n');
+    const raw = Buffer.from(head + html);
+    expect(raw.length).toBeGreaterThan(10 * 1024 * 1024 - 1000);
+    expect(raw.length).toBeLessThanOrEqual(10 * 1024 * 1024);
+    const { parsed, digest } = await pool.parse(raw);
+    expect(failures).toEqual([]);
+    expect(parsed.failed).toBe(false);
+    expect(parsed.html).toBe(html.replaceAll('\r\n', '\n'));
+    expect(parsed.text).toBe(htmlAsText(parsed.html!.slice(0, HTML_CONVERTED_CHARACTERS)));
+    expect(parsed.text).toMatch(/^a\n\na\n\n/);
+    expect(parsed.problems).toEqual([expect.stringContaining(`the text is derived from its first ${HTML_CONVERTED_CHARACTERS} only`)]);
+    expect(await pool.digest(raw)).toEqual(digest);
   });
 
   it('replaces a worker that runs out of heap, answers with a notice, and renders on', async () => {

@@ -74,7 +74,7 @@ const textRoute = createRoute({
   ...common, method: 'get', path: `${MESSAGE}/text`, operationId: 'getMessageText', summary: 'The plain text',
   responses: {
     200: {
-      description: 'The text (derived from the HTML when there is no text part).',
+      description: 'The text (derived from the HTML when there is no text part, from its first 256 KiB).',
       headers: { 'Content-Security-Policy': csp },
       content: { 'text/plain': { schema: z.string(), examples: { signup: { summary: 'A sign-up confirmation', value: exampleMessage.text } } } },
     },

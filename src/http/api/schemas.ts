@@ -125,7 +125,7 @@ export const messageSchema = z.object({
     name: text('Header name as written.'),
     value: text('Decoded value.'),
   }).openapi({ description: 'One header line, decoded.' })).openapi({ description: 'Every header in order.' }),
-  text: text('The plain text; derived from the HTML when the message has only HTML.'),
+  text: text('The plain text; derived from the HTML when the message has only HTML, from its first 256 KiB (`problems` says when it is longer).'),
   htmlUrl: nullableText('Path of the sanitised HTML document (for an iframe), or null when the message has no HTML.'),
   textUrl: text('Path of the plain text.'),
   rawUrl: text('Path of the raw message (.eml).'),

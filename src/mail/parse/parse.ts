@@ -8,6 +8,7 @@ import type { AddressObject, Attachment, EmailAddress, ParsedMail, SimpleParserO
 import { findLinks, type FoundLink } from '../extract/links.js';
 import { decodeHeaderLines, scanSubject } from './headers.js';
 import type { HeaderLine } from './headers.js';
+import { HTML_CONVERTED_CHARACTERS, htmlAsText } from './html-as-text.js';
 
 export type { HeaderLine } from './headers.js';
 
@@ -49,7 +50,7 @@ export interface ParsedMessage {
   date: number | null;
   /** The Message-ID with its angle brackets. */
   messageId: string | null;
-  /** The plain text body, derived from the HTML when there is only HTML; '' if none. */
+  /** The plain text body, derived from the HTML (its first HTML_CONVERTED_CHARACTERS) when there is only HTML; '' if none. */
   text: string;
   /** The HTML body with `cid:` links left as they are; null if none. */
   html: string | null;
@@ -72,11 +73,15 @@ export interface ParsedMessage {
 // - skipTextToHtml: textAsHtml is never read. textToHtml() then returns before
 //   linkifying, so skipTextLinks has nothing left to skip.
 // - checksumAlgo false: attachment checksums are never read.
-// HTML-to-text conversion stays on: verification codes are searched in text.
+// - maxHtmlLengthToParse: HTML-to-text conversion stays on, as verification
+//   codes are searched in text, but longer HTML is left without text: its
+//   conversion would cost a worker more time and heap than it has. When that
+//   leaves a message without text, it is derived from the HTML's start here.
 const PARSER_OPTIONS: Readonly<SimpleParserOptions> = Object.freeze({
   keepCidLinks: true,
   skipTextToHtml: true,
   checksumAlgo: false,
+  maxHtmlLengthToParse: HTML_CONVERTED_CHARACTERS,
 });
 
 // Readers get at most this much text; the raw message keeps the rest. Real mail
@@ -155,6 +160,8 @@ interface Findings {
   dateText: string | undefined;
   date: number | null;
   conversionError: Error | undefined;
+  /** Characters of HTML when the text was derived from its first HTML_CONVERTED_CHARACTERS only; null otherwise. */
+  htmlCharactersCut: number | null;
   /** Characters of text before it was cut to MAX_TEXT_CHARACTERS. */
   textCharacters: number;
 }
@@ -172,7 +179,9 @@ function describeProblems(findings: Findings): string[] {
   if (findings.dateText !== undefined && findings.date === null) {
     problems.push(`The Date header "${findings.dateText}" is not a readable date.`);
   }
-  if (findings.conversionError !== undefined) {
+  if (findings.htmlCharactersCut !== null) {
+    problems.push(`The HTML is ${findings.htmlCharactersCut} characters long; the text is derived from its first ${HTML_CONVERTED_CHARACTERS} only (the raw message has all of it).`);
+  } else if (findings.conversionError !== undefined) {
     problems.push(`The HTML body could not be turned into plain text (${findings.conversionError.message}).`);
   }
   if (findings.textCharacters > MAX_TEXT_CHARACTERS) {
@@ -188,7 +197,7 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
   const date = parseDate(dateText);
   const html = typeof mail.html === 'string' ? mail.html : null;
   const referenced = referencedContentIds(html);
-  const fullText = mail.text ?? '';
+  const { text: fullText, htmlCharactersCut } = textOf(mail, html);
   const text = cutText(fullText);
   return {
     subject: mail.subject ?? '',
@@ -210,10 +219,23 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
       dateText,
       date,
       conversionError: mail.textConversionError,
+      htmlCharactersCut,
       textCharacters: fullText.length,
     }),
     failed: false,
   };
+}
+
+// mailparser gives HTML longer than HTML_CONVERTED_CHARACTERS an empty piece of
+// text. A text of one empty piece is a message whose only text would come
+// from that HTML (HTML-only mail): its text is then that of the HTML's start.
+// Beside other text, such HTML stays without text, as mailparser leaves it: it
+// does not say where in the joined text its piece is.
+function textOf(mail: ParsedMail, html: string | null): { text: string; htmlCharactersCut: number | null } {
+  if (mail.text === '' && html !== null && html.length > HTML_CONVERTED_CHARACTERS) {
+    return { text: htmlAsText(html.slice(0, HTML_CONVERTED_CHARACTERS)), htmlCharactersCut: html.length };
+  }
+  return { text: mail.text ?? '', htmlCharactersCut: null };
 }
 
 // Never ends on half a surrogate pair, which JSON would write as an escape.

@@ -2,13 +2,11 @@
  * The text of one inline text part for the lean digest, decoded by the very
  * streams mailparser pipes it through (mailsplit's transfer decoder, its
  * format=flowed decoder, libmime's charset decoder, then CRLF to LF), but
- * only as far as the digest reads; and HTML read as text the way mailparser
- * reads it, with its converter (html-to-text) behind the same guards.
+ * only as far as the digest reads.
  */
 import type { Transform } from 'node:stream';
 import type { MimeNode } from '@zone-eu/mailsplit';
 import FlowedDecoder from '@zone-eu/mailsplit/lib/flowed-decoder.js';
-import { compile } from 'html-to-text';
 import libmime from 'libmime';
 
 // A part is decoded from its first 64 KiB (or as much as is asked for, if
@@ -25,10 +23,6 @@ const CUT_MARGIN = 16;
 // and 400 bytes; text from a window is only trusted when it is longer than
 // that much of either could give, so the guess is the whole part's guess.
 const MIN_TRUSTED_TEXT = 256;
-// mailparser's bound on HTML nesting: deeper HTML gets no text at all.
-const MAX_HTML_NESTING = 1000;
-// The same limits as mailparser's call, compiled once.
-const convertHtml = compile({ limits: { maxDepth: MAX_HTML_NESTING } });
 // Charset names mailparser leaves to Buffer#toString, without a decoder.
 const UTF8_NAMES = new Set(['ascii', 'usascii', 'utf8']);
 const LF = 0x0a;
@@ -88,68 +82,4 @@ function decode(node: MimeNode, chunks: readonly Buffer[]): Promise<string> {
     for (const chunk of chunks) first.write(chunk);
     first.end();
   });
-}
-
-/**
- * The text mailparser derives from HTML (for HTML-only mail, and HTML beside
- * text outside an alternative): '' when it refuses or fails to convert it.
- */
-export function htmlAsText(html: string): string {
-  if (nestsDeeperThan(html, MAX_HTML_NESTING)) return '';
-  try {
-    return convertHtml(html);
-  } catch {
-    return '';
-  }
-}
-
-// mailparser's own guard, which it does not export (exceedsHtmlNestingDepth
-// in mail-parser.js), line for line: one linear pass following what
-// htmlparser2 builds. A start tag opens an element, an end tag closes down to
-// the nearest open one of its name and is ignored otherwise; void elements
-// and those a sibling closes implicitly add no depth; comments are skipped.
-const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-const IMPLIED_END_ELEMENTS = new Set(['p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'rt', 'rp']);
-
-function isTagNameChar(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x3a || code === 0x5f;
-}
-
-function nestsDeeperThan(html: string, maxDepth: number): boolean {
-  const stack: string[] = [];
-  const open = new Map<string, number>();
-  for (let at = html.indexOf('<'); at >= 0;) {
-    let position = at + 1;
-    if (html.startsWith('!--', position)) {
-      const end = html.indexOf('-->', position + 3);
-      at = end < 0 ? -1 : html.indexOf('<', end + 3);
-      continue;
-    }
-    const closing = html.charCodeAt(position) === 0x2f;
-    if (closing) position += 1;
-    const nameStart = position;
-    while (position < html.length && isTagNameChar(html.charCodeAt(position))) position += 1;
-    if (position === nameStart) {
-      at = html.indexOf('<', position);
-      continue;
-    }
-    const name = html.slice(nameStart, position).toLowerCase();
-    const end = html.indexOf('>', position);
-    if (end < 0) break;
-    if (!VOID_ELEMENTS.has(name) && !IMPLIED_END_ELEMENTS.has(name)) {
-      if (!closing) {
-        stack.push(name);
-        open.set(name, (open.get(name) ?? 0) + 1);
-        if (stack.length > maxDepth) return true;
-      } else if (open.get(name)) {
-        let popped: string | undefined;
-        do {
-          popped = stack.pop();
-          if (popped !== undefined) open.set(popped, (open.get(popped) ?? 1) - 1);
-        } while (popped !== undefined && popped !== name);
-      }
-    }
-    at = html.indexOf('<', end + 1);
-  }
-  return false;
 }

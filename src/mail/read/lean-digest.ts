@@ -9,23 +9,22 @@
  * as those read (see lean-digest-text.ts).
  *
  * The result is digestMessage(await parseMessage(raw)), as
- * test/mail/lean-digest.test.ts checks for ordinary and hostile mail, except:
- * - HTML turned into text (HTML-only mail) is converted from its first
- *   1 MiB only: past that the text the digest reads may differ;
- * - an inline message/rfc822 whose header block runs to the end of the
- *   input, on which mailparser never settles (the pool times it out), gets
- *   its digest here.
+ * test/mail/lean-digest.test.ts checks for ordinary and hostile mail, except
+ * for an inline message/rfc822 whose header block runs to the end of the
+ * input: mailparser never settles on it (the pool times it out), and it gets
+ * its digest here.
  */
 import type { Transform } from 'node:stream';
 import { Splitter, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import { parseAddressHeader } from 'mailparser';
+import { HTML_CONVERTED_CHARACTERS, htmlAsText } from '../parse/html-as-text.js';
 import { failedMessage, mailboxes } from '../parse/parse.js';
 import { DIGEST_HTML_CHARACTERS, DIGEST_TEXT_CHARACTERS, digestContent, digestMessage, type MessageDigest } from './digest.js';
 import { firstSubject, headerBlock, headerValues } from './lean-digest-headers.js';
-import { htmlAsText, partText } from './lean-digest-text.js';
+import { partText } from './lean-digest-text.js';
 
-// HTML whose text is derived from it is converted from at most this much.
-const HTML_CONVERTED_CHARACTERS = 1024 * 1024;
+// mailparser joins the HTML of several parts with this (and text with "\n").
+const HTML_SEPARATOR = '<br/>\n';
 // What mailparser shows as text (its textTypes); anything else is an attachment.
 const TEXT_TYPES: ReadonlySet<string> = new Set(['text/plain', 'text/html', 'message/delivery-status']);
 
@@ -161,14 +160,17 @@ class Collector {
 
 // mailparser's getTextContent: text parts in tree order joined by newlines,
 // HTML parts by "<br/>\n"; HTML outside an alternative beside text (or an
-// HTML-only message) also gives text, and text beside HTML adds an empty
-// piece to the HTML (its rendering, which intake's parser options switch
-// off). An embedded message starts with a block of its headers.
+// HTML-only message) also gives text, an empty piece when longer than
+// HTML_CONVERTED_CHARACTERS, and text beside HTML adds an empty piece to the
+// HTML (its rendering, which intake's parser options switch off). An embedded
+// message starts with a block of its headers. A text of one empty piece is
+// then derived from the HTML's start, as the full parse derives it.
 async function readBodies(root: Part, parts: readonly Part[]): Promise<{ text: string; html: string | null }> {
   const hasText = parts.some((part) => part.role === 'text');
   const hasHtml = parts.some((part) => part.role === 'html');
   const text = new Collector('\n', DIGEST_TEXT_CHARACTERS);
-  const html = new Collector('<br/>\n', DIGEST_HTML_CHARACTERS);
+  const html = new Collector(HTML_SEPARATOR, DIGEST_HTML_CHARACTERS);
+  const htmlParts: Part[] = [];
   const visit = async (part: Part, inAlternative: boolean): Promise<void> => {
     if (text.need === 0 && html.need === 0) return;
     if (part.showMeta) {
@@ -185,15 +187,33 @@ async function readBodies(root: Part, parts: readonly Part[]): Promise<{ text: s
       }
     } else if (part.ended && part.role === 'html') {
       const givesText = (!inAlternative && hasText) || (part === root && !hasText);
-      const content = await partText(part, Math.max(html.need, givesText && text.need > 0 ? HTML_CONVERTED_CHARACTERS : 0, 1));
+      // One character more than is converted tells whether mailparser converts the part.
+      const content = await partText(part, Math.max(html.need, givesText && text.need > 0 ? HTML_CONVERTED_CHARACTERS + 1 : 0, 1));
       if (content !== '') {
-        if (givesText) text.add(text.need === 0 ? '' : htmlAsText(content.slice(0, HTML_CONVERTED_CHARACTERS)));
+        if (givesText) text.add(text.need === 0 || content.length > HTML_CONVERTED_CHARACTERS ? '' : htmlAsText(content));
         html.add(content);
+        htmlParts.push(part);
       }
     }
     const alternative = inAlternative || part.contentType === 'multipart/alternative';
     for (const child of part.children) await visit(child, alternative);
   };
   await visit(root, false);
-  return { text: text.joined() ?? '', html: html.joined() };
+  const joined = text.joined();
+  return { text: joined === '' ? await textOfHtmlStart(htmlParts) : joined ?? '', html: html.joined() };
+}
+
+// The full parse's text when the whole text is one empty piece (parse.ts):
+// that of the message's HTML, when longer than HTML_CONVERTED_CHARACTERS,
+// from its start. That HTML is its HTML parts' alone: the empty piece came
+// from an HTML part, either the root (then the only part) or one beside text
+// parts, where a text part with text or an embedded message's header block
+// would have added a second piece of text.
+async function textOfHtmlStart(htmlParts: readonly Part[]): Promise<string> {
+  const start = new Collector(HTML_SEPARATOR, HTML_CONVERTED_CHARACTERS + 1);
+  for (const part of htmlParts) {
+    if (start.need > 0) start.add(await partText(part, start.need));
+  }
+  const html = start.joined() ?? '';
+  return html.length > HTML_CONVERTED_CHARACTERS ? htmlAsText(html.slice(0, HTML_CONVERTED_CHARACTERS)) : '';
 }
