@@ -57,7 +57,7 @@ describe('HTTP connections per client', () => {
     expect(over.headers).toMatch(/^Content-Type: application\/problem\+json$/m);
     expect(over.headers).toMatch(/^Referrer-Policy: no-referrer$/m);
     expect(over.problem).toEqual({
-      type: 'about:blank', title: 'Too Many Requests', status: 429, code: 'too_many_connections',
+      type: 'about:blank', title: 'Too Many Requests', status: 429, code: 'too_many_connections_from_client',
       detail: 'Your address has 3 connections open to this server, the most it allows one client; close some, then try again in 10 seconds.',
     });
     expect((await ask(app.httpPort, '127.0.0.3')).status).toBe('HTTP/1.1 200 OK');

@@ -28,7 +28,7 @@ describe('createConnectionLimits', () => {
     if (refused.ok) return;
     expect(refused.reason).toBe('too_many_connections_from_client');
     expect(refused.problem).toMatchObject({
-      status: 429, code: 'too_many_connections', headers: { 'retry-after': '10', connection: 'close' },
+      status: 429, code: 'too_many_connections_from_client', headers: { 'retry-after': '10', connection: 'close' },
       detail: 'Your address has 2 connections open to this server, the most it allows one client; close some, then try again in 10 seconds.',
     });
     expect(admitted(limits.admit('203.0.113.6')).healthOnly).toBe(false);

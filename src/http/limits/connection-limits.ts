@@ -50,7 +50,7 @@ export function createConnectionLimits(settings: ConnectionLimitSettings): Conne
   const slots = createClientSlots({ perClient, total: settings.maxConnections + HEALTH_RESERVE });
   const retry = { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' };
   const crowded = new ApiProblem(429, 'Too Many Requests', `Your address has ${settings.maxConnectionsPerClient} connections open to this server, the most it allows one client; close some, then try again in ${RETRY_AFTER_SECONDS} seconds.`, {
-    code: 'too_many_connections', headers: retry,
+    code: 'too_many_connections_from_client', headers: retry,
   });
   const full = new ApiProblem(503, 'Service Unavailable', `This server has ${settings.maxConnections} connections open, the most it takes; please try again in ${RETRY_AFTER_SECONDS} seconds.`, {
     code: 'server_busy', headers: retry,
