@@ -20,12 +20,12 @@ export const MEMORY_LIMIT = 64 * 1024;
 
 /** The store of the test that is running, and what it has announced. */
 export interface ContractStore {
-  clock: ManualClock;
-  store: Store;
+  readonly clock: ManualClock;
+  readonly store: Store;
   /** Lets the backend deliver pending events. */
   settle(): Promise<void>;
   /** The events of `type` the store has announced so far. */
-  removals(type: StoreEvent['type']): StoreEvent[];
+  eventsOf(type: StoreEvent['type']): StoreEvent[];
 }
 
 /**
@@ -60,6 +60,6 @@ export function useContractStore(factory: StoreFactory, memoryShare: number | nu
       return running().store;
     },
     settle: () => running().settle(),
-    removals: (type) => events.filter((event) => event.type === type),
+    eventsOf: (type) => events.filter((event) => event.type === type),
   };
 }

@@ -42,7 +42,7 @@ export function describeStoreShareContract(name: string, factory: StoreFactory):
         expect(await current.store.shareOf(FLOODER)).toEqual({ held, share: SHARE });
         await current.settle();
         expect((await current.store.stats()).messages).toBe(ids.length);
-        expect(current.removals('evicted')).toEqual([]);
+        expect(current.eventsOf('evicted')).toEqual([]);
 
         expect(await current.store.add(makeNewMessage(['other@x.test'], { size: 4_000, sender: '192.0.2.50' }))).toHaveLength(1);
         await expect(current.store.add(makeNewMessage(['huge@x.test'], { size: SHARE + 1, sender: '192.0.2.51' }))).rejects.toThrow(OverShareError);
@@ -67,7 +67,7 @@ export function describeStoreShareContract(name: string, factory: StoreFactory):
         expect(kept.length).toBeGreaterThan(0);
         expect(kept.length).toBeLessThan(ids.length);
         expect(kept).toEqual(ids.slice(ids.length - kept.length).reverse());
-        expect(current.removals('evicted')).toEqual(ids.slice(0, ids.length - kept.length).map((id) => ({ type: 'evicted', inbox: 'big@x.test', id })));
+        expect(current.eventsOf('evicted')).toEqual(ids.slice(0, ids.length - kept.length).map((id) => ({ type: 'evicted', inbox: 'big@x.test', id })));
         expect(await current.store.list('other@x.test')).toEqual([other]);
       });
 
@@ -82,8 +82,8 @@ export function describeStoreShareContract(name: string, factory: StoreFactory):
         expect(await current.store.deleteInbox('x@x.test')).toBe(2);
         current.clock.advance(TTL + 1);
         await current.settle();
-        expect(current.removals('evicted').map((event) => event.inbox)).toEqual(['x@x.test']);
-        expect(current.removals('expired').map((event) => event.inbox)).toEqual(['y@x.test']);
+        expect(current.eventsOf('evicted').map((event) => event.inbox)).toEqual(['x@x.test']);
+        expect(current.eventsOf('expired').map((event) => event.inbox)).toEqual(['y@x.test']);
         expect(await current.store.shareOf(a)).toEqual({ held: 0, share: SHARE });
         expect(await current.store.shareOf(b)).toEqual({ held: 0, share: SHARE });
         expect(await current.store.stats()).toEqual({ messages: 0, bytes: 0 });

@@ -46,7 +46,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     it('announces every copy it stores with its head, whoever is listening', async () => {
       const added = await current.store.add(makeNewMessage(['a@x.test', 'b@x.test']));
       await current.settle();
-      expect(current.removals('message')).toEqual(added.map((head) => ({ type: 'message', inbox: head.inbox, message: head })));
+      expect(current.eventsOf('message')).toEqual(added.map((head) => ({ type: 'message', inbox: head.inbox, message: head })));
     });
 
     it('deletes one message with a deleted event', async () => {
@@ -54,7 +54,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await current.store.delete('a@x.test', message!.id)).toBe(true);
       await current.settle();
       expect(await current.store.get('a@x.test', message!.id)).toBeUndefined();
-      expect(current.removals('deleted')).toEqual([{ type: 'deleted', inbox: 'a@x.test', id: message!.id }]);
+      expect(current.eventsOf('deleted')).toEqual([{ type: 'deleted', inbox: 'a@x.test', id: message!.id }]);
       expect(await current.store.delete('a@x.test', message!.id)).toBe(false);
     });
 
@@ -65,7 +65,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await current.settle();
       expect(await current.store.list('a@x.test')).toEqual([]);
       expect(await current.store.list('b@x.test')).toHaveLength(1);
-      expect(current.removals('deleted')).toHaveLength(2);
+      expect(current.eventsOf('deleted')).toHaveLength(2);
       expect(await current.store.deleteInbox('a@x.test')).toBe(0);
     });
 
@@ -75,7 +75,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await current.store.get('a@x.test', message!.id)).toBeDefined();
       current.clock.advance(2);
       await current.settle();
-      expect(current.removals('expired')).toEqual([{ type: 'expired', inbox: 'a@x.test', id: message!.id }]);
+      expect(current.eventsOf('expired')).toEqual([{ type: 'expired', inbox: 'a@x.test', id: message!.id }]);
       expect(await current.store.list('a@x.test')).toEqual([]);
       expect((await current.store.stats()).messages).toBe(0);
     });
@@ -89,7 +89,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await current.store.list('a@x.test')).map((m) => m.id)).toEqual([late!.id]);
       current.clock.advance(TTL / 2);
       await current.settle();
-      expect(current.removals('expired')).toHaveLength(2);
+      expect(current.eventsOf('expired')).toHaveLength(2);
     });
 
     it('does not extend a life by reading', async () => {
@@ -114,7 +114,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const listed = (await current.store.list('a@x.test')).map((m) => m.id);
       expect(listed).toHaveLength(INBOX_LIMIT);
       expect(listed).not.toContain(ids[0]);
-      expect(current.removals('evicted')).toEqual([{ type: 'evicted', inbox: 'a@x.test', id: ids[0] }]);
+      expect(current.eventsOf('evicted')).toEqual([{ type: 'evicted', inbox: 'a@x.test', id: ids[0] }]);
     });
 
     it('keeps within the byte budget by evicting the oldest messages of the sender holding the most, across its inboxes (one sender here)', async () => {
@@ -128,7 +128,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(stats.bytes).toBeLessThanOrEqual(MEMORY_LIMIT);
       expect(stats.messages).toBeGreaterThan(0);
       expect(stats.messages).toBeLessThan(12);
-      const evicted = current.removals('evicted').map((event) => 'id' in event ? event.id : '');
+      const evicted = current.eventsOf('evicted').map((event) => 'id' in event ? event.id : '');
       expect(evicted).toEqual(ids.slice(0, evicted.length));
       expect(await current.store.list('inbox11@x.test')).toHaveLength(1);
     });
@@ -145,7 +145,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         current.clock.advance(10);
       }
       await current.settle();
-      const evicted = current.removals('evicted').map((event) => 'id' in event ? event.id : '');
+      const evicted = current.eventsOf('evicted').map((event) => 'id' in event ? event.id : '');
       expect(evicted.length).toBeGreaterThan(0);
       expect(evicted).toEqual(flood.slice(0, evicted.length));
       for (const [i, id] of victims.entries()) expect(await current.store.get(`victim${i}@x.test`, id)).toBeDefined();
@@ -191,7 +191,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await current.store.add(makeNewMessage(['a@x.test']));
       await current.settle();
       expect(seen).toEqual(['message']);
-      expect(current.removals('message')).toHaveLength(2);
+      expect(current.eventsOf('message')).toHaveLength(2);
     });
 
     it('returns to zero bytes when everything is gone', async () => {
