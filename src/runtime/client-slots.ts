@@ -1,7 +1,8 @@
 /**
  * How many of something each client holds open, and all clients together:
- * SMTP connections per address, HTTP connections, live event sockets. A
- * client is whatever key the caller counts by (see client-key.ts).
+ * SMTP connections per address, HTTP connections, live event sockets, open
+ * waits for mail and reads in flight. A client is whatever key the caller
+ * counts by (see client-key.ts).
  */
 export interface ClientSlotCaps {
   /** The most one client may hold. */

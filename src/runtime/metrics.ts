@@ -11,8 +11,10 @@ export type ConnectionRefusalReason =
 
 /**
  * Why an HTTP connection or live event socket was refused or cut by a limit
- * (src/http/limits/connection-limits.ts and limits.ts); the label of the
- * refused-HTTP-connections counter.
+ * (src/http/limits/connection-guard.ts and limits.ts); the label of the
+ * refused-HTTP-connections counter. As on SMTP, `too_many_connections` is the
+ * server's total (answered 503 `server_busy` here) and `…_from_client` one
+ * client's cap (answered 429 with the problem code of the same name).
  */
 export type HttpRefusalReason =
   | 'too_many_connections_from_client' | 'too_many_connections' | 'healthz_only' | 'over_capacity'

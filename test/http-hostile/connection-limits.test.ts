@@ -13,7 +13,7 @@ import { createManualClock } from '../support/manual-clock.js';
  */
 const settings = (flags: string[]) => parseConfig(flags, {}).http;
 
-function admitted(admission: ConnectionAdmission): { healthOnly: boolean; release: () => void } {
+function admitted(admission: ConnectionAdmission): { inHealthReserve: boolean; release: () => void } {
   if (!admission.ok) throw new Error(`refused: ${admission.problem.detail}`);
   return admission;
 }
@@ -28,10 +28,10 @@ describe('createConnectionLimits', () => {
     if (refused.ok) return;
     expect(refused.reason).toBe('too_many_connections_from_client');
     expect(refused.problem).toMatchObject({
-      status: 429, code: 'too_many_connections', headers: { 'retry-after': '10', connection: 'close' },
+      status: 429, code: 'too_many_connections_from_client', headers: { 'retry-after': '10', connection: 'close' },
       detail: 'Your address has 2 connections open to this server, the most it allows one client; close some, then try again in 10 seconds.',
     });
-    expect(admitted(limits.admit('203.0.113.6')).healthOnly).toBe(false);
+    expect(admitted(limits.admit('203.0.113.6')).inHealthReserve).toBe(false);
   });
 
   it('counts an IPv6 /64 as one client, and an IPv4-mapped address as the IPv4 one', () => {
@@ -53,10 +53,10 @@ describe('createConnectionLimits', () => {
   it('past the total, keeps a reserve that may ask only /healthz, then refuses with 503 and a sentence', () => {
     const limits = createConnectionLimits(settings(['--http-max-connections', '3']));
     const client = (i: number) => `192.0.2.${i}`;
-    for (let i = 0; i < 3; i++) expect(admitted(limits.admit(client(i))).healthOnly).toBe(false);
+    for (let i = 0; i < 3; i++) expect(admitted(limits.admit(client(i))).inHealthReserve).toBe(false);
     const reserve = Array.from({ length: HEALTH_RESERVE }, (_, i) => admitted(limits.admit(client(10 + i))));
-    expect(reserve.every((connection) => connection.healthOnly)).toBe(true);
-    expect(limits.healthOnly).toMatchObject({
+    expect(reserve.every((connection) => connection.inHealthReserve)).toBe(true);
+    expect(limits.healthOnlyRefusal).toMatchObject({
       status: 503, code: 'server_busy', headers: { 'retry-after': '10', connection: 'close' },
       detail: 'This server has 3 connections open, the most it takes, and answers only /healthz until some close; please try again in 10 seconds.',
     });
@@ -69,13 +69,13 @@ describe('createConnectionLimits', () => {
       detail: 'This server has 3 connections open, the most it takes; please try again in 10 seconds.',
     });
     reserve[0]?.release();
-    expect(admitted(limits.admit(client(99))).healthOnly).toBe(true);
+    expect(admitted(limits.admit(client(99))).inHealthReserve).toBe(true);
   });
 
   it('applies only the total behind a trusted proxy, where every connection comes from the proxy', () => {
     const limits = createConnectionLimits(settings(['--trust-proxy', 'true', '--http-max-connections-per-client', '2', '--http-max-connections', '5']));
-    for (let i = 0; i < 5; i++) expect(admitted(limits.admit('10.0.0.1')).healthOnly).toBe(false);
-    expect(admitted(limits.admit('10.0.0.1')).healthOnly).toBe(true);
+    for (let i = 0; i < 5; i++) expect(admitted(limits.admit('10.0.0.1')).inHealthReserve).toBe(false);
+    expect(admitted(limits.admit('10.0.0.1')).inHealthReserve).toBe(true);
   });
 
   it('lets Node drop sockets only past twice the total and its reserve', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkerPool, type WorkerPool } from '../../src/worker/pool.js';
 import { buildTestApp, rawMessage } from '../support/http-app.js';
-import { flush, problemOf, requestFrom } from './hostile-client.js';
+import { problemOf, requestFrom } from './hostile-client.js';
 
 const A = '203.0.113.60';
 const B = '203.0.113.61';
@@ -32,8 +32,7 @@ describe('reads in flight, per client and in the parse workers\' queue', () => {
     const { ids, read, limits } = await appWithOneThread();
     const id = ids[0] ?? '';
     const admitted = ['', '', '/html', '/html', '/text', '/text', '/attachments/0', '/attachments/0'].map((route) => read(A, id, route));
-    await flush();
-    expect(limits.reads.held()).toBe(8);
+    await expect.poll(() => limits.reads.held()).toBe(8);
     const refused = await read(A, id, '/html');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('2');
@@ -49,12 +48,13 @@ describe('reads in flight, per client and in the parse workers\' queue', () => {
   });
 
   it('frees the slot of a client that hangs up, and drops its parse from the queue without running it', async () => {
-    const { ids, read, limits, jobs } = await appWithOneThread();
+    const { ids, read, limits, jobs, parses } = await appWithOneThread();
     const [first = '', second = ''] = ids;
     const running = read(A, first);
     const hangingUp = new AbortController();
     const waiting = read(B, second, '/text', { signal: hangingUp.signal });
-    await flush();
+    // Both parses handed to the pool: the first on its thread, the second queued behind it.
+    await expect.poll(() => parses.count).toBe(2);
     expect(limits.reads.held()).toBe(2);
     hangingUp.abort();
     await waiting;
@@ -65,10 +65,11 @@ describe('reads in flight, per client and in the parse workers\' queue', () => {
   });
 
   it('answers 503 with Retry-After and a sentence once the queue of reads is full, while listings still get digests first', async () => {
-    const { ids, read, jobs, app } = await appWithOneThread(1);
+    const { ids, read, jobs, app, parses } = await appWithOneThread(1);
     const [first = '', second = '', third = ''] = ids;
     const admitted = [read(A, first), read(B, second, '/html')];
-    await flush();
+    // The first parse on the thread, the second filling the queue of one.
+    await expect.poll(() => parses.count).toBe(2);
     const refused = await read(C, third, '/text');
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { renderSafeHtml } from '../../src/sanitize/html.js';
 import type { SafeHtml, SafeHtmlOptions } from '../../src/sanitize/html.js';
 
-// Fixtures and checks shared by the renderSafeHtml tests (safe-html*.test.ts, here and in test/browser).
+// Fixtures and checks shared by the renderSafeHtml tests (safe-html*.test.ts, here, in test/browser and in test/load).
 
 export const NEWSLETTER = readFileSync(new URL('../fixtures/xss/newsletter.html', import.meta.url), 'utf8');
 

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory/memory-store.js';
 import { createManualClock } from '../support/manual-clock.js';
 import { makeNewMessage } from '../support/messages.js';
+import type { StoreFactory } from './contract-store.js';
+import { describeStoreShareContract } from './store-contract-shares.js';
 import { describeStoreContract } from './store-contract.js';
 
-describeStoreContract('memory', async (settings) => ({
+const memoryStore: StoreFactory = async (settings) => ({
   store: createMemoryStore({ ...settings, onListenerError: () => {} }),
-}));
+});
+describeStoreContract('memory', memoryStore);
+describeStoreShareContract('memory', memoryStore);
 
 describe('memory store: a message kept in chunks', () => {
   it('joins the chunks only when the bytes are first read, and counts the objects of each chunk', async () => {

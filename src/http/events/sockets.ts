@@ -14,6 +14,7 @@ import { isAllowedOrigin } from './origin.js';
 import { inboxFromParam } from '../api/inbox-param.js';
 import { ApiProblem } from '../problem.js';
 import { answerAndClose } from '../raw-answer.js';
+import { pathOf } from '../request-path.js';
 
 const EVENTS_PATH = /^\/api\/inboxes\/([^/]+)\/events$/;
 // Long enough to cost nothing with thousands of sockets, short enough to beat the idle timeouts (often 60 s) of proxies and NAT.
@@ -93,7 +94,7 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
     if (refusal !== null) {
       return { ok: false, status: refusal.status, reason: refusal.reason, headers: { 'Retry-After': String(Math.ceil(refusal.retryAfterSeconds)) } };
     }
-    const path = (request.url ?? '').split('?', 1)[0] ?? '';
+    const path = pathOf(request);
     const param = EVENTS_PATH.exec(path)?.[1];
     if (param === undefined) {
       return { ok: false, status: 404, reason: `There is no WebSocket endpoint at ${path}; live events are at /api/inboxes/{address}/events.` };

@@ -21,8 +21,8 @@ export type ConnectionLimitSettings = Pick<HttpConfig, 'maxConnections' | 'maxCo
 export type ConnectionAdmission =
   | {
     ok: true;
-    /** One of the /healthz reserve: any other request is refused with `healthOnly`. */
-    healthOnly: boolean;
+    /** One of the /healthz reserve: any other request is refused with `healthOnlyRefusal`. */
+    inHealthReserve: boolean;
     /** Frees the slot; call it when the socket closes. */
     release: () => void;
   }
@@ -33,7 +33,7 @@ export interface ConnectionLimits {
   /** Takes a slot for a connection from `remoteAddress` (the socket's peer), or says why not. */
   admit(remoteAddress: string | undefined): ConnectionAdmission;
   /** The answer to anything but /healthz on a connection of the reserve. */
-  readonly healthOnly: ApiProblem;
+  readonly healthOnlyRefusal: ApiProblem;
 }
 
 /**
@@ -50,24 +50,24 @@ export function createConnectionLimits(settings: ConnectionLimitSettings): Conne
   const slots = createClientSlots({ perClient, total: settings.maxConnections + HEALTH_RESERVE });
   const retry = { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' };
   const crowded = new ApiProblem(429, 'Too Many Requests', `Your address has ${settings.maxConnectionsPerClient} connections open to this server, the most it allows one client; close some, then try again in ${RETRY_AFTER_SECONDS} seconds.`, {
-    code: 'too_many_connections', headers: retry,
+    code: 'too_many_connections_from_client', headers: retry,
   });
   const full = new ApiProblem(503, 'Service Unavailable', `This server has ${settings.maxConnections} connections open, the most it takes; please try again in ${RETRY_AFTER_SECONDS} seconds.`, {
     code: 'server_busy', headers: retry,
   });
-  const healthOnly = new ApiProblem(503, 'Service Unavailable', `This server has ${settings.maxConnections} connections open, the most it takes, and answers only /healthz until some close; please try again in ${RETRY_AFTER_SECONDS} seconds.`, {
+  const healthOnlyRefusal = new ApiProblem(503, 'Service Unavailable', `This server has ${settings.maxConnections} connections open, the most it takes, and answers only /healthz until some close; please try again in ${RETRY_AFTER_SECONDS} seconds.`, {
     code: 'server_busy', headers: retry,
   });
 
   return {
     admit(remoteAddress) {
       const grant = slots.take(clientKey(remoteAddress ?? UNKNOWN_CLIENT));
-      if (grant.ok) return { ok: true, healthOnly: slots.held() > settings.maxConnections, release: grant.release };
+      if (grant.ok) return { ok: true, inHealthReserve: slots.held() > settings.maxConnections, release: grant.release };
       return grant.full === 'client'
         ? { ok: false, reason: 'too_many_connections_from_client', problem: crowded }
         : { ok: false, reason: 'too_many_connections', problem: full };
     },
-    healthOnly,
+    healthOnlyRefusal,
   };
 }
 

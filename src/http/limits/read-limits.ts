@@ -22,7 +22,7 @@ export function createReadLimits(): ReadLimits {
   return createSlotLimits({
     perClient: {
       max: MAX_READS_PER_CLIENT,
-      refuse: (mine) => new ApiProblem(429, 'Too Many Requests', `Your address already has ${mine} messages being read at once, the most allowed; wait for one to finish, then try again in ${RETRY_AFTER_SECONDS} seconds.`, {
+      refusal: new ApiProblem(429, 'Too Many Requests', `Your address already has ${MAX_READS_PER_CLIENT} messages being read at once, the most allowed; wait for one to finish, then try again in ${RETRY_AFTER_SECONDS} seconds.`, {
         code: 'too_many_reads', headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
       }),
     },

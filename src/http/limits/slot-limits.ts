@@ -4,8 +4,8 @@ import type { ApiProblem } from '../problem.js';
 /** A cap on slots: how many, and the problem that refuses one more. */
 export interface SlotCap {
   max: number;
-  /** The refusal, given how many slots are held (by the client, or in all). */
-  refuse(held: number): ApiProblem;
+  /** The answer to one slot more than `max`. */
+  refusal: ApiProblem;
 }
 
 /** Caps on something each client holds for a while (open waits, reads in flight): per client, and optionally in total. */
@@ -36,9 +36,8 @@ export function createSlotLimits({ perClient: clientCap, total: totalCap }: Slot
     enter(client) {
       const grant = slots.take(client);
       if (grant.ok) return grant.release;
-      // A full cap holds exactly its max.
-      if (grant.full === 'total' && totalCap !== undefined) throw totalCap.refuse(totalCap.max);
-      throw clientCap.refuse(clientCap.max);
+      if (grant.full === 'total' && totalCap !== undefined) throw totalCap.refusal;
+      throw clientCap.refusal;
     },
     held: () => slots.held(),
     clients: () => slots.clients(),

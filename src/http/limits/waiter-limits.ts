@@ -25,13 +25,13 @@ export function createWaiterLimits(settings: WaiterLimitSettings): WaiterLimits 
   return createSlotLimits({
     perClient: {
       max: settings.maxWaitersPerClient,
-      refuse: (mine) => new ApiProblem(429, 'Too Many Requests', `Your address already has ${mine} waits for mail open, the most allowed; let one finish or cancel it, then try again in ${CLIENT_RETRY_AFTER_SECONDS} seconds.`, {
+      refusal: new ApiProblem(429, 'Too Many Requests', `Your address already has ${settings.maxWaitersPerClient} waits for mail open, the most allowed; let one finish or cancel it, then try again in ${CLIENT_RETRY_AFTER_SECONDS} seconds.`, {
         code: 'too_many_waits', headers: { 'retry-after': String(CLIENT_RETRY_AFTER_SECONDS) },
       }),
     },
     total: {
       max: settings.maxWaiters,
-      refuse: () => new ApiProblem(503, 'Service Unavailable', `The server is holding as many waits for mail as it can; try again in ${SERVER_RETRY_AFTER_SECONDS} seconds, or list the inbox instead.`, {
+      refusal: new ApiProblem(503, 'Service Unavailable', `The server is holding as many waits for mail as it can; try again in ${SERVER_RETRY_AFTER_SECONDS} seconds, or list the inbox instead.`, {
         code: 'server_busy', headers: { 'retry-after': String(SERVER_RETRY_AFTER_SECONDS) },
       }),
     },

@@ -15,7 +15,7 @@ Messages expire after the server's TTL (\`ttlSeconds\` on the inbox); reading ne
 
 **Codes and links:** every message lists likely verification codes (\`codes\`, most likely first) and its web links (\`links\`), with the one most likely to verify, confirm or sign in marked \`action: true\`, so a test can read a code or follow a link without parsing HTML.
 
-Every error is an RFC 9457 problem document (\`application/problem+json\`) whose \`detail\` says what went wrong and what to do, and whose \`code\` names the kind of error for programs (\`unknown_parameter\`, \`no_message_yet\`, …). A query parameter or body field that a route does not take is refused with 400, never ignored, so a misspelt filter cannot answer with the wrong mail. Each client has a request budget and a number of waits it may hold open; past them the answer is 429 with \`Retry-After\`.`;
+Every error is an RFC 9457 problem document (\`application/problem+json\`) whose \`detail\` says what went wrong and what to do, and whose \`code\` names the kind of error for programs (\`unknown_parameter\`, \`no_message_yet\`, …). A query parameter or body field that a route does not take is refused with 400, never ignored, so a misspelt filter cannot answer with the wrong mail. Each client has a request budget, and a number of connections, waits for mail and message reads it may hold open at once; past any of them the answer is 429 with \`Retry-After\`.`;
 
 const INFO: OpenApiDocument['info'] = {
   title: 'Ephemail API',

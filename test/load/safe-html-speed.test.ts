@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HTML_CHARACTERS } from '../../src/sanitize/html.js';
+import { NEWSLETTER, render } from '../http/safe-html-support.js';
 import { expectLinear } from '../support/scaling.js';
-import { NEWSLETTER, render } from './safe-html-support.js';
 
 // Times grow with the input as it is cut into pieces of hostile markup: the
 // quadratic paths this guards against show at a few hundred kilobytes already.
+// Timed, so it runs in the load pass, with the machine to itself.
 describe('renderSafeHtml speed', () => {
   // Longer HTML is cut to MAX_HTML_CHARACTERS before it is rendered, which would flatter the larger size.
   it('renders a newsletter in time linear in its size, up to the most it renders (1 MiB)', () => {
