@@ -2,9 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../runtime/cancellation.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
 import type { MessageDigest, ReadMessage } from '../mail/read/digest.js';
-import type { RenderedHtml } from '../mail/read/html-documents.js';
 import { createJobQueue, WorkersBusyError, type Lane } from './job-queue.js';
-import type { PoolJob, WorkerJob, WorkerReply } from './jobs.js';
+import type { PoolJob, RenderedHtml, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */
 export interface WorkerPoolOptions {
