@@ -1,7 +1,7 @@
-import { LRUCache } from 'lru-cache';
 import { StoreUnavailableError, type MessageHead, type Store, type StoredMessage } from '../../store/store.js';
 import { summaryOf, type MessageDigest, type MessageSummary } from './digest.js';
 import type { MessageReader } from './reader.js';
+import { createWorkCache } from '../../runtime/work-cache.js';
 
 /** Options of the summary service. */
 export interface SummariesOptions {
@@ -41,6 +41,9 @@ const LIST_READS_AT_ONCE = 4;
 // Object headers and the fixed fields of a summary, besides its strings.
 const SUMMARY_FIXED_BYTES = 250;
 
+/** A message found gone when its summary was to be read: it has no summary, which is no failure. */
+class MessageGoneError extends Error {}
+
 /**
  * Most caught mail is never read, so nothing is read from a message when it
  * is stored: its digest is read in a parse worker the first time a listing,
@@ -51,51 +54,32 @@ const SUMMARY_FIXED_BYTES = 250;
  */
 export function createSummaries({ store, readDigest, reader, cacheBytes }: SummariesOptions): Summaries {
   // Summaries, not digests, are kept: a head never changes, and a listing then builds nothing.
-  const cache = new LRUCache<string, MessageSummary>({ maxSize: cacheBytes, sizeCalculation: summaryBytes });
-  const reading = new Map<string, Promise<MessageSummary | undefined>>();
+  const summaries = createWorkCache<MessageSummary>({ maxBytes: cacheBytes, sizeOf: summaryBytes });
   store.subscribe((event) => {
-    if (event.type === 'message') return;
-    cache.delete(event.id);
-    // A read under way for it is not kept once it ends (see summaryFor).
-    reading.delete(event.id);
+    if (event.type !== 'message') summaries.forget(event.id);
   });
 
-  /**
-   * The summary of `head`, read once however many ask at the same time. The
-   * read is registered before its first await, so a removal seen meanwhile
-   * (which forgets the registration) keeps its result out of the cache.
-   */
-  function summaryFor(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
-    const known = cache.get(head.id) ?? reading.get(head.id);
-    if (known !== undefined) return Promise.resolve(known);
-    const summary = readSummary(head, load);
-    reading.set(head.id, summary);
-    summary.then((read) => {
-      if (read !== undefined && reading.get(head.id) === summary) cache.set(head.id, read);
-    }, () => {}).finally(() => {
-      if (reading.get(head.id) === summary) reading.delete(head.id);
-    });
-    return summary;
+  /** The summary of `head`, read once however many ask at the same time; undefined when `load` finds it gone. */
+  async function summaryFor(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
+    try {
+      return await summaries.get(head.id, () => readSummary(head, load));
+    } catch (error) {
+      if (error instanceof MessageGoneError) return undefined;
+      throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
+    }
   }
 
-  async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
+  async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary> {
     const stored = await load();
-    if (stored === undefined) return undefined;
+    // Thrown rather than returned, so the work cache keeps nothing for it.
+    if (stored === undefined) throw new MessageGoneError();
     const parsing = reader.peek(head.id);
     const digest = parsing === undefined ? await readDigest(stored.raw) : (await parsing).digest;
     return summaryOf(head, digest);
   }
 
-  async function unavailableOnFailure(reading: Promise<MessageSummary | undefined>): Promise<MessageSummary | undefined> {
-    try {
-      return await reading;
-    } catch (error) {
-      throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
-    }
-  }
-
-  const of = (head: MessageHead) => unavailableOnFailure(summaryFor(head, () => store.get(head.inbox, head.id)));
-  const read = (stored: StoredMessage) => unavailableOnFailure(summaryFor(stored.head, async () => stored));
+  const of = (head: MessageHead) => summaryFor(head, () => store.get(head.inbox, head.id));
+  const read = (stored: StoredMessage) => summaryFor(stored.head, async () => stored);
 
   async function select(
     heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number, signal?: AbortSignal,
