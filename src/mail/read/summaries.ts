@@ -1,13 +1,15 @@
 import { StoreUnavailableError, type MessageHead, type Store, type StoredMessage } from '../../store/store.js';
 import { summaryOf, type MessageDigest, type MessageSummary } from './digest.js';
 import type { MessageReader } from './reader.js';
+import { CancelledError } from '../../runtime/cancellation.js';
 import { createWorkCache } from '../../runtime/work-cache.js';
+import { WorkersBusyError } from '../../worker/job-queue.js';
 
 /** Options of the summary service. */
 export interface SummariesOptions {
   store: Pick<Store, 'list' | 'get' | 'subscribe'>;
-  /** Reads the digest of raw bytes (in a parse worker). */
-  readDigest: (raw: Buffer) => Promise<MessageDigest>;
+  /** Reads the digest of raw bytes (in a parse worker); `signal` aborts when nobody waits for it any more. */
+  readDigest: (raw: Buffer, signal: AbortSignal) => Promise<MessageDigest>;
   /** A full parse this reader already has, or has under way, serves as the digest too. */
   reader: MessageReader;
   /** Bytes of summaries kept for the next listing. */
@@ -18,15 +20,17 @@ export interface SummariesOptions {
 export interface Summaries {
   /**
    * The newest `limit` (by default all) live messages of an inbox, newest
-   * first, read as `select` reads them. Rejects with StoreUnavailableError
-   * when a digest cannot be read.
+   * first, read as `select` reads them. Rejects with a WorkersBusyError when
+   * the parse workers queue no more digests, and with StoreUnavailableError
+   * when a digest cannot be read otherwise.
    */
   list(inbox: string, limit?: number, signal?: AbortSignal): Promise<MessageSummary[]>;
   /**
    * The first `limit` summaries of `heads` (newest first) that `accept`,
    * reading digests only as far as it takes to find them. Once `signal`
    * aborts (whoever asked has gone), it reads no further and resolves with
-   * what it has found.
+   * what it has found; a digest it was waiting for is dropped if it has not
+   * started and nobody else waits for it.
    */
   select(heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number, signal?: AbortSignal): Promise<MessageSummary[]>;
   /** The summary of a message just announced; undefined once it has gone. */
@@ -59,26 +63,34 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
     if (event.type !== 'message') summaries.forget(event.id);
   });
 
-  /** The summary of `head`, read once however many ask at the same time; undefined when `load` finds it gone. */
-  async function summaryFor(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
+  /**
+   * The summary of `head`, read once however many ask at the same time, and
+   * its digest dropped unstarted once every requester's `signal` has aborted;
+   * undefined when `load` finds the message gone.
+   */
+  async function summaryFor(
+    head: MessageHead, load: () => Promise<StoredMessage | undefined>, signal?: AbortSignal,
+  ): Promise<MessageSummary | undefined> {
     try {
-      return await summaries.get(head.id, () => readSummary(head, load));
+      return await summaries.get(head.id, (cancel) => readSummary(head, load, cancel), signal);
     } catch (error) {
       if (error instanceof MessageGoneError) return undefined;
+      // A full digest lane is the workers being busy, not the store failing (503 server_busy), and a requester that left is owed nothing.
+      if (error instanceof WorkersBusyError || error instanceof CancelledError) throw error;
       throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
     }
   }
 
-  async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary> {
+  async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>, signal: AbortSignal): Promise<MessageSummary> {
     const stored = await load();
     // Thrown rather than returned, so the work cache keeps nothing for it.
     if (stored === undefined) throw new MessageGoneError();
     const parsing = reader.peek(head.id);
-    const digest = parsing === undefined ? await readDigest(stored.raw) : (await parsing).digest;
+    const digest = parsing === undefined ? await readDigest(stored.raw, signal) : (await parsing).digest;
     return summaryOf(head, digest);
   }
 
-  const of = (head: MessageHead) => summaryFor(head, () => store.get(head.inbox, head.id));
+  const of = (head: MessageHead, signal?: AbortSignal) => summaryFor(head, () => store.get(head.inbox, head.id), signal);
   const read = (stored: StoredMessage) => summaryFor(stored.head, async () => stored);
 
   async function select(
@@ -86,10 +98,20 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
   ): Promise<MessageSummary[]> {
     const selected: MessageSummary[] = [];
     for (let start = 0; start < heads.length && selected.length < limit && signal?.aborted !== true; start += LIST_READS_AT_ONCE) {
-      const batch = await Promise.all(heads.slice(start, start + LIST_READS_AT_ONCE).map(of));
+      const batch = await readBatch(heads.slice(start, start + LIST_READS_AT_ONCE), signal);
       for (const summary of batch) if (summary !== undefined && accept(summary)) selected.push(summary);
     }
     return selected.slice(0, limit);
+  }
+
+  /** The summaries of `heads`; none once `signal` has aborted while they were read. */
+  async function readBatch(heads: MessageHead[], signal?: AbortSignal): Promise<Array<MessageSummary | undefined>> {
+    try {
+      return await Promise.all(heads.map((head) => of(head, signal)));
+    } catch (error) {
+      if (error instanceof CancelledError && signal?.aborted === true) return [];
+      throw error;
+    }
   }
 
   return {
