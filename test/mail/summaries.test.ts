@@ -139,6 +139,15 @@ describe('summaries: digests read when first needed', () => {
     expect((await summaries.list('a@x.test', 2)).map((summary) => summary.subject)).toEqual(['three', 'two']);
   });
 
+  it('reads the digests of the newest messages only, and counts rather than reads whether older ones exist', async () => {
+    const { store, summaries, counts } = openSummaries();
+    for (const subject of ['one', 'two', 'three']) await store.add(makeNewMessage(['a@x.test'], { subject }));
+    const newest = await summaries.newest('a@x.test', 2);
+    expect({ subjects: newest.messages.map((summary) => summary.subject), more: newest.more }).toEqual({ subjects: ['three', 'two'], more: true });
+    expect(counts.digests).toBe(2);
+    expect((await summaries.newest('a@x.test', 3)).more).toBe(false);
+  });
+
   it('says a message is gone once it has left, and forgets its digest', async () => {
     const { store, summaries, counts } = openSummaries();
     const [head] = await store.add(makeNewMessage(['a@x.test']));

@@ -16,6 +16,12 @@ export interface SummariesOptions {
   cacheBytes: number;
 }
 
+/** The newest messages of an inbox, and whether it holds older ones too. */
+export interface Newest {
+  messages: MessageSummary[];
+  more: boolean;
+}
+
 /** Messages as lists, live events and waits show them: heads from the store with their digests. */
 export interface Summaries {
   /**
@@ -25,6 +31,12 @@ export interface Summaries {
    * when a digest cannot be read otherwise.
    */
   list(inbox: string, limit?: number, signal?: AbortSignal): Promise<MessageSummary[]>;
+  /**
+   * The summaries of the newest `limit` heads of an inbox, read as `select`
+   * reads them, and whether it holds more heads than that: counted, not
+   * read, so the answer costs no digest beyond those shown.
+   */
+  newest(inbox: string, limit: number, signal?: AbortSignal): Promise<Newest>;
   /**
    * The first `limit` summaries of `heads` (newest first) that `accept`,
    * reading digests only as far as it takes to find them. Once `signal`
@@ -116,6 +128,10 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
 
   return {
     list: async (inbox, limit = Infinity, signal) => select(await store.list(inbox), () => true, limit, signal),
+    async newest(inbox, limit, signal) {
+      const heads = await store.list(inbox);
+      return { messages: await select(heads.slice(0, limit), () => true, limit, signal), more: heads.length > limit };
+    },
     select,
     of,
     read,
