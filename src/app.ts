@@ -101,7 +101,7 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   });
   opened.push(() => workers.close());
   const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
-  const summaries = createSummaries({ store, reader, readDigest: (raw) => workers.digest(raw), cacheBytes: SUMMARY_CACHE_BYTES });
+  const summaries = createSummaries({ store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES });
   const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });
   const smtp = createSmtpIntake({
     config: config.smtp,

@@ -23,6 +23,14 @@ export type WorkerReply =
   | { id: number; kind: 'parse'; parsed: ParsedMessage; digest: MessageDigest }
   | { id: number; kind: 'html'; document: Uint8Array<ArrayBuffer>; blockedRemoteCount: number };
 
+/** A message's sanitised HTML document, as the pool answers an HTML job: ready to send. */
+export interface RenderedHtml {
+  /** The document as UTF-8 bytes, sent as it is to every client that asks, never copied per response. */
+  document: Buffer;
+  /** Remote images and CSS url()s left out because remote content was not allowed. */
+  blockedRemoteCount: number;
+}
+
 /** A job as the pool holds it on the main thread: raw bytes stay there and reach a thread through its scratch area. */
 export type PoolJob =
   | { id: number; kind: 'digest' | 'parse'; raw: Buffer }

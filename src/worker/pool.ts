@@ -2,9 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../runtime/cancellation.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
 import type { MessageDigest, ReadMessage } from '../mail/read/digest.js';
-import type { RenderedHtml } from '../mail/read/html-documents.js';
 import { createJobQueue, WorkersBusyError, type Lane } from './job-queue.js';
-import type { PoolJob, WorkerJob, WorkerReply } from './jobs.js';
+import type { PoolJob, RenderedHtml, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */
 export interface WorkerPoolOptions {
@@ -44,7 +43,7 @@ export interface HtmlJob {
  */
 export interface WorkerPool {
   /** What lists and live events show of a message: the digest only, so little crosses between threads. Goes ahead of reads. */
-  digest(raw: Buffer): Promise<MessageDigest>;
+  digest(raw: Buffer, signal?: AbortSignal): Promise<MessageDigest>;
   /** The full parse and its digest, for readers. */
   parse(raw: Buffer, signal?: AbortSignal): Promise<ReadMessage>;
   /** The sanitised HTML document. */
@@ -169,8 +168,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   }
 
   return {
-    async digest(raw) {
-      const reply = await submit({ kind: 'digest', raw });
+    async digest(raw, signal) {
+      const reply = await submit({ kind: 'digest', raw }, signal);
       if (reply.kind !== 'digest') throw new Error('a worker answered the wrong kind of job');
       return reply.digest;
     },

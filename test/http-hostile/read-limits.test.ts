@@ -83,6 +83,38 @@ describe('reads in flight, per client and in the parse workers\' queue', () => {
     expect((await Promise.all(admitted)).map((response) => response.status)).toEqual([200, 200]);
     expect(jobs).toEqual(['run parse', 'refused parse', 'run digest', 'run parse', 'run html']);
   });
+
+  it('answers a listing 503 server_busy with Retry-After, not store_unavailable, when the queue of digests is full', async () => {
+    const { ids, read, jobs, app, parses } = await appWithOneThread(1);
+    const running = read(A, ids[0] ?? '');
+    await expect.poll(() => parses.count).toBe(1);
+    // The first message's digest comes from its parse under way; of the other two, one waits and one is refused.
+    const refused = await requestFrom(app, B, `/api/inboxes/${INBOX}/messages`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await problemOf(refused)).toMatchObject({
+      code: 'server_busy',
+      detail: 'The server has as many messages waiting to be read as it will queue; try again in 5 seconds.',
+    });
+    expect((await running).status).toBe(200);
+    const listing = await requestFrom(app, B, `/api/inboxes/${INBOX}/messages`);
+    expect(listing.status).toBe(200);
+    expect(jobs).toEqual(['run parse', 'refused digest', 'run digest', 'run digest']);
+  });
+
+  it('drops the waiting digests of a listing whose client hung up, without running them', async () => {
+    const { ids, read, jobs, app, parses } = await appWithOneThread();
+    const running = read(A, ids[0] ?? '');
+    await expect.poll(() => parses.count).toBe(1);
+    const hangingUp = new AbortController();
+    const listing = requestFrom(app, B, `/api/inboxes/${INBOX}/messages`, { signal: hangingUp.signal });
+    // The other two messages' digests handed to the pool, queued behind the parse.
+    await expect.poll(() => parses.count).toBe(3);
+    hangingUp.abort();
+    await listing.catch(() => {});
+    expect((await running).status).toBe(200);
+    expect(jobs).toEqual(['run parse', 'cancelled digest', 'cancelled digest']);
+  });
 });
 
 describe('rendered HTML, kept per message', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/runtime/cancellation.js';
-import { createHtmlDocuments, type RenderedHtml } from '../../src/mail/read/html-documents.js';
+import { createHtmlDocuments } from '../../src/mail/read/html-documents.js';
+import type { RenderedHtml } from '../../src/worker/jobs.js';
 import { renderSafeHtml } from '../../src/sanitize/html.js';
 import { createMemoryStore } from '../../src/store/memory/memory-store.js';
 import { createManualClock } from '../support/manual-clock.js';

@@ -4,16 +4,21 @@ import { createMessageReader } from '../../src/mail/read/reader.js';
 import { createSummaries } from '../../src/mail/read/summaries.js';
 import { createMemoryStore } from '../../src/store/memory/memory-store.js';
 import { StoreUnavailableError } from '../../src/store/store.js';
+import { WorkersBusyError } from '../../src/worker/job-queue.js';
 import { createManualClock } from '../support/manual-clock.js';
 import { makeNewMessage } from '../support/messages.js';
 
 /**
  * A memory store with the summary service over it; digest reads and parses
- * are counted, digest reads fail while `failing` is set, and `onDigest` runs
- * as each starts.
+ * are counted, digest reads fail with `failure` while `failing` is set, and
+ * `onDigest` runs as each starts, given the read's signal.
  */
 function openSummaries() {
-  const counts = { digests: 0, parses: 0, failing: false, onDigest: () => {} };
+  const counts = {
+    digests: 0, parses: 0, failing: false,
+    failure: (): Error => new Error('the parse pool is gone'),
+    onDigest: (_signal: AbortSignal) => {},
+  };
   const store = createMemoryStore({ ttlMs: 60_000, memoryLimit: 1024 * 1024, memoryShare: null, inboxLimit: 50, clock: createManualClock() });
   const reader = createMessageReader({
     parse: (raw): Promise<ReadMessage> => {
@@ -22,10 +27,10 @@ function openSummaries() {
     },
     cacheBytes: 1024 * 1024,
   });
-  const readDigest = async (raw: Buffer): Promise<MessageDigest> => {
+  const readDigest = async (raw: Buffer, signal: AbortSignal): Promise<MessageDigest> => {
     counts.digests++;
-    counts.onDigest();
-    if (counts.failing) throw new Error('the parse pool is gone');
+    counts.onDigest(signal);
+    if (counts.failing) throw counts.failure();
     return digestRaw(raw);
   };
   const summaries = createSummaries({ store, reader, readDigest, cacheBytes: 64 * 1024 });
@@ -68,6 +73,32 @@ describe('summaries: digests read when first needed', () => {
     for (const list of lists) expect(list.status === 'rejected' && list.reason instanceof StoreUnavailableError).toBe(true);
   });
 
+  it('lets a full queue of digests through as WorkersBusyError, so it is answered server_busy rather than store_unavailable', async () => {
+    const { store, summaries, counts } = openSummaries();
+    await store.add(makeNewMessage(['a@x.test']));
+    counts.failing = true;
+    counts.failure = () => new WorkersBusyError('digest');
+    await expect(summaries.list('a@x.test')).rejects.toBeInstanceOf(WorkersBusyError);
+  });
+
+  it('lets a digest go on while one listing that asked for it stays, and cancels it once the last has gone', async () => {
+    const { store, summaries, counts } = openSummaries();
+    await store.add(makeNewMessage(['a@x.test']));
+    const heads = await store.list('a@x.test');
+    const [first, second] = [new AbortController(), new AbortController()];
+    const cancelledAfter: boolean[] = [];
+    counts.onDigest = (signal) => {
+      first.abort();
+      cancelledAfter.push(signal.aborted);
+      second.abort();
+      cancelledAfter.push(signal.aborted);
+    };
+    const listings = [summaries.select(heads, () => true, 1, first.signal), summaries.select(heads, () => true, 1, second.signal)];
+    expect(await Promise.all(listings)).toEqual([[], []]);
+    expect(cancelledAfter).toEqual([false, true]);
+    expect(counts.digests).toBe(1);
+  });
+
   it('keeps nothing of a message removed while its digest was being read', async () => {
     const { store, summaries, counts } = openSummaries();
     const [head] = await store.add(makeNewMessage(['a@x.test'], { subject: 'Short-lived' }));
@@ -106,6 +137,15 @@ describe('summaries: digests read when first needed', () => {
     const { store, summaries } = openSummaries();
     for (const subject of ['one', 'two', 'three']) await store.add(makeNewMessage(['a@x.test'], { subject }));
     expect((await summaries.list('a@x.test', 2)).map((summary) => summary.subject)).toEqual(['three', 'two']);
+  });
+
+  it('reads the digests of the newest messages only, and counts rather than reads whether older ones exist', async () => {
+    const { store, summaries, counts } = openSummaries();
+    for (const subject of ['one', 'two', 'three']) await store.add(makeNewMessage(['a@x.test'], { subject }));
+    const newest = await summaries.newest('a@x.test', 2);
+    expect({ subjects: newest.messages.map((summary) => summary.subject), more: newest.more }).toEqual({ subjects: ['three', 'two'], more: true });
+    expect(counts.digests).toBe(2);
+    expect((await summaries.newest('a@x.test', 3)).more).toBe(false);
   });
 
   it('says a message is gone once it has left, and forgets its digest', async () => {

@@ -50,10 +50,10 @@ export function buildTestApp(options: TestAppOptions = {}) {
   const reader = createMessageReader({ parse, cacheBytes: 8 * 1024 * 1024 });
   // Counted, so tests can tell whether a document came from the cache.
   const renders = { count: 0 };
-  const readDigest = (raw: Buffer) => {
+  const readDigest = (raw: Buffer, signal: AbortSignal) => {
     parses.count++;
     options.onDigest?.();
-    return options.workers?.digest(raw) ?? digestRaw(raw);
+    return options.workers?.digest(raw, signal) ?? digestRaw(raw);
   };
   const summaries = createSummaries({ store, reader, readDigest, cacheBytes: 1024 * 1024 });
   const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };

@@ -127,6 +127,17 @@ describe('worker pool: lanes, cancellation and the queue cap', () => {
     expect(jobs).toEqual(['run parse', 'cancelled html', 'run parse']);
   });
 
+  it('drops a waiting digest whose requester has gone', async () => {
+    const { pool, jobs } = oneThread();
+    const gone = new AbortController();
+    const running = pool.parse(message('running'));
+    const digest = pool.digest(message('listed'), gone.signal);
+    gone.abort();
+    await expect(digest).rejects.toBeInstanceOf(CancelledError);
+    expect((await running).parsed.subject).toBe('running');
+    expect(jobs).toEqual(['run parse', 'cancelled digest']);
+  });
+
   it('refuses a read past the lane\'s cap with WorkersBusyError, and still takes digests', async () => {
     const { pool, jobs } = oneThread({ maxQueuedPerLane: 1 });
     const admitted = [pool.parse(message('running')), pool.parse(message('waiting'))];

@@ -17,7 +17,8 @@ function arrived(id: string): StoreEvent {
 
 /**
  * A hub whose deliveries wait for `flush`, a listing that waits for
- * `finishListing`, and a sink that records what it was given: every
+ * `finishListing` (given every message of the inbox, of which the feed gets
+ * as many as it asked for), and a sink that records what it was given: every
  * interleaving of the race between listing and delivery can be set up by hand.
  */
 function setUp(sinkOverrides: Partial<FeedSink> = {}, readSummary = async (id: string): Promise<MessageSummary | undefined> => summary(id)) {
@@ -38,10 +39,11 @@ function setUp(sinkOverrides: Partial<FeedSink> = {}, readSummary = async (id: s
   };
   // What the feed asked the listing for.
   const asked: { limit?: number; signal?: AbortSignal } = {};
+  const newest = listing.then((messages) => ({ messages: messages.slice(0, asked.limit), more: messages.length > (asked.limit ?? 0) }));
   const summaries = {
-    list: (_inbox: string, limit?: number, signal?: AbortSignal) => {
+    newest: (_inbox: string, limit: number, signal?: AbortSignal) => {
       Object.assign(asked, { limit, signal });
-      return listing;
+      return newest;
     },
     of: (head: { id: string }) => readSummary(head.id),
   };
@@ -51,11 +53,11 @@ function setUp(sinkOverrides: Partial<FeedSink> = {}, readSummary = async (id: s
     flush: () => { for (const run of deliveries.splice(0)) run(); },
     async list(ids: string[]) {
       finishListing(ids.map(summary));
-      await listing;
+      await newest;
     },
     async fail(message: string) {
       failListing(new Error(message));
-      await listing.catch(() => {});
+      await newest.catch(() => {});
     },
   };
 }
@@ -156,8 +158,8 @@ describe('openInboxFeed', () => {
     const ids = (count: number) => Array.from({ length: count }, (_, i) => `m${i}`);
     for (const count of [200, 201]) {
       const feed = setUp({ hello: (messages, more) => hellos.push({ count: messages.length, more }) });
-      // One more than it sends, to know whether there are more.
-      expect(feed.asked.limit).toBe(201);
+      // No more than it sends: whether there are more is counted, not read.
+      expect(feed.asked.limit).toBe(200);
       await feed.list(ids(count));
     }
     expect(hellos).toEqual([{ count: 200, more: false }, { count: 200, more: true }]);

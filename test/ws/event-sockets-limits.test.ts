@@ -61,7 +61,7 @@ describe('event socket limits', () => {
     preview = 'Hello there';
     sockets = createEventSockets({
       server: http.server, hub, clock,
-      summaries: { list: async () => [], of: async ({ id }) => summary(id) },
+      summaries: { newest: async () => ({ messages: [], more: false }), of: async ({ id }) => summary(id) },
       domains: config.domains,
       allowedOrigins: [],
       log: pino({ level: 'silent' }),

@@ -1,10 +1,11 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { Hub } from '../../hub/hub.js';
 import type { DomainPolicy } from '../../mail/address/address.js';
-import type { HtmlDocuments, RenderedHtml } from '../../mail/read/html-documents.js';
+import type { HtmlDocuments } from '../../mail/read/html-documents.js';
 import type { MessageReader } from '../../mail/read/reader.js';
 import type { Summaries } from '../../mail/read/summaries.js';
 import type { Store } from '../../store/store.js';
+import type { RenderedHtml } from '../../worker/jobs.js';
 import type { HttpLimits } from '../limits/limits.js';
 
 /**

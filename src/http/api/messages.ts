@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { StoredMessage } from '../../store/message.js';
-import type { RenderedHtml } from '../../mail/read/html-documents.js';
+import type { RenderedHtml } from '../../worker/jobs.js';
 import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
 import { attachmentDisposition, safeContentType } from './content-disposition.js';

@@ -22,7 +22,7 @@ export interface FeedSink {
 /** What a feed reads from. */
 export interface FeedSource {
   hub: Hub;
-  summaries: Pick<Summaries, 'list' | 'of'>;
+  summaries: Pick<Summaries, 'newest' | 'of'>;
 }
 
 /**
@@ -84,15 +84,13 @@ export function openInboxFeed(source: FeedSource, inbox: string, sink: FeedSink)
     sink.failed(error);
   }
 
-  // One more than is sent tells whether older messages exist.
-  source.summaries.list(inbox, HELLO_MESSAGES + 1, listing.signal).then((newest) => {
+  source.summaries.newest(inbox, HELLO_MESSAGES, listing.signal).then(({ messages, more }) => {
     // Stopped before the listing came back.
     if (held === null) return;
-    const messages = newest.slice(0, HELLO_MESSAGES);
     listed = new Set(messages.map((message) => message.id));
     const pending = held;
     held = null;
-    sink.hello(messages, newest.length > messages.length);
+    sink.hello(messages, more);
     // The sink may stop the feed while sending (a client dropped as too slow), so check before each event.
     for (const event of pending) {
       if (!open) return;

@@ -31,7 +31,7 @@ export interface EventSocketsOptions {
   /** The HTTP server whose 'upgrade' requests this takes over; the sockets share its port. */
   server: Server;
   hub: Hub;
-  summaries: Pick<Summaries, 'list' | 'of'>;
+  summaries: Pick<Summaries, 'newest' | 'of'>;
   /** Drives the heartbeat and the shutdown grace, so tests can move time. */
   clock: Clock;
   domains: DomainPolicy;

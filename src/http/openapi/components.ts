@@ -69,7 +69,7 @@ const RESPONSES: Record<ResponseName, ReturnType<typeof shared>> = {
     { 'Retry-After': retryAfter },
   ),
   ServiceUnavailable: shared(
-    'The message store cannot be reached right now; or, for the wait route, the server holds as many open waits as it will (`--max-waiters`); or, for a message, its HTML, text or an attachment, as many messages are waiting to be read as the server queues (`server_busy`); or, on any route, it holds as many connections as it takes (`--http-max-connections`, `server_busy`, answered with the connection closed).',
+    'The message store cannot be reached right now; or, for the wait route, the server holds as many open waits as it will (`--max-waiters`); or, for a listing, a wait, a message, its HTML, text or an attachment, as many messages are waiting to be read as the server queues (`server_busy`); or, on any route, it holds as many connections as it takes (`--http-max-connections`, `server_busy`, answered with the connection closed).',
     { unavailable: exampleProblems.unavailable },
     { 'Retry-After': { ...retryAfter, description: 'Seconds to wait before trying again, when the server knows.' } },
   ),

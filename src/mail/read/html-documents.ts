@@ -1,13 +1,6 @@
 import type { Store } from '../../store/store.js';
+import type { RenderedHtml } from '../../worker/jobs.js';
 import { createWorkCache } from '../../runtime/work-cache.js';
-
-/** A message's sanitised HTML document, ready to send. */
-export interface RenderedHtml {
-  /** The document as UTF-8 bytes, sent as it is to every client that asks, never copied per response. */
-  document: Buffer;
-  /** Remote images and CSS url()s left out because remote content was not allowed. */
-  blockedRemoteCount: number;
-}
 
 /** Options of the document cache. */
 export interface HtmlDocumentsOptions {

@@ -1,32 +1,48 @@
-import { LRUCache } from 'lru-cache';
 import { StoreUnavailableError, type MessageHead, type Store, type StoredMessage } from '../../store/store.js';
 import { summaryOf, type MessageDigest, type MessageSummary } from './digest.js';
 import type { MessageReader } from './reader.js';
+import { CancelledError } from '../../runtime/cancellation.js';
+import { createWorkCache } from '../../runtime/work-cache.js';
+import { WorkersBusyError } from '../../worker/job-queue.js';
 
 /** Options of the summary service. */
 export interface SummariesOptions {
   store: Pick<Store, 'list' | 'get' | 'subscribe'>;
-  /** Reads the digest of raw bytes (in a parse worker). */
-  readDigest: (raw: Buffer) => Promise<MessageDigest>;
+  /** Reads the digest of raw bytes (in a parse worker); `signal` aborts when nobody waits for it any more. */
+  readDigest: (raw: Buffer, signal: AbortSignal) => Promise<MessageDigest>;
   /** A full parse this reader already has, or has under way, serves as the digest too. */
   reader: MessageReader;
   /** Bytes of summaries kept for the next listing. */
   cacheBytes: number;
 }
 
+/** The newest messages of an inbox, and whether it holds older ones too. */
+export interface Newest {
+  messages: MessageSummary[];
+  more: boolean;
+}
+
 /** Messages as lists, live events and waits show them: heads from the store with their digests. */
 export interface Summaries {
   /**
    * The newest `limit` (by default all) live messages of an inbox, newest
-   * first, read as `select` reads them. Rejects with StoreUnavailableError
-   * when a digest cannot be read.
+   * first, read as `select` reads them. Rejects with a WorkersBusyError when
+   * the parse workers queue no more digests, and with StoreUnavailableError
+   * when a digest cannot be read otherwise.
    */
   list(inbox: string, limit?: number, signal?: AbortSignal): Promise<MessageSummary[]>;
+  /**
+   * The summaries of the newest `limit` heads of an inbox, read as `select`
+   * reads them, and whether it holds more heads than that: counted, not
+   * read, so the answer costs no digest beyond those shown.
+   */
+  newest(inbox: string, limit: number, signal?: AbortSignal): Promise<Newest>;
   /**
    * The first `limit` summaries of `heads` (newest first) that `accept`,
    * reading digests only as far as it takes to find them. Once `signal`
    * aborts (whoever asked has gone), it reads no further and resolves with
-   * what it has found.
+   * what it has found; a digest it was waiting for is dropped if it has not
+   * started and nobody else waits for it.
    */
   select(heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number, signal?: AbortSignal): Promise<MessageSummary[]>;
   /** The summary of a message just announced; undefined once it has gone. */
@@ -41,6 +57,9 @@ const LIST_READS_AT_ONCE = 4;
 // Object headers and the fixed fields of a summary, besides its strings.
 const SUMMARY_FIXED_BYTES = 250;
 
+/** A message found gone when its summary was to be read: it has no summary, which is no failure. */
+class MessageGoneError extends Error {}
+
 /**
  * Most caught mail is never read, so nothing is read from a message when it
  * is stored: its digest is read in a parse worker the first time a listing,
@@ -51,65 +70,68 @@ const SUMMARY_FIXED_BYTES = 250;
  */
 export function createSummaries({ store, readDigest, reader, cacheBytes }: SummariesOptions): Summaries {
   // Summaries, not digests, are kept: a head never changes, and a listing then builds nothing.
-  const cache = new LRUCache<string, MessageSummary>({ maxSize: cacheBytes, sizeCalculation: summaryBytes });
-  const reading = new Map<string, Promise<MessageSummary | undefined>>();
+  const summaries = createWorkCache<MessageSummary>({ maxBytes: cacheBytes, sizeOf: summaryBytes });
   store.subscribe((event) => {
-    if (event.type === 'message') return;
-    cache.delete(event.id);
-    // A read under way for it is not kept once it ends (see summaryFor).
-    reading.delete(event.id);
+    if (event.type !== 'message') summaries.forget(event.id);
   });
 
   /**
-   * The summary of `head`, read once however many ask at the same time. The
-   * read is registered before its first await, so a removal seen meanwhile
-   * (which forgets the registration) keeps its result out of the cache.
+   * The summary of `head`, read once however many ask at the same time, and
+   * its digest dropped unstarted once every requester's `signal` has aborted;
+   * undefined when `load` finds the message gone.
    */
-  function summaryFor(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
-    const known = cache.get(head.id) ?? reading.get(head.id);
-    if (known !== undefined) return Promise.resolve(known);
-    const summary = readSummary(head, load);
-    reading.set(head.id, summary);
-    summary.then((read) => {
-      if (read !== undefined && reading.get(head.id) === summary) cache.set(head.id, read);
-    }, () => {}).finally(() => {
-      if (reading.get(head.id) === summary) reading.delete(head.id);
-    });
-    return summary;
-  }
-
-  async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>): Promise<MessageSummary | undefined> {
-    const stored = await load();
-    if (stored === undefined) return undefined;
-    const parsing = reader.peek(head.id);
-    const digest = parsing === undefined ? await readDigest(stored.raw) : (await parsing).digest;
-    return summaryOf(head, digest);
-  }
-
-  async function unavailableOnFailure(reading: Promise<MessageSummary | undefined>): Promise<MessageSummary | undefined> {
+  async function summaryFor(
+    head: MessageHead, load: () => Promise<StoredMessage | undefined>, signal?: AbortSignal,
+  ): Promise<MessageSummary | undefined> {
     try {
-      return await reading;
+      return await summaries.get(head.id, (cancel) => readSummary(head, load, cancel), signal);
     } catch (error) {
+      if (error instanceof MessageGoneError) return undefined;
+      // A full digest lane is the workers being busy, not the store failing (503 server_busy), and a requester that left is owed nothing.
+      if (error instanceof WorkersBusyError || error instanceof CancelledError) throw error;
       throw new StoreUnavailableError('This message could not be read just now; try again.', { cause: error });
     }
   }
 
-  const of = (head: MessageHead) => unavailableOnFailure(summaryFor(head, () => store.get(head.inbox, head.id)));
-  const read = (stored: StoredMessage) => unavailableOnFailure(summaryFor(stored.head, async () => stored));
+  async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>, signal: AbortSignal): Promise<MessageSummary> {
+    const stored = await load();
+    // Thrown rather than returned, so the work cache keeps nothing for it.
+    if (stored === undefined) throw new MessageGoneError();
+    const parsing = reader.peek(head.id);
+    const digest = parsing === undefined ? await readDigest(stored.raw, signal) : (await parsing).digest;
+    return summaryOf(head, digest);
+  }
+
+  const of = (head: MessageHead, signal?: AbortSignal) => summaryFor(head, () => store.get(head.inbox, head.id), signal);
+  const read = (stored: StoredMessage) => summaryFor(stored.head, async () => stored);
 
   async function select(
     heads: MessageHead[], accept: (summary: MessageSummary) => boolean, limit: number, signal?: AbortSignal,
   ): Promise<MessageSummary[]> {
     const selected: MessageSummary[] = [];
     for (let start = 0; start < heads.length && selected.length < limit && signal?.aborted !== true; start += LIST_READS_AT_ONCE) {
-      const batch = await Promise.all(heads.slice(start, start + LIST_READS_AT_ONCE).map(of));
+      const batch = await readBatch(heads.slice(start, start + LIST_READS_AT_ONCE), signal);
       for (const summary of batch) if (summary !== undefined && accept(summary)) selected.push(summary);
     }
     return selected.slice(0, limit);
   }
 
+  /** The summaries of `heads`; none once `signal` has aborted while they were read. */
+  async function readBatch(heads: MessageHead[], signal?: AbortSignal): Promise<Array<MessageSummary | undefined>> {
+    try {
+      return await Promise.all(heads.map((head) => of(head, signal)));
+    } catch (error) {
+      if (error instanceof CancelledError && signal?.aborted === true) return [];
+      throw error;
+    }
+  }
+
   return {
     list: async (inbox, limit = Infinity, signal) => select(await store.list(inbox), () => true, limit, signal),
+    async newest(inbox, limit, signal) {
+      const heads = await store.list(inbox);
+      return { messages: await select(heads.slice(0, limit), () => true, limit, signal), more: heads.length > limit };
+    },
     select,
     of,
     read,
