@@ -8,7 +8,7 @@ import { styleHeavyHtml } from '../support/style-heavy-html.js';
  * (leanDigest), each in a worker of its own; wall time and the heap the
  * isolate committed, or that it ran out. The shapes of render-cost.ts, lines
  * folded at 900 characters. `npx tsx test/bench/parse-cost.ts [MB...]`
- * (default 1 3 6 9 10); BENCHMARKS.md, "Render cost by input size".
+ * (default 1 3 6 9 10; 0.015625 is 16 KiB); BENCHMARKS.md, "Parse and digest cost by input size".
  */
 const sizes = process.argv.slice(2).map(Number);
 const HEAP_MB = 128;
@@ -17,6 +17,10 @@ const GIVE_UP_MS = 30_000;
 const SHAPES: Record<string, (bytes: number) => string> = {
   'style-heavy': styleHeavyHtml,
   dense: (bytes) => '<p>a'.repeat(Math.ceil(bytes / 4)),
+  // Quotes nested as deep as mailparser's guard allowed, again and again, cut at the size.
+  'nested quotes': (bytes) => `${'<blockquote><p>Quoted'.repeat(990)}${'</blockquote>'.repeat(990)}`.repeat(Math.ceil(bytes / 33_660)).slice(0, bytes),
+  // The costliest shape the bound on nested work lets through: paragraphs in 8 quotes.
+  '8 quotes deep': (bytes) => `${'<blockquote>'.repeat(8)}${'<p>a'.repeat(Math.ceil(bytes / 4))}${'</blockquote>'.repeat(8)}`,
 };
 const JOBS = {
   'full parse': { module: '../../src/mail/read/digest.ts', name: 'readMessage' },

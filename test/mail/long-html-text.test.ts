@@ -1,6 +1,8 @@
 /**
- * Text derived from HTML longer than HTML_CONVERTED_CHARACTERS: by the full
- * parse, and the same by the lean digest.
+ * Text derived from HTML longer than HTML_CONVERTED_CHARACTERS, or beside
+ * other text: by the full parse, and the same by the lean digest. HTML beside
+ * other text gave it its converted text until 2026-12 (issue 19): now it
+ * gives none at any length, in both paths alike, as it gave none when longer.
  */
 import { describe, expect, it } from 'vitest';
 import { HTML_CONVERTED_CHARACTERS, htmlAsText } from '../../src/mail/parse/html-as-text.js';
@@ -38,7 +40,7 @@ describe('text from HTML longer than HTML_CONVERTED_CHARACTERS', () => {
     const parsed = await parseMessage(raw);
     expect(parsed.html).toHaveLength(3 * HTML_CONVERTED_CHARACTERS);
     expect(parsed.html?.endsWith(LATE_LINE)).toBe(true);
-    expect(parsed.text).toBe(htmlAsText(parsed.html!.slice(0, HTML_CONVERTED_CHARACTERS)));
+    expect(parsed.text).toBe(htmlAsText(parsed.html!.slice(0, HTML_CONVERTED_CHARACTERS)).text);
     expect(parsed.text).toMatch(/^Your verification code is 482913\n\nFiller paragraph\n\n/);
     expect(parsed.text).not.toContain('Written past');
     expect(parsed.problems).toEqual([
@@ -66,17 +68,18 @@ describe('text from HTML longer than HTML_CONVERTED_CHARACTERS', () => {
     await expectSameDigest(raw);
   });
 
-  it('leaves such HTML beside other text without text, as mailparser does, base64 or not', async () => {
-    const html = htmlOf(2 * HTML_CONVERTED_CHARACTERS);
-    for (const [encoding, body] of [['8bit', html], ['base64', Buffer.from(html).toString('base64').replace(/.{76}/g, `$&${CRLF}`)]] as const) {
-      const raw = mail('multipart/mixed; boundary="m"', [
-        '--m', part('text/plain', 'Hello from the text part'),
-        '--m', `Content-Transfer-Encoding: ${encoding}`, part('text/html', body), '--m--', '',
-      ].join(CRLF));
-      const parsed = await parseMessage(raw);
-      expect(parsed.text).toBe('Hello from the text part\n');
-      expect(parsed.problems).toEqual([`The HTML body could not be turned into plain text (HTML too long for parsing ${2 * HTML_CONVERTED_CHARACTERS} bytes).`]);
-      await expectSameDigest(raw);
+  it('leaves HTML beside other text without text, short or long, base64 or not', async () => {
+    for (const html of [CODE_LINE, htmlOf(2 * HTML_CONVERTED_CHARACTERS)]) {
+      for (const [encoding, body] of [['8bit', html], ['base64', Buffer.from(html).toString('base64').replace(/.{76}/g, `$&${CRLF}`)]] as const) {
+        const raw = mail('multipart/mixed; boundary="m"', [
+          '--m', part('text/plain', 'Hello from the text part'),
+          '--m', `Content-Transfer-Encoding: ${encoding}`, part('text/html', body), '--m--', '',
+        ].join(CRLF));
+        const parsed = await parseMessage(raw);
+        expect(parsed.text).toBe('Hello from the text part\n');
+        expect(parsed.problems).toEqual([]);
+        await expectSameDigest(raw);
+      }
     }
   });
 
@@ -88,7 +91,7 @@ describe('text from HTML longer than HTML_CONVERTED_CHARACTERS', () => {
       '--m', part('text/html', htmlOf(2 * HTML_CONVERTED_CHARACTERS)), '--m--', '',
     ].join(CRLF));
     const parsed = await parseMessage(raw);
-    expect(parsed.text).toBe(htmlAsText(parsed.html!.slice(0, HTML_CONVERTED_CHARACTERS)));
+    expect(parsed.text).toBe(htmlAsText(parsed.html!.slice(0, HTML_CONVERTED_CHARACTERS)).text);
     expect(parsed.text).toMatch(/^From the alternative: code 775533\n+Your verification code is 482913\n/);
     await expectSameDigest(raw);
   });

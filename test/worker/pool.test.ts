@@ -176,10 +176,29 @@ describe('worker pool: heap', () => {
     expect(failures).toEqual([]);
     expect(parsed.failed).toBe(false);
     expect(parsed.html).toBe(html.replaceAll('\r\n', '\n'));
-    expect(parsed.text).toBe(htmlAsText(parsed.html!.slice(0, HTML_CONVERTED_CHARACTERS)));
+    expect(parsed.text).toBe(htmlAsText(parsed.html!.slice(0, HTML_CONVERTED_CHARACTERS)).text);
     expect(parsed.text).toMatch(/^a\n\na\n\n/);
     expect(parsed.problems).toEqual([expect.stringContaining(`the text is derived from its first ${HTML_CONVERTED_CHARACTERS} only`)]);
     expect(await pool.digest(raw)).toEqual(digest);
+  });
+
+  it('digests and parses HTML-only mail of 990 nested quotes within two seconds each, failing no worker', async () => {
+    const failures: unknown[] = [];
+    pool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 128, maxQueuedPerLane: 10, onWorkerFailure: (error) => failures.push(error) });
+    // Unbounded, 32 KiB of this took 38 s to convert, past the 10 s budget.
+    const nest = `${'<blockquote><p>Quoted'.repeat(990)}${'</blockquote>'.repeat(990)}`;
+    const raw = Buffer.from(`From: a@example.com\r\nSubject: Nested\r\nContent-Type: text/html\r\n\r\n${nest.repeat(Math.ceil(32_768 / nest.length)).replace(/.{900}/g, '$&\r\n')}`);
+    await pool.digest(Buffer.from('Subject: warm-up\r\n\r\nThe worker is started.'));
+    const started = performance.now();
+    const digest = await pool.digest(raw);
+    const digested = performance.now();
+    const { parsed } = await pool.parse(raw);
+    const parsedAt = performance.now();
+    expect(digest).toMatchObject({ subject: 'Nested', preview: '', parseFailed: false });
+    expect(parsed).toMatchObject({ text: '', failed: false, problems: [expect.stringContaining('so deeply that turning it into plain text would take too long')] });
+    expect(digested - started).toBeLessThan(2000);
+    expect(parsedAt - digested).toBeLessThan(2000);
+    expect(failures).toEqual([]);
   });
 
   it('replaces a worker that runs out of heap, answers with a notice, and renders on', async () => {

@@ -50,7 +50,7 @@ export interface ParsedMessage {
   date: number | null;
   /** The Message-ID with its angle brackets. */
   messageId: string | null;
-  /** The plain text body, derived from the HTML (its first HTML_CONVERTED_CHARACTERS) when there is only HTML; '' if none. */
+  /** The plain text body, derived from the HTML (its first HTML_CONVERTED_CHARACTERS) when there is only HTML; '' if none. HTML beside other text adds nothing to it. */
   text: string;
   /** The HTML body with `cid:` links left as they are; null if none. */
   html: string | null;
@@ -73,15 +73,17 @@ export interface ParsedMessage {
 // - skipTextToHtml: textAsHtml is never read. textToHtml() then returns before
 //   linkifying, so skipTextLinks has nothing left to skip.
 // - checksumAlgo false: attachment checksums are never read.
-// - maxHtmlLengthToParse: HTML-to-text conversion stays on, as verification
-//   codes are searched in text, but longer HTML is left without text: its
-//   conversion would cost a worker more time and heap than it has. When that
-//   leaves a message without text, it is derived from the HTML's start here.
+// - skipHtmlToText: mailparser would convert each HTML part of up to
+//   maxHtmlLengthToParse characters, however deeply nested, at a cost that
+//   grows as the square of its nesting (html-as-text.ts). HTML beside other
+//   text then gives it nothing; when that leaves a message without text
+//   (HTML-only mail) its text is derived here, from the HTML's start, at a
+//   bounded cost.
 const PARSER_OPTIONS: Readonly<SimpleParserOptions> = Object.freeze({
   keepCidLinks: true,
   skipTextToHtml: true,
   checksumAlgo: false,
-  maxHtmlLengthToParse: HTML_CONVERTED_CHARACTERS,
+  skipHtmlToText: true,
 });
 
 // Readers get at most this much text; the raw message keeps the rest. Real mail
@@ -159,9 +161,10 @@ interface Findings {
   skippedHeaderLines: number;
   dateText: string | undefined;
   date: number | null;
-  conversionError: Error | undefined;
   /** Characters of HTML when the text was derived from its first HTML_CONVERTED_CHARACTERS only; null otherwise. */
   htmlCharactersCut: number | null;
+  /** Why the HTML the text was to be derived from gave none; null otherwise. */
+  htmlRefusal: string | null;
   /** Characters of text before it was cut to MAX_TEXT_CHARACTERS. */
   textCharacters: number;
 }
@@ -181,8 +184,9 @@ function describeProblems(findings: Findings): string[] {
   }
   if (findings.htmlCharactersCut !== null) {
     problems.push(`The HTML is ${findings.htmlCharactersCut} characters long; the text is derived from its first ${HTML_CONVERTED_CHARACTERS} only (the raw message has all of it).`);
-  } else if (findings.conversionError !== undefined) {
-    problems.push(`The HTML body could not be turned into plain text (${findings.conversionError.message}).`);
+  }
+  if (findings.htmlRefusal !== null) {
+    problems.push(findings.htmlRefusal);
   }
   if (findings.textCharacters > MAX_TEXT_CHARACTERS) {
     problems.push(`The text is ${findings.textCharacters} characters long; only the first ${MAX_TEXT_CHARACTERS} are shown (the raw message has all of it).`);
@@ -197,7 +201,7 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
   const date = parseDate(dateText);
   const html = typeof mail.html === 'string' ? mail.html : null;
   const referenced = referencedContentIds(html);
-  const { text: fullText, htmlCharactersCut } = textOf(mail, html);
+  const { text: fullText, htmlCharactersCut, htmlRefusal } = textOf(mail, html);
   const text = cutText(fullText);
   return {
     subject: mail.subject ?? '',
@@ -218,24 +222,25 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
       skippedHeaderLines: skipped,
       dateText,
       date,
-      conversionError: mail.textConversionError,
       htmlCharactersCut,
+      htmlRefusal,
       textCharacters: fullText.length,
     }),
     failed: false,
   };
 }
 
-// mailparser gives HTML longer than HTML_CONVERTED_CHARACTERS an empty piece of
-// text. A text of one empty piece is a message whose only text would come
-// from that HTML (HTML-only mail): its text is then that of the HTML's start.
-// Beside other text, such HTML stays without text, as mailparser leaves it: it
-// does not say where in the joined text its piece is.
-function textOf(mail: ParsedMail, html: string | null): { text: string; htmlCharactersCut: number | null } {
-  if (mail.text === '' && html !== null && html.length > HTML_CONVERTED_CHARACTERS) {
-    return { text: htmlAsText(html.slice(0, HTML_CONVERTED_CHARACTERS)), htmlCharactersCut: html.length };
+// mailparser gives each HTML part that would give text an empty piece
+// (skipHtmlToText). A text of one empty piece is a message whose only text
+// would come from that HTML (HTML-only mail): its text is then that of the
+// HTML's start. Beside other text, HTML gives none: mailparser does not say
+// where in the joined text its piece is.
+function textOf(mail: ParsedMail, html: string | null): { text: string; htmlCharactersCut: number | null; htmlRefusal: string | null } {
+  if (mail.text === '' && html !== null) {
+    const { text, refusal } = htmlAsText(html.slice(0, HTML_CONVERTED_CHARACTERS));
+    return { text, htmlCharactersCut: html.length > HTML_CONVERTED_CHARACTERS ? html.length : null, htmlRefusal: refusal };
   }
-  return { text: mail.text ?? '', htmlCharactersCut: null };
+  return { text: mail.text ?? '', htmlCharactersCut: null, htmlRefusal: null };
 }
 
 // Never ends on half a surrogate pair, which JSON would write as an escape.

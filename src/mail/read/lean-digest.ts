@@ -160,9 +160,9 @@ class Collector {
 
 // mailparser's getTextContent: text parts in tree order joined by newlines,
 // HTML parts by "<br/>\n"; HTML outside an alternative beside text (or an
-// HTML-only message) also gives text, an empty piece when longer than
-// HTML_CONVERTED_CHARACTERS, and text beside HTML adds an empty piece to the
-// HTML (its rendering, which intake's parser options switch off). An embedded
+// HTML-only message) adds an empty piece to the text, as intake's parser
+// options have it (skipHtmlToText), and text beside HTML adds an empty piece
+// to the HTML (its rendering, which they also switch off). An embedded
 // message starts with a block of its headers. A text of one empty piece is
 // then derived from the HTML's start, as the full parse derives it.
 async function readBodies(root: Part, parts: readonly Part[]): Promise<{ text: string; html: string | null }> {
@@ -186,11 +186,10 @@ async function readBodies(root: Part, parts: readonly Part[]): Promise<{ text: s
         if (!inAlternative && hasHtml) html.add('');
       }
     } else if (part.ended && part.role === 'html') {
-      const givesText = (!inAlternative && hasText) || (part === root && !hasText);
-      // One character more than is converted tells whether mailparser converts the part.
-      const content = await partText(part, Math.max(html.need, givesText && text.need > 0 ? HTML_CONVERTED_CHARACTERS + 1 : 0, 1));
+      // Even when the HTML has enough, whether this part is empty decides an (empty) piece of text.
+      const content = await partText(part, Math.max(html.need, 1));
       if (content !== '') {
-        if (givesText) text.add(text.need === 0 || content.length > HTML_CONVERTED_CHARACTERS ? '' : htmlAsText(content));
+        if ((!inAlternative && hasText) || (part === root && !hasText)) text.add('');
         html.add(content);
         htmlParts.push(part);
       }
@@ -204,16 +203,14 @@ async function readBodies(root: Part, parts: readonly Part[]): Promise<{ text: s
 }
 
 // The full parse's text when the whole text is one empty piece (parse.ts):
-// that of the message's HTML, when longer than HTML_CONVERTED_CHARACTERS,
-// from its start. That HTML is its HTML parts' alone: the empty piece came
-// from an HTML part, either the root (then the only part) or one beside text
-// parts, where a text part with text or an embedded message's header block
-// would have added a second piece of text.
+// that of the start of the message's HTML. That HTML is its HTML parts'
+// alone: the empty piece came from an HTML part, either the root (then the
+// only part) or one beside text parts, where a text part with text or an
+// embedded message's header block would have added a second piece of text.
 async function textOfHtmlStart(htmlParts: readonly Part[]): Promise<string> {
-  const start = new Collector(HTML_SEPARATOR, HTML_CONVERTED_CHARACTERS + 1);
+  const start = new Collector(HTML_SEPARATOR, HTML_CONVERTED_CHARACTERS);
   for (const part of htmlParts) {
     if (start.need > 0) start.add(await partText(part, start.need));
   }
-  const html = start.joined() ?? '';
-  return html.length > HTML_CONVERTED_CHARACTERS ? htmlAsText(html.slice(0, HTML_CONVERTED_CHARACTERS)) : '';
+  return htmlAsText(start.joined() ?? '').text;
 }
