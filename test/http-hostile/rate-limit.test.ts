@@ -47,6 +47,18 @@ describe('the per-client API budget', () => {
     expect(await spend(app, A, 4)).toEqual([200, 200, 200, 429]);
   });
 
+  it('neither drains a bucket nor stretches Retry-After when the wall clock steps back', async () => {
+    const { app, clock } = slowApp();
+    expect(await spend(app, A, 2)).toEqual([200, 200]);
+    clock.advance(-3_600_000);
+    // The token left is still there, and an empty bucket waits one token's time, not the hour stepped back.
+    expect(await spend(app, A, 1)).toEqual([200]);
+    const refused = await requestFrom(app, A, '/api/domains');
+    expect(refused.headers.get('retry-after')).toBe('10');
+    clock.advance(10_000);
+    expect(await spend(app, A, 2)).toEqual([200, 429]);
+  });
+
   it('charges nothing for refused requests, so waiting Retry-After always works', async () => {
     const { app, clock } = slowApp();
     await spend(app, A, 3);

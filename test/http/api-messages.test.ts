@@ -206,4 +206,14 @@ describe('headers on every response', () => {
     expect(response.headers.get('access-control-allow-methods')).toContain('GET');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
+
+  it('allows only GET in a CORS preflight, so a page elsewhere cannot DELETE or POST', async () => {
+    const { app, base } = await setup();
+    for (const method of ['DELETE', 'POST']) {
+      const response = await app.request(base, {
+        method: 'OPTIONS', headers: { origin: 'https://runner.example', 'access-control-request-method': method },
+      });
+      expect(response.headers.get('access-control-allow-methods')).toBe('GET');
+    }
+  });
 });
