@@ -38,12 +38,27 @@ describe('reads in flight, per client and in the parse workers\' queue', () => {
     expect(refused.headers.get('retry-after')).toBe('2');
     expect(await problemOf(refused)).toMatchObject({
       code: 'too_many_reads',
-      detail: 'Your address already has 8 messages being read at once, the most allowed; wait for one to finish, then try again in 2 seconds.',
+      detail: 'Your address already has 8 reads of messages or listings in flight at once, the most allowed; wait for one to finish, then try again in 2 seconds.',
     });
     // Another client is not affected.
     const other = read(B, id, '/text');
     expect((await Promise.all(admitted)).map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200, 404, 404]);
     expect((await other).status).toBe(200);
+    expect(limits.reads.held()).toBe(0);
+  });
+
+  it('counts a listing among a client\'s reads in flight, since it may wait for digests', async () => {
+    const { ids, read, limits, app } = await appWithOneThread();
+    // Another client's parse holds the thread, so the listings' digests wait behind it.
+    const parsing = read(B, ids[0] ?? '');
+    const list = () => requestFrom(app, A, `/api/inboxes/${INBOX}/messages`);
+    const admitted = Array.from({ length: 8 }, list);
+    await expect.poll(() => limits.reads.held()).toBe(9);
+    const refused = await list();
+    expect(refused.status).toBe(429);
+    expect((await problemOf(refused)).code).toBe('too_many_reads');
+    expect((await Promise.all(admitted)).map((response) => response.status)).toEqual(Array(8).fill(200));
+    expect((await parsing).status).toBe(200);
     expect(limits.reads.held()).toBe(0);
   });
 

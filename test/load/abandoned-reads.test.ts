@@ -23,7 +23,7 @@ const ATTACKERS = ['127.0.0.21', '127.0.0.22', '127.0.0.23'];
 // One more than a client may have in flight (MAX_READS_PER_CLIENT), so each attacker hears a refusal.
 const REQUESTS_PER_ATTACKER = 9;
 const ABANDON_AFTER_MS = 300;
-const REFUSAL = 'Your address already has 8 messages being read at once, the most allowed; wait for one to finish, then try again in 2 seconds.';
+const REFUSAL = 'Your address already has 8 reads of messages or listings in flight at once, the most allowed; wait for one to finish, then try again in 2 seconds.';
 
 /** A GET from `localAddress` that hangs up after `abandonAfterMs` unless answered first; resolves with what came back, if anything. */
 function abandonedGet(port: number, path: string, localAddress: string, abandonAfterMs: number): Promise<{ status: number; body: string } | null> {

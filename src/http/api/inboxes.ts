@@ -8,6 +8,7 @@ import { addressParam, inboxFromParam } from './inbox-param.js';
 import { readInboxRequest } from './inbox-request.js';
 import { afterSince, beforeQuery, filterQuery, limitQuery, matches, olderThan } from './message-filter.js';
 import { ApiProblem } from '../problem.js';
+import { withinReadShare } from '../limits/read-limits.js';
 import { addressCheckSchema, deletedSchema, domainsSchema, inboxRequestSchema, inboxSchema, messageListSchema } from './schemas.js';
 import type { ApiInbox } from './types.js';
 import { apiRouter, noQuery, queryOf } from './validation.js';
@@ -148,7 +149,8 @@ export function inboxRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
     const { limit, before, ...filter } = c.req.valid('query');
     const heads = olderThan(afterSince(await store.list(inbox), filter.since), before);
     // A client that hangs up stops the digests read for it: nobody would read the answer.
-    const messages = await summaries.select(heads, (summary) => matches(summary, filter), limit, c.req.raw.signal);
+    const messages = await withinReadShare(deps.limits, c, (signal) =>
+      summaries.select(heads, (summary) => matches(summary, filter), limit, signal));
     return c.json({ address: inbox, messages: messages.map(toApiSummary) }, 200);
   });
 

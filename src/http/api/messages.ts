@@ -10,6 +10,7 @@ import { ApiProblem } from '../problem.js';
 import { messageSchema } from './schemas.js';
 import { apiRouter, noQuery, queryOf } from './validation.js';
 import { safeHtmlCsp } from '../../sanitize/csp.js';
+import { withinReadShare } from '../limits/read-limits.js';
 import { messagePaths, toApiMessage } from './views.js';
 import { fromStore, jsonContent, problemContent, responseRef } from '../openapi/components.js';
 import { EXAMPLE_MESSAGE_ID, exampleMessage, exampleProblems } from '../openapi/examples.js';
@@ -130,20 +131,6 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
     return stored;
   }
 
-  /**
-   * Runs a read that may wait for a parse worker, within the client's share
-   * of reads in flight, and only for as long as the client waits: `signal`
-   * aborts when it hangs up.
-   */
-  async function withinReadShare<T>(c: Context, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const leave = deps.limits.reads.enter(deps.limits.clientOf(c));
-    try {
-      return await read(c.req.raw.signal);
-    } finally {
-      leave();
-    }
-  }
-
   /** Parses (or finds parsed) and sanitises the message's HTML, for the document cache. */
   async function renderMessageHtml(stored: StoredMessage, allowRemote: boolean, signal: AbortSignal): Promise<RenderedHtml> {
     const { parsed } = await reader.read(stored, signal);
@@ -158,13 +145,13 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
 
   routes.openapi(getRoute, async (c) => {
     const stored = await load(c);
-    return c.json(toApiMessage(stored, await withinReadShare(c, (signal) => reader.read(stored, signal))), 200);
+    return c.json(toApiMessage(stored, await withinReadShare(deps.limits, c, (signal) => reader.read(stored, signal))), 200);
   });
 
   routes.openapi(htmlRoute, async (c) => {
     const stored = await load(c);
     const allowRemote = c.req.valid('query').remote === '1';
-    const { document, blockedRemoteCount } = await withinReadShare(c, (signal) =>
+    const { document, blockedRemoteCount } = await withinReadShare(deps.limits, c, (signal) =>
       deps.documents.get(stored.head.id, allowRemote, (renderSignal) => renderMessageHtml(stored, allowRemote, renderSignal), signal));
     return c.body(viewOf(document), 200, {
       'content-type': 'text/html; charset=utf-8',
@@ -176,7 +163,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
 
   routes.openapi(textRoute, async (c) => {
     const stored = await load(c);
-    const { parsed } = await withinReadShare(c, (signal) => reader.read(stored, signal));
+    const { parsed } = await withinReadShare(deps.limits, c, (signal) => reader.read(stored, signal));
     return c.body(parsed.text, 200, { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': INERT_CSP });
   });
 
@@ -191,7 +178,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
 
   routes.openapi(attachmentRoute, async (c) => {
     const stored = await load(c);
-    const { parsed } = await withinReadShare(c, (signal) => reader.read(stored, signal));
+    const { parsed } = await withinReadShare(deps.limits, c, (signal) => reader.read(stored, signal));
     const index = Number(c.req.valid('param').index);
     const attachment = Number.isInteger(index) ? parsed.attachments[index] : undefined;
     if (attachment === undefined) {

@@ -64,7 +64,7 @@ const RESPONSES: Record<ResponseName, ReturnType<typeof shared>> = {
   ),
   PayloadTooLarge: shared('The request body is over 16 KB.', { tooLarge: exampleProblems.tooLarge }),
   TooManyRequests: shared(
-    'This client is over its request budget (`--rate-limit`, `--rate-burst`); or, for the wait route, holds as many open waits as it may (`--max-waiters-per-client`); or, for a message, its HTML, text or an attachment, has 8 such reads in flight already (`too_many_reads`); or, on any route, holds as many connections open as one client may (`--http-max-connections-per-client`, `too_many_connections_from_client`, answered before the request is read, and the connection closed).',
+    'This client is over its request budget (`--rate-limit`, `--rate-burst`); or, for the wait route, holds as many open waits as it may (`--max-waiters-per-client`); or, for a listing, a message, its HTML, text or an attachment, has 8 such reads in flight already (`too_many_reads`); or, on any route, holds as many connections open as one client may (`--http-max-connections-per-client`, `too_many_connections_from_client`, answered before the request is read, and the connection closed).',
     { tooMany: exampleProblems.tooMany },
     { 'Retry-After': retryAfter },
   ),
