@@ -111,6 +111,7 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
     shareOf: (sender) => store.shareOf(sender),
     log: log.child({ part: 'smtp' }),
     metrics,
+    clock,
   });
   const httpLog = log.child({ part: 'http' });
   // Refused connections and event sockets, counted each and logged once a minute per client.

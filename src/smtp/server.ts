@@ -3,10 +3,11 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { SmtpConfig } from '../config/config.js';
 import { formatSize } from '../config/values.js';
 import { clientKey } from '../runtime/client-key.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/log.js';
 import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address/address.js';
 import type { Metrics, RejectionReason } from '../runtime/metrics.js';
-import type { Envelope, MessageHead } from '../store/message.js';
+import type { Envelope, IntakeSession, MessageHead } from '../store/message.js';
 import type { RawBytes } from '../store/raw-bytes.js';
 import type { SenderShare } from '../store/store.js';
 import { asArrived } from './data-chunks.js';
@@ -37,6 +38,8 @@ export interface SmtpIntakeOptions {
   shareOf: (sender: string) => Promise<SenderShare | null>;
   log: Logger;
   metrics: Metrics;
+  /** Dates the start of each transaction. */
+  clock: Clock;
 }
 
 /** The running SMTP side. */
@@ -54,7 +57,7 @@ const SHUTTING_DOWN = new SmtpReply(421, '4.3.2', 'This server is shutting down;
 
 /** Builds the SMTP intake on smtp-server. */
 export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
-  const { config, domains, deliver, shareOf, log, metrics } = options;
+  const { config, domains, deliver, shareOf, log, metrics, clock } = options;
   let draining = false;
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
@@ -80,6 +83,24 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   // What onRcptTo made of each recipient it accepted, keyed by smtp-server's own entry in the envelope.
   const acceptedRecipients = new WeakMap<SMTPServerAddress, Recipient>();
 
+  // When each session's current transaction began: the MAIL FROM that opened it.
+  const transactionStarts = new WeakMap<SMTPServerSession, number>();
+
+  /**
+   * What the session saw of the client. smtp-server's remoteAddress is the
+   * socket's peer with `::ffff:` dropped (no XCLIENT or PROXY is enabled to
+   * replace it), and it refuses MAIL FROM before HELO or EHLO, so both are set.
+   */
+  function intakeSessionOf(session: SMTPServerSession): IntakeSession {
+    return {
+      clientIp: session.remoteAddress,
+      helo: session.hostNameAppearsAs,
+      tls: session.secure,
+      // onMailFrom has always run by DATA; the clock only keeps the type whole.
+      startedAt: transactionStarts.get(session) ?? clock.now(),
+    };
+  }
+
   function recipientsOf(session: SMTPServerSession): Recipient[] {
     const recipients: Recipient[] = [];
     for (const entry of session.envelope.rcptTo) {
@@ -94,6 +115,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     const envelope: Envelope = {
       mailFrom: session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address || null,
       rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
+      session: intakeSessionOf(session),
     };
     const stored = await deliver(envelope, raw, recipientsOf(session), sender);
     metrics.received.inc();
@@ -183,6 +205,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       if (countedOpen.delete(session)) metrics.smtpConnectionsOpen.dec();
     },
     onMailFrom(address, session, callback) {
+      transactionStarts.set(session, clock.now());
       if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
       const declared = declaredSize(address);
       if (declared === null) return callback();

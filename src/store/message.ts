@@ -6,10 +6,28 @@ import type { RawBytes } from './raw-bytes.js';
  * outside the store (src/mail/read/), so store/ depends on nothing else.
  */
 
+/**
+ * What the SMTP session saw of the client while it handed a message over:
+ * the inputs of an SPF check besides MAIL FROM, and the first point of the
+ * delivery's timeline here.
+ */
+export interface IntakeSession {
+  /** The client's IP address, the socket's peer; an IPv4 address written as IPv6 (`::ffff:a.b.c.d`) is plain IPv4. */
+  clientIp: string;
+  /** The HELO or EHLO name the client gave, lower-cased (smtp-server keeps it so; DNS names ignore case). */
+  helo: string;
+  /** True when the message came over TLS: after STARTTLS, or on an implicit-TLS listener (smtp-server's `session.secure`). */
+  tls: boolean;
+  /** When the client began the transaction with MAIL FROM, in milliseconds since the epoch. */
+  startedAt: number;
+}
+
 /** The SMTP envelope: who the sending client said it was and whom it addressed. */
 export interface Envelope {
   mailFrom: string | null;
   rcptTo: string[];
+  /** What the session saw; absent for copies stored before intake recorded it. */
+  session?: IntakeSession;
 }
 
 /** One delivery as intake hands it to the store. */

@@ -18,7 +18,7 @@ export function chunkOverhead(raw: RawBytes): number {
 
 /**
  * Bytes one stored record holds besides the raw message: the strings of its
- * head and envelope (UTF-16, two bytes a character) and a fixed cost for the
+ * head and envelope, its session included (UTF-16, two bytes a character) and a fixed cost for the
  * objects. The raw bytes are counted once per blob by the store, since
  * recipients share them.
  */
@@ -26,5 +26,6 @@ export function recordOverhead(head: MessageHead, envelope: Envelope): number {
   // Summed in place: this runs for every message stored, and an array of the strings would be garbage at once.
   let ownCharacters = head.id.length + head.inbox.length + (head.tag?.length ?? 0) + (envelope.mailFrom?.length ?? 0);
   for (const recipient of envelope.rcptTo) ownCharacters += recipient.length;
+  if (envelope.session !== undefined) ownCharacters += envelope.session.clientIp.length + envelope.session.helo.length;
   return FIXED_RECORD_BYTES + ownCharacters * 2;
 }

@@ -1,6 +1,6 @@
 import type { MessageHead, NewMessage, StoredMessage } from './message.js';
 
-export type { Envelope, MessageHead, NewMessage, StoredMessage } from './message.js';
+export type { Envelope, IntakeSession, MessageHead, NewMessage, StoredMessage } from './message.js';
 
 /** Why a message left its inbox. */
 export type RemovalReason = 'deleted' | 'expired' | 'evicted';

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, expect } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
+import { createSystemClock } from '../../src/runtime/clock.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
 import { createSmtpIntake, type Deliver } from '../../src/smtp/server.js';
 import { selfSignedCertificate } from '../../src/smtp/tls.js';
@@ -20,7 +21,7 @@ export async function startIntake(flags: string[], deliver: Deliver): Promise<{ 
   const sink = new Writable({ write(chunk: Buffer, _encoding, done) { logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>); done(); } });
   const intake = createSmtpIntake({
     config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver, shareOf: async () => null,
-    log: pino({ level: 'info' }, sink), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })),
+    log: pino({ level: 'info' }, sink), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })), clock: createSystemClock(),
   });
   const port = await intake.listen();
   return { port, logs, close: () => intake.close(0) };

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
+import { createSystemClock } from '../../src/runtime/clock.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
 import { asArrived } from '../../src/smtp/data-chunks.js';
 import { createSmtpIntake, type Deliver, type SmtpIntake } from '../../src/smtp/server.js';
@@ -37,7 +38,7 @@ describe('the bytes of a message as the SMTP intake hands them to the store', ()
     };
     intake = createSmtpIntake({
       config: config.smtp, domains: config.domains, tls: await selfSignedCertificate('localhost'), deliver, shareOf: async () => null,
-      log: pino({ enabled: false }), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })),
+      log: pino({ enabled: false }), metrics: createMetrics(async () => ({ messages: 0, bytes: 0 })), clock: createSystemClock(),
     });
     port = await intake.listen();
   });

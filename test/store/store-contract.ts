@@ -21,6 +21,16 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(stored?.envelope.rcptTo).toEqual(['a@x.test', 'b@x.test']);
     });
 
+    it('keeps what the SMTP session saw with the envelope of every copy, and stores a delivery without it as given', async () => {
+      const session = { clientIp: '2001:db8::25', helo: 'mta.sender.test', tls: true, startedAt: current.clock.now() - 1_500 };
+      const added = await current.store.add(makeNewMessage(['a@x.test', 'b@x.test'], { session }));
+      for (const head of added) {
+        expect((await current.store.get(head.inbox, head.id))?.envelope).toEqual({ mailFrom: 'sender@example.com', rcptTo: ['a@x.test', 'b@x.test'], session });
+      }
+      const [without] = await current.store.add(makeNewMessage(['a@x.test']));
+      expect((await current.store.get('a@x.test', without!.id))?.envelope).toEqual({ mailFrom: 'sender@example.com', rcptTo: ['a@x.test'] });
+    });
+
     it('makes ids that are long, random and distinct', async () => {
       const ids = new Set<string>();
       for (let i = 0; i < 50; i++) ids.add((await current.store.add(makeNewMessage(['a@x.test'])))[0]!.id);

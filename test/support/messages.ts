@@ -1,5 +1,5 @@
 import type { MessageDigest } from '../../src/mail/read/digest.js';
-import type { NewMessage } from '../../src/store/message.js';
+import type { IntakeSession, NewMessage } from '../../src/store/message.js';
 
 /** A digest with sensible defaults for tests that do not care about content. */
 export function makeDigest(overrides: Partial<MessageDigest> = {}): MessageDigest {
@@ -16,12 +16,18 @@ export function makeDigest(overrides: Partial<MessageDigest> = {}): MessageDiges
   };
 }
 
-/** A delivery to the given inboxes of a `size`-byte message with that subject, from `sender` (192.0.2.1 unless given). */
-export function makeNewMessage(inboxes: string[], options: { size?: number; subject?: string; tags?: Array<string | null>; sender?: string } = {}): NewMessage {
+/**
+ * A delivery to the given inboxes of a `size`-byte message with that subject, from `sender` (192.0.2.1 unless given),
+ * with what its SMTP session saw when `session` is given.
+ */
+export function makeNewMessage(
+  inboxes: string[],
+  options: { size?: number; subject?: string; tags?: Array<string | null>; sender?: string; session?: IntakeSession } = {},
+): NewMessage {
   const raw = Buffer.alloc(options.size ?? 1_000, 'a');
   raw.write(`Subject: ${options.subject ?? 'Hello'}\r\n\r\n`);
   return {
-    envelope: { mailFrom: 'sender@example.com', rcptTo: inboxes },
+    envelope: { mailFrom: 'sender@example.com', rcptTo: inboxes, ...(options.session ? { session: options.session } : {}) },
     sender: options.sender ?? '192.0.2.1',
     raw,
     recipients: inboxes.map((inbox, index) => ({ inbox, tag: options.tags?.[index] ?? null })),
