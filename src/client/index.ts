@@ -16,7 +16,7 @@ import { inboxAt, type Inbox } from './inbox.js';
 import { createSend, readJson } from './request.js';
 
 export type {
-  ApiAttachment, ApiDomains, ApiInbox, ApiLink, ApiMailbox, ApiMessage, ApiMessageSummary, ApiProblemBody,
+  ApiAttachment, ApiDomains, ApiInbox, ApiIntakeSession, ApiLink, ApiMailbox, ApiMessage, ApiMessageSummary, ApiProblemBody,
 } from '../http/api/types.js';
 export { EphemailError, EphemailTimeoutError, type WaitDescription } from './errors.js';
 export type { Inbox, MessageFilters } from './inbox.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, rawMessage } from '../support/http-app.js';
+import { makeNewMessage } from '../support/messages.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,6 +63,16 @@ describe('GET /api/inboxes/{address}/messages/{id}', () => {
       { index: 0, filename: null, contentType: 'image/png', size: PNG.length, contentId: 'logo@shop.example', inline: true, url: `${base}/attachments/0` },
       { index: 1, filename: 'invoice.pdf', contentType: 'application/pdf', size: PDF.length, contentId: null, inline: false, url: `${base}/attachments/1` },
     ]);
+  });
+
+  it('shows the SMTP session that delivered the message, and null for one stored without it', async () => {
+    const { app, store, clock } = buildTestApp();
+    const session = { clientIp: '198.51.100.25', helo: 'mta.shop.example', tls: true, startedAt: clock.now() - 2_000 };
+    const [withSession] = await store.add(makeNewMessage(['buyer@ephemail.test'], { session }));
+    const [without] = await store.add(makeNewMessage(['buyer@ephemail.test']));
+    const envelopeOf = async (id: string) => ((await (await app.request(`/api/inboxes/buyer@ephemail.test/messages/${id}`)).json()) as { envelope: Json }).envelope;
+    expect((await envelopeOf(withSession!.id)).session).toEqual({ ...session, startedAt: new Date(session.startedAt).toISOString() });
+    expect((await envelopeOf(without!.id)).session).toBeNull();
   });
 
   it('has no htmlUrl for a text-only message, and the html route says so', async () => {

@@ -181,7 +181,7 @@ describe('reading one inbox reveals nothing of the others', () => {
       expect(response.status, path).toBe(200);
       expect(text, path).not.toContain('k7m3qa-xr9tpe-w4hn2c');
       expect((JSON.parse(text) as { envelope: Json }).envelope).toEqual({
-        mailFrom: 'sender@example.com', rcptTo: ['public@ephemail.test', 'Public+Tag@ephemail.test'],
+        mailFrom: 'sender@example.com', rcptTo: ['public@ephemail.test', 'Public+Tag@ephemail.test'], session: null,
       });
     }
     const list = await (await test.app.request('/api/inboxes/public@ephemail.test/messages')).text();

@@ -109,6 +109,14 @@ export const linkSchema = z.object({
   action: z.boolean().openapi({ description: 'True for the one link that most likely verifies, confirms, resets or signs in.' }),
 }).openapi('ApiLink', { description: 'A web link found in the message.' });
 
+/** What the SMTP session saw of the client that delivered a message. */
+export const intakeSessionSchema = z.object({
+  clientIp: text('IP address of the client that delivered the message, as this server\'s socket saw it; IPv4 for an IPv4 client on a dual-stack port.'),
+  helo: text('The HELO or EHLO name the client gave, in lower case.'),
+  tls: z.boolean().openapi({ description: 'True when the message came over TLS (after STARTTLS).' }),
+  startedAt: isoTime('When the client began the transaction with MAIL FROM.'),
+}).openapi('ApiIntakeSession', { description: 'The SMTP session that delivered the message: the client, its greeting and whether it was encrypted.' });
+
 /** `GET /api/inboxes/{address}/messages/{id}` and the wait route. */
 export const messageSchema = z.object({
   ...summaryShape,
@@ -116,6 +124,8 @@ export const messageSchema = z.object({
     mailFrom: nullableText('MAIL FROM, or null for a bounce (`<>`).'),
     rcptTo: z.array(text('A recipient.'))
       .openapi({ description: 'The RCPT TO recipients that delivered to this inbox, as the sender gave them; never the others (Bcc).' }),
+    session: z.union([intakeSessionSchema, z.null()])
+      .openapi({ description: 'The SMTP session that delivered it, or null for a message stored before this server recorded sessions.' }),
   }).openapi({ description: 'The SMTP envelope.' }),
   cc: mailboxes('The Cc header.'),
   replyTo: mailboxes('The Reply-To header.'),

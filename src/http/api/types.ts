@@ -25,6 +25,8 @@ export type ApiMessageList = z.infer<typeof schemas.messageListSchema>;
 export type ApiAttachment = z.infer<typeof schemas.attachmentSchema>;
 /** A link found in the message. */
 export type ApiLink = z.infer<typeof schemas.linkSchema>;
+/** What the SMTP session saw of the client that delivered a message. */
+export type ApiIntakeSession = z.infer<typeof schemas.intakeSessionSchema>;
 /** `GET /api/inboxes/{address}/messages/{id}` and the wait route. */
 export type ApiMessage = z.infer<typeof schemas.messageSchema>;
 /** `DELETE /api/inboxes/{address}` */

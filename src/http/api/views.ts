@@ -1,7 +1,7 @@
 import { checkAddress } from '../../mail/address/address.js';
 import { summaryOf, type MessageSummary, type ReadMessage } from '../../mail/read/digest.js';
-import type { Envelope, StoredMessage } from '../../store/message.js';
-import type { ApiMessage, ApiMessageSummary } from './types.js';
+import type { IntakeSession, StoredMessage } from '../../store/message.js';
+import type { ApiIntakeSession, ApiMessage, ApiMessageSummary } from './types.js';
 
 /** URLs of one message's resources, built in one place. */
 export function messagePaths(inbox: string, id: string) {
@@ -70,11 +70,22 @@ export function toApiMessage(stored: StoredMessage, { parsed, digest }: ReadMess
  * The envelope as this inbox may see it: only the recipients that landed here.
  * The others, Bcc recipients included, are other people's inboxes and their only key.
  */
-function ownEnvelope(stored: StoredMessage): Envelope {
+function ownEnvelope(stored: StoredMessage): ApiMessage['envelope'] {
   const { inbox } = stored.head;
   const rcptTo = stored.envelope.rcptTo.filter((recipient) => {
     const check = checkAddress(recipient, { smtpUtf8: true });
     return check.ok && check.address.inbox === inbox;
   });
-  return { mailFrom: stored.envelope.mailFrom, rcptTo };
+  return { mailFrom: stored.envelope.mailFrom, rcptTo, session: sessionView(stored.envelope.session) };
+}
+
+/**
+ * The session is shown to the inbox's reader: the client's IP and HELO name
+ * are what the Received header of any receiving server shows every mailbox,
+ * the deliverability report's SPF verdict names them anyway, and they say
+ * nothing of the other recipients.
+ */
+function sessionView(session: IntakeSession | undefined): ApiIntakeSession | null {
+  if (session === undefined) return null;
+  return { clientIp: session.clientIp, helo: session.helo, tls: session.tls, startedAt: new Date(session.startedAt).toISOString() };
 }

@@ -53,7 +53,11 @@ const exampleSummary: ApiMessageSummary = {
 /** The same message in full, with its code and its verification link. */
 export const exampleMessage: ApiMessage = {
   ...exampleSummary,
-  envelope: { mailFrom: 'bounces+4411@mailer.acme.example', rcptTo: [EXAMPLE_ADDRESS] },
+  envelope: {
+    mailFrom: 'bounces+4411@mailer.acme.example',
+    rcptTo: [EXAMPLE_ADDRESS],
+    session: { clientIp: '198.51.100.25', helo: 'mailer.acme.example', tls: true, startedAt: '2026-03-14T09:26:52.000Z' },
+  },
   cc: [],
   replyTo: [{ name: 'Acme Support', address: 'support@acme.example' }],
   date: '2026-03-14T09:26:52.000Z',
