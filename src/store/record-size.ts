@@ -18,9 +18,9 @@ export function chunkOverhead(raw: RawBytes): number {
 
 /**
  * Bytes one stored record holds besides the raw message: the strings of its
- * head and envelope, its session included (UTF-16, two bytes a character) and a fixed cost for the
- * objects. The raw bytes are counted once per blob by the store, since
- * recipients share them.
+ * head and envelope, session included (UTF-16, two bytes a character), and a
+ * fixed cost for the objects. The raw bytes are counted once per blob by the
+ * store, since recipients share them.
  */
 export function recordOverhead(head: MessageHead, envelope: Envelope): number {
   // Summed in place: this runs for every message stored, and an array of the strings would be garbage at once.

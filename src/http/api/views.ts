@@ -82,8 +82,8 @@ function ownEnvelope(stored: StoredMessage): ApiMessage['envelope'] {
 /**
  * The session is shown to the inbox's reader: the client's IP and HELO name
  * are what the Received header of any receiving server shows every mailbox,
- * the deliverability report's SPF verdict names them anyway, and they say
- * nothing of the other recipients.
+ * the deliverability report's SPF verdict (issue 20) will name them, and they
+ * say nothing of the other recipients.
  */
 function sessionView(session: IntakeSession | undefined): ApiIntakeSession | null {
   if (session === undefined) return null;

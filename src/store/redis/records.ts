@@ -49,6 +49,7 @@ export interface AddPlan {
 export function planAdd(message: NewMessage & { raw: Buffer }, heads: MessageHead[], now: number, limits: AddLimits): AddPlan {
   const blob = randomBytes(12).toString('base64url');
   const { sender } = message;
+  // The intake session rides in the envelope's JSON; copies stored before it parse as envelopes without one.
   const envelope = JSON.stringify(message.envelope);
   const rawCost = allocationSize(message.raw.length + STRING_HEADER_BYTES) + FIXED_BLOB_BYTES;
   const copies = heads.map((head): CopyRecord => {
