@@ -14,6 +14,7 @@ import { createWorkerPool } from './worker/pool.js';
 import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
+import { createReports, type Reports } from './report/reports.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { DESCRIPTORS_BESIDES_CONNECTIONS, openFileLimit } from './runtime/open-files.js';
 import { hardConnectionCap as hardSmtpConnectionCap } from './smtp/limits.js';
@@ -54,6 +55,13 @@ const PARSE_TIMEOUT_MS = 10_000;
 // a worker that needs more is replaced. Larger heaps let idle workers hold
 // garbage that counted against the memory limit under flood (BENCHMARKS.md).
 const PARSE_WORKER_HEAP_MB = 128;
+// Deliverability reports kept; one is a few KB, made once per message.
+const REPORT_CACHE_BYTES = 8 * 1024 * 1024;
+// Report threads: apart from the parse workers, so that reports waiting on
+// slow DNS never hold up listings or reads. Started with the first report.
+const REPORT_WORKERS = 2;
+// A report's DNS lookups end within 4 s (src/worker/report-maker.ts); the rest is a parse and hashing.
+const REPORT_TIMEOUT_MS = 15_000;
 // Jobs waiting in each lane of the parse workers (digests, reads); one more is
 // refused with 503. A queued read costs milliseconds, at worst about a second.
 const QUEUED_JOBS_PER_LANE = 64;
@@ -82,6 +90,25 @@ interface PartsOptions extends Required<StartOptions> {
   onListenerError: (error: unknown) => void;
 }
 
+/** The report threads and the reports they make, kept per message. */
+function startReports(config: Config, store: Store, metrics: Metrics, log: Logger, opened: Array<() => Promise<void>>): Reports {
+  const pool = createWorkerPool({
+    workers: REPORT_WORKERS,
+    timeoutMs: REPORT_TIMEOUT_MS,
+    workerHeapMb: PARSE_WORKER_HEAP_MB,
+    maxQueuedPerLane: QUEUED_JOBS_PER_LANE,
+    report: { dns: config.report.dns, receiver: config.domains.defaultDomain },
+    onWorkerFailure: (error) => log.warn({ err: error }, 'a report worker failed; it was replaced'),
+    onJob: (kind, outcome) => metrics.workerJobs.inc({ kind, outcome }),
+  });
+  opened.push(() => pool.close());
+  return createReports({
+    store,
+    make: ({ raw, ...facts }, signal) => pool.report(raw, facts, signal),
+    cacheBytes: REPORT_CACHE_BYTES,
+  });
+}
+
 async function startParts({ config, log, clock, store, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
   warnIfFewDescriptors(config, log);
   const metrics = createMetrics(() => store.stats());
@@ -103,6 +130,7 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
   const summaries = createSummaries({ store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES });
   const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });
+  const reports = startReports(config, store, metrics, log, opened);
   const smtp = createSmtpIntake({
     config: config.smtp,
     domains: config.domains,
@@ -120,7 +148,7 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   const httpLimits = createHttpLimits(config.http, { clock, refusals });
   const httpApp = createHttpApp({
     limits: httpLimits,
-    store, hub, summaries, reader, documents, clock, metrics,
+    store, hub, summaries, reader, documents, reports, clock, metrics,
     renderHtml: (job, signal) => workers.renderHtml(job, signal),
     domains: config.domains,
     ttlMs: config.store.ttlMs,

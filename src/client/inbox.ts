@@ -1,4 +1,4 @@
-import type { ApiMessage, ApiMessageSummary } from '../http/api/types.js';
+import type { ApiMessage, ApiMessageSummary, ApiReport } from '../http/api/types.js';
 import { EphemailError } from './errors.js';
 import { readJson, type Send } from './request.js';
 import { waitForMessage, type WaitOptions } from './wait.js';
@@ -34,6 +34,13 @@ export interface Inbox {
    * Throws `EphemailTimeoutError` after `timeout` ms (default 30 000).
    */
   waitForMessage(options?: WaitOptions): Promise<ApiMessage>;
+  /**
+   * The deliverability report of one message: SPF, DKIM, DMARC, the content
+   * checks, the delivery timeline and a score from 0 to 10. The server makes
+   * it on the first request (its DNS lookups take up to a few seconds) and
+   * keeps it. An `EphemailError` with status 404 when there is no such message.
+   */
+  report(id: string): Promise<ApiReport>;
   /** Deletes one message; an `EphemailError` with status 404 when there is none. */
   deleteMessage(id: string): Promise<void>;
   /** Deletes every message; resolves to how many there were. */
@@ -75,6 +82,9 @@ export function inboxAt(send: Send, address: string): Inbox {
         throw error;
       }),
     }, options),
+    async report(id) {
+      return readJson<ApiReport>(await send('GET', `${messagePath(id)}/report`));
+    },
     async deleteMessage(id) {
       await send('DELETE', messagePath(id));
     },

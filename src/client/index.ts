@@ -17,6 +17,7 @@ import { createSend, readJson } from './request.js';
 
 export type {
   ApiAttachment, ApiDomains, ApiInbox, ApiIntakeSession, ApiLink, ApiMailbox, ApiMessage, ApiMessageSummary, ApiProblemBody,
+  ApiReport, ApiReportCheck,
 } from '../http/api/types.js';
 export { EphemailError, EphemailTimeoutError, type WaitDescription } from './errors.js';
 export type { Inbox, MessageFilters } from './inbox.js';

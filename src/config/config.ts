@@ -1,5 +1,6 @@
 import { createSecureContext } from 'node:tls';
 import type { DomainPolicy } from '../mail/address/address.js';
+import type { DnsSettings } from '../report/dns-resolver.js';
 import { formatSize, InvalidValue } from './values.js';
 import {
   OPTIONS, type LogLevel, type OptionName, type OptionSpec, type Settings, type StoreBackend,
@@ -41,6 +42,11 @@ export interface SmtpLimits {
 /** What parsing needs. */
 export interface ParseConfig {
   workers: number;
+}
+
+/** What the deliverability report needs. */
+export interface ReportConfig {
+  dns: DnsSettings;
 }
 
 
@@ -87,6 +93,7 @@ export interface Config {
   http: HttpConfig;
   store: StoreConfig;
   parse: ParseConfig;
+  report: ReportConfig;
   domains: DomainPolicy;
   logLevel: LogLevel;
 }
@@ -187,6 +194,7 @@ function assemble(settings: Settings): Config {
     },
     store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, memoryShare, inboxLimit: settings.inboxLimit, backend: settings.store },
     parse: { workers: settings.parseWorkers },
+    report: { dns: settings.dnsServers },
     domains: settings.domains,
     logLevel: settings.logLevel,
   };

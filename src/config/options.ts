@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { canonicalDomain, type DomainPolicy } from '../mail/address/address.js';
+import type { DnsSettings } from '../report/dns-resolver.js';
 import { InvalidValue, readCount, readDuration, readPercent, readPort, readSize } from './values.js';
 
 /**
@@ -60,6 +62,7 @@ export const OPTIONS = {
   httpWriteTimeout: option({ flag: '--http-write-timeout', env: 'EPHEMAIL_HTTP_WRITE_TIMEOUT', defaultValue: '30s', meaning: 'how long a response may have bytes waiting that the client does not take before its connection is cut; a long poll still waiting for mail has none and is not cut', read: readDuration }),
   trustProxy: option({ flag: '--trust-proxy', env: 'EPHEMAIL_TRUST_PROXY', defaultValue: 'false', meaning: 'reverse proxies in front that append the client to X-Forwarded-For: false (clients connect directly; the header is ignored), true (one) or their number; limits then count the client the outermost one saw. Turn on only when the HTTP port is reachable through them alone', read: readTrustProxy }),
   publicUrl: option({ flag: '--public-url', env: 'EPHEMAIL_PUBLIC_URL', defaultValue: '', meaning: 'public origins of the web inbox, comma-separated (https://mail.example.com); pages elsewhere cannot open the live socket; empty means the listening address, plus localhost and 127.0.0.1 on a loopback or 0.0.0.0 bind', read: readPublicUrls }),
+  dnsServers: option({ flag: '--dns-servers', env: 'EPHEMAIL_DNS_SERVERS', defaultValue: 'system', meaning: 'DNS servers the deliverability report asks for SPF, DKIM and DMARC records: `system` (this machine\'s resolvers), IP addresses with optional ports, comma-separated (10.0.0.2, 127.0.0.1:5353, [::1]:53), or `off` (no lookups: those results say none, the other checks still run)', read: readDnsServers }),
   parseWorkers: option({ flag: '--parse-workers', env: 'EPHEMAIL_PARSE_WORKERS', defaultValue: '2', meaning: 'threads that parse mail off the main thread', read: (text: string) => readCount(text) }),
   logLevel: option({ flag: '--log-level', env: 'EPHEMAIL_LOG_LEVEL', defaultValue: 'info', meaning: `log detail: ${LOG_LEVELS.join(', ')}`, read: readLogLevel }),
 };
@@ -70,6 +73,31 @@ export type Settings = { [K in OptionName]: ReturnType<(typeof OPTIONS)[K]['read
 
 /** Where mail is kept: in this process, or in a Redis that several instances share. */
 export type StoreBackend = { kind: 'memory' } | { kind: 'redis'; url: string };
+
+function readDnsServers(text: string): DnsSettings {
+  const value = text.trim();
+  if (value === 'system') return { kind: 'system' };
+  if (value === 'off') return { kind: 'off' };
+  const servers = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const server of servers) {
+    if (dnsServerAddress(server) === null) {
+      throw new InvalidValue(`has "${server}", which is not an IP address with an optional port; use e.g. 127.0.0.1:5353 or [::1]:53, or system, or off`);
+    }
+  }
+  if (servers.length === 0) throw new InvalidValue('names no server; use system, off, or addresses such as 127.0.0.1:5353');
+  return { kind: 'servers', servers };
+}
+
+/** The IP of `1.2.3.4`, `1.2.3.4:53`, `::1` or `[::1]:53`, as Node's resolver takes them; null for anything else. */
+function dnsServerAddress(server: string): string | null {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server);
+  const [ip, port] = bracketed !== null ? [bracketed[1] ?? '', bracketed[2]]
+    : isIP(server) === 6 ? [server, undefined]
+      : server.split(/:(?=\d+$)/) as [string, string?];
+  if (isIP(ip) === 0) return null;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) return null;
+  return ip;
+}
 
 function readHost(text: string): string {
   const host = text.trim();

@@ -1,8 +1,9 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { renderSafeHtml as RenderSafeHtml } from '../sanitize/html.js';
+import type { ReportMaker } from './report-maker.js';
 import { readMessage } from '../mail/read/digest.js';
 import { leanDigest } from '../mail/read/lean-digest.js';
-import { htmlReply, type WorkerJob, type WorkerReply } from './jobs.js';
+import { htmlReply, type ReportSettings, type WorkerJob, type WorkerReply } from './jobs.js';
 
 // The worker thread's wiring, as src/app.ts is the main thread's: parsing and
 // sanitising hostile or huge mail here can take as long as it likes without
@@ -15,8 +16,10 @@ if (port === null) throw new Error('src/worker/entry.ts must run in a worker thr
  * first HTML to render: digests and parses never need it, and the workers of
  * a mail flood nobody reads would otherwise carry it (about 5 MB each).
  */
-function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
+function createJobRunner(reportSettings: ReportSettings | null): (job: WorkerJob) => Promise<WorkerReply> {
   let sanitiser: Promise<typeof RenderSafeHtml> | null = null;
+  // Likewise mailauth and the checks, in the report pool's threads only; its resolver and DNS cache live as long as the thread.
+  let reportMaker: Promise<ReportMaker> | null = null;
   return async (job) => {
     if (job.kind === 'html') {
       sanitiser ??= import('../sanitize/html.js').then((module) => module.renderSafeHtml);
@@ -28,6 +31,13 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
     // but were one a view of its input, the reply would share the scratch
     // area with the main thread, and the next job would overwrite it there.
     const raw = Buffer.from(Buffer.from(job.raw.scratch, 0, job.raw.length));
+    if (job.kind === 'report') {
+      if (reportSettings === null) throw new Error('this worker pool was made without report settings');
+      const settings = reportSettings;
+      reportMaker ??= import('./report-maker.js').then((module) => module.createReportMaker(settings));
+      const report = await (await reportMaker)({ raw, ...job.facts });
+      return { id: job.id, kind: 'report', report, failure: null };
+    }
     // A digest job sends back only the digest's few strings, and reads no
     // more than they need: the lean digest equals the full parse's digest
     // without decoding attachments (src/mail/read/lean-digest.ts).
@@ -37,7 +47,7 @@ function createJobRunner(): (job: WorkerJob) => Promise<WorkerReply> {
   };
 }
 
-const run = createJobRunner();
+const run = createJobRunner(workerData as ReportSettings | null);
 
 port.on('message', (job: WorkerJob) => {
   run(job).then((reply) => port.postMessage(reply, reply.kind === 'html' ? [reply.document.buffer] : []));

@@ -1,6 +1,9 @@
 import type { SafeHtml } from '../sanitize/html.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
 import type { MessageDigest } from '../mail/read/digest.js';
+import type { ReportSubject } from '../report/build-report.js';
+import type { DeliverabilityReport } from '../report/report.js';
+import type { DnsSettings } from '../report/dns-resolver.js';
 
 /**
  * A message's raw bytes as a job carries them: the first `length` bytes of
@@ -12,16 +15,29 @@ export interface ScratchBytes {
   length: number;
 }
 
+/** What a thread needs to make reports: how to reach DNS, and the name it checks as. */
+export interface ReportSettings {
+  dns: DnsSettings;
+  /** This server's name, as receivers name themselves in Authentication-Results. */
+  receiver: string;
+}
+
+/** A report's subject as a job carries it: the raw bytes travel as for a parse. */
+export type ReportFacts = Omit<ReportSubject, 'raw'>;
+
 /** Work a pool thread can do; each kind names its own input. */
 export type WorkerJob =
   | { id: number; kind: 'digest' | 'parse'; raw: ScratchBytes }
+  | { id: number; kind: 'report'; raw: ScratchBytes; facts: ReportFacts }
   | { id: number; kind: 'html'; html: string; allowRemote: boolean; contentIdUrls: Array<[string, string]> };
 
 /** A pool thread's answer to the job with the same id. */
 export type WorkerReply =
   | { id: number; kind: 'digest'; digest: MessageDigest }
   | { id: number; kind: 'parse'; parsed: ParsedMessage; digest: MessageDigest }
-  | { id: number; kind: 'html'; document: Uint8Array<ArrayBuffer>; blockedRemoteCount: number };
+  | { id: number; kind: 'html'; document: Uint8Array<ArrayBuffer>; blockedRemoteCount: number }
+  /** `report` is null when no thread could finish it; `failure` then says why. */
+  | { id: number; kind: 'report'; report: DeliverabilityReport | null; failure: string | null };
 
 /** A message's sanitised HTML document, as the pool answers an HTML job: ready to send. */
 export interface RenderedHtml {
@@ -34,6 +50,7 @@ export interface RenderedHtml {
 /** A job as the pool holds it on the main thread: raw bytes stay there and reach a thread through its scratch area. */
 export type PoolJob =
   | { id: number; kind: 'digest' | 'parse'; raw: Buffer }
+  | { id: number; kind: 'report'; raw: Buffer; facts: ReportFacts }
   | Extract<WorkerJob, { kind: 'html' }>;
 
 /**

@@ -3,7 +3,8 @@ import { CancelledError } from '../runtime/cancellation.js';
 import type { ParsedMessage } from '../mail/parse/parse.js';
 import type { MessageDigest, ReadMessage } from '../mail/read/digest.js';
 import { createJobQueue, WorkersBusyError, type Lane } from './job-queue.js';
-import type { PoolJob, RenderedHtml, WorkerJob, WorkerReply } from './jobs.js';
+import type { DeliverabilityReport } from '../report/report.js';
+import type { PoolJob, RenderedHtml, ReportFacts, ReportSettings, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */
 export interface WorkerPoolOptions {
@@ -15,6 +16,8 @@ export interface WorkerPoolOptions {
   workerHeapMb: number;
   /** Jobs each lane holds waiting (see job-queue.ts); one more is refused with a WorkersBusyError. */
   maxQueuedPerLane: number;
+  /** For a pool that makes deliverability reports: handed to each thread as its workerData. */
+  report?: ReportSettings;
   onWorkerFailure?: (error: unknown) => void;
   /** Told of every job handed to a thread, dropped from the queue because nobody waited for it any more, or refused. */
   onJob?: (kind: PoolJob['kind'], outcome: JobOutcome) => void;
@@ -48,6 +51,8 @@ export interface WorkerPool {
   parse(raw: Buffer, signal?: AbortSignal): Promise<ReadMessage>;
   /** The sanitised HTML document. */
   renderHtml(job: HtmlJob, signal?: AbortSignal): Promise<RenderedHtml>;
+  /** The deliverability report, or the reason none could be made (the thread failed or overran its time). */
+  report(raw: Buffer, facts: ReportFacts, signal?: AbortSignal): Promise<DeliverabilityReport | { failure: string }>;
   close(): Promise<void>;
 }
 
@@ -127,8 +132,14 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   function spawn(): void {
     const worker = new Worker(workerBootstrap(), {
       eval: true,
+      workerData: options.report ?? null,
       resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      // stdout is the server's log stream, one JSON object a line: what a
+      // library prints from a thread (mailauth does, for some signatures) is
+      // dropped rather than mixed into it.
+      stdout: true,
     });
+    worker.stdout.resume();
     worker.unref();
     const slot: Slot = { worker, task: null, timer: null, scratch: null };
     slots.add(slot);
@@ -184,6 +195,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const { document, blockedRemoteCount } = reply;
       return { document: Buffer.from(document.buffer, document.byteOffset, document.byteLength), blockedRemoteCount };
     },
+    async report(raw, facts, signal) {
+      const reply = await submit({ kind: 'report', raw, facts }, signal);
+      if (reply.kind !== 'report') throw new Error('a worker answered the wrong kind of job');
+      return reply.report ?? { failure: reply.failure ?? 'the report could not be made' };
+    },
     async close() {
       closed = true;
       for (const task of queue.drain()) answerUnfinished(task, 'the server is shutting down');
@@ -213,7 +229,8 @@ function wireJob(slot: Slot, job: PoolJob): WorkerJob {
     slot.scratch = new SharedArrayBuffer(Math.max(1, Math.ceil(job.raw.length / SCRATCH_STEP)) * SCRATCH_STEP);
   }
   new Uint8Array(slot.scratch).set(job.raw);
-  return { id: job.id, kind: job.kind, raw: { scratch: slot.scratch, length: job.raw.length } };
+  const raw = { scratch: slot.scratch, length: job.raw.length };
+  return job.kind === 'report' ? { id: job.id, kind: job.kind, raw, facts: job.facts } : { id: job.id, kind: job.kind, raw };
 }
 
 /** Attachment contents arrive from the worker as plain Uint8Arrays. */

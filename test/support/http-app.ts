@@ -7,6 +7,8 @@ import { renderSafeHtml } from '../../src/sanitize/html.js';
 import { createHub } from '../../src/hub/hub.js';
 import { checkAddress, type DomainPolicy } from '../../src/mail/address/address.js';
 import { digestRaw, readMessage } from '../../src/mail/read/digest.js';
+import { buildReport } from '../../src/report/build-report.js';
+import { createReports } from '../../src/report/reports.js';
 import { createHtmlDocuments } from '../../src/mail/read/html-documents.js';
 import { createMessageReader } from '../../src/mail/read/reader.js';
 import { createSummaries } from '../../src/mail/read/summaries.js';
@@ -71,6 +73,12 @@ export function buildTestApp(options: TestAppOptions = {}) {
       return { document: Buffer.from(document), blockedRemoteCount };
     },
     documents: createHtmlDocuments({ store, cacheBytes: 8 * 1024 * 1024 }),
+    // Made in-process without DNS (as with --dns-servers off); tests/report/ run the threads and a real DNS server.
+    reports: createReports({
+      store,
+      make: (subject) => buildReport(subject, { lookup: null, receiver: domains.defaultDomain, dnsBudgetMs: 0, now: () => clock.now() }),
+      cacheBytes: 1024 * 1024,
+    }),
     waitMaxMs: options.waitMaxMs ?? 120_000,
     metrics,
     log: pino({ level: 'silent' }),

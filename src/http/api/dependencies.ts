@@ -4,6 +4,7 @@ import type { DomainPolicy } from '../../mail/address/address.js';
 import type { HtmlDocuments } from '../../mail/read/html-documents.js';
 import type { MessageReader } from '../../mail/read/reader.js';
 import type { Summaries } from '../../mail/read/summaries.js';
+import type { Reports } from '../../report/reports.js';
 import type { Store } from '../../store/store.js';
 import type { RenderedHtml } from '../../worker/jobs.js';
 import type { HttpLimits } from '../limits/limits.js';
@@ -26,6 +27,8 @@ export interface ApiDependencies {
   renderHtml: RenderHtml;
   /** Rendered documents, kept per message. */
   documents: HtmlDocuments;
+  /** Deliverability reports, kept per message. */
+  reports: Reports;
   clock: Clock;
   domains: DomainPolicy;
   /** Message lifetime, reported to clients. */

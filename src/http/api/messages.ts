@@ -6,6 +6,7 @@ import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
 import { attachmentDisposition, safeContentType } from './content-disposition.js';
 import { addressParam, inboxFromParam } from './inbox-param.js';
+import { loadMessage } from './message-load.js';
 import { ApiProblem } from '../problem.js';
 import { messageSchema } from './schemas.js';
 import { apiRouter, noQuery, queryOf } from './validation.js';
@@ -19,9 +20,11 @@ import { EXAMPLE_MESSAGE_ID, exampleMessage, exampleProblems } from '../openapi/
 // Nothing frames these (the page frames only /html), so nothing may: an HTML attachment is no clickjacking surface.
 const INERT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
-const MESSAGE = '/inboxes/{address}/messages/{id}';
+/** The path of one message; its resources hang below it. */
+export const MESSAGE = '/inboxes/{address}/messages/{id}';
 const messageId = z.string().openapi({ param: { name: 'id', in: 'path', description: 'A message id from a list, a wait or an event.', example: EXAMPLE_MESSAGE_ID } });
-const params = z.object({ address: addressParam, id: messageId });
+/** The path parameters of every message route. */
+export const messageParams = z.object({ address: addressParam, id: messageId });
 const errors = { 400: responseRef('BadRequest'), 404: responseRef('NotFound'), ...fromStore };
 const csp = { description: 'Keeps the content inert: nothing in it can run.', schema: { type: 'string' as const } };
 const download = {
@@ -29,7 +32,7 @@ const download = {
   schema: { type: 'string' as const },
 };
 // What the message routes share; those that take more than the path override `request`.
-const common = { tags: ['Messages'], request: { params, query: noQuery } };
+const common = { tags: ['Messages'], request: { params: messageParams, query: noQuery } };
 
 const getRoute = createRoute({
   ...common, method: 'get', path: MESSAGE, operationId: 'getMessage', summary: 'Read a message',
@@ -49,7 +52,7 @@ const htmlRoute = createRoute({
   ...common, method: 'get', path: `${MESSAGE}/html`, operationId: 'getMessageHtml', summary: 'The HTML, sanitised',
   description: 'A complete, sanitised HTML document for a sandboxed iframe: no script, forms or plugins; `cid:` images point at the attachment route; remote images and styles are blocked unless `remote=1`.',
   request: {
-    params,
+    params: messageParams,
     query: queryOf({
       remote: z.enum(['1'], { error: 'remote must be 1, to load remote images and styles, or left out.' }).optional().openapi({
         param: { description: '`1` loads remote images and styles. By default they are blocked, and their number is in the `X-Blocked-Remote-Content` header.' },
@@ -99,7 +102,7 @@ const attachmentRoute = createRoute({
   ...common, method: 'get', path: `${MESSAGE}/attachments/{index}`, operationId: 'getAttachment', summary: 'Download an attachment',
   request: {
     // Any text, read by the handler: a number that names no attachment is a 404 that says how many there are.
-    params: params.extend({ index: z.string().openapi({ param: { description: 'The attachment\'s `index` (0 for the first).', example: 0 }, type: 'integer', minimum: 0 }) }),
+    params: messageParams.extend({ index: z.string().openapi({ param: { description: 'The attachment\'s `index` (0 for the first).', example: 0 }, type: 'integer', minimum: 0 }) }),
     query: noQuery,
   },
   responses: {
@@ -122,14 +125,7 @@ export function messageRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   const routes = apiRouter();
   const { store, reader } = deps;
 
-  async function load(c: Context): Promise<StoredMessage> {
-    const inbox = inboxFromParam(c.req.param('address') ?? '', deps.domains);
-    const stored = await store.get(inbox, c.req.param('id') ?? '');
-    if (stored === undefined) {
-      throw new ApiProblem(404, 'Message not found', 'This inbox has no message with that id; it may have expired or been deleted.', { code: 'message_not_found' });
-    }
-    return stored;
-  }
+  const load = (c: Context) => loadMessage(deps, c);
 
   /** Parses (or finds parsed) and sanitises the message's HTML, for the document cache. */
   async function renderMessageHtml(stored: StoredMessage, allowRemote: boolean, signal: AbortSignal): Promise<RenderedHtml> {

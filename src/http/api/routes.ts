@@ -4,6 +4,7 @@ import type { ApiDependencies } from './dependencies.js';
 import { eventsRoute } from './events-route.js';
 import { inboxRoutes } from './inboxes.js';
 import { messageRoutes } from './messages.js';
+import { reportRoutes } from './report-route.js';
 import { eventFrameSchema } from './schemas.js';
 import { apiRouter } from './validation.js';
 import { waitRoutes } from './wait.js';
@@ -15,6 +16,7 @@ export function apiRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
   api.route('/', inboxRoutes(deps));
   api.route('/', waitRoutes(deps));
   api.route('/', messageRoutes(deps));
+  api.route('/', reportRoutes(deps));
   // Answered on the upgrade path (events/sockets.ts), which hono never sees: in the document only, with its frames.
   api.openAPIRegistry.registerPath(eventsRoute);
   api.openAPIRegistry.register('ApiEvent', eventFrameSchema);

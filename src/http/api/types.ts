@@ -6,6 +6,7 @@
  */
 import type { z } from '@hono/zod-openapi';
 import type * as schemas from './schemas.js';
+import type * as reportSchemas from './report-schema.js';
 
 /** A mailbox from a header. */
 export type ApiMailbox = z.infer<typeof schemas.mailboxSchema>;
@@ -45,3 +46,7 @@ export type ApiEventFrame = z.infer<typeof schemas.eventFrameSchema>;
 export type ProblemCode = z.infer<typeof schemas.problemCodeSchema>;
 /** Every error: RFC 9457 `application/problem+json`. */
 export type ApiProblemBody = z.infer<typeof schemas.problemBodySchema>;
+/** `GET /api/inboxes/{address}/messages/{id}/report`: the deliverability report. */
+export type ApiReport = z.infer<typeof reportSchemas.reportSchema>;
+/** One check of a report. */
+export type ApiReportCheck = ApiReport['checks'][number];

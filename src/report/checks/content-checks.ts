@@ -1,0 +1,2 @@
+// TEMP
+export function contentChecks(_: unknown): never[] { return []; }

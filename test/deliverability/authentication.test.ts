@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ephemail, type ApiReport, type Inbox } from '../../src/client/index.js';
+import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { compose, deliver, dkimKey } from './signed-mail.js';
+
+// A real DNS server (dnsmasq) publishes the zones; nodemailer signs; mail
+// arrives over real SMTP from 127.0.0.1; the report is read over HTTP.
+const goodKey = dkimKey();
+const zone = {
+  txt: {
+    // good.test sends from this machine and signs its mail.
+    'good.test': 'v=spf1 ip4:127.0.0.1 -all',
+    's1._domainkey.good.test': goodKey.record,
+    '_dmarc.good.test': 'v=DMARC1; p=reject',
+    // An email service whose SPF allows this machine, but whose domain is not the From domain.
+    'esp.test': 'v=spf1 ip4:127.0.0.1 -all',
+    // A bank whose mail comes only from 192.0.2.1.
+    'bank.test': 'v=spf1 ip4:192.0.2.1 -all',
+    '_dmarc.bank.test': 'v=DMARC1; p=quarantine',
+  },
+};
+
+let dns: TestDnsServer;
+let server: TestServer;
+let counter = 0;
+
+beforeAll(async () => {
+  dns = await startDnsServer(zone);
+  server = await startTestServer(['--dns-servers', dns.address, '--memory-share', '100']);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await dns?.stop();
+});
+
+/** Delivers `raw` to a fresh inbox and reads its report, through the typed client. */
+async function reportOf(raw: Buffer, envelope: { helo: string; mailFrom: string }): Promise<ApiReport> {
+  const inbox: Inbox = ephemail(server.httpUrl).inbox(`report-${++counter}-${Date.now()}@ephemail.test`);
+  await deliver(server.smtpPort, raw, { ...envelope, to: inbox.address });
+  const message = await inbox.waitForMessage({ timeout: 10_000 });
+  return inbox.report(message.id);
+}
+
+const checkOf = (report: ApiReport, id: string) => report.checks.find((check) => check.id === id);
+
+describe('authentication against a real DNS server', () => {
+  it('passes SPF, DKIM and DMARC for aligned, signed mail, and scores it high', async () => {
+    const raw = await compose({ from: 'hello@good.test', to: 'x@ephemail.test', subject: 'Your code', text: 'Your code is 123456.' },
+      { domain: 'good.test', selector: 's1', key: goodKey });
+    const report = await reportOf(raw, { helo: 'mx.good.test', mailFrom: 'bounce@good.test' });
+
+    expect(report.authentication.spf).toMatchObject({ result: 'pass', domain: 'good.test' });
+    expect(report.authentication.dkim).toEqual([expect.objectContaining({ result: 'pass', domain: 'good.test', selector: 's1', aligned: true })]);
+    expect(report.authentication.dkim[0]?.signedHeaders).toContain('from');
+    expect(report.authentication.dmarc).toMatchObject({ result: 'pass', policy: 'reject', alignment: { spf: true, dkim: true } });
+    expect(report.authentication.arc.result).toBe('none');
+    expect(report.authentication.dnsChecked).toBe(true);
+    expect(['spf', 'dkim', 'dmarc', 'from-alignment'].map((id) => checkOf(report, id)?.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(report.score).toBeGreaterThanOrEqual(9);
+  });
+
+  it('fails DKIM for a body changed after signing, and DMARC where SPF passed only for another domain', async () => {
+    const signed = await compose({ from: 'hello@good.test', to: 'x@ephemail.test', subject: 'Invoice', text: 'Pay 10 EUR to account 1234.' },
+      { domain: 'good.test', selector: 's1', key: goodKey });
+    const tampered = Buffer.from(signed.toString('latin1').replace('Pay 10 EUR', 'Pay 9000 EUR'), 'latin1');
+    const report = await reportOf(tampered, { helo: 'mta.esp.test', mailFrom: 'bounces@esp.test' });
+
+    expect(report.authentication.spf).toMatchObject({ result: 'pass', domain: 'esp.test' });
+    const [signature] = report.authentication.dkim;
+    expect(signature).toMatchObject({ result: 'fail', domain: 'good.test' });
+    expect(signature?.explanation).toMatch(/body was changed after good\.test signed it/);
+    expect(report.authentication.dmarc).toMatchObject({ result: 'fail', policy: 'reject', alignment: { spf: false, dkim: false } });
+    expect(report.authentication.dmarc.explanation).toMatch(/refuse it/);
+    expect(checkOf(report, 'dkim')).toMatchObject({ status: 'fail' });
+    expect(checkOf(report, 'dmarc')).toMatchObject({ status: 'fail' });
+  });
+
+  it('fails SPF and DMARC for a spoofed From sent from a host outside SPF, and scores it below signed mail', async () => {
+    const raw = await compose({ from: 'security@bank.test', to: 'x@ephemail.test', subject: 'Verify your account', text: 'Log in now.' });
+    const report = await reportOf(raw, { helo: 'mail.bank.test', mailFrom: 'security@bank.test' });
+
+    expect(report.authentication.spf.result).toBe('fail');
+    expect(report.authentication.spf.explanation).toBe("127.0.0.1 is not allowed by bank.test's SPF record; add it, or send through a host that is.");
+    expect(report.authentication.dkim).toEqual([]);
+    expect(report.authentication.dmarc).toMatchObject({ result: 'fail', policy: 'quarantine' });
+    expect(checkOf(report, 'dkim')?.message).toMatch(/not signed with DKIM/);
+    expect(report.score).toBeLessThanOrEqual(5);
+    for (const check of report.checks.filter((each) => each.status === 'fail' || each.status === 'warn')) {
+      expect(check.penalty).toBeGreaterThan(0);
+      expect(check.message).toMatch(/[a-z].*[.)]$/);
+    }
+  });
+
+  it('says none with the reason for a domain that publishes nothing, and warns of the unaligned From', async () => {
+    const raw = await compose({ from: 'team@nowhere.test', to: 'x@ephemail.test', subject: 'Hi', text: 'Hello.' });
+    const report = await reportOf(raw, { helo: 'mx.esp.test', mailFrom: 'bounces@esp.test' });
+
+    expect(report.authentication.dmarc).toMatchObject({ result: 'none', domain: 'nowhere.test', policy: null });
+    expect(report.authentication.dmarc.explanation).toMatch(/_dmarc\.nowhere\.test/);
+    expect(checkOf(report, 'from-alignment')?.message).toBe('From says nowhere.test, but the message is MAIL FROM esp.test; sign it with DKIM as nowhere.test, or use a MAIL FROM under nowhere.test, so that receivers see the sender is who From says.');
+  });
+});
