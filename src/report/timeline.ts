@@ -112,9 +112,31 @@ function secondsBetween(start: number | null, end: number | null): number | null
   return start === null || end === null ? null : Math.round((end - start) / 1000);
 }
 
+/**
+ * Each hop's delay as the clocks around it allow: from the latest time
+ * stamped before it to the earliest stamped from it on, since real times only
+ * grow. A clock that is off then shortens a hop (or makes it negative)
+ * instead of making the next or previous one look slow. The Date header, the
+ * least reliable clock, counts only for the first hop, as for its delay.
+ */
+function boundedDelays(timeline: Timeline): Array<number | null> {
+  const times = timeline.hops.map((hop) => (hop.at === null ? null : Date.parse(hop.at)));
+  const sentAt = timeline.sentAt === null ? null : Date.parse(timeline.sentAt);
+  const known = (values: Array<number | null>): number[] => values.filter((value) => value !== null);
+  return timeline.hops.map((hop, index) => {
+    if (hop.delaySeconds === null) return null;
+    const earlier = known(index === 0 ? [sentAt] : times.slice(0, index));
+    const later = known(times.slice(index));
+    return secondsBetween(Math.max(...earlier), Math.min(...later));
+  });
+}
+
 function slowHopCheck(timeline: Timeline): ReportCheck {
   const { hops } = timeline;
-  const slow = hops.filter((hop) => (hop.delaySeconds ?? 0) > SLOW_HOP_SECONDS);
+  const delays = boundedDelays(timeline);
+  const slow = hops
+    .map((hop, index) => ({ ...hop, delaySeconds: delays[index] ?? null }))
+    .filter((hop) => (hop.delaySeconds ?? 0) > SLOW_HOP_SECONDS);
   const skewed = hops.filter((hop) => (hop.delaySeconds ?? 0) < -SKEW_NOTE_SECONDS);
   const notes: string[] = [];
   if (skewed.length > 0) notes.push(skewSentence(skewed));
