@@ -94,6 +94,8 @@ export interface Timeline {
   hops: TimelineHop[];
   /** Seconds from the Date header to arrival here; null without a readable Date. */
   totalSeconds: number | null;
+  /** Received headers left unread: past the newest 50, the oldest are dropped so a forged chain costs bounded work. */
+  omittedHops: number;
 }
 
 /** The whole report. */

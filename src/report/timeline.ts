@@ -1,0 +1,200 @@
+import type { HeaderLine } from '../mail/parse/headers.js';
+import type { IntakeSession } from '../store/message.js';
+import { humanDuration } from './duration.js';
+import { HOST_LIMIT, parseReceived, type ReceivedHop } from './received-header.js';
+import type { ReportCheck, Timeline, TimelineHop } from './report.js';
+
+/**
+ * The delivery timeline of a message (its way here, from its Received chain
+ * and Date header) and the checks that say where it waited.
+ */
+
+/**
+ * Received headers read, newest first. Real mail crosses fewer than ten
+ * relays; RFC 5321 §6.3 has loops detected at about 100. The newest are the
+ * ones real relays added (a sender can forge any number below them), so the
+ * oldest past this many are dropped and counted.
+ */
+export const RECEIVED_LIMIT = 50;
+
+// A relay hands mail on in seconds. Minutes mean it queued, retried or
+// greylisted the message (greylisting makes senders retry after 5 minutes or
+// more), which the sender can look into.
+const SLOW_HOP_SECONDS = 5 * 60;
+// "Delivery can take up to 15 minutes at peak times" is what people were told
+// when a code did not come; past that, they have given up waiting.
+const SLOW_DELIVERY_SECONDS = 15 * 60;
+// Hosts kept by NTP agree within a second, and relays that stamp whole
+// minutes are off by under one; a hop that ends two minutes before it starts
+// means a clock is wrong. Skew is reported, never penalised.
+const SKEW_NOTE_SECONDS = 2 * 60;
+
+// A slow hop is something to fix on the way; the total usually carries the
+// same slow hop again, so it costs less, to count one slow relay about once.
+const SLOW_HOP_PENALTY = 0.5;
+const SLOW_DELIVERY_PENALTY = 0.25;
+
+// Sentences name this many hops and count the rest, so their length stays bounded.
+const NAMED_HOPS = 3;
+
+/** This server's end of the last hop. */
+export interface Arrival {
+  /** What intake saw of the client; absent for copies stored before intake recorded it. */
+  session: IntakeSession | undefined;
+  /** The name this server goes by as the last hop's `by`. */
+  serverName: string;
+}
+
+/**
+ * The message's way here, oldest hop first, from its Received chain and Date
+ * header; `receivedAt` is when this server took it (ms since epoch). Stored
+ * mail has no Received header of this server's own, so the last hop, from the
+ * last relay (or the client intake saw) to `arrival.serverName`, is added here.
+ */
+export function deliveryTimeline(headers: readonly HeaderLine[], date: number | null, receivedAt: number, arrival: Arrival): Timeline {
+  const sentAt = readableTime(date);
+  const { newestFirst, omitted } = newestReceived(headers);
+  const relays = newestFirst.reverse();
+  const lastRelay = relays.at(-1);
+  const points: ReceivedHop[] = [
+    ...relays,
+    { from: lastRelay?.by ?? clientName(arrival.session), by: arrival.serverName.slice(0, HOST_LIMIT), at: receivedAt },
+  ];
+  const hops = points.map((point, index): TimelineHop => {
+    // Without the omitted hops the first one read has no known start.
+    const start = index === 0 ? (omitted > 0 ? null : sentAt) : (points[index - 1]?.at ?? null);
+    return { from: point.from, by: point.by, at: isoTime(point.at), delaySeconds: secondsBetween(start, point.at) };
+  });
+  return { sentAt: isoTime(sentAt), receivedAt: new Date(receivedAt).toISOString(), hops, totalSeconds: secondsBetween(sentAt, receivedAt), omittedHops: omitted };
+}
+
+/**
+ * The `slow-hop` check (a hop over 5 minutes warns, naming it: "the hop
+ * relay.good.test -> mx2.good.test took 14 minutes") and the `delivery-time`
+ * check (over 15 minutes from the Date header warns). Clock skew is told as
+ * info and costs nothing.
+ */
+export function timelineChecks(timeline: Timeline): ReportCheck[] {
+  return [slowHopCheck(timeline), deliveryTimeCheck(timeline.totalSeconds)];
+}
+
+function newestReceived(headers: readonly HeaderLine[]): { newestFirst: ReceivedHop[]; omitted: number } {
+  const newestFirst: ReceivedHop[] = [];
+  let omitted = 0;
+  for (const header of headers) {
+    if (header.name !== 'received') continue;
+    if (newestFirst.length < RECEIVED_LIMIT) {
+      newestFirst.push(parseReceived(header.value));
+    } else {
+      omitted += 1;
+    }
+  }
+  return { newestFirst, omitted };
+}
+
+/** The client as a Received header would name it: its HELO name and IP address. */
+function clientName(session: IntakeSession | undefined): string | null {
+  if (session === undefined) return null;
+  const address = `[${session.clientIp}]`;
+  return (session.helo === '' ? address : `${session.helo} ${address}`).slice(0, HOST_LIMIT);
+}
+
+// Outside this range a Date cannot be written as ISO time.
+function readableTime(ms: number | null): number | null {
+  return ms !== null && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : null;
+}
+
+function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function secondsBetween(start: number | null, end: number | null): number | null {
+  return start === null || end === null ? null : Math.round((end - start) / 1000);
+}
+
+/**
+ * Each hop's delay as the clocks around it allow: from the latest time
+ * stamped before it to the earliest stamped from it on, since real times only
+ * grow. A clock that is off then shortens a hop (or makes it negative)
+ * instead of making the next or previous one look slow. The Date header, the
+ * least reliable clock, counts only for the first hop, as for its delay.
+ */
+function boundedDelays(timeline: Timeline): Array<number | null> {
+  const times = timeline.hops.map((hop) => (hop.at === null ? null : Date.parse(hop.at)));
+  const sentAt = timeline.sentAt === null ? null : Date.parse(timeline.sentAt);
+  const known = (values: Array<number | null>): number[] => values.filter((value) => value !== null);
+  return timeline.hops.map((hop, index) => {
+    if (hop.delaySeconds === null) return null;
+    const earlier = known(index === 0 ? [sentAt] : times.slice(0, index));
+    const later = known(times.slice(index));
+    return secondsBetween(Math.max(...earlier), Math.min(...later));
+  });
+}
+
+function slowHopCheck(timeline: Timeline): ReportCheck {
+  const { hops } = timeline;
+  const delays = boundedDelays(timeline);
+  const slow = hops
+    .map((hop, index) => ({ ...hop, delaySeconds: delays[index] ?? null }))
+    .filter((hop) => (hop.delaySeconds ?? 0) > SLOW_HOP_SECONDS);
+  const skewed = hops.filter((hop) => (hop.delaySeconds ?? 0) < -SKEW_NOTE_SECONDS);
+  const notes: string[] = [];
+  if (skewed.length > 0) notes.push(skewSentence(skewed));
+  if (hops.every((hop) => hop.delaySeconds === null)) {
+    notes.push('No hop could be timed: the Received headers and the Date header carry no readable times.');
+  }
+  if (timeline.omittedHops > 0) {
+    const total = hops.length - 1 + timeline.omittedHops;
+    notes.push(`Only the newest ${RECEIVED_LIMIT} of ${total} Received headers were read; a chain that long means a mail loop or forged headers.`);
+  }
+  if (slow.length > 0) {
+    const advice = 'Mail usually crosses a hop in seconds: look in the receiving host\'s logs for deferrals, retries or greylisting.';
+    return check('slow-hop', 'warn', [slowSentence(slow), advice, ...notes], SLOW_HOP_PENALTY);
+  }
+  if (notes.length > 0) return check('slow-hop', 'info', notes, 0);
+  return check('slow-hop', 'pass', [`No hop took over ${humanDuration(SLOW_HOP_SECONDS)}.`], 0);
+}
+
+function deliveryTimeCheck(totalSeconds: number | null): ReportCheck {
+  if (totalSeconds === null) {
+    return check('delivery-time', 'info', ['The message has no readable Date header, so how long it took to arrive is unknown.'], 0);
+  }
+  const duration = humanDuration(totalSeconds);
+  if (totalSeconds > SLOW_DELIVERY_SECONDS) {
+    return check('delivery-time', 'warn', [`The message arrived ${duration} after its Date header; the timeline shows where it waited.`], SLOW_DELIVERY_PENALTY);
+  }
+  if (totalSeconds < -SKEW_NOTE_SECONDS) {
+    const sentence = `The Date header is ${duration} ahead of this server's clock: the sending host's clock is off (set it by NTP), and some filters distrust mail dated in the future.`;
+    return check('delivery-time', 'info', [sentence], 0);
+  }
+  if (totalSeconds < 0) {
+    return check('delivery-time', 'pass', [`The Date header is ${duration} ahead of this server's clock, within ordinary clock drift.`], 0);
+  }
+  return check('delivery-time', 'pass', [`The message arrived ${duration} after its Date header.`], 0);
+}
+
+function slowSentence(slow: readonly TimelineHop[]): string {
+  const [only] = slow;
+  if (slow.length === 1 && only !== undefined) return `The hop ${hopName(only)} took ${humanDuration(only.delaySeconds ?? 0)}.`;
+  return `${slow.length} hops took over ${humanDuration(SLOW_HOP_SECONDS)}: ${listHops(slow)}.`;
+}
+
+function skewSentence(skewed: readonly TimelineHop[]): string {
+  const [what, delay] = skewed.length === 1 ? ['The hop', 'its delay says'] : ['The hops', 'their delays say'];
+  return `${what} ${listHops(skewed)} ended before ${skewed.length === 1 ? 'it' : 'they'} started: a host's clock is off, so ${delay} nothing about speed.`;
+}
+
+/** "a -> b (14 minutes), c -> d (6 minutes) and 2 more". */
+function listHops(hops: readonly TimelineHop[]): string {
+  const named = hops.slice(0, NAMED_HOPS).map((hop) => `${hopName(hop)} (${humanDuration(hop.delaySeconds ?? 0)})`);
+  const rest = hops.length - named.length;
+  return rest > 0 ? `${named.join(', ')} and ${rest} more` : named.join(', ');
+}
+
+function hopName(hop: TimelineHop): string {
+  return `${hop.from ?? 'an unnamed host'} -> ${hop.by ?? 'an unnamed host'}`;
+}
+
+function check(id: string, status: ReportCheck['status'], sentences: readonly string[], penalty: number): ReportCheck {
+  return { id, status, message: sentences.join(' '), penalty };
+}
