@@ -39,7 +39,7 @@ export async function buildReport(subject: ReportSubject, environment: ReportEnv
   const parsed = await parseMessage(raw);
   const lookup = environment.lookup === null ? null : withDeadline(environment.lookup, environment.now() + environment.dnsBudgetMs, environment.now);
   const authentication = await authenticateMessage(raw, { mailFrom, session }, { lookup, receiver: environment.receiver });
-  const timeline = deliveryTimeline(parsed.headers, parsed.date, receivedAt, session);
+  const timeline = deliveryTimeline(parsed.headers, parsed.date, receivedAt, { session: session ?? undefined, serverName: environment.receiver });
   const checks = worstFirst([
     ...authenticationChecks(authentication, { mailFrom, fromAddress: parsed.from?.address ?? null }),
     ...contentChecks({ parsed, rawSize: raw.length, authentication }),

@@ -64,6 +64,7 @@ const timelineSchema = z.object({
   receivedAt: z.iso.datetime().openapi({ description: 'When this server received it.' }),
   hops: z.array(hopSchema).openapi({ description: 'Oldest first.' }),
   totalSeconds: z.number().nullable().openapi({ description: 'From the Date header to arrival here; null without a readable Date.' }),
+  omittedHops: z.number().int().min(0).openapi({ description: 'Received headers left unread: only the newest 50 are read, so a forged chain costs bounded work.' }),
 }).openapi('ApiTimeline', { description: 'How long the message took, hop by hop.' });
 
 /** `GET /api/inboxes/{address}/messages/{id}/report` */

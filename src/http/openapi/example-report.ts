@@ -32,5 +32,6 @@ export const exampleReport: ApiReport = {
       { from: 'mailer.acme.example', by: 'ephemail.test', at: '2026-03-14T09:26:53.000Z', delaySeconds: 2 },
     ],
     totalSeconds: 3,
+    omittedHops: 0,
   },
 };
