@@ -11,6 +11,8 @@
 /** @typedef {import('../../src/http/api/types.js').ApiAttachment} ApiAttachment */
 /** @typedef {import('../../src/http/api/types.js').ApiLink} ApiLink */
 /** @typedef {import('../../src/http/api/types.js').ApiMessage} ApiMessage */
+/** @typedef {import('../../src/http/api/types.js').ApiReport} ApiReport */
+/** @typedef {import('../../src/http/api/types.js').ApiReportCheck} ApiReportCheck */
 
 /** @typedef {import('../../src/http/api/types.js').ApiInboxRequest} ApiInboxRequest */
 /** @typedef {import('../../src/http/api/types.js').ApiAddressCheck} ApiAddressCheck */

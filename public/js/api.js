@@ -9,6 +9,7 @@
 /** @typedef {import('./api-types.js').ApiInboxRequest} ApiInboxRequest */
 /** @typedef {import('./api-types.js').ApiMessage} ApiMessage */
 /** @typedef {import('./api-types.js').ApiMessageList} ApiMessageList */
+/** @typedef {import('./api-types.js').ApiReport} ApiReport */
 
 /** A failed API call, with the sentence to show for it. */
 export class ApiError extends Error {
@@ -117,6 +118,15 @@ export const api = {
    * @returns {Promise<ApiMessage>}
    */
   getMessage: (address, id, signal) => requestJson('GET', `${inboxPath(address)}/messages/${enc(id)}`, { signal }),
+
+  /**
+   * The deliverability report; the server makes it on first request, which can take seconds.
+   * @param {string} address
+   * @param {string} id
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<ApiReport>}
+   */
+  getReport: (address, id, signal) => requestJson('GET', `${inboxPath(address)}/messages/${enc(id)}/report`, { signal }),
 
   /**
    * @param {string} address

@@ -46,6 +46,29 @@ function duration(ms, round) {
   return rest === 0 ? `${days} d` : `${days} d ${rest} h`;
 }
 
+/**
+ * A span in the largest units that fit, to the second: "45 s", "3 min 5 s",
+ * "1 h 4 min", "2 d 3 h". For delays between mail relays.
+ * @param {number} seconds zero or more
+ */
+export function elapsed(seconds) {
+  const total = Math.round(seconds);
+  if (total < 60) return `${total} s`;
+  if (total < 3_600) return twoUnits(Math.floor(total / 60), 'min', total % 60, 's');
+  if (total < 86_400) return twoUnits(Math.floor(total / 3_600), 'h', Math.floor((total % 3_600) / 60), 'min');
+  return twoUnits(Math.floor(total / 86_400), 'd', Math.floor((total % 86_400) / 3_600), 'h');
+}
+
+/**
+ * @param {number} big
+ * @param {string} bigUnit
+ * @param {number} small
+ * @param {string} smallUnit
+ */
+function twoUnits(big, bigUnit, small, smallUnit) {
+  return small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`;
+}
+
 const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -10,7 +10,8 @@ let nextId = 0;
 /**
  * A tab list over the given panels, one of them shown.
  * @param {string} label accessible name of the tab list
- * @param {Array<{ key: string, label: string, panel: HTMLElement }>} tabs
+ * @param {Array<{ key: string, label: string, panel: HTMLElement, onShow?: () => void }>} tabs
+ *   `onShow` runs each time its tab is selected: a panel can wait until then to load.
  * @param {string} initial key of the tab shown first
  * @returns {{ element: HTMLElement, select: (key: string) => void }}
  */
@@ -18,7 +19,7 @@ export function buildTabs(label, tabs, initial) {
   const prefix = `tabs-${nextId++}`;
   const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': label });
   const panels = h('div', { class: 'tab-panels' });
-  const entries = tabs.map(({ key, label: text, panel }) => {
+  const entries = tabs.map(({ key, label: text, panel, onShow }) => {
     const button = h('button', {
       type: 'button', role: 'tab', class: 'tab', id: `${prefix}-${key}-tab`, 'aria-controls': `${prefix}-${key}`, dataset: { key },
     }, text);
@@ -29,7 +30,7 @@ export function buildTabs(label, tabs, initial) {
     button.addEventListener('click', () => select(key));
     list.append(button);
     panels.append(panel);
-    return { key, panel, button };
+    return { key, panel, button, onShow };
   });
 
   /**
@@ -43,6 +44,7 @@ export function buildTabs(label, tabs, initial) {
       entry.button.tabIndex = selected ? 0 : -1;
       entry.panel.hidden = !selected;
       if (selected && focus) entry.button.focus();
+      if (selected) entry.onShow?.();
     }
   }
 

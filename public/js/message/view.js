@@ -1,20 +1,23 @@
 /**
  * One open message: who sent it, the verification code big with a Copy
- * button, the likely action link as a button, then HTML, text and headers
- * in tabs, and the attachments.
+ * button, the likely action link as a button, then HTML, text, headers and
+ * the deliverability report in tabs, and the attachments.
  */
 import { ApiError, api, isApiPath } from '../api.js';
 import { focusQuietly, h, icon, ICONS } from '../dom.js';
 import { actionLink, codeCard } from './highlights.js';
 import { senderName, subjectOf } from './labels.js';
 import { attachmentsSection, headersPanel, htmlPanel, textPanel } from './parts.js';
-import { inboxHash } from '../routes.js';
+import { REPORT_TEXT } from './report-labels.js';
+import { reportPanel } from './report-panel.js';
+import { inboxHash, messageHash } from '../routes.js';
 import { buildTabs } from './tabs.js';
 import { expiresIn, fullDate } from '../time.js';
 
 /** @typedef {import('../api-types.js').ApiMailbox} ApiMailbox */
 /** @typedef {import('../api-types.js').ApiMessage} ApiMessage */
 /** @typedef {import('../api-types.js').ApiRemovalReason} ApiRemovalReason */
+/** @typedef {import('../api-types.js').ApiReport} ApiReport */
 /** @typedef {import('../dom.js').Children} Children */
 
 /** @type {Record<ApiRemovalReason, string>} */
@@ -39,6 +42,12 @@ export class MessageView {
     this.id = null;
     /** @type {AbortController | null} */
     this.controller = null;
+    /**
+     * Reports already fetched, by message hash: each costs the server a
+     * worker and DNS lookups, so it is asked for once per page visit.
+     * @type {Map<string, ApiReport>}
+     */
+    this.reports = new Map();
   }
 
   /**
@@ -102,6 +111,21 @@ export class MessageView {
     this.showNotice(GONE_TEXT[reason]);
   }
 
+  /**
+   * A message's report, from this visit's earlier answer or else the server.
+   * @param {string} address
+   * @param {string} id
+   * @param {AbortSignal} signal
+   */
+  async reportOf(address, id, signal) {
+    const key = messageHash(address, id);
+    const known = this.reports.get(key);
+    if (known !== undefined) return known;
+    const report = await api.getReport(address, id, signal);
+    this.reports.set(key, report);
+    return report;
+  }
+
   focusHeading() {
     focusQuietly(this.article.querySelector('[data-focus-target]'));
   }
@@ -147,6 +171,7 @@ export class MessageView {
    * @param {AbortSignal} signal
    */
   render(message, signal) {
+    const address = this.address ?? '';
     const from = message.from;
     const date = message.date ?? message.receivedAt;
     const recipients = message.to.length > 0 ? message.to : (message.envelope?.rcptTo ?? []).map((address) => ({ name: '', address }));
@@ -168,7 +193,7 @@ export class MessageView {
       codeCard(message.codes),
       // With a code on show, the link is the second choice and looks it.
       actionLink(message.links, message.codes.length > 0 ? 'btn-secondary' : 'btn-primary'),
-      bodyTabs(message, signal),
+      bodyTabs(message, signal, () => this.reportOf(address, message.id, signal)),
       attachmentsSection(message));
   }
 }
@@ -208,9 +233,16 @@ function problemsNotice(message) {
 /**
  * @param {ApiMessage} message
  * @param {AbortSignal} signal
+ * @param {() => Promise<ApiReport>} loadReport
  */
-function bodyTabs(message, signal) {
+function bodyTabs(message, signal, loadReport) {
   const html = isApiPath(message.htmlUrl) ? [{ key: 'html', label: 'HTML', panel: htmlPanel(message.htmlUrl, signal) }] : [];
-  const tabs = [...html, { key: 'text', label: 'Text', panel: textPanel(message) }, { key: 'headers', label: 'Headers', panel: headersPanel(message) }];
+  const report = reportPanel(loadReport);
+  const tabs = [
+    ...html,
+    { key: 'text', label: 'Text', panel: textPanel(message) },
+    { key: 'headers', label: 'Headers', panel: headersPanel(message) },
+    { key: 'report', label: REPORT_TEXT.tab, panel: report.panel, onShow: report.show },
+  ];
   return buildTabs('Message views', tabs, html.length > 0 ? 'html' : 'text').element;
 }

@@ -1,0 +1,162 @@
+/**
+ * A deliverability report, drawn: the score large with its verdict, then
+ * authentication, the checks by severity and the delivery timeline. Every
+ * string from the report (host names, domains, sentences) comes from a
+ * hostile sender's message and goes in as text, through `h` only.
+ */
+import { h } from '../dom.js';
+import { elapsed, fullDate } from '../time.js';
+import { REPORT_TEXT } from './report-labels.js';
+
+/** @typedef {import('../api-types.js').ApiReport} ApiReport */
+/** @typedef {import('../api-types.js').ApiReportCheck} ApiReportCheck */
+/** @typedef {ApiReport['authentication']} ApiAuthentication */
+/** @typedef {ApiAuthentication['spf']['result']} ApiAuthResult */
+/** @typedef {ApiReport['timeline']} ApiTimeline */
+/** @typedef {ApiTimeline['hops'][number]} ApiTimelineHop */
+/** @typedef {import('./report-labels.js').Verdict} Verdict */
+/** @typedef {import('../dom.js').Children} Children */
+
+/** Severities shown as groups, worst first; passes are folded away after them. */
+const GROUPED = /** @type {const} */ (['fail', 'warn', 'info']);
+
+/**
+ * The whole report.
+ * @param {ApiReport} report
+ */
+export function reportView(report) {
+  return h('div', { class: 'report' },
+    scoreCard(report.score),
+    authenticationSection(report.authentication),
+    checksSection(report.checks),
+    timelineSection(report.timeline));
+}
+
+/**
+ * The issue's bands: 9 and up inbox, 6 and up at risk, below that spam.
+ * @param {number} score
+ * @returns {Verdict}
+ */
+function verdictOf(score) {
+  return score >= 9 ? 'inbox' : score >= 6 ? 'risk' : 'spam';
+}
+
+/** @param {number} score */
+function scoreCard(score) {
+  const verdict = verdictOf(score);
+  return h('section', { class: 'report-score', dataset: { verdict }, 'aria-label': REPORT_TEXT.scoreLabel },
+    h('p', { class: 'report-score-value', text: REPORT_TEXT.score(score) }),
+    h('div', { class: 'report-score-words' },
+      h('p', { class: 'report-verdict', text: REPORT_TEXT.verdicts[verdict] }),
+      h('p', { class: 'report-verdict-hint', text: REPORT_TEXT.verdictHints[verdict] })));
+}
+
+/**
+ * A titled part of the report.
+ * @param {string} title
+ * @param {...Children} children
+ */
+function section(title, ...children) {
+  return h('section', { class: 'report-section' }, h('h3', { class: 'section-title', text: title }), ...children);
+}
+
+/** @param {ApiAuthentication} auth */
+function authenticationSection(auth) {
+  const dkim = auth.dkim.length === 0
+    ? [authItem(REPORT_TEXT.dkimNone, 'none', REPORT_TEXT.dkimNoneExplanation)]
+    : auth.dkim.map((signature) => authItem(REPORT_TEXT.dkim(signature.domain, signature.selector), signature.result, signature.explanation));
+  const policy = auth.dmarc.policy === null ? null : REPORT_TEXT.dmarcPolicy(auth.dmarc.policy);
+  return section(REPORT_TEXT.authenticationTitle,
+    auth.dnsChecked ? null : h('p', { class: 'notice notice-warning report-dns-off', role: 'note', text: REPORT_TEXT.dnsOff }),
+    h('ul', { class: 'report-list' },
+      authItem(REPORT_TEXT.spf(auth.spf.domain), auth.spf.result, auth.spf.explanation),
+      dkim,
+      authItem(REPORT_TEXT.dmarc(auth.dmarc.domain), auth.dmarc.result, auth.dmarc.explanation, policy),
+      authItem(REPORT_TEXT.arc(auth.arc.instances), auth.arc.result, auth.arc.explanation)));
+}
+
+/**
+ * How a result reads at a glance; the word beside it says the same.
+ * @param {ApiAuthResult} result
+ */
+function toneOf(result) {
+  switch (result) {
+    case 'pass': return 'good';
+    case 'fail': case 'permerror': case 'policy': return 'bad';
+    case 'softfail': case 'temperror': case 'neutral': return 'warn';
+    case 'none': return 'quiet';
+  }
+}
+
+/**
+ * @param {string} name
+ * @param {ApiAuthResult} result
+ * @param {string} explanation
+ * @param {string | null} [detail]
+ */
+function authItem(name, result, explanation, detail = null) {
+  return h('li', { class: 'report-item' },
+    h('div', { class: 'report-item-head' },
+      h('span', { class: 'report-item-name', text: name }),
+      h('span', { class: 'report-badge', dataset: { tone: toneOf(result) }, text: REPORT_TEXT.results[result] })),
+    h('p', { class: 'report-item-text', text: explanation }),
+    detail === null ? null : h('p', { class: 'report-item-detail', text: detail }));
+}
+
+/** @param {ApiReportCheck[]} checks */
+function checksSection(checks) {
+  const passed = checks.filter((check) => check.status === 'pass');
+  return section(REPORT_TEXT.checksTitle,
+    GROUPED.map((status) => {
+      const group = checks.filter((check) => check.status === status);
+      if (group.length === 0) return null;
+      return h('div', { class: 'report-group', dataset: { status } },
+        h('h4', { class: 'report-group-title', text: `${REPORT_TEXT.groups[status]} (${group.length})` }),
+        checkList(group));
+    }),
+    passed.length === 0 ? null : h('details', { class: 'report-group', dataset: { status: 'pass' } },
+      h('summary', { class: 'report-group-title', text: REPORT_TEXT.passed(passed.length) }),
+      checkList(passed)));
+}
+
+/** @param {ApiReportCheck[]} checks */
+function checkList(checks) {
+  return h('ul', { class: 'report-list' }, checks.map((check) => h('li', { class: 'report-item report-check', dataset: { check: check.id } },
+    h('div', { class: 'report-item-head' },
+      h('span', { class: 'report-item-text', text: check.message }),
+      check.penalty > 0
+        ? h('span', { class: 'report-penalty', 'aria-label': REPORT_TEXT.penaltyLabel(check.penalty), text: REPORT_TEXT.penalty(check.penalty) })
+        : null),
+    h('code', { class: 'report-check-id', text: check.id }))));
+}
+
+/** @param {ApiTimeline} timeline */
+function timelineSection(timeline) {
+  return section(REPORT_TEXT.timelineTitle,
+    h('ol', { class: 'report-list report-hops' }, timeline.hops.map(hopItem)),
+    h('p', { class: 'report-total' }, timeline.totalSeconds === null
+      ? REPORT_TEXT.noTotal
+      : [h('strong', { text: `${REPORT_TEXT.totalLabel}: ` }), timeline.totalSeconds < 0 ? delayText(timeline.totalSeconds) : REPORT_TEXT.total(elapsed(timeline.totalSeconds))]),
+    timeline.omittedHops > 0 ? h('p', { class: 'report-item-detail', text: REPORT_TEXT.omitted(timeline.omittedHops) }) : null);
+}
+
+/** @param {ApiTimelineHop} hop */
+function hopItem(hop) {
+  return h('li', { class: 'report-item report-hop' },
+    h('p', { class: 'report-hop-route' },
+      h('span', { text: hop.from ?? REPORT_TEXT.unknownHost }),
+      h('span', { class: 'report-hop-arrow', 'aria-hidden': 'true', text: ' → ' }),
+      h('span', { class: 'visually-hidden', text: ' to ' }),
+      h('span', { text: hop.by ?? REPORT_TEXT.unknownHost })),
+    h('p', { class: 'report-item-detail' },
+      hop.at === null ? REPORT_TEXT.unknownTime : h('time', { datetime: hop.at, text: fullDate(hop.at) }),
+      hop.delaySeconds === null ? null : [' · ', h('span', { class: 'report-delay', text: delayText(hop.delaySeconds) })]));
+}
+
+/**
+ * "+12 s"; a negative delay is two clocks disagreeing, said as such.
+ * @param {number} seconds
+ */
+function delayText(seconds) {
+  return seconds < 0 ? REPORT_TEXT.clockSkew(elapsed(-seconds)) : REPORT_TEXT.delay(elapsed(seconds));
+}
