@@ -144,10 +144,10 @@ function timelineSection(timeline) {
 function hopItem(hop) {
   return h('li', { class: 'report-item report-hop' },
     h('p', { class: 'report-hop-route' },
-      h('span', { text: hop.from ?? REPORT_TEXT.unknownHost }),
+      h('span', { class: 'report-hop-from', text: hop.from ?? REPORT_TEXT.unknownHost }),
       h('span', { class: 'report-hop-arrow', 'aria-hidden': 'true', text: ' → ' }),
       h('span', { class: 'visually-hidden', text: ' to ' }),
-      h('span', { text: hop.by ?? REPORT_TEXT.unknownHost })),
+      h('span', { class: 'report-hop-by', text: hop.by ?? REPORT_TEXT.unknownHost })),
     h('p', { class: 'report-item-detail' },
       hop.at === null ? REPORT_TEXT.unknownTime : h('time', { datetime: hop.at, text: fullDate(hop.at) }),
       hop.delaySeconds === null ? null : [' · ', h('span', { class: 'report-delay', text: delayText(hop.delaySeconds) })]));
