@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { reportSchema } from '../../src/http/api/report-schema.js';
 import { createWorkerPool } from '../../src/worker/pool.js';
 import { buildTestApp, rawMessage } from '../support/http-app.js';
@@ -51,5 +51,27 @@ describe('GET …/messages/{id}/report', () => {
         });
       }
     });
+  });
+});
+
+describe('a report thread', () => {
+  const pool = createWorkerPool({ workers: 1, timeoutMs: 30_000, workerHeapMb: 64, maxQueuedPerLane: 4, report: { dns: { kind: 'off' }, receiver: 'ephemail.test' } });
+  afterAll(() => pool.close());
+
+  it('writes nothing to the log stream, though mailauth prints for a signature whose l= exceeds the body', async () => {
+    const raw = Buffer.from([
+      'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=good.test; s=s1; l=100000; bh=AAAA; h=from; b=AAAA',
+      'From: a@good.test', 'Subject: length', '', 'Short body.', '',
+    ].join('\r\n'));
+    const written = vi.spyOn(process.stdout, 'write');
+    try {
+      const report = await pool.report(raw, { mailFrom: 'a@good.test', session: null, receivedAt: Date.now() });
+      expect('failure' in report).toBe(false);
+      // The thread's output would reach this process's stdout a moment later; a second report flushes the same pipe.
+      await pool.report(raw, { mailFrom: 'a@good.test', session: null, receivedAt: Date.now() });
+      expect(written.mock.calls.map(([chunk]) => String(chunk)).filter((chunk) => chunk.includes('EXPECTING'))).toEqual([]);
+    } finally {
+      written.mockRestore();
+    }
   });
 });
