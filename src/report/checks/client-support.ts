@@ -34,13 +34,13 @@ const LISTED_FEATURES = 3;
 export function emailClientSupport(html: string | null): ReportCheck {
   if (html === null) return finding('email-client-support', 'pass', 'The message has no HTML.');
   const checked = html.slice(0, CLIENT_SUPPORT_HTML_CHARACTERS);
-  const cut = html.length > checked.length ? ` (Only the first ${CLIENT_SUPPORT_HTML_CHARACTERS / 1024} KB of the HTML were checked.)` : '';
+  const cut = html.length > checked.length ? ` (Only the first ${CLIENT_SUPPORT_HTML_CHARACTERS / 1024} KB of the HTML was checked.)` : '';
   let unsupported: Map<string, Set<string>>;
   try {
     unsupported = unsupportedFeatures(checked);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return finding('email-client-support', 'info', `The HTML could not be checked against the caniemail data (${quoted(reason)}).`);
+    return finding('email-client-support', 'info', `The HTML could not be checked against the caniemail data (the checker stopped with ${quoted(reason)}), so which clients support it is not known.`);
   }
   if (unsupported.size === 0) return finding('email-client-support', 'pass', `Major mail clients support every HTML and CSS feature used.${cut}`);
   const features = [...unsupported].map(([feature, clients]) => `${quoted(feature)} in ${clientNames(clients)}`);
