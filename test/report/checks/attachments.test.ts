@@ -75,4 +75,20 @@ describe('zipEntryNames', () => {
     expect(zipEntryNames(forged)).toEqual([]);
     expect(zipEntryNames(archive.subarray(0, archive.length - 40))).toEqual([]);
   });
+
+  it(`reads no more than ${MAX_ZIP_NAMES} names of an archive listing 1,500`, async () => {
+    const archive = await scriptInside();
+    const end = archive.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+    const directoryStart = archive.readUInt32LE(end + 16);
+    // The real directory's first entry (readme.txt) 1,500 times, and an end record that says so.
+    const entryLength = 46 + [28, 30, 32].reduce((sum, at) => sum + archive.readUInt16LE(directoryStart + at), 0);
+    const entry = archive.subarray(directoryStart, directoryStart + entryLength);
+    const endRecord = Buffer.from(archive.subarray(end, end + 22));
+    endRecord.writeUInt16LE(1500, 8);
+    endRecord.writeUInt16LE(1500, 10);
+    endRecord.writeUInt16LE(0, 20);
+    const names = zipEntryNames(Buffer.concat([archive.subarray(0, directoryStart), ...Array(1500).fill(entry), endRecord]));
+    expect(names).toHaveLength(MAX_ZIP_NAMES);
+    expect(new Set(names)).toEqual(new Set(['readme.txt']));
+  });
 });
