@@ -7,14 +7,14 @@ import type { ReportCheck } from '../report.js';
 import { finding } from './penalties.js';
 import { sizeText } from './wording.js';
 
-/** Gmail clips HTML over 102 KB (counted in bytes, 1 KB = 1,024) behind "View entire message". */
-export const GMAIL_CLIP_BYTES = 102 * 1024;
+// Gmail clips HTML over 102 KB (counted in bytes, 1 KB = 1,024) behind "View entire message".
+const GMAIL_CLIP_BYTES = 102 * 1024;
 // Gmail counts the HTML as it rewrites it, which can be larger than sent, so
 // a margin below the limit is worth a warning.
 const CLIP_WARNING_BYTES = 90 * 1024;
-/** Sizes a message should stay under: past 10 MB some providers refuse it, past 20 MB many (most stop at 25 MB once encoded). */
-export const SIZE_WARNING_BYTES = 10 * 1024 * 1024;
-export const SIZE_FAILURE_BYTES = 20 * 1024 * 1024;
+// Past 10 MB some providers refuse a message, past 20 MB many (most stop at 25 MB once encoded).
+const SIZE_WARNING_BYTES = 10 * 1024 * 1024;
+const SIZE_FAILURE_BYTES = 20 * 1024 * 1024;
 
 /** `text-part`: fails for HTML without a plain-text part; text-only mail passes. */
 export function textPart(parsed: ParsedMessage): ReportCheck {
@@ -37,7 +37,7 @@ export function htmlSizeClipping(html: string | null): ReportCheck {
       'html-size-clipping',
       'fail',
       `The HTML is ${size}; Gmail clips HTML over 102 KB and hides the rest, unsubscribe link included, behind "View entire message". ` +
-        'Shorten it or move inline CSS into a style block.',
+        'Shorten it: repeated inline styles, comments and unused markup are the usual bulk.',
     );
   }
   if (bytes > CLIP_WARNING_BYTES) {

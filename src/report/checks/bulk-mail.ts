@@ -67,7 +67,7 @@ function hasHttpsUrl(value: string): boolean {
 
 function dkimAdvice(authentication: Authentication): string {
   const covering = authentication.dkim.some((signature) => SIGNED_HEADERS.every((name) => signature.signedHeaders.includes(name)));
-  if (covering && !authentication.dnsChecked) return 'have a DKIM signature that passes cover both headers (a signature covers them, but DNS lookups are off, so it was not verified)';
-  if (covering) return 'have a DKIM signature that passes cover both headers (the signature that covers them does not pass)';
+  if (covering && !authentication.dnsChecked) return 'sign both headers with a DKIM signature that passes (one covers them, but DNS lookups are off, so it was not verified)';
+  if (covering) return 'sign both headers with a DKIM signature that passes (the signature that covers them does not pass)';
   return 'sign both headers with DKIM (list list-unsubscribe and list-unsubscribe-post in the signature\'s h= tag)';
 }

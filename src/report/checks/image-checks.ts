@@ -7,17 +7,16 @@ import { cutNote, type HtmlFacts } from './html-facts.js';
 import { finding } from './penalties.js';
 import { counted, listed, quoted } from './wording.js';
 
-/**
- * Characters of visible text per image below which mail reads as "mostly
- * images". Lower than the 500 often quoted, so that a logo above a short
- * sign-in or receipt mail (a few hundred characters) is not called out.
- */
-export const TEXT_CHARACTERS_PER_IMAGE = 200;
+// Characters of visible text per image below which mail reads as "mostly
+// images". Lower than the 500 often quoted, so that a logo above a short
+// sign-in or receipt mail (a few hundred characters) is not called out.
+const TEXT_CHARACTERS_PER_IMAGE = 200;
 
 /** `image-text-balance`: warns when the HTML is mostly images (tracking pixels and spacers not counted). */
 export function imageTextBalance(facts: HtmlFacts): ReportCheck {
   const images = facts.images.filter((image) => !image.tiny).length;
-  if (images === 0 || facts.textCharacters >= images * TEXT_CHARACTERS_PER_IMAGE) {
+  if (images === 0) return finding('image-text-balance', 'pass', `No image stands in for text.${cutNote(facts)}`);
+  if (facts.textCharacters >= images * TEXT_CHARACTERS_PER_IMAGE) {
     return finding('image-text-balance', 'pass', `The HTML has enough text beside its ${counted(images, 'image')}.${cutNote(facts)}`);
   }
   return finding(
@@ -32,7 +31,7 @@ export function imageTextBalance(facts: HtmlFacts): ReportCheck {
 /** `image-alt`: warns about visible images without an alt attribute, counting them. */
 export function imageAlt(facts: HtmlFacts): ReportCheck {
   const missing = facts.images.filter((image) => !image.tiny && image.alt === null);
-  if (missing.length === 0) return finding('image-alt', 'pass', `Every image has an alt attribute.${cutNote(facts)}`);
+  if (missing.length === 0) return finding('image-alt', 'pass', `No visible image lacks an alt attribute.${cutNote(facts)}`);
   return finding(
     'image-alt',
     'warn',

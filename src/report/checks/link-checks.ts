@@ -26,7 +26,7 @@ export function linkDomainMismatch(facts: HtmlFacts): ReportCheck {
   return finding(
     'link-domain-mismatch',
     'fail',
-    `${counted(pairs.size, 'link')} show one domain and lead to another, as phishing does: ${listed([...pairs])}. ` +
+    `${counted(pairs.size, 'link')} ${pairs.size === 1 ? 'shows' : 'show'} one domain and lead to another, as phishing does: ${listed([...pairs])}. ` +
       `Link the text to the address it shows, or use words instead of an address as the link text.${cutNote(facts)}`,
   );
 }
