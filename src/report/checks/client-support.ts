@@ -9,7 +9,13 @@ import type { ReportCheck } from '../report.js';
 import { finding } from './penalties.js';
 import { counted, listed, quoted } from './wording.js';
 
-/** Characters of HTML checked: the linter builds a whole tree and parses every style, so hostile HTML must stay short. */
+/**
+ * Characters of HTML checked: the linter builds a whole tree and parses every
+ * style, so hostile HTML must stay short. Measured on 2026-12-05 (shared
+ * 2-vCPU VM): a 100 KB newsletter in 130 to 300 ms, 10,000 style attributes
+ * (cut to this) in 0.6 s, 40,000 nested elements in 0.45 s (the linter's
+ * recursion overflows the stack: `info`).
+ */
 export const CLIENT_SUPPORT_HTML_CHARACTERS = 200 * 1024;
 
 // The clients most readers use, by caniemail's names, and how people call them.
