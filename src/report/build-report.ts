@@ -42,7 +42,7 @@ export async function buildReport(subject: ReportSubject, environment: ReportEnv
   const timeline = deliveryTimeline(parsed.headers, parsed.date, receivedAt, { session: session ?? undefined, serverName: environment.receiver });
   const checks = worstFirst([
     ...authenticationChecks(authentication, { mailFrom, fromAddress: parsed.from?.address ?? null }),
-    ...contentChecks({ parsed, rawSize: raw.length, authentication }),
+    ...contentChecks({ parsed, rawSize: raw.length, authentication, receivedAt }),
     ...timelineChecks(timeline),
   ]);
   return { score: scoreOf(checks), authentication, checks, timeline };

@@ -33,7 +33,7 @@ export interface Reports {
 /**
  * A report is of a message as it was received, so it never changes: it is
  * made once, in a thread (DNS lookups and a full parse), and kept until the
- * message leaves.
+ * message leaves; unless a lookup failed, which the next request retries.
  */
 export function createReports({ store, make, cacheBytes }: ReportsOptions): Reports {
   const reports = createWorkCache<DeliverabilityReport>({ maxBytes: cacheBytes, sizeOf: (report) => JSON.stringify(report).length });
@@ -41,15 +41,25 @@ export function createReports({ store, make, cacheBytes }: ReportsOptions): Repo
     if (event.type !== 'message') reports.forget(event.id);
   });
   return {
-    get: (stored, signal) => reports.get(stored.head.id, async (makeSignal) => {
-      const made = await make(subjectOf(stored), makeSignal);
-      if ('failure' in made) throw new ReportFailedError(made.failure);
-      return made;
-    }, signal),
+    async get(stored, signal) {
+      const report = await reports.get(stored.head.id, async (makeSignal) => {
+        const made = await make(subjectOf(stored), makeSignal);
+        if ('failure' in made) throw new ReportFailedError(made.failure);
+        return made;
+      }, signal);
+      // A DNS failure may be gone in a minute: such a report is answered, not kept.
+      if (hasTemporaryError(report)) reports.forget(stored.head.id);
+      return report;
+    },
   };
 }
 
 /** What a report reads of a stored message. */
 function subjectOf({ raw, envelope, head }: StoredMessage): ReportSubject {
   return { raw, mailFrom: envelope.mailFrom, session: envelope.session ?? null, receivedAt: head.receivedAt };
+}
+
+function hasTemporaryError({ authentication }: DeliverabilityReport): boolean {
+  const { spf, dkim, dmarc, arc } = authentication;
+  return [spf, ...dkim, dmarc, arc].some((verdict) => verdict.result === 'temperror');
 }

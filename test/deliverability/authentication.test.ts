@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ephemail, type ApiReport, type Inbox } from '../../src/client/index.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
@@ -7,8 +8,10 @@ import { compose, deliver, dkimKey } from './signed-mail.js';
 // A real DNS server (dnsmasq) publishes the zones; nodemailer signs; mail
 // arrives over real SMTP from 127.0.0.1; the report is read over HTTP.
 const goodKey = dkimKey();
-const zone = {
+const zone = (bimiPort: number) => ({
   txt: {
+    // A logo and certificate for BIMI on a host the sender chose: a report never fetches them.
+    'default._bimi.good.test': `v=BIMI1; l=https://127.0.0.1:${bimiPort}/logo.svg; a=https://127.0.0.1:${bimiPort}/vmc.pem`,
     // good.test sends from this machine and signs its mail.
     'good.test': 'v=spf1 ip4:127.0.0.1 -all',
     's1._domainkey.good.test': goodKey.record,
@@ -19,20 +22,29 @@ const zone = {
     'bank.test': 'v=spf1 ip4:192.0.2.1 -all',
     '_dmarc.bank.test': 'v=DMARC1; p=quarantine',
   },
-};
+});
 
 let dns: TestDnsServer;
 let server: TestServer;
 let counter = 0;
+// Every connection any host makes to the BIMI host the sender named.
+let bimiHost: Server;
+let bimiConnections = 0;
 
 beforeAll(async () => {
-  dns = await startDnsServer(zone);
+  bimiHost = createServer((socket) => {
+    bimiConnections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => bimiHost.listen(0, '127.0.0.1', resolve));
+  dns = await startDnsServer(zone((bimiHost.address() as AddressInfo).port));
   server = await startTestServer(['--dns-servers', dns.address, '--memory-share', '100']);
 });
 
 afterAll(async () => {
   await server?.close();
   await dns?.stop();
+  await new Promise((resolve) => bimiHost?.close(resolve));
 });
 
 /** Delivers `raw` to a fresh inbox and reads its report, through the typed client. */
@@ -47,8 +59,12 @@ const checkOf = (report: ApiReport, id: string) => report.checks.find((check) =>
 
 describe('authentication against a real DNS server', () => {
   it('passes SPF, DKIM and DMARC for aligned, signed mail, and scores it high', async () => {
-    const raw = await compose({ from: 'hello@good.test', to: 'x@ephemail.test', subject: 'Your code', text: 'Your code is 123456.' },
-      { domain: 'good.test', selector: 's1', key: goodKey });
+    const sendersHost = `http://127.0.0.1:${(bimiHost.address() as AddressInfo).port}`;
+    const raw = await compose({
+      from: 'hello@good.test', to: 'x@ephemail.test', subject: 'Your code', text: 'Your code is 123456.',
+      html: `<p>Your code is 123456.</p><img src="${sendersHost}/pixel.png" alt="" width="1" height="1"><a href="${sendersHost}/confirm">Confirm</a>`,
+      headers: { 'BIMI-Selector': 'v=BIMI1; s=default' },
+    }, { domain: 'good.test', selector: 's1', key: goodKey });
     const report = await reportOf(raw, { helo: 'mx.good.test', mailFrom: 'bounce@good.test' });
 
     expect(report.authentication.spf).toMatchObject({ result: 'pass', domain: 'good.test' });
@@ -59,6 +75,9 @@ describe('authentication against a real DNS server', () => {
     expect(report.authentication.dnsChecked).toBe(true);
     expect(['spf', 'dkim', 'dmarc', 'from-alignment'].map((id) => checkOf(report, id)?.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
     expect(report.score).toBeGreaterThanOrEqual(9);
+    // The message and its domain name a host of the sender's choosing (BIMI logo and certificate, an image,
+    // links): a report looks them up in DNS at most, and never connects to them.
+    expect(bimiConnections).toBe(0);
   });
 
   it('fails DKIM for a body changed after signing, and DMARC where SPF passed only for another domain', async () => {

@@ -6,7 +6,7 @@ import { readFixture, crlf, expectWellFormed } from './parse-support.js';
 describe('parseMessage on bad input', () => {
   const emptyMessage: ParsedMessage = {
     subject: '', from: null, to: [], cc: [], replyTo: [], date: null, messageId: null,
-    text: '', html: null, attachments: [], links: [], headers: [], problems: [], failed: false,
+    text: '', hasTextPart: false, html: null, attachments: [], links: [], headers: [], problems: [], failed: false,
   };
 
   it('returns an empty, well-formed result for an empty buffer', async () => {

@@ -34,6 +34,7 @@ export function expectWellFormed(message: ParsedMessage): void {
     date: nullOr(message.date, expect.any(Number)),
     messageId: nullOr(message.messageId, expect.any(String)),
     text: expect.any(String),
+    hasTextPart: expect.any(Boolean),
     html: nullOr(message.html, expect.any(String)),
     links: message.links.map((link) => ({ url: expect.stringMatching(/^https?:\/\//i), text: nullOr(link.text, expect.any(String)), action: expect.any(Boolean) })),
     attachments: message.attachments.map((attachment) => ({

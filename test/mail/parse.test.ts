@@ -104,6 +104,7 @@ describe('parseMessage structure', () => {
     expect(message.date).toBe(Date.UTC(2025, 6, 7, 13, 0, 1));
     expect(message.messageId).toBe('<01000197e4a1b2c3-signin@email.acme.example>');
     expect(message.attachments).toEqual([]);
+    expect(message.hasTextPart).toBe(true);
   });
 
   it('derives text from HTML-only mail and rejects an unreadable Date', async () => {
@@ -112,9 +113,18 @@ describe('parseMessage structure', () => {
       'Hi Kim,\n\nYour verification code is 904417.\n\nOr verify in one click [https://shop.example/verify?c=904417].',
     );
     expect(message.html).toMatch(/^<!DOCTYPE html>\n<html>/);
+    expect(message.hasTextPart).toBe(false);
     // mailparser alone would report "now" here.
     expect(message.date).toBeNull();
     expect(message.problems).toEqual(['The Date header "0000-00-00 00:00:00" is not a readable date.']);
+  });
+
+  it('counts a blank text/plain part beside HTML as no text part', async () => {
+    const message = await parseMessage(crlf(
+      'Content-Type: multipart/alternative; boundary=b', '',
+      '--b', 'Content-Type: text/plain', '', ' ', '--b', 'Content-Type: text/html', '', '<p>Hello</p>', '--b--', '',
+    ));
+    expect(message).toMatchObject({ html: '<p>Hello</p>', hasTextPart: false });
   });
 
   it('marks a cid-referenced image inline and keeps the link', async () => {

@@ -27,6 +27,8 @@ export interface TestAppOptions {
   limits?: Partial<HttpLimitSettings>;
   /** Runs as each digest read starts. */
   onDigest?: () => void;
+  /** Make reports in these threads, as src/app.ts does, rather than in this thread without DNS. */
+  reportWorkers?: WorkerPool;
   /** Parse and render in these worker threads, as src/app.ts does, rather than in this thread. */
   workers?: WorkerPool;
 }
@@ -73,10 +75,11 @@ export function buildTestApp(options: TestAppOptions = {}) {
       return { document: Buffer.from(document), blockedRemoteCount };
     },
     documents: createHtmlDocuments({ store, cacheBytes: 8 * 1024 * 1024 }),
-    // Made in-process without DNS (as with --dns-servers off); tests/report/ run the threads and a real DNS server.
+    // Made in-process without DNS (as with --dns-servers off) unless a report pool is given; test/deliverability/ runs a real DNS server.
     reports: createReports({
       store,
-      make: (subject) => buildReport(subject, { lookup: null, receiver: domains.defaultDomain, dnsBudgetMs: 0, now: () => clock.now() }),
+      make: ({ raw, ...facts }, signal) => options.reportWorkers?.report(raw, facts, signal)
+        ?? buildReport({ raw, ...facts }, { lookup: null, receiver: domains.defaultDomain, dnsBudgetMs: 0, now: () => clock.now() }),
       cacheBytes: 1024 * 1024,
     }),
     waitMaxMs: options.waitMaxMs ?? 120_000,

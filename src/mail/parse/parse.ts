@@ -52,6 +52,8 @@ export interface ParsedMessage {
   messageId: string | null;
   /** The plain text body, derived from the HTML (its first HTML_CONVERTED_CHARACTERS) when there is only HTML; '' if none. HTML beside other text adds nothing to it. */
   text: string;
+  /** True when a text/plain part has text of its own: false for HTML-only mail, whose `text` comes from the HTML. */
+  hasTextPart: boolean;
   /** The HTML body with `cid:` links left as they are; null if none. */
   html: string | null;
   attachments: ParsedAttachment[];
@@ -212,6 +214,8 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
     date,
     messageId: mail.messageId ?? null,
     text,
+    // Blank text is no alternative a reader could use; /\S/ stops at the first character that is not blank.
+    hasTextPart: /\S/.test(mail.text ?? ''),
     html,
     attachments: mail.attachments.map((attachment) => toAttachment(attachment, referenced)),
     links: findLinks({ text, html }),
@@ -262,6 +266,7 @@ export function failedMessage(raw: Buffer, error: unknown): ParsedMessage {
     date: null,
     messageId: null,
     text: '',
+    hasTextPart: false,
     html: null,
     attachments: [],
     links: [],

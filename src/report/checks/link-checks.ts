@@ -1,0 +1,62 @@
+/**
+ * The link checks: anchors whose text shows one site and whose target is
+ * another, and links hidden behind URL shorteners.
+ */
+import { getDomain } from 'tldts';
+import type { FoundLink } from '../../mail/extract/links.js';
+import type { ReportCheck } from '../report.js';
+import { cutNote, type HtmlAnchor, type HtmlFacts } from './html-facts.js';
+import { finding } from './penalties.js';
+import { counted, listed, quoted } from './wording.js';
+
+// Public shorteners; a brand's own short domain (e.g. nyti.ms) is its business.
+const URL_SHORTENERS = new Set([
+  'bit.ly', 'bitly.com', 'tinyurl.com', 't.co', 'goo.gl', 'ow.ly', 'is.gd', 'buff.ly', 'cutt.ly', 'rebrand.ly',
+  'shorturl.at', 't.ly', 'rb.gy', 'tiny.cc', 'v.gd', 'bl.ink', 'short.io', 'shorte.st', 'adf.ly', 's.id', 'lnkd.in',
+]);
+
+// Text a reader takes for an address: an optional scheme, dotted host labels
+// ending in a letter-only top-level label, then optionally a path.
+const LOOKS_LIKE_ADDRESS = /^(?:https?:\/\/)?((?:[\p{L}\p{N}-]+\.)+\p{L}{2,63})\.?(?::\d+)?(?:[/?#]\S*)?$/iu;
+
+/** `link-domain-mismatch`: fails for anchors whose text shows one registrable domain and whose href goes to another. */
+export function linkDomainMismatch(facts: HtmlFacts): ReportCheck {
+  const pairs = new Set(facts.anchors.map(mismatchOf).filter((pair) => pair !== null));
+  if (pairs.size === 0) return finding('link-domain-mismatch', 'pass', `No link shows one domain and goes to another.${cutNote(facts)}`);
+  return finding(
+    'link-domain-mismatch',
+    'fail',
+    `${counted(pairs.size, 'link')} ${pairs.size === 1 ? 'shows' : 'show'} one domain and lead to another, as phishing does: ${listed([...pairs])}. ` +
+      `Link the text to the address it shows, or use words instead of an address as the link text.${cutNote(facts)}`,
+  );
+}
+
+// "shown.test goes to other.test" when the anchor's text reads as an address
+// of another registrable domain than its target's; null otherwise.
+function mismatchOf(anchor: HtmlAnchor): string | null {
+  const shownHost = LOOKS_LIKE_ADDRESS.exec(anchor.text.trim())?.[1];
+  const shown = shownHost === undefined ? null : domainOfUrl(`http://${shownHost}`);
+  const target = shown === null ? null : domainOfUrl(anchor.href);
+  return shown !== null && target !== null && shown !== target ? `${quoted(shown)} goes to ${quoted(target)}` : null;
+}
+
+/** `url-shortener`: warns about links through public URL shorteners, naming them. */
+export function urlShortener(links: readonly FoundLink[]): ReportCheck {
+  const domains = links.map((link) => domainOfUrl(link.url)).filter((domain) => domain !== null);
+  const used = new Set(domains.filter((domain) => URL_SHORTENERS.has(domain)));
+  if (used.size === 0) return finding('url-shortener', 'pass', 'No link goes through a public URL shortener.');
+  return finding(
+    'url-shortener',
+    'warn',
+    `Links go through the URL ${used.size === 1 ? 'shortener' : 'shorteners'} ${listed([...used].map((domain) => quoted(domain)))}, ` +
+      'which spammers use to hide where a link leads and filters distrust; link to the full address on your own domain.',
+  );
+}
+
+// The registrable domain of an http(s) URL, or null for other schemes and
+// for URLs that do not parse: only web links can mislead this way. The URL
+// parser writes international names in punycode, on both sides alike.
+function domainOfUrl(href: string): string | null {
+  if (!/^\s*https?:/i.test(href) || !URL.canParse(href.trim())) return null;
+  return getDomain(new URL(href.trim()).hostname);
+}

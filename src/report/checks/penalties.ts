@@ -1,0 +1,48 @@
+/**
+ * What each content check costs the score. A `fail` costs the check's full
+ * penalty, a `warn` exactly half of it, `pass` and `info` nothing. Some checks
+ * only ever warn (said below), so a message with every content problem loses
+ * 8.25 points: content alone takes a score of 10 down to 1.75, and one missing
+ * text part costs 1.
+ */
+import type { CheckStatus, ReportCheck } from '../report.js';
+
+/** The penalty of a failed check, by check id; a warning costs half. */
+export const CHECK_PENALTIES = {
+  /** Bulk-looking mail without RFC 8058 one-click unsubscribe, DKIM-signed: Gmail and Yahoo reject or junk it since 2024. */
+  'list-unsubscribe-one-click': 1.5,
+  /** HTML over 102 KB (fail) or over 90 KB (warn): Gmail hides the rest behind "View entire message", unsubscribe link included. */
+  'html-size-clipping': 0.5,
+  /** HTML without a plain-text alternative: a classic spam-filter signal, and unreadable in text-only clients. */
+  'text-part': 1,
+  /** Mostly images, little text (only ever a warning): filters cannot read images and read the lack of text as a spam sign. */
+  'image-text-balance': 1,
+  /** Images without `alt` (only ever a warning): blocked or unread images leave nothing to read, and screen readers say nothing. */
+  'image-alt': 0.5,
+  /** Remote images: never charged (`info`); every major client blocks them until the reader allows them. */
+  'remote-images': 0,
+  /** A link whose text shows one domain and whose target is another: the classic phishing pattern. */
+  'link-domain-mismatch': 1,
+  /** Links through public URL shorteners (only ever a warning), which spammers use to hide where a link goes. */
+  'url-shortener': 0.5,
+  /** A missing (fail) or malformed (warn) Message-ID (RFC 5322 says it should be there; filters score its absence). */
+  'message-id': 0.5,
+  /** A missing or unreadable Date (fail; RFC 5322 requires one), or one more than a day away from arrival (warn). */
+  date: 0.5,
+  /** Executable, script or macro attachments: most providers refuse or strip them. */
+  'risky-attachment': 1.5,
+  /** A message over 10 MB (warn) or 20 MB (fail): many providers refuse more than 25 MB once encoded. */
+  'total-size': 0.5,
+  /** HTML or CSS that major clients do not support (caniemail data); only ever a warning. */
+  'email-client-support': 0.5,
+} as const satisfies Record<string, number>;
+
+/** A content check's stable id. */
+export type ContentCheckId = keyof typeof CHECK_PENALTIES;
+
+/** The finding `id` came to, with what it costs: all of its penalty for `fail`, half for `warn`, nothing otherwise. */
+export function finding(id: ContentCheckId, status: CheckStatus, message: string): ReportCheck {
+  const full = CHECK_PENALTIES[id];
+  const penalty = status === 'fail' ? full : status === 'warn' ? full / 2 : 0;
+  return { id, status, message, penalty };
+}
