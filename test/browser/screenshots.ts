@@ -4,7 +4,9 @@
  *   npx tsx test/browser/screenshots.ts [light|dark]
  *
  * Starts a real Ephemail, sends realistic mail over SMTP, and photographs
- * the inbox and an open message at desktop and 360 px widths. The live
+ * the inbox and an open message at desktop and 360 px widths; in light mode,
+ * also the Report tab of a newsletter signed with DKIM, its SPF, DKIM key
+ * and DMARC published by a real DNS server (Debian's dnsmasq). The live
  * socket is stood in for by a hello frame built from the REST list, so the
  * pictures show the page as it looks when connected, whatever state the
  * WebSocket endpoint is in.
@@ -12,7 +14,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { compose, deliver, dkimKey } from '../deliverability/signed-mail.js';
 import { launchChromium } from '../support/browser.js';
+import { startDnsServer } from '../support/dns-server.js';
 import { mailer } from '../support/mailer.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -59,6 +63,45 @@ async function sendSamples(server: TestServer, to: string): Promise<void> {
   transport.close();
 }
 
+const brewlyKey = dkimKey();
+/** Brewly sends from this machine, signs as brewly.test and asks for quarantine of anything else. */
+const BREWLY_ZONE = {
+  txt: {
+    'brewly.test': 'v=spf1 ip4:127.0.0.1 -all',
+    'mail._domainkey.brewly.test': brewlyKey.record,
+    '_dmarc.brewly.test': 'v=DMARC1; p=quarantine',
+  },
+};
+
+/**
+ * A signed newsletter that relays held for six minutes: authentication
+ * passes, the report still finds what to fix (one-click unsubscribe, a
+ * slow hop). Relays add their Received headers after signing, as in life.
+ */
+async function sendNewsletter(server: TestServer, to: string): Promise<void> {
+  const minutes = (n: number) => new Date(Date.now() - n * 60_000);
+  const raw = await compose({
+    from: 'Brewly <hello@brewly.test>',
+    to,
+    date: minutes(8),
+    subject: 'Your October roast is on its way',
+    headers: { 'List-Unsubscribe': '<https://brewly.test/unsubscribe?u=5521>' },
+    text: 'Your October roast, Huila washed, left the roastery this morning.\n\nTrack it: https://brewly.test/orders/5521',
+    html: `<div style="font-family:Georgia,serif;max-width:560px;margin:auto">
+      <h1 style="color:#6b3e26">Your October roast is on its way</h1>
+      <p>Huila washed, roasted on Monday, left the roastery this morning.</p>
+      <p><a href="https://brewly.test/orders/5521">Track my parcel</a></p>
+    </div>`,
+  }, { domain: 'brewly.test', selector: 'mail', key: brewlyKey });
+  const received = (from: string, by: string, at: Date) => `Received: from ${from} (${from} [10.0.4.7]) by ${by} with ESMTPS; ${at.toUTCString()}\r\n`;
+  const relayed = Buffer.concat([
+    Buffer.from(received('smtp-out.brewly.test', 'mx-relay.brewly.test', minutes(1.5))),
+    Buffer.from(received('app-7.brewly.test', 'smtp-out.brewly.test', minutes(7.9))),
+    raw,
+  ]);
+  await deliver(server.smtpPort, relayed, { helo: 'mx-relay.brewly.test', mailFrom: 'bounce@brewly.test', to });
+}
+
 /** Stands in for the live socket: a hello frame with the inbox as the REST API lists it. */
 async function helloFromRest(page: Page, server: TestServer): Promise<void> {
   await page.routeWebSocket(/\/events$/, async (socket) => {
@@ -69,7 +112,8 @@ async function helloFromRest(page: Page, server: TestServer): Promise<void> {
   });
 }
 
-async function shoot(browser: Browser, server: TestServer, address: string, mobile: boolean): Promise<void> {
+/** A page at desktop or phone size showing `address` as its owner sees it, live. */
+async function ownInbox(browser: Browser, server: TestServer, address: string, mobile: boolean): Promise<Page> {
   const context = await browser.newContext({
     baseURL: server.httpUrl,
     viewport: mobile ? { width: 360, height: 780 } : { width: 1280, height: 860 },
@@ -84,6 +128,11 @@ async function shoot(browser: Browser, server: TestServer, address: string, mobi
   // Kept, so the pictures show the inbox as its owner sees it, not as a link's visitor does.
   await page.getByRole('button', { name: 'Keep this address' }).click();
   await page.locator('#connection[data-state="live"]').waitFor();
+  return page;
+}
+
+async function shoot(browser: Browser, server: TestServer, address: string, mobile: boolean): Promise<void> {
+  const page = await ownInbox(browser, server, address, mobile);
   await page.locator('.message-row').nth(2).waitFor();
   // One message already read, as it would be in real use.
   await page.evaluate((inbox) => {
@@ -101,23 +150,60 @@ async function shoot(browser: Browser, server: TestServer, address: string, mobi
   const frame = page.frameLocator('iframe.message-frame');
   await frame.locator('text=Confirm your email').waitFor();
   await page.screenshot({ path: `${DOCS}message-${width}${suffix}.png`, fullPage: mobile });
-  await context.close();
+  await page.context().close();
+}
+
+/**
+ * The Report tab of the one message in `address`. On a phone, the whole
+ * page; on a desktop, whose message pane scrolls on its own, a window tall
+ * enough for all of it, and the pane cut from the tabs down.
+ */
+async function shootReport(browser: Browser, server: TestServer, address: string, mobile: boolean): Promise<void> {
+  const page = await ownInbox(browser, server, address, mobile);
+  await page.locator('.message-row a').click();
+  await page.getByRole('tab', { name: 'Report' }).click();
+  await page.locator('.report-hop').first().waitFor();
+  const path = `${DOCS}report-${mobile ? 'mobile' : 'desktop'}${suffix}.png`;
+  if (mobile) {
+    await page.screenshot({ path, fullPage: true });
+  } else {
+    await page.setViewportSize({ width: 1280, height: 2_400 });
+    const pane = await page.locator('.message-pane').boundingBox();
+    const tabs = await page.locator('.tabs-wrap').boundingBox();
+    if (pane === null || tabs === null) throw new Error('the Report tab is not on screen');
+    const top = tabs.y - 16;
+    await page.screenshot({ path, clip: { x: pane.x - 16, y: top, width: pane.width + 32, height: pane.y + pane.height + 16 - top } });
+  }
+  await page.context().close();
+}
+
+async function newInbox(server: TestServer): Promise<string> {
+  const create = await fetch(`${server.httpUrl}/api/inboxes`, { method: 'POST' });
+  return (await create.json() as { address: string }).address;
 }
 
 async function main(): Promise<void> {
   mkdirSync(DOCS, { recursive: true });
-  const server = await startTestServer();
+  const dns = await startDnsServer(BREWLY_ZONE);
+  const server = await startTestServer(['--dns-servers', dns.address]);
   const browser = await launchChromium();
   try {
-    const create = await fetch(`${server.httpUrl}/api/inboxes`, { method: 'POST' });
-    const { address } = await create.json() as { address: string };
+    const address = await newInbox(server);
     await sendSamples(server, address);
     await shoot(browser, server, address, false);
     await shoot(browser, server, address, true);
+    // The README shows the report in light mode only.
+    if (scheme === 'light') {
+      const newsletterInbox = await newInbox(server);
+      await sendNewsletter(server, newsletterInbox);
+      await shootReport(browser, server, newsletterInbox, false);
+      await shootReport(browser, server, newsletterInbox, true);
+    }
     console.log(`screenshots (${scheme}) written to ${DOCS}`);
   } finally {
     await browser.close();
     await server.close();
+    await dns.stop();
   }
 }
 
