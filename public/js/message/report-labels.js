@@ -64,8 +64,6 @@ export const REPORT_TEXT = {
   passed: (count) => `${plural(count, 'check', 'checks')} passed`,
   /** @param {number} points */
   penalty: (points) => `−${points}`,
-  /** @param {number} points */
-  penaltyLabel: (points) => `costs ${plural(points, 'point', 'points')}`,
 
   timelineTitle: 'Timeline',
   unknownHost: 'unknown host',

@@ -124,9 +124,7 @@ function checkList(checks) {
   return h('ul', { class: 'report-list' }, checks.map((check) => h('li', { class: 'report-item report-check', dataset: { check: check.id } },
     h('div', { class: 'report-item-head' },
       h('span', { class: 'report-item-text', text: check.message }),
-      check.penalty > 0
-        ? h('span', { class: 'report-penalty', 'aria-label': REPORT_TEXT.penaltyLabel(check.penalty), text: REPORT_TEXT.penalty(check.penalty) })
-        : null),
+      check.penalty > 0 ? h('span', { class: 'report-penalty', text: REPORT_TEXT.penalty(check.penalty) }) : null),
     h('code', { class: 'report-check-id', text: check.id }))));
 }
 
@@ -136,7 +134,7 @@ function timelineSection(timeline) {
     h('ol', { class: 'report-list report-hops' }, timeline.hops.map(hopItem)),
     h('p', { class: 'report-total' }, timeline.totalSeconds === null
       ? REPORT_TEXT.noTotal
-      : [h('strong', { text: `${REPORT_TEXT.totalLabel}: ` }), timeline.totalSeconds < 0 ? delayText(timeline.totalSeconds) : REPORT_TEXT.total(elapsed(timeline.totalSeconds))]),
+      : [h('strong', { text: `${REPORT_TEXT.totalLabel}: ` }), totalText(timeline.totalSeconds)]),
     timeline.omittedHops > 0 ? h('p', { class: 'report-item-detail', text: REPORT_TEXT.omitted(timeline.omittedHops) }) : null);
 }
 
@@ -159,4 +157,12 @@ function hopItem(hop) {
  */
 function delayText(seconds) {
   return seconds < 0 ? REPORT_TEXT.clockSkew(elapsed(-seconds)) : REPORT_TEXT.delay(elapsed(seconds));
+}
+
+/**
+ * From the Date header to arrival; a Date in the future is a sender's clock ahead.
+ * @param {number} seconds
+ */
+function totalText(seconds) {
+  return seconds < 0 ? delayText(seconds) : REPORT_TEXT.total(elapsed(seconds));
 }
