@@ -49,7 +49,8 @@ export interface Arrival {
  * The message's way here, oldest hop first, from its Received chain and Date
  * header; `receivedAt` is when this server took it (ms since epoch). Stored
  * mail has no Received header of this server's own, so the last hop, from the
- * last relay (or the client intake saw) to `arrival.serverName`, is added here.
+ * client intake saw (or, for older copies, the last relay) to
+ * `arrival.serverName`, is added here.
  */
 export function deliveryTimeline(headers: readonly HeaderLine[], date: number | null, receivedAt: number, arrival: Arrival): Timeline {
   const sentAt = readableTime(date);
@@ -58,7 +59,8 @@ export function deliveryTimeline(headers: readonly HeaderLine[], date: number | 
   const lastRelay = relays.at(-1);
   const points: ReceivedHop[] = [
     ...relays,
-    { from: lastRelay?.by ?? clientName(arrival.session), by: arrival.serverName.slice(0, HOST_LIMIT), at: receivedAt },
+    // The client as intake saw it is a fact; the last relay's `by` is only what that relay called itself.
+    { from: clientName(arrival.session) ?? lastRelay?.by ?? null, by: arrival.serverName.slice(0, HOST_LIMIT), at: receivedAt },
   ];
   const hops = points.map((point, index): TimelineHop => {
     // Without the omitted hops the first one read has no known start.
