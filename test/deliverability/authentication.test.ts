@@ -98,7 +98,7 @@ describe('authentication against a real DNS server', () => {
     expect(report.authentication.dkim).toEqual([]);
     expect(report.authentication.dmarc).toMatchObject({ result: 'fail', policy: 'quarantine' });
     expect(checkOf(report, 'dkim')?.message).toMatch(/not signed with DKIM/);
-    expect(report.score).toBeLessThanOrEqual(5);
+    expect(report.score).toBeLessThanOrEqual(4);
     for (const check of report.checks.filter((each) => each.status === 'fail' || each.status === 'warn')) {
       expect(check.penalty).toBeGreaterThan(0);
       expect(check.message).toMatch(/[a-z].*[.)]$/);
