@@ -1,32 +1,6 @@
 import { getDomain } from 'tldts';
+import { finding } from './penalties.js';
 import type { Authentication, AuthResult, CheckStatus, ReportCheck } from './report.js';
-
-/**
- * Points each authentication check takes off the score, by status. These
- * weigh most of all: providers decide spam or inbox on authentication first
- * (Gmail's and Yahoo's 2024 sender rules require SPF or DKIM, and DMARC).
- * `info` (lookups off, nothing to judge) costs nothing.
- */
-export const AUTH_PENALTIES = {
-  /** fail: the host is not allowed. warn: softfail, no record, neutral, a lookup error. */
-  spf: { fail: 2, warn: 1 },
-  /** fail: unsigned, or a signature that does not verify. warn: signed only by another domain, or a lookup error. */
-  dkim: { fail: 2, warn: 1 },
-  /** fail: the From domain's policy is not met. warn: no policy published, or a lookup error. */
-  dmarc: { fail: 2, warn: 1 },
-  /** fail: neither the DKIM domain nor MAIL FROM shares the From domain (checked without DNS). */
-  'from-alignment': { fail: 1.5, warn: 0 },
-  /** fail: a forwarder's ARC seal does not verify. */
-  arc: { fail: 0.5, warn: 0 },
-} as const;
-
-type AuthCheckId = keyof typeof AUTH_PENALTIES;
-
-function check(id: AuthCheckId, status: CheckStatus, message: string): ReportCheck {
-  const penalties: { fail: number; warn: number } = AUTH_PENALTIES[id];
-  const penalty = status === 'fail' ? penalties.fail : status === 'warn' ? penalties.warn : 0;
-  return { id, status, message, penalty };
-}
 
 /** A verdict's status as a check: pass passes; fail and broken records fail; anything unproven warns. */
 function statusOf(result: AuthResult, dnsChecked: boolean): CheckStatus {
@@ -39,26 +13,26 @@ function statusOf(result: AuthResult, dnsChecked: boolean): CheckStatus {
 export function authenticationChecks(authentication: Authentication, envelope: { mailFrom: string | null; fromAddress: string | null }): ReportCheck[] {
   const { spf, dmarc, arc, dnsChecked } = authentication;
   const checks = [
-    check('spf', statusOf(spf.result, dnsChecked && spf.domain !== null), spf.explanation),
+    finding('spf', statusOf(spf.result, dnsChecked && spf.domain !== null), spf.explanation),
     dkimCheck(authentication),
-    check('dmarc', statusOf(dmarc.result, dnsChecked && dmarc.domain !== null), dmarc.explanation),
+    finding('dmarc', statusOf(dmarc.result, dnsChecked && dmarc.domain !== null), dmarc.explanation),
     alignmentCheck(authentication, envelope),
   ];
-  if (arc.instances > 0) checks.push(check('arc', statusOf(arc.result, dnsChecked), arc.explanation));
+  if (arc.instances > 0) checks.push(finding('arc', statusOf(arc.result, dnsChecked), arc.explanation));
   return checks;
 }
 
 function dkimCheck({ dkim, dnsChecked }: Authentication): ReportCheck {
   if (dkim.length === 0) {
-    return check('dkim', 'fail', 'The message is not signed with DKIM; sign it as the From domain, as Gmail and Yahoo require of every sender since 2024.');
+    return finding('dkim', 'fail', 'The message is not signed with DKIM; sign it as the From domain, as Gmail and Yahoo require of every sender since 2024.');
   }
   const broken = dkim.find((signature) => signature.result === 'fail' || signature.result === 'permerror');
-  if (broken !== undefined) return check('dkim', 'fail', broken.explanation);
-  if (!dnsChecked) return check('dkim', 'info', dkim[0]?.explanation ?? '');
+  if (broken !== undefined) return finding('dkim', 'fail', broken.explanation);
+  if (!dnsChecked) return finding('dkim', 'info', dkim[0]?.explanation ?? '');
   const aligned = dkim.find((signature) => signature.result === 'pass' && signature.aligned);
-  if (aligned !== undefined) return check('dkim', 'pass', aligned.explanation);
+  if (aligned !== undefined) return finding('dkim', 'pass', aligned.explanation);
   const other = dkim.find((signature) => signature.result === 'pass') ?? dkim[0];
-  return check('dkim', 'warn', other?.explanation ?? '');
+  return finding('dkim', 'warn', other?.explanation ?? '');
 }
 
 /**
@@ -68,15 +42,15 @@ function dkimCheck({ dkim, dnsChecked }: Authentication): ReportCheck {
  */
 function alignmentCheck({ dkim }: Authentication, { mailFrom, fromAddress }: { mailFrom: string | null; fromAddress: string | null }): ReportCheck {
   const fromDomain = domainOf(fromAddress);
-  if (fromDomain === null) return check('from-alignment', 'fail', 'The message has no readable From address; give it one from the domain that sends it.');
+  if (fromDomain === null) return finding('from-alignment', 'fail', 'The message has no readable From address; give it one from the domain that sends it.');
   const organisation = organisationOf(fromDomain);
   const signers = dkim.flatMap((signature) => signature.domain ?? []);
   const envelopeDomain = domainOf(mailFrom);
   const aligned = [...signers, ...(envelopeDomain === null ? [] : [envelopeDomain])]
     .some((domain) => organisationOf(domain) === organisation);
-  if (aligned) return check('from-alignment', 'pass', `The From domain ${fromDomain} matches the domain that signs or sends the message.`);
+  if (aligned) return finding('from-alignment', 'pass', `The From domain ${fromDomain} matches the domain that signs or sends the message.`);
   const others = [...new Set([...signers.map((domain) => `signed by ${domain}`), envelopeDomain === null ? 'a bounce MAIL FROM' : `MAIL FROM ${envelopeDomain}`])];
-  return check('from-alignment', 'fail', `From says ${fromDomain}, but the message is ${others.join(' and ')}; sign it with DKIM as ${fromDomain}, or use a MAIL FROM under ${fromDomain}, so that receivers see the sender is who From says.`);
+  return finding('from-alignment', 'fail', `From says ${fromDomain}, but the message is ${others.join(' and ')}; sign it with DKIM as ${fromDomain}, or use a MAIL FROM under ${fromDomain}, so that receivers see the sender is who From says.`);
 }
 
 function domainOf(address: string | null): string | null {

@@ -1,6 +1,7 @@
 import type { HeaderLine } from '../mail/parse/headers.js';
 import type { IntakeSession } from '../store/message.js';
 import { humanDuration } from './duration.js';
+import { finding } from './penalties.js';
 import { HOST_LIMIT, parseReceived, type ReceivedHop } from './received-header.js';
 import type { ReportCheck, Timeline, TimelineHop } from './report.js';
 
@@ -29,11 +30,6 @@ const SLOW_DELIVERY_SECONDS = 15 * 60;
 // means a clock is wrong. Skew is reported, never penalised.
 const SKEW_NOTE_SECONDS = 2 * 60;
 
-// A slow hop is something to fix on the way; the total usually carries the
-// same slow hop again, so it costs less, to count one slow relay about once.
-const SLOW_HOP_PENALTY = 0.5;
-const SLOW_DELIVERY_PENALTY = 0.25;
-
 // Sentences name this many hops and count the rest, so their length stays bounded.
 const NAMED_HOPS = 3;
 
@@ -49,7 +45,8 @@ export interface Arrival {
  * The message's way here, oldest hop first, from its Received chain and Date
  * header; `receivedAt` is when this server took it (ms since epoch). Stored
  * mail has no Received header of this server's own, so the last hop, from the
- * last relay (or the client intake saw) to `arrival.serverName`, is added here.
+ * client intake saw (or, for older copies, the last relay) to
+ * `arrival.serverName`, is added here.
  */
 export function deliveryTimeline(headers: readonly HeaderLine[], date: number | null, receivedAt: number, arrival: Arrival): Timeline {
   const sentAt = readableTime(date);
@@ -58,7 +55,8 @@ export function deliveryTimeline(headers: readonly HeaderLine[], date: number | 
   const lastRelay = relays.at(-1);
   const points: ReceivedHop[] = [
     ...relays,
-    { from: lastRelay?.by ?? clientName(arrival.session), by: arrival.serverName.slice(0, HOST_LIMIT), at: receivedAt },
+    // The client as intake saw it is a fact; the last relay's `by` is only what that relay called itself.
+    { from: clientName(arrival.session) ?? lastRelay?.by ?? null, by: arrival.serverName.slice(0, HOST_LIMIT), at: receivedAt },
   ];
   const hops = points.map((point, index): TimelineHop => {
     // Without the omitted hops the first one read has no known start.
@@ -149,28 +147,28 @@ function slowHopCheck(timeline: Timeline): ReportCheck {
   }
   if (slow.length > 0) {
     const advice = 'Mail usually crosses a hop in seconds: look in the receiving host\'s logs for deferrals, retries or greylisting.';
-    return check('slow-hop', 'warn', [slowSentence(slow), advice, ...notes], SLOW_HOP_PENALTY);
+    return check('slow-hop', 'warn', [slowSentence(slow), advice, ...notes]);
   }
-  if (notes.length > 0) return check('slow-hop', 'info', notes, 0);
-  return check('slow-hop', 'pass', [`No hop took over ${humanDuration(SLOW_HOP_SECONDS)}.`], 0);
+  if (notes.length > 0) return check('slow-hop', 'info', notes);
+  return check('slow-hop', 'pass', [`No hop took over ${humanDuration(SLOW_HOP_SECONDS)}.`]);
 }
 
 function deliveryTimeCheck(totalSeconds: number | null): ReportCheck {
   if (totalSeconds === null) {
-    return check('delivery-time', 'info', ['The message has no readable Date header, so how long it took to arrive is unknown.'], 0);
+    return check('delivery-time', 'info', ['The message has no readable Date header, so how long it took to arrive is unknown.']);
   }
   const duration = humanDuration(totalSeconds);
   if (totalSeconds > SLOW_DELIVERY_SECONDS) {
-    return check('delivery-time', 'warn', [`The message arrived ${duration} after its Date header; the timeline shows where it waited.`], SLOW_DELIVERY_PENALTY);
+    return check('delivery-time', 'warn', [`The message arrived ${duration} after its Date header; the timeline shows where it waited.`]);
   }
   if (totalSeconds < -SKEW_NOTE_SECONDS) {
     const sentence = `The Date header is ${duration} ahead of this server's clock: the sending host's clock is off (set it by NTP), and some filters distrust mail dated in the future.`;
-    return check('delivery-time', 'info', [sentence], 0);
+    return check('delivery-time', 'info', [sentence]);
   }
   if (totalSeconds < 0) {
-    return check('delivery-time', 'pass', [`The Date header is ${duration} ahead of this server's clock, within ordinary clock drift.`], 0);
+    return check('delivery-time', 'pass', [`The Date header is ${duration} ahead of this server's clock, within ordinary clock drift.`]);
   }
-  return check('delivery-time', 'pass', [`The message arrived ${duration} after its Date header.`], 0);
+  return check('delivery-time', 'pass', [`The message arrived ${duration} after its Date header.`]);
 }
 
 function slowSentence(slow: readonly TimelineHop[]): string {
@@ -195,6 +193,6 @@ function hopName(hop: TimelineHop): string {
   return `${hop.from ?? 'an unnamed host'} -> ${hop.by ?? 'an unnamed host'}`;
 }
 
-function check(id: string, status: ReportCheck['status'], sentences: readonly string[], penalty: number): ReportCheck {
-  return { id, status, message: sentences.join(' '), penalty };
+function check(id: 'slow-hop' | 'delivery-time', status: ReportCheck['status'], sentences: readonly string[]): ReportCheck {
+  return finding(id, status, sentences.join(' '));
 }

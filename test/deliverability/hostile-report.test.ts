@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ephemail, type ApiReport } from '../../src/client/index.js';
 import { startBrokenDnsServer, startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { compose, deliver, dkimKey } from './signed-mail.js';
+import { compose, dkimKey, reportOf } from './signed-mail.js';
 
 // What a report says when DNS fails, is off, or the message is malformed.
 // How fast it says it is measured in the load pass (test/load/report-dns.test.ts).
 const key = dkimKey();
 const signer = { domain: 'good.test', selector: 's1', key };
 const envelope = { helo: 'mx.good.test', mailFrom: 'bounce@good.test' };
-let counter = 0;
 
-async function reportFrom(server: TestServer, raw: Buffer): Promise<ApiReport> {
-  const inbox = ephemail(server.httpUrl).inbox(`hostile-${++counter}-${Date.now()}@ephemail.test`);
-  await deliver(server.smtpPort, raw, { ...envelope, to: inbox.address });
-  const message = await inbox.waitForMessage({ timeout: 10_000 });
-  return inbox.report(message.id);
-}
+const reportFrom = (server: TestServer, raw: Buffer) => reportOf(server, raw, envelope);
 
 const signedMail = () => compose({ from: 'hello@good.test', to: 'x@ephemail.test', subject: 'Hello', text: 'Hello there.' }, signer);
 

@@ -57,6 +57,7 @@ export async function everyRoute(limits: TestAppOptions['limits'] = { rateBurst:
     { route: 'GET /api/inboxes/:address/wait', path: `${inbox}/wait?timeout=1` },
     { route: 'GET /api/inboxes/:address/messages/:id', path: message },
     { route: 'GET /api/inboxes/:address/messages/:id/html', path: `${message}/html` },
+    { route: 'GET /api/inboxes/:address/messages/:id/report', path: `${message}/report` },
     { route: 'GET /api/inboxes/:address/messages/:id/text', path: `${message}/text` },
     { route: 'GET /api/inboxes/:address/messages/:id/raw', path: `${message}/raw` },
     { route: 'GET /api/inboxes/:address/messages/:id/attachments/:index', path: `${message}/attachments/0` },

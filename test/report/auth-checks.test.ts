@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AUTH_PENALTIES, authenticationChecks } from '../../src/report/auth-checks.js';
+import { authenticationChecks } from '../../src/report/auth-checks.js';
+import { CHECK_PENALTIES } from '../../src/report/penalties.js';
 import type { Authentication, DkimVerdict } from '../../src/report/report.js';
 import { scoreOf, worstFirst } from '../../src/report/score.js';
 
@@ -37,7 +38,7 @@ describe('authentication checks', () => {
     const offline = authentication({ dnsChecked: false, dkim: [signature({ domain: 'esp.test', aligned: false, result: 'none' })] });
     expect(statuses(offline, { mailFrom: 'bounce@bounces.good.test', fromAddress: 'ceo@good.test' })['from-alignment']).toBe('pass');
     const spoofed = authenticationChecks(offline, { mailFrom: null, fromAddress: 'ceo@bank.test' }).find((check) => check.id === 'from-alignment');
-    expect(spoofed).toMatchObject({ status: 'fail', penalty: AUTH_PENALTIES['from-alignment'].fail });
+    expect(spoofed).toMatchObject({ status: 'fail', penalty: CHECK_PENALTIES['from-alignment'] });
     expect(spoofed?.message).toBe('From says bank.test, but the message is signed by esp.test and a bounce MAIL FROM; sign it with DKIM as bank.test, or use a MAIL FROM under bank.test, so that receivers see the sender is who From says.');
   });
 

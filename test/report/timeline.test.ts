@@ -33,7 +33,7 @@ describe('deliveryTimeline', () => {
       hops: [
         { from: 'sender.good.test', by: 'relay.good.test', at: '2026-12-03T10:01:30.000Z', delaySeconds: 30 },
         { from: 'relay.good.test', by: 'mx2.good.test', at: '2026-12-03T10:15:40.000Z', delaySeconds: 850 },
-        { from: 'mx2.good.test', by: 'ephemail.test', at: '2026-12-03T10:15:50.000Z', delaySeconds: 10 },
+        { from: 'mx2.good.test [192.0.2.25]', by: 'ephemail.test', at: '2026-12-03T10:15:50.000Z', delaySeconds: 10 },
       ],
       totalSeconds: 890,
       omittedHops: 0,
@@ -65,7 +65,7 @@ describe('deliveryTimeline', () => {
     expect(timeline.hops.map(({ from, by, delaySeconds }) => [from, by, delaySeconds])).toEqual([
       ['sender.good.test', 'relay.good.test', 30],
       ['relay.good.test', 'mx2.good.test', 850],
-      ['mx2.good.test', 'ephemail.test', 10],
+      ['mx2.good.test [192.0.2.25]', 'ephemail.test', 10],
     ]);
   });
 
@@ -86,6 +86,12 @@ describe('deliveryTimeline', () => {
     expect(bare.hops[0]?.from).toBe('[192.0.2.25]');
     const old = deliveryTimeline([], null, at('2026-12-03T10:00:00Z'), { session: undefined, serverName: 'ephemail.test' });
     expect(old.hops[0]?.from).toBeNull();
+  });
+
+  it('names the last hop\'s sender as intake saw it, and by the last relay only for mail stored without a session', () => {
+    const now = at('2026-12-03T10:15:50Z');
+    expect(deliveryTimeline(chain, null, now, here).hops.at(-1)?.from).toBe('mx2.good.test [192.0.2.25]');
+    expect(deliveryTimeline(chain, null, now, { session: undefined, serverName: 'ephemail.test' }).hops.at(-1)?.from).toBe('mx2.good.test');
   });
 
   it('measures no first delay and no total without a Date header, and says so as info', () => {

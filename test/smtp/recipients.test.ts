@@ -26,7 +26,7 @@ describe('one inbox per envelope recipient', () => {
     const ids = lists.map((list) => list[0]?.id);
     expect(new Set(ids).size).toBe(3);
     const stored = await server.store.get('one@ephemail.test', ids[0] ?? '');
-    expect(stored?.envelope).toEqual({ mailFrom: 'app@example.com', rcptTo: to });
+    expect(stored?.envelope).toEqual({ mailFrom: 'app@example.com', rcptTo: to, session: expect.objectContaining({ clientIp: '127.0.0.1' }) });
   });
 
   it('delivers to Bcc recipients: the envelope decides, not the headers', async () => {

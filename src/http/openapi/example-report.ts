@@ -18,7 +18,7 @@ export const exampleReport: ApiReport = {
     dnsChecked: true,
   },
   checks: [
-    { id: 'text-part', status: 'fail', message: 'The message has HTML but no plain-text part; add a text/plain alternative, as spam filters expect one and some readers show only text.', penalty: 1 },
+    { id: 'text-part', status: 'fail', message: 'The message has HTML but no plain-text part; send it as multipart/alternative with a text/plain version, which filters expect and text-only readers need.', penalty: 1 },
     { id: 'spf', status: 'pass', message: 'mailer.acme.example\'s SPF record allows 198.51.100.25 to send its mail.', penalty: 0 },
     { id: 'dkim', status: 'pass', message: 'The signature of acme.example verifies: nothing it covers changed since it was signed.', penalty: 0 },
     { id: 'dmarc', status: 'pass', message: 'The message passes acme.example\'s DMARC policy (p=reject): DKIM and SPF passed for acme.example itself.', penalty: 0 },

@@ -5,7 +5,7 @@
  */
 import type { ParsedAttachment } from '../../mail/parse/parse.js';
 import type { ReportCheck } from '../report.js';
-import { finding } from './penalties.js';
+import { finding } from '../penalties.js';
 import { listed, quoted } from './wording.js';
 import { zipEntryNames } from './zip-names.js';
 

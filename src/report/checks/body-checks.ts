@@ -4,7 +4,7 @@
  */
 import type { ParsedMessage } from '../../mail/parse/parse.js';
 import type { ReportCheck } from '../report.js';
-import { finding } from './penalties.js';
+import { finding } from '../penalties.js';
 import { sizeText } from './wording.js';
 
 // Gmail clips HTML over 102 KB (counted in bytes, 1 KB = 1,024) behind "View entire message".

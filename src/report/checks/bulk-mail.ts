@@ -7,7 +7,7 @@
 import type { FoundLink } from '../../mail/extract/links.js';
 import type { HeaderLine } from '../../mail/parse/headers.js';
 import type { Authentication, ReportCheck } from '../report.js';
-import { finding } from './penalties.js';
+import { finding } from '../penalties.js';
 import { listed } from './wording.js';
 
 const BULK_PRECEDENCE = /^\s*(?:bulk|list|junk)\s*$/i;

@@ -6,7 +6,7 @@
  */
 import { doIUseEmail } from '@jsx-email/doiuse-email';
 import type { ReportCheck } from '../report.js';
-import { finding } from './penalties.js';
+import { finding } from '../penalties.js';
 import { counted, listed, quoted } from './wording.js';
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { HeaderLine } from '../../mail/parse/headers.js';
 import type { ReportCheck } from '../report.js';
-import { finding } from './penalties.js';
+import { finding } from '../penalties.js';
 import { quoted } from './wording.js';
 
 // RFC 5322's msg-id, loosely: one "left@right" in angle brackets, no blanks.

@@ -4,7 +4,7 @@
  */
 import type { ReportCheck } from '../report.js';
 import { cutNote, type HtmlFacts } from './html-facts.js';
-import { finding } from './penalties.js';
+import { finding } from '../penalties.js';
 import { counted, listed, quoted } from './wording.js';
 
 // Characters of visible text per image below which mail reads as "mostly

@@ -6,7 +6,7 @@ import { getDomain } from 'tldts';
 import type { FoundLink } from '../../mail/extract/links.js';
 import type { ReportCheck } from '../report.js';
 import { cutNote, type HtmlAnchor, type HtmlFacts } from './html-facts.js';
-import { finding } from './penalties.js';
+import { finding } from '../penalties.js';
 import { counted, listed, quoted } from './wording.js';
 
 // Public shorteners; a brand's own short domain (e.g. nyti.ms) is its business.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/mail/parse/parse.js';
 import { contentChecks } from '../../../src/report/checks/content-checks.js';
-import { CHECK_PENALTIES } from '../../../src/report/checks/penalties.js';
+import { CHECK_PENALTIES } from '../../../src/report/penalties.js';
 import { authentication, checkOf, composed, composeRaw, crlf } from './check-support.js';
 
 const IDS = [
