@@ -171,7 +171,7 @@ export class MessageView {
    * @param {AbortSignal} signal
    */
   render(message, signal) {
-    const address = this.address ?? '';
+    const inbox = this.address ?? '';
     const from = message.from;
     const date = message.date ?? message.receivedAt;
     const recipients = message.to.length > 0 ? message.to : (message.envelope?.rcptTo ?? []).map((address) => ({ name: '', address }));
@@ -193,7 +193,7 @@ export class MessageView {
       codeCard(message.codes),
       // With a code on show, the link is the second choice and looks it.
       actionLink(message.links, message.codes.length > 0 ? 'btn-secondary' : 'btn-primary'),
-      bodyTabs(message, signal, () => this.reportOf(address, message.id, signal)),
+      bodyTabs(message, signal, () => this.reportOf(inbox, message.id, signal)),
       attachmentsSection(message));
   }
 }
