@@ -1,6 +1,6 @@
-import { getDomain } from 'tldts';
+import { domainOfAddress, registrableDomain } from './domains.js';
 import { finding } from './penalties.js';
-import type { Authentication, AuthResult, CheckStatus, ReportCheck } from './report.js';
+import type { Authentication, AuthResult, CheckStatus, DkimVerdict, ReportCheck } from './report.js';
 
 /** A verdict's status as a check: pass passes; fail and broken records fail; anything unproven warns. */
 function statusOf(result: AuthResult, dnsChecked: boolean): CheckStatus {
@@ -22,17 +22,30 @@ export function authenticationChecks(authentication: Authentication, envelope: {
   return checks;
 }
 
+/**
+ * A passing signature of the From domain is what receivers look for; one that
+ * fails beside it is ignored, as RFC 6376 says (mail signed both by its
+ * domain and by its email service is common), and only mentioned.
+ */
 function dkimCheck({ dkim, dnsChecked }: Authentication): ReportCheck {
   if (dkim.length === 0) {
     return finding('dkim', 'fail', 'The message is not signed with DKIM; sign it as the From domain, as Gmail and Yahoo require of every sender since 2024.');
   }
-  const broken = dkim.find((signature) => signature.result === 'fail' || signature.result === 'permerror');
+  const broken = dkim.find(isBroken);
+  const aligned = dkim.find((signature) => signature.result === 'pass' && signature.aligned);
+  if (aligned !== undefined) {
+    const aside = broken === undefined ? '' : ` Another signature is broken and ignored: ${broken.explanation}`;
+    return finding('dkim', 'pass', aligned.explanation + aside);
+  }
   if (broken !== undefined) return finding('dkim', 'fail', broken.explanation);
   if (!dnsChecked) return finding('dkim', 'info', dkim[0]?.explanation ?? '');
-  const aligned = dkim.find((signature) => signature.result === 'pass' && signature.aligned);
-  if (aligned !== undefined) return finding('dkim', 'pass', aligned.explanation);
   const other = dkim.find((signature) => signature.result === 'pass') ?? dkim[0];
   return finding('dkim', 'warn', other?.explanation ?? '');
+}
+
+/** A signature known not to hold: it does not verify, or cannot be read (both told without DNS when the body changed). */
+function isBroken(signature: DkimVerdict): boolean {
+  return signature.result === 'fail' || signature.result === 'permerror';
 }
 
 /**
@@ -41,26 +54,15 @@ function dkimCheck({ dkim, dnsChecked }: Authentication): ReportCheck {
  * holds with lookups off and warns of a spoofed-looking From either way.
  */
 function alignmentCheck({ dkim }: Authentication, { mailFrom, fromAddress }: { mailFrom: string | null; fromAddress: string | null }): ReportCheck {
-  const fromDomain = domainOf(fromAddress);
+  const fromDomain = domainOfAddress(fromAddress);
   if (fromDomain === null) return finding('from-alignment', 'fail', 'The message has no readable From address; give it one from the domain that sends it.');
-  const organisation = organisationOf(fromDomain);
-  const signers = dkim.flatMap((signature) => signature.domain ?? []);
-  const envelopeDomain = domainOf(mailFrom);
+  const organisation = registrableDomain(fromDomain);
+  // A broken signature proves nothing: anyone can write d=bank.test.
+  const signers = dkim.filter((signature) => !isBroken(signature)).flatMap((signature) => signature.domain ?? []);
+  const envelopeDomain = domainOfAddress(mailFrom);
   const aligned = [...signers, ...(envelopeDomain === null ? [] : [envelopeDomain])]
-    .some((domain) => organisationOf(domain) === organisation);
+    .some((domain) => registrableDomain(domain) === organisation);
   if (aligned) return finding('from-alignment', 'pass', `The From domain ${fromDomain} matches the domain that signs or sends the message.`);
   const others = [...new Set([...signers.map((domain) => `signed by ${domain}`), envelopeDomain === null ? 'a bounce MAIL FROM' : `MAIL FROM ${envelopeDomain}`])];
   return finding('from-alignment', 'fail', `From says ${fromDomain}, but the message is ${others.join(' and ')}; sign it with DKIM as ${fromDomain}, or use a MAIL FROM under ${fromDomain}, so that receivers see the sender is who From says.`);
-}
-
-function domainOf(address: string | null): string | null {
-  const at = address?.lastIndexOf('@') ?? -1;
-  if (address === null || address === undefined || at < 0) return null;
-  const domain = address.slice(at + 1).trim().toLowerCase();
-  return domain === '' ? null : domain;
-}
-
-/** The registrable domain (mail.good.test -> good.test), as relaxed DMARC alignment compares them. */
-function organisationOf(domain: string): string {
-  return getDomain(domain, { allowPrivateDomains: true }) ?? domain;
 }

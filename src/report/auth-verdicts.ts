@@ -1,4 +1,6 @@
+import { isIPv6 } from 'node:net';
 import type { ARCResult, AuthStatus, DKIMResult, DMARCResult, SPFResult } from 'mailauth';
+import { MAX_SIGNATURES } from './dkim-headers.js';
 import type { IntakeSession } from '../store/message.js';
 import type { ArcVerdict, AuthResult, DkimVerdict, DmarcVerdict, SpfVerdict } from './report.js';
 
@@ -10,6 +12,8 @@ import type { ArcVerdict, AuthResult, DkimVerdict, DmarcVerdict, SpfVerdict } fr
  */
 
 const DNS_OFF = 'DNS lookups are switched off on this server (--dns-servers off)';
+// An h= list is the sender's to write; a real one names a dozen or two.
+const MAX_SIGNED_HEADERS = 64;
 
 /** mailauth's result words as RFC 8601 has them. */
 function rfcResult(status: AuthStatus | undefined): AuthResult {
@@ -43,7 +47,7 @@ function spfExplanation(result: AuthResult, ip: string, domain: string, why: str
     case 'fail': return `${ip} is not allowed by ${domain}'s SPF record; add it, or send through a host that is.`;
     case 'softfail': return `${domain}'s SPF record says ${ip} is probably not allowed (~all); add it to the record, or send through a host that is.`;
     case 'neutral': return `${domain}'s SPF record neither allows nor forbids ${ip} (?all); list the hosts that send for ${domain} in it.`;
-    case 'none': return `${domain} publishes no SPF record; publish one that lists the hosts sending its mail, e.g. "v=spf1 ip4:${ip} -all".`;
+    case 'none': return `${domain} publishes no SPF record; publish one that lists the hosts sending its mail, e.g. "v=spf1 ${isIPv6(ip) ? 'ip6' : 'ip4'}:${ip} -all".`;
     case 'temperror': return `${domain}'s SPF record could not be looked up${why}; receivers will retry or treat the mail as unverified, so check that its DNS servers answer.`;
     default: return `${domain}'s SPF record is broken${why}; fix its syntax and keep it within 10 DNS lookups.`;
   }
@@ -76,7 +80,9 @@ function dkimExplanation(result: AuthResult, domain: string, key: string, why: s
     case 'policy': return `The signature of ${domain} uses a key receivers refuse${why}; use an RSA key of 2048 bits.`;
     case 'temperror': return `The key at ${key} could not be looked up${why}; check that the DNS servers of ${domain} answer.`;
     case 'permerror': return `The DKIM-Signature header cannot be read${why}; fix the signer.`;
-    default: return `The signature of ${domain} could not be checked${why}; publish its public key at ${key}.`;
+    default: return why.includes('no key')
+      ? `The signature of ${domain} could not be checked: there is no key at ${key}; publish the public key there.`
+      : `The signature of ${domain} could not be checked${why}; check its tags (expiry, algorithm) and the key record at ${key}.`;
   }
 }
 
@@ -89,7 +95,27 @@ function alignmentNote(result: AuthResult, aligned: boolean, fromDomain: string 
 function signedHeaderNames(signature: DKIMResult): string[] {
   const keys: unknown = (signature as { signingHeaders?: { keys?: unknown } }).signingHeaders?.keys;
   if (typeof keys !== 'string') return [];
-  return keys.split(':').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  return keys.split(':').map((name) => name.trim().toLowerCase()).filter((name) => name !== '').slice(0, MAX_SIGNED_HEADERS);
+}
+
+/**
+ * Verdicts for DKIM-Signature headers mailauth did not read (no d= or s=,
+ * an unknown a= or c=; it leaves them out of its results) and for those past
+ * the first MAX_SIGNATURES, which were not checked.
+ */
+export function unreadSignatures(unreadable: number, dropped: number): DkimVerdict[] {
+  const blank = { domain: null, selector: null, aligned: false, signedHeaders: [] };
+  const unread: DkimVerdict[] = Array.from({ length: Math.max(0, unreadable) }, () => ({
+    ...blank, result: 'permerror',
+    explanation: 'A DKIM-Signature header cannot be read: it lacks d= or s=, or names an algorithm or canonicalization receivers do not know; fix the signer, or remove the header.',
+  }));
+  if (dropped > 0) {
+    unread.push({
+      ...blank, result: 'none',
+      explanation: `${dropped} more DKIM-Signature header(s) past the first ${MAX_SIGNATURES} were not checked; receivers check only a few, so sign once, or twice at most (your domain and your email service's).`,
+    });
+  }
+  return unread;
 }
 
 /** DMARC for the From domain. */

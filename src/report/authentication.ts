@@ -1,7 +1,9 @@
 import { authenticate, type AuthenticateResult, type DKIMResult } from 'mailauth';
 import type { IntakeSession } from '../store/message.js';
 import type { DnsLookup } from './dns-resolver.js';
-import { arcVerdict, dkimVerdict, dmarcVerdict, spfVerdict } from './auth-verdicts.js';
+import { arcVerdict, dkimVerdict, dmarcVerdict, spfVerdict, unreadSignatures } from './auth-verdicts.js';
+import { capSignatures } from './dkim-headers.js';
+import { domainOfAddress } from './domains.js';
 import type { Authentication, AuthResult } from './report.js';
 
 /** What the SMTP session handed over besides the message: the inputs of SPF. */
@@ -28,8 +30,9 @@ const noLookups: DnsLookup = (name) => Promise.reject(Object.assign(new Error(`D
  * with a sentence saying what it means and what to fix. Never rejects for a
  * DNS failure: that is a temperror in the result.
  */
-export async function authenticateMessage(raw: Buffer, intake: IntakeFacts, options: AuthenticationOptions): Promise<Authentication> {
+export async function authenticateMessage(message: Buffer, intake: IntakeFacts, options: AuthenticationOptions): Promise<Authentication> {
   const session = intake.session;
+  const { raw, kept, dropped } = capSignatures(message);
   const result: AuthenticateResult = await authenticate(raw, {
     ...(session === null ? {} : { ip: session.clientIp, helo: session.helo }),
     ...(intake.mailFrom === null ? {} : { sender: intake.mailFrom }),
@@ -38,11 +41,14 @@ export async function authenticateMessage(raw: Buffer, intake: IntakeFacts, opti
     disableBimi: true,
   });
   const dnsChecked = options.lookup !== null;
-  const fromDomain = result.dkim.headerFrom?.[0]?.split('@').pop()?.toLowerCase() ?? null;
+  const fromDomain = domainOfAddress(result.dkim.headerFrom?.[0]);
   const signatures = (result.dkim.results ?? []).filter(isSignature);
   return {
     spf: spfVerdict(result.spf, session, dnsChecked),
-    dkim: signatures.map((signature) => dkimVerdict(signature, fromDomain, dnsChecked)),
+    dkim: [
+      ...signatures.map((signature) => dkimVerdict(signature, fromDomain, dnsChecked)),
+      ...unreadSignatures(kept - signatures.length, dropped),
+    ],
     dmarc: dmarcVerdict(result.dmarc, fromDomain, dnsChecked),
     arc: arcVerdict(result.arc, dnsChecked),
     dnsChecked,

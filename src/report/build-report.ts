@@ -6,6 +6,7 @@ import { contentChecks } from './checks/content-checks.js';
 import { withDeadline, type DnsLookup } from './dns-resolver.js';
 import type { DeliverabilityReport } from './report.js';
 import { scoreOf, worstFirst } from './score.js';
+import { dateHeaderTime } from './received-header.js';
 import { deliveryTimeline, timelineChecks } from './timeline.js';
 
 /** One stored message as the report reads it. */
@@ -39,10 +40,12 @@ export async function buildReport(subject: ReportSubject, environment: ReportEnv
   const parsed = await parseMessage(raw);
   const lookup = environment.lookup === null ? null : withDeadline(environment.lookup, environment.now() + environment.dnsBudgetMs, environment.now);
   const authentication = await authenticateMessage(raw, { mailFrom, session }, { lookup, receiver: environment.receiver });
-  const timeline = deliveryTimeline(parsed.headers, parsed.date, receivedAt, { session: session ?? undefined, serverName: environment.receiver });
+  // Read strictly: mailparser's Date.parse reads "1" as the year 2001.
+  const sentAt = dateHeaderTime(parsed.headers);
+  const timeline = deliveryTimeline(parsed.headers, sentAt, receivedAt, { session, serverName: environment.receiver });
   const checks = worstFirst([
     ...authenticationChecks(authentication, { mailFrom, fromAddress: parsed.from?.address ?? null }),
-    ...contentChecks({ parsed, rawSize: raw.length, authentication, receivedAt }),
+    ...contentChecks({ parsed, rawSize: raw.length, authentication, receivedAt, sentAt }),
     ...timelineChecks(timeline),
   ]);
   return { score: scoreOf(checks), authentication, checks, timeline };

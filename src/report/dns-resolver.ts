@@ -23,7 +23,7 @@ export interface DnsLimits {
 export type DnsLookup = (name: string, rrtype: string) => Promise<unknown>;
 
 /** The error a lookup rejects with when the report has no time left for it; mailauth counts ETIMEOUT as temperror. */
-export class DnsTimeoutError extends Error {
+class DnsTimeoutError extends Error {
   readonly code = 'ETIMEOUT';
   constructor(name: string) {
     super(`no DNS answer for ${name} in time`);

@@ -5,6 +5,7 @@
  * sender writes every header below the first relay's, so this reads what it
  * can, bounded, and never throws.
  */
+import type { HeaderLine } from '../mail/parse/headers.js';
 
 /** What the timeline needs of one Received header. */
 export interface ReceivedHop {
@@ -75,6 +76,12 @@ const ZONES: Record<string, number> = {
 
 // Day, month, year, time, zone; the weekday before them is not needed.
 const DATE = /(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([+-]\d{4}|[a-z]{1,3})\b/i;
+
+/** The time of the message's Date header, read as strictly as a Received date; null when missing or unreadable. */
+export function dateHeaderTime(headers: readonly HeaderLine[]): number | null {
+  const value = headers.find((header) => header.name === 'date')?.value;
+  return value === undefined ? null : parseRfc5322Date(value.slice(0, DATE_TEXT_LIMIT));
+}
 
 /**
  * Reads an RFC 5322 date, obsolete forms included (two-digit years, named

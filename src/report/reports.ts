@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createWorkCache } from '../runtime/work-cache.js';
 import type { Store, StoredMessage } from '../store/store.js';
 import type { ReportSubject } from './build-report.js';
@@ -24,32 +25,47 @@ export interface ReportsOptions {
 export interface Reports {
   /**
    * The report of a stored message: cached, or made once however many ask.
-   * Rejects with a ReportFailedError when none could be made (not cached,
-   * so the next request tries again), or a CancelledError when `signal` aborts.
+   * Rejects with a ReportFailedError when none could be made (answered so
+   * for RETRY_AFTER_MS), or a CancelledError when `signal` aborts.
    */
   get(stored: StoredMessage, signal?: AbortSignal): Promise<DeliverabilityReport>;
 }
 
+/** How long a report with a DNS failure, or the failure to make one, is kept before the next request tries again. */
+export const RETRY_AFTER_MS = 30_000;
+
 /**
  * A report is of a message as it was received, so it never changes: it is
- * made once, in a thread (DNS lookups and a full parse), and kept until the
- * message leaves; unless a lookup failed, which the next request retries.
+ * made once, in a thread (DNS lookups and a full parse), and kept while the
+ * message is (up to `cacheBytes` of reports, least recently used out first);
+ * a report with a DNS failure, or a failure to make one, for RETRY_AFTER_MS.
  */
 export function createReports({ store, make, cacheBytes }: ReportsOptions): Reports {
-  const reports = createWorkCache<DeliverabilityReport>({ maxBytes: cacheBytes, sizeOf: (report) => JSON.stringify(report).length });
+  const reports = createWorkCache<DeliverabilityReport>({
+    maxBytes: cacheBytes,
+    sizeOf: (report) => JSON.stringify(report).length,
+    // A DNS failure may be gone in a minute.
+    keepMs: (report) => (hasTemporaryError(report) ? RETRY_AFTER_MS : undefined),
+  });
+  // A message whose report overran its thread's time would overrun it again:
+  // each retry would cost a thread 15 s, so the failure is answered at once for a while.
+  const failures = new LRUCache<string, string>({ max: 10_000, ttl: RETRY_AFTER_MS });
   store.subscribe((event) => {
-    if (event.type !== 'message') reports.forget(event.id);
+    if (event.type === 'message') return;
+    reports.forget(event.id);
+    failures.delete(event.id);
   });
   return {
-    async get(stored, signal) {
-      const report = await reports.get(stored.head.id, async (makeSignal) => {
+    get(stored, signal) {
+      const id = stored.head.id;
+      const failure = failures.get(id);
+      if (failure !== undefined) return Promise.reject(new ReportFailedError(failure));
+      return reports.get(id, async (makeSignal) => {
         const made = await make(subjectOf(stored), makeSignal);
-        if ('failure' in made) throw new ReportFailedError(made.failure);
-        return made;
+        if (!('failure' in made)) return made;
+        failures.set(id, made.failure);
+        throw new ReportFailedError(made.failure);
       }, signal);
-      // A DNS failure may be gone in a minute: such a report is answered, not kept.
-      if (hasTemporaryError(report)) reports.forget(stored.head.id);
-      return report;
     },
   };
 }

@@ -35,8 +35,8 @@ const NAMED_HOPS = 3;
 
 /** This server's end of the last hop. */
 export interface Arrival {
-  /** What intake saw of the client; absent for copies stored before intake recorded it. */
-  session: IntakeSession | undefined;
+  /** What intake saw of the client; null for copies stored before intake recorded it. */
+  session: IntakeSession | null;
   /** The name this server goes by as the last hop's `by`. */
   serverName: string;
 }
@@ -91,8 +91,8 @@ function newestReceived(headers: readonly HeaderLine[]): { newestFirst: Received
 }
 
 /** The client as a Received header would name it: its HELO name and IP address. */
-function clientName(session: IntakeSession | undefined): string | null {
-  if (session === undefined) return null;
+function clientName(session: IntakeSession | null): string | null {
+  if (session === null) return null;
   const address = `[${session.clientIp}]`;
   return (session.helo === '' ? address : `${session.helo} ${address}`).slice(0, HOST_LIMIT);
 }

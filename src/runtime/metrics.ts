@@ -30,7 +30,7 @@ export interface Metrics {
   smtpConnections: Counter;
   smtpConnectionsOpen: Gauge;
   smtpConnectionsRefused: Counter<'reason'>;
-  /** Parse worker jobs by kind (digest, parse, html) and outcome (run, cancelled, refused). */
+  /** Worker jobs by kind (digest, parse, html in the parse workers; report in the report threads) and outcome (run, cancelled, refused). */
   workerJobs: Counter<'kind' | 'outcome'>;
   httpConnectionsOpen: Gauge;
   httpConnectionsRefused: Counter<'reason'>;
@@ -65,7 +65,7 @@ export function createMetrics(readStore: () => Promise<{ messages: number; bytes
     smtpConnectionsRefused: new Counter({ name: 'ephemail_smtp_connections_refused_total', help: 'SMTP connections refused or cut off by a limit, by reason.', labelNames: ['reason'], registers }),
     workerJobs: new Counter({
       name: 'ephemail_worker_jobs_total', labelNames: ['kind', 'outcome'], registers,
-      help: 'Parse worker jobs by kind, and whether a thread ran them, they were dropped from the queue because nobody waited any more, or refused with the queue full.',
+      help: 'Worker jobs by kind (digest, parse, html, report), and whether a thread ran them, they were dropped from the queue because nobody waited any more, or refused with the queue full.',
     }),
     httpConnectionsOpen: new Gauge({ name: 'ephemail_http_connections_open', help: 'HTTP connections open now, WebSockets included.', registers }),
     httpConnectionsRefused: new Counter({ name: 'ephemail_http_connections_refused_total', help: 'HTTP connections and event sockets refused or cut off by a limit, by reason.', labelNames: ['reason'], registers }),

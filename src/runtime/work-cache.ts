@@ -7,6 +7,8 @@ export interface WorkCacheOptions<T> {
   maxBytes: number;
   /** The bytes one result holds. */
   sizeOf: (value: T) => number;
+  /** How long to keep a result, in ms; undefined (or no function) keeps it until it is evicted or forgotten. */
+  keepMs?: (value: T) => number | undefined;
 }
 
 /** Results of costly work by key: kept in a bounded cache, and made once however many ask at the same moment. */
@@ -25,7 +27,7 @@ export interface WorkCache<T> {
 }
 
 /** Makes a work cache. */
-export function createWorkCache<T extends object>({ maxBytes, sizeOf }: WorkCacheOptions<T>): WorkCache<T> {
+export function createWorkCache<T extends object>({ maxBytes, sizeOf, keepMs }: WorkCacheOptions<T>): WorkCache<T> {
   const cache = new LRUCache<string, T>({ maxSize: maxBytes, sizeCalculation: (value) => Math.max(1, sizeOf(value)) });
   const underWay = new Map<string, SharedWork<T>>();
 
@@ -34,7 +36,8 @@ export function createWorkCache<T extends object>({ maxBytes, sizeOf }: WorkCach
     underWay.set(key, work);
     // Kept even when every requester has gone meanwhile: the work ran to its end, and the next request is free.
     work.result.then((value) => {
-      if (underWay.get(key) === work) cache.set(key, value);
+      const ttl = keepMs?.(value);
+      if (underWay.get(key) === work) cache.set(key, value, ttl === undefined ? {} : { ttl });
     }, () => {}).finally(() => {
       if (underWay.get(key) === work) underWay.delete(key);
     });

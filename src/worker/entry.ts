@@ -35,8 +35,13 @@ function createJobRunner(reportSettings: ReportSettings | null): (job: WorkerJob
       if (reportSettings === null) throw new Error('this worker pool was made without report settings');
       const settings = reportSettings;
       reportMaker ??= import('./report-maker.js').then((module) => module.createReportMaker(settings));
-      const report = await (await reportMaker)({ raw, ...job.facts });
-      return { id: job.id, kind: 'report', report, failure: null };
+      // Answered rather than thrown: a throw would take the thread, and its DNS cache, down with it.
+      try {
+        const report = await (await reportMaker)({ raw, ...job.facts });
+        return { id: job.id, kind: 'report', report, failure: null };
+      } catch (error) {
+        return { id: job.id, kind: 'report', report: null, failure: `reading it failed (${error instanceof Error ? error.message : String(error)})` };
+      }
     }
     // A digest job sends back only the digest's few strings, and reads no
     // more than they need: the lean digest equals the full parse's digest

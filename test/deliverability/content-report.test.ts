@@ -46,7 +46,7 @@ describe('content checks on real mail', () => {
     expect(withIt.score).toBeGreaterThan(without.score);
   });
 
-  it('warns that HTML over 102 KB is clipped by Gmail', async () => {
+  it('fails HTML over 102 KB, which Gmail clips', async () => {
     const paragraph = `<p>${'Our autumn collection is here, with coats, boots and scarves. '.repeat(20)}</p>`;
     const big = html(paragraph.repeat(Math.ceil(110_000 / paragraph.length)));
     const report = await reportOf(server, await compose({ from, to: 'x@ephemail.test', subject: 'Autumn', text: 'Autumn.', html: big }, signer), envelope);

@@ -7,8 +7,8 @@ import { buildTestApp, rawMessage } from '../support/http-app.js';
 const reportPath = (address: string, id: string) => `/api/inboxes/${encodeURIComponent(address)}/messages/${id}/report`;
 
 describe('GET …/messages/{id}/report', () => {
-  it('answers a report that matches its schema, the same one each time, and 404 once the message is gone', async () => {
-    const { app, deliver } = buildTestApp();
+  it('answers a report that matches its schema, made once and then kept, and 404 once the message is gone', async () => {
+    const { app, deliver, reportsMade } = buildTestApp();
     const [stored] = await deliver(rawMessage({ subject: 'Welcome', html: '<p>Hello</p>' }), ['reader@ephemail.test']);
     const path = reportPath('reader@ephemail.test', stored?.id ?? '');
     const first = await app.request(path);
@@ -17,6 +17,7 @@ describe('GET …/messages/{id}/report', () => {
     expect(report.authentication.dnsChecked).toBe(false);
     expect(report.timeline.hops.at(-1)?.by).toBe('ephemail.test');
     expect(await (await app.request(path)).json()).toEqual(report);
+    expect(reportsMade.count).toBe(1);
 
     await app.request(`/api/inboxes/reader@ephemail.test/messages/${stored?.id ?? ''}`, { method: 'DELETE' });
     const gone = await app.request(path);
@@ -37,19 +38,21 @@ describe('GET …/messages/{id}/report', () => {
     const pool = createWorkerPool({ workers: 1, timeoutMs: 1, workerHeapMb: 64, maxQueuedPerLane: 4, report: { dns: { kind: 'off' }, receiver: 'ephemail.test' } });
     afterAll(() => pool.close());
 
-    it('answers 503 report_failed with the reason and Retry-After, and tries again next time', async () => {
-      const { app, deliver } = buildTestApp({ reportWorkers: pool });
+    it('answers 503 report_failed with the reason and Retry-After, and for 30 s without making it again', async () => {
+      const { app, deliver, reportsMade } = buildTestApp({ reportWorkers: pool });
       const [stored] = await deliver(rawMessage(), ['reader@ephemail.test']);
       const path = reportPath('reader@ephemail.test', stored?.id ?? '');
       for (let attempt = 0; attempt < 2; attempt++) {
         const response = await app.request(path);
         expect(response.status).toBe(503);
-        expect(response.headers.get('retry-after')).toBe('5');
+        expect(response.headers.get('retry-after')).toBe('30');
         expect(await response.json()).toMatchObject({
           code: 'report_failed',
-          detail: 'No report could be made of this message because it took longer than 0.001 s; try again in 5 seconds.',
+          detail: 'No report could be made of this message because it took longer than 0.001 s; try again in 30 seconds.',
         });
       }
+      // The second answer cost no thread: a report that overran its time once would overrun it again.
+      expect(reportsMade.count).toBe(1);
     });
   });
 });

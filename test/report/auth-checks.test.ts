@@ -31,7 +31,18 @@ describe('authentication checks', () => {
   it('fail an unsigned message, and warn when only another domain signed', () => {
     expect(statuses(authentication({ dkim: [] })).dkim).toBe('fail');
     expect(statuses(authentication({ dkim: [signature({ domain: 'esp.test', aligned: false })] })).dkim).toBe('warn');
-    expect(statuses(authentication({ dkim: [signature(), signature({ result: 'fail' })] })).dkim).toBe('fail');
+    expect(statuses(authentication({ dkim: [signature({ domain: 'esp.test', aligned: false }), signature({ result: 'fail', explanation: 'broken.' })] })).dkim).toBe('fail');
+  });
+
+  it('pass an aligned signature beside a broken one, which RFC 6376 says to ignore, and mention it', () => {
+    const [, dkim] = authenticationChecks(authentication({ dkim: [signature({ result: 'fail', domain: 'esp.test', explanation: 'The body was changed.' }), signature()] }),
+      { mailFrom: 'b@good.test', fromAddress: 'a@good.test' });
+    expect(dkim).toMatchObject({ status: 'pass', penalty: 0, message: 'verifies. Another signature is broken and ignored: The body was changed.' });
+  });
+
+  it('do not count a broken signature of the From domain as alignment: anyone can write d=', () => {
+    const forged = authentication({ dkim: [signature({ result: 'fail', domain: 'bank.test' })] });
+    expect(statuses(forged, { mailFrom: 'x@spammer.test', fromAddress: 'ceo@bank.test' })['from-alignment']).toBe('fail');
   });
 
   it('judge From against DKIM and MAIL FROM by registrable domain, without DNS', () => {
@@ -43,7 +54,7 @@ describe('authentication checks', () => {
   });
 
   it('only inform, at no cost, when lookups are off', () => {
-    const checks = authenticationChecks(authentication({ dnsChecked: false }), { mailFrom: 'b@good.test', fromAddress: 'a@good.test' });
+    const checks = authenticationChecks(authentication({ dnsChecked: false, dkim: [signature({ result: 'none' })] }), { mailFrom: 'b@good.test', fromAddress: 'a@good.test' });
     expect(checks.filter((check) => check.id !== 'from-alignment').every((check) => check.status === 'info' && check.penalty === 0)).toBe(true);
   });
 

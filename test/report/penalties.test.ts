@@ -8,10 +8,14 @@ describe('the penalty table', () => {
       .toEqual([2, 1, 0, 0]);
   });
 
-  it('is in README.md exactly: every check id with the penalty of its fail', () => {
+  it('is in README.md exactly: every check id with what its fail and its warn cost', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| .* \| ([\d.]+)(?: \(only (?:warns|informs)\))? \|$/gm)]
-      .map(([, id, penalty]) => [id, Number(penalty)]);
+    const cost = (cell: string) => (cell === '—' ? null : Number(cell));
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| .* \| ([\d.]+|—) \/ ([\d.]+|—) \|$/gm)].map(([, id = '', fail = '', warn = '']) => {
+      const [failCost, warnCost] = [cost(fail), cost(warn)];
+      if (failCost !== null && warnCost !== null) expect(warnCost, id).toBe(failCost / 2);
+      return [id, failCost ?? (warnCost === null ? 0 : warnCost * 2)];
+    });
     expect(Object.fromEntries(rows)).toEqual(CHECK_PENALTIES);
   });
 });

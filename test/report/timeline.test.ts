@@ -84,14 +84,14 @@ describe('deliveryTimeline', () => {
   it('names the last hop\'s sender by IP alone when the client gave no HELO, and leaves it unknown for mail stored without a session', () => {
     const bare = deliveryTimeline([], null, at('2026-12-03T10:00:00Z'), { session: { ...session, helo: '' }, serverName: 'ephemail.test' });
     expect(bare.hops[0]?.from).toBe('[192.0.2.25]');
-    const old = deliveryTimeline([], null, at('2026-12-03T10:00:00Z'), { session: undefined, serverName: 'ephemail.test' });
+    const old = deliveryTimeline([], null, at('2026-12-03T10:00:00Z'), { session: null, serverName: 'ephemail.test' });
     expect(old.hops[0]?.from).toBeNull();
   });
 
   it('names the last hop\'s sender as intake saw it, and by the last relay only for mail stored without a session', () => {
     const now = at('2026-12-03T10:15:50Z');
     expect(deliveryTimeline(chain, null, now, here).hops.at(-1)?.from).toBe('mx2.good.test [192.0.2.25]');
-    expect(deliveryTimeline(chain, null, now, { session: undefined, serverName: 'ephemail.test' }).hops.at(-1)?.from).toBe('mx2.good.test');
+    expect(deliveryTimeline(chain, null, now, { session: null, serverName: 'ephemail.test' }).hops.at(-1)?.from).toBe('mx2.good.test');
   });
 
   it('measures no first delay and no total without a Date header, and says so as info', () => {

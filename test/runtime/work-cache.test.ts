@@ -92,4 +92,19 @@ describe('createWorkCache', () => {
     expect(cache.peek('b')).toBeDefined();
     expect(cache.peek('c')).toBeDefined();
   });
+
+  it('keeps a result only as long as keepMs says, and for good when it says nothing', async () => {
+    const made: string[] = [];
+    const cache = createWorkCache<{ key: string }>({ maxBytes: 1_000, sizeOf: () => 1, keepMs: ({ key }) => (key === 'brief' ? 1 : undefined) });
+    const make = (key: string) => async () => {
+      made.push(key);
+      return { key };
+    };
+    await cache.get('brief', make('brief'));
+    await cache.get('lasting', make('lasting'));
+    await expect.poll(() => cache.peek('brief')).toBeUndefined();
+    await cache.get('brief', make('brief'));
+    await cache.get('lasting', make('lasting'));
+    expect(made).toEqual(['brief', 'lasting', 'brief']);
+  });
 });

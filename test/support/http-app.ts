@@ -54,6 +54,8 @@ export function buildTestApp(options: TestAppOptions = {}) {
   const reader = createMessageReader({ parse, cacheBytes: 8 * 1024 * 1024 });
   // Counted, so tests can tell whether a document came from the cache.
   const renders = { count: 0 };
+  // Counted, so tests can tell whether a report came from the cache.
+  const reportsMade = { count: 0 };
   const readDigest = (raw: Buffer, signal: AbortSignal) => {
     parses.count++;
     options.onDigest?.();
@@ -78,8 +80,11 @@ export function buildTestApp(options: TestAppOptions = {}) {
     // Made in-process without DNS (as with --dns-servers off) unless a report pool is given; test/deliverability/ runs a real DNS server.
     reports: createReports({
       store,
-      make: ({ raw, ...facts }, signal) => options.reportWorkers?.report(raw, facts, signal)
-        ?? buildReport({ raw, ...facts }, { lookup: null, receiver: domains.defaultDomain, dnsBudgetMs: 0, now: () => clock.now() }),
+      make: ({ raw, ...facts }, signal) => {
+        reportsMade.count++;
+        return options.reportWorkers?.report(raw, facts, signal)
+          ?? buildReport({ raw, ...facts }, { lookup: null, receiver: domains.defaultDomain, dnsBudgetMs: 0, now: () => clock.now() });
+      },
       cacheBytes: 1024 * 1024,
     }),
     waitMaxMs: options.waitMaxMs ?? 120_000,
@@ -97,7 +102,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     return store.add({ envelope: { mailFrom: 'sender@example.com', rcptTo: recipients }, sender: '127.0.0.1', raw: bytes, recipients: normalised });
   }
 
-  return { app, store, summaries, hub, clock, deliver, domains, ttlMs, limits, parses, renders };
+  return { app, store, summaries, hub, clock, deliver, domains, ttlMs, limits, parses, renders, reportsMade };
 }
 
 /** A small but real message. */

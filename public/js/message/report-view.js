@@ -33,7 +33,8 @@ export function reportView(report) {
 }
 
 /**
- * The issue's bands: 9 and up inbox, 6 and up at risk, below that spam.
+ * The verdict word beside the score (README, "Is my mail going to land in
+ * spam?"): 9 and up likely inbox, 6 and up at risk, below that likely spam.
  * @param {number} score
  * @returns {Verdict}
  */

@@ -113,6 +113,7 @@ export class MessageView {
 
   /**
    * A message's report, from this visit's earlier answer or else the server.
+   * One with a DNS failure is not kept: the server makes it again after 30 s.
    * @param {string} address
    * @param {string} id
    * @param {AbortSignal} signal
@@ -122,7 +123,8 @@ export class MessageView {
     const known = this.reports.get(key);
     if (known !== undefined) return known;
     const report = await api.getReport(address, id, signal);
-    this.reports.set(key, report);
+    const { spf, dkim, dmarc, arc } = report.authentication;
+    if (![spf, ...dkim, dmarc, arc].some((verdict) => verdict.result === 'temperror')) this.reports.set(key, report);
     return report;
   }
 

@@ -64,12 +64,12 @@ const RESPONSES: Record<ResponseName, ReturnType<typeof shared>> = {
   ),
   PayloadTooLarge: shared('The request body is over 16 KB.', { tooLarge: exampleProblems.tooLarge }),
   TooManyRequests: shared(
-    'This client is over its request budget (`--rate-limit`, `--rate-burst`); or, for the wait route, holds as many open waits as it may (`--max-waiters-per-client`); or, for a listing, a message, its HTML, text or an attachment, has 8 such reads in flight already (`too_many_reads`); or, on any route, holds as many connections open as one client may (`--http-max-connections-per-client`, `too_many_connections_from_client`, answered before the request is read, and the connection closed).',
+    'This client is over its request budget (`--rate-limit`, `--rate-burst`); or, for the wait route, holds as many open waits as it may (`--max-waiters-per-client`); or, for a listing, a message, its HTML, text, an attachment or its report, has 8 such reads in flight already (`too_many_reads`); or, on any route, holds as many connections open as one client may (`--http-max-connections-per-client`, `too_many_connections_from_client`, answered before the request is read, and the connection closed).',
     { tooMany: exampleProblems.tooMany },
     { 'Retry-After': retryAfter },
   ),
   ServiceUnavailable: shared(
-    'The message store cannot be reached right now; or, for the wait route, the server holds as many open waits as it will (`--max-waiters`); or, for a listing, a wait, a message, its HTML, text or an attachment, as many messages are waiting to be read as the server queues (`server_busy`); or, on any route, it holds as many connections as it takes (`--http-max-connections`, `server_busy`, answered with the connection closed).',
+    'The message store cannot be reached right now; or, for the wait route, the server holds as many open waits as it will (`--max-waiters`); or, for a listing, a wait, a message, its HTML, text, an attachment or its report, as many messages are waiting to be read as the server queues (`server_busy`); or, for a report, none could be made (`report_failed`, for 30 s); or, on any route, it holds as many connections as it takes (`--http-max-connections`, `server_busy`, answered with the connection closed).',
     { unavailable: exampleProblems.unavailable },
     { 'Retry-After': { ...retryAfter, description: 'Seconds to wait before trying again, when the server knows.' } },
   ),

@@ -21,6 +21,8 @@ export interface CheckInput {
   authentication: Authentication;
   /** When this server received the message (ms since the epoch), which the Date header is compared with. */
   receivedAt: number;
+  /** The Date header's time, read strictly (`dateHeaderTime`); null when missing or unreadable. */
+  sentAt: number | null;
 }
 
 /** Every content check, in a fixed order; each returns one ReportCheck (pass when fine). */
@@ -38,7 +40,7 @@ export function contentChecks(input: CheckInput): ReportCheck[] {
     linkDomainMismatch(facts),
     urlShortener(parsed.links),
     messageIdCheck(parsed.headers),
-    dateCheck(parsed.headers, parsed.date, input.receivedAt),
+    dateCheck(parsed.headers, input.sentAt, input.receivedAt),
     riskyAttachment(parsed.attachments),
     totalSize(input.rawSize),
     emailClientSupport(parsed.html),

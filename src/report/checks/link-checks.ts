@@ -2,12 +2,12 @@
  * The link checks: anchors whose text shows one site and whose target is
  * another, and links hidden behind URL shorteners.
  */
-import { getDomain } from 'tldts';
 import type { FoundLink } from '../../mail/extract/links.js';
 import type { ReportCheck } from '../report.js';
 import { cutNote, type HtmlAnchor, type HtmlFacts } from './html-facts.js';
 import { finding } from '../penalties.js';
 import { counted, listed, quoted } from './wording.js';
+import { registrableDomain } from '../domains.js';
 
 // Public shorteners; a brand's own short domain (e.g. nyti.ms) is its business.
 const URL_SHORTENERS = new Set([
@@ -58,5 +58,5 @@ export function urlShortener(links: readonly FoundLink[]): ReportCheck {
 // parser writes international names in punycode, on both sides alike.
 function domainOfUrl(href: string): string | null {
   if (!/^\s*https?:/i.test(href) || !URL.canParse(href.trim())) return null;
-  return getDomain(new URL(href.trim()).hostname);
+  return registrableDomain(new URL(href.trim()).hostname);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/mail/parse/parse.js';
 import { contentChecks } from '../../../src/report/checks/content-checks.js';
 import { CHECK_PENALTIES } from '../../../src/report/penalties.js';
+import { dateHeaderTime } from '../../../src/report/received-header.js';
 import { authentication, checkOf, composed, composeRaw, crlf } from './check-support.js';
 
 const IDS = [
@@ -17,7 +18,7 @@ describe('contentChecks', () => {
       html: '<table role="presentation"><tr><td style="font-family:Arial">Your sign-in code is <b>271828</b>. It expires in 15 minutes. <a href="https://shop.test/help">Help</a></td></tr></table>',
     });
     const parsed = await parseMessage(raw);
-    const checks = contentChecks({ parsed, rawSize: raw.length, authentication: authentication(), receivedAt: parsed.date ?? 0 });
+    const checks = contentChecks({ parsed, rawSize: raw.length, authentication: authentication(), receivedAt: parsed.date ?? 0, sentAt: parsed.date });
     expect(checks.map((check) => check.id)).toEqual(IDS);
     expect(checks.filter((check) => check.status !== 'pass').map(({ id, status }) => ({ id, status }))).toEqual([
       { id: 'list-unsubscribe-one-click', status: 'info' },
@@ -33,7 +34,7 @@ describe('contentChecks', () => {
     // Neither Message-ID nor Date: the header block is cut above them.
     const withoutIds = Buffer.from(raw.toString('latin1').replace(/^(?:Message-ID|Date):.*\r\n/gim, ''), 'latin1');
     const parsed = await parseMessage(withoutIds);
-    const checks = contentChecks({ parsed, rawSize: 21 * 1024 * 1024, authentication: authentication(), receivedAt: Date.now() });
+    const checks = contentChecks({ parsed, rawSize: 21 * 1024 * 1024, authentication: authentication(), receivedAt: Date.now(), sentAt: dateHeaderTime(parsed.headers) });
     expect(Object.fromEntries(checks.map((check) => [check.id, check.status]))).toEqual({
       'list-unsubscribe-one-click': 'fail', 'html-size-clipping': 'fail', 'text-part': 'fail', 'image-text-balance': 'warn',
       'image-alt': 'warn', 'remote-images': 'info', 'link-domain-mismatch': 'fail', 'url-shortener': 'warn', 'message-id': 'fail',
@@ -51,7 +52,7 @@ describe('contentChecks', () => {
     const raw = Buffer.concat([crlf('Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', ''), Buffer.from(`${parts}--b--\r\n`)]);
     const parsed = await parseMessage(raw);
     expect(parsed.failed).toBe(true);
-    const checks = contentChecks({ parsed, rawSize: raw.length, authentication: authentication(), receivedAt: 0 });
+    const checks = contentChecks({ parsed, rawSize: raw.length, authentication: authentication(), receivedAt: 0, sentAt: dateHeaderTime(parsed.headers) });
     expect(checks.map((check) => check.id)).toEqual(IDS);
     expect(checkOf(checks, 'message-id').status).toBe('fail');
   });
@@ -59,7 +60,7 @@ describe('contentChecks', () => {
   it('stays quick and bounded on a composed newsletter of 20,000 links', async () => {
     const links = Array.from({ length: 20_000 }, (_, i) => `<a href="https://shop.test/p/${i}">Product ${i}</a>`).join(' ');
     const parsed = await composed({ text: 'Products', html: links });
-    const checks = contentChecks({ parsed, rawSize: 1, authentication: authentication(), receivedAt: parsed.date ?? 0 });
+    const checks = contentChecks({ parsed, rawSize: 1, authentication: authentication(), receivedAt: parsed.date ?? 0, sentAt: parsed.date });
     expect(checkOf(checks, 'link-domain-mismatch')).toMatchObject({ status: 'pass', message: expect.stringContaining('were read') });
     expect(checks.every((check) => check.message.length < 1000)).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/mail/parse/parse.js';
 import { dateCheck, messageIdCheck } from '../../../src/report/checks/header-checks.js';
+import { dateHeaderTime } from '../../../src/report/received-header.js';
 import { composed, crlf } from './check-support.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -29,21 +30,24 @@ describe('message-id', () => {
 describe('date', () => {
   it('passes a Date within a day of arrival, either way', async () => {
     const parsed = await parse('Date: Thu, 04 Dec 2025 10:00:00 +0000');
-    expect(dateCheck(parsed.headers, parsed.date, Date.UTC(2025, 11, 4, 10, 0) + DAY - 1)).toMatchObject({ id: 'date', status: 'pass', penalty: 0 });
-    expect(dateCheck(parsed.headers, parsed.date, Date.UTC(2025, 11, 4, 10, 0) - DAY + 1).status).toBe('pass');
+    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), Date.UTC(2025, 11, 4, 10, 0) + DAY - 1)).toMatchObject({ id: 'date', status: 'pass', penalty: 0 });
+    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), Date.UTC(2025, 11, 4, 10, 0) - DAY + 1).status).toBe('pass');
   });
 
   it('fails a missing or unreadable Date, quoting it', async () => {
     const missing = await parse('From: a@shop.test');
-    expect(dateCheck(missing.headers, missing.date, 0)).toMatchObject({ status: 'fail', penalty: 0.5, message: expect.stringContaining('no Date header') });
+    expect(dateCheck(missing.headers, dateHeaderTime(missing.headers), 0)).toMatchObject({ status: 'fail', penalty: 0.5, message: expect.stringContaining('no Date header') });
     const garbage = await parse('Date: 0000-00-00 00:00:00');
-    expect(dateCheck(garbage.headers, garbage.date, 0)).toMatchObject({ status: 'fail', message: expect.stringContaining('"0000-00-00 00:00:00" is not a readable date') });
+    expect(dateCheck(garbage.headers, dateHeaderTime(garbage.headers), 0)).toMatchObject({ status: 'fail', message: expect.stringContaining('"0000-00-00 00:00:00" is not a readable date') });
+    // Date.parse would read it as the year 2001.
+    const loose = await parse('Date: 1');
+    expect(dateCheck(loose.headers, dateHeaderTime(loose.headers), 0)).toMatchObject({ status: 'fail', message: expect.stringContaining('"1" is not a readable date') });
   });
 
   it('warns about a Date more than a day before or after arrival, saying how far', async () => {
     const parsed = await parse('Date: Thu, 04 Dec 2025 10:00:00 +0000');
     const sent = Date.UTC(2025, 11, 4, 10, 0);
-    expect(dateCheck(parsed.headers, parsed.date, sent + 3 * DAY)).toMatchObject({ status: 'warn', penalty: 0.25, message: expect.stringContaining('3.0 days before the message arrived') });
-    expect(dateCheck(parsed.headers, parsed.date, sent - 2.5 * DAY).message).toContain('2.5 days after the message arrived');
+    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent + 3 * DAY)).toMatchObject({ status: 'warn', penalty: 0.25, message: expect.stringContaining('3.0 days before the message arrived') });
+    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent - 2.5 * DAY).message).toContain('2.5 days after the message arrived');
   });
 });
