@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createSystemClock, type Clock } from './runtime/clock.js';
-import type { Config, StoreConfig } from './config/config.js';
+import type { Config, StoreConfig, WebhookConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
 import { createEventSockets } from './http/events/sockets.js';
 import { allowedOrigins } from './http/events/origin.js';
@@ -22,6 +22,7 @@ import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
 import type { Store, StoreEvent } from './store/store.js';
+import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
 /** A running Ephemail: both listeners, and the parts tests and benchmarks look into. */
 export interface Ephemail {
@@ -130,6 +131,8 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
   const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
   const summaries = createSummaries({ store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES });
   const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });
+  const webhooks = startWebhooks(config.webhook, { store, summaries, clock, metrics, log });
+  if (webhooks !== null) opened.push(async () => webhooks.close());
   const reports = startReports(config, store, metrics, log, opened);
   const smtp = createSmtpIntake({
     config: config.smtp,
@@ -178,6 +181,8 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
     summaries,
     async close(drainMs = DEFAULT_DRAIN_MS) {
       await smtp.close(drainMs);
+      // Once intake has stopped: what still waits is lost with the process.
+      webhooks?.close();
       // Before HTTP: its close waits for upgraded sockets, which closeAllConnections does not end.
       await eventSockets.close();
       await http.close();
@@ -185,6 +190,28 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
       await store.close();
     },
   };
+}
+
+interface WebhookDependencies {
+  store: Store;
+  summaries: Summaries;
+  clock: Clock;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/**
+ * The webhooks, when --webhook-url is set. Like the hub, they only listen to
+ * the store, which does not know of them; queuing a head is all the listener
+ * does, so intake never waits for a receiver.
+ */
+function startWebhooks(config: WebhookConfig | null, { store, summaries, clock, metrics, log }: WebhookDependencies): Webhooks | null {
+  if (config === null) return null;
+  const webhooks = createWebhooks({ config, summaries, clock, metrics, log: log.child({ part: 'webhooks' }) });
+  store.subscribe((event) => {
+    if (event.type === 'message') webhooks.notify(event.message);
+  });
+  return webhooks;
 }
 
 interface StoreDependencies {

@@ -50,6 +50,15 @@ export interface ReportConfig {
 }
 
 
+/** What the webhooks need (src/webhooks/). */
+export interface WebhookConfig {
+  url: string;
+  /** The HMAC-SHA256 key of every signature. */
+  secret: string;
+  /** The first --public-url origin that API links in payloads start with; empty for links relative to the server. */
+  linkBase: string;
+}
+
 /** What the store needs. */
 export interface StoreConfig {
   ttlMs: number;
@@ -94,6 +103,8 @@ export interface Config {
   store: StoreConfig;
   parse: ParseConfig;
   report: ReportConfig;
+  /** Null when --webhook-url is not set. */
+  webhook: WebhookConfig | null;
   domains: DomainPolicy;
   logLevel: LogLevel;
 }
@@ -195,9 +206,25 @@ function assemble(settings: Settings): Config {
     store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, memoryShare, inboxLimit: settings.inboxLimit, backend: settings.store },
     parse: { workers: settings.parseWorkers },
     report: { dns: settings.dnsServers },
+    webhook: webhookSlice(settings),
     domains: settings.domains,
     logLevel: settings.logLevel,
   };
+}
+
+// Shorter keys could be guessed, and a guessed key forges signatures.
+const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/** The webhook slice; the secret is never echoed in an error, unlike other values. */
+function webhookSlice({ webhookUrl, webhookSecret, publicUrl }: Settings): WebhookConfig | null {
+  if (webhookUrl === null) return null;
+  if (webhookSecret === '') {
+    throw new ConfigError(`--webhook-secret: missing; --webhook-url posts signed messages, so give a secret of at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (openssl rand -hex 32)`);
+  }
+  if (webhookSecret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+    throw new ConfigError(`--webhook-secret: has ${webhookSecret.length} characters; use at least ${MIN_WEBHOOK_SECRET_LENGTH} (openssl rand -hex 32), a short one could be guessed and signatures forged`);
+  }
+  return { url: webhookUrl, secret: webhookSecret, linkBase: publicUrl[0] ?? '' };
 }
 
 function tlsPair(cert: string | null, key: string | null): SmtpConfig['tls'] {

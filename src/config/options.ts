@@ -62,6 +62,8 @@ export const OPTIONS = {
   httpWriteTimeout: option({ flag: '--http-write-timeout', env: 'EPHEMAIL_HTTP_WRITE_TIMEOUT', defaultValue: '30s', meaning: 'how long a response may have bytes waiting that the client does not take before its connection is cut; a long poll still waiting for mail has none and is not cut', read: readDuration }),
   trustProxy: option({ flag: '--trust-proxy', env: 'EPHEMAIL_TRUST_PROXY', defaultValue: 'false', meaning: 'reverse proxies in front that append the client to X-Forwarded-For: false (clients connect directly; the header is ignored), true (one) or their number; limits then count the client the outermost one saw. Turn on only when the HTTP port is reachable through them alone', read: readTrustProxy }),
   publicUrl: option({ flag: '--public-url', env: 'EPHEMAIL_PUBLIC_URL', defaultValue: '', meaning: 'public origins of the web inbox, comma-separated (https://mail.example.com); pages elsewhere cannot open the live socket; empty means the listening address, plus localhost and 127.0.0.1 on a loopback or 0.0.0.0 bind', read: readPublicUrls }),
+  webhookUrl: option({ flag: '--webhook-url', env: 'EPHEMAIL_WEBHOOK_URL', defaultValue: '', meaning: 'http or https URL the server POSTs a signed JSON summary of every stored message to (inbox, id, sender, subject, codes, API links: absolute under the first --public-url, else paths); for operators, there are no per-inbox URLs; empty sends none. Several instances on one Redis each see every message: set it on one', read: readWebhookUrl }),
+  webhookSecret: option({ flag: '--webhook-secret', env: 'EPHEMAIL_WEBHOOK_SECRET', defaultValue: '', meaning: 'key of the HMAC-SHA256 of the body in the X-Ephemail-Signature header; required with --webhook-url, at least 16 characters (openssl rand -hex 32); prefer the variable, flags show in ps', read: (text: string) => text }),
   dnsServers: option({ flag: '--dns-servers', env: 'EPHEMAIL_DNS_SERVERS', defaultValue: 'system', meaning: 'DNS servers the deliverability report asks for SPF, DKIM and DMARC records: `system` (this machine\'s resolvers), IP addresses with optional ports, comma-separated (10.0.0.2, 127.0.0.1:5353, [::1]:53), or `off` (no lookups: those results say none, the other checks still run)', read: readDnsServers }),
   parseWorkers: option({ flag: '--parse-workers', env: 'EPHEMAIL_PARSE_WORKERS', defaultValue: '2', meaning: 'threads that parse mail off the main thread', read: (text: string) => readCount(text) }),
   logLevel: option({ flag: '--log-level', env: 'EPHEMAIL_LOG_LEVEL', defaultValue: 'info', meaning: `log detail: ${LOG_LEVELS.join(', ')}`, read: readLogLevel }),
@@ -143,6 +145,20 @@ function readPublicUrls(text: string): string[] {
     if (!origins.includes(url.origin)) origins.push(url.origin);
   }
   return origins;
+}
+
+function readWebhookUrl(text: string): string | null {
+  const value = text.trim();
+  if (value === '') return null;
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidValue('is not an http or https URL; use e.g. https://hooks.example.com/ephemail');
+  }
+  // fetch refuses a URL with credentials; the signature is how a receiver knows the sender.
+  if (url.username !== '' || url.password !== '') {
+    throw new InvalidValue('has a user name or password, which is never sent; leave them out and check X-Ephemail-Signature at the receiver');
+  }
+  return url.href;
 }
 
 function readStore(text: string): StoreBackend {

@@ -20,6 +20,13 @@ export type HttpRefusalReason =
   | 'too_many_connections_from_client' | 'too_many_connections' | 'healthz_only' | 'over_capacity'
   | 'write_timeout' | 'too_many_event_sockets';
 
+/**
+ * How a webhook ended (src/webhooks/): posted, given up on, pushed out of a
+ * full queue, or its message gone before its turn; `retried` counts each
+ * attempt that is to be tried again. The label of the webhook counter.
+ */
+export type WebhookOutcome = 'delivered' | 'failed' | 'dropped' | 'gone' | 'retried';
+
 /** The Prometheus metrics of one server, in a registry of its own (no process-wide state). */
 export interface Metrics {
   registry: Registry;
@@ -34,6 +41,8 @@ export interface Metrics {
   workerJobs: Counter<'kind' | 'outcome'>;
   httpConnectionsOpen: Gauge;
   httpConnectionsRefused: Counter<'reason'>;
+  /** Webhooks by outcome (WebhookOutcome). */
+  webhookDeliveries: Counter<'outcome'>;
 }
 
 /** Creates the metrics; `readStore` is asked for the stored totals at each scrape. */
@@ -69,5 +78,9 @@ export function createMetrics(readStore: () => Promise<{ messages: number; bytes
     }),
     httpConnectionsOpen: new Gauge({ name: 'ephemail_http_connections_open', help: 'HTTP connections open now, WebSockets included.', registers }),
     httpConnectionsRefused: new Counter({ name: 'ephemail_http_connections_refused_total', help: 'HTTP connections and event sockets refused or cut off by a limit, by reason.', labelNames: ['reason'], registers }),
+    webhookDeliveries: new Counter({
+      name: 'ephemail_webhook_deliveries_total', labelNames: ['outcome'], registers,
+      help: 'Webhooks (--webhook-url) by outcome: delivered, failed after their last attempt, dropped from a full queue, gone (the message was removed before its turn); retried counts attempts to be tried again.',
+    }),
   };
 }

@@ -88,6 +88,9 @@ function tableRows(): Array<{ flag: string; env: string; shown: string }> {
 }
 
 
+// Never echoed in an error, so the generic check of the echo does not apply; test/config/webhook-option.test.ts reads it from the environment.
+const SECRETS = ['--webhook-secret'];
+
 describe('parseConfig', () => {
   // Driven by the table itself, so an option added later is covered without touching this file.
   describe.each(tableRows())('$flag and $env (generic)', ({ flag, env, shown }) => {
@@ -98,7 +101,7 @@ describe('parseConfig', () => {
       expect(parseConfig([`${flag}=${documented}`], {})).toEqual(defaults);
       expect(parseConfig([], { [env]: documented })).toEqual(defaults);
     });
-    it('reads the environment variable, and never when the flag is given', () => {
+    it.skipIf(SECRETS.includes(flag))('reads the environment variable, and never when the flag is given', () => {
       expect(configErrorOf([], { [env]: 'not valid!' })).toMatch(new RegExp(`^${env}: "not valid!" `));
       expect(parseConfig([flag, documented], { [env]: 'not valid!' })).toEqual(parseConfig([], {}));
     });

@@ -11,6 +11,7 @@ export function messagePaths(inbox: string, id: string) {
     html: `${base}/html`,
     text: `${base}/text`,
     raw: `${base}/raw`,
+    report: `${base}/report`,
     attachment: (index: number) => `${base}/attachments/${index}`,
   };
 }
