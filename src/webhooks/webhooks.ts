@@ -61,7 +61,8 @@ export function createWebhooks({ config, summaries, clock, metrics, log }: Webho
 
   function failed(head: MessageHead, attempts: number, reason: string): void {
     count('failed');
-    log.warn({ event: 'webhook_failed', id: head.id, attempts }, `The webhook for message ${head.id} was not delivered after ${attempts} attempts: ${reason}.`);
+    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+    log.warn({ event: 'webhook_failed', id: head.id, attempts }, `The webhook for message ${head.id} was not delivered after ${tries}: ${reason}.`);
   }
 
   return {

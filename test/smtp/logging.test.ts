@@ -1,20 +1,7 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { capturingLogger } from '../support/log-lines.js';
 import { sendRaw } from '../support/smtp-dialog.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-/** A logger at `level` whose JSON lines are kept in `lines`. */
-function capturingLogger(level: 'info' | 'debug') {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level }, sink), lines };
-}
 
 describe('SMTP log lines', () => {
   let server: TestServer | null = null;
