@@ -22,7 +22,7 @@ export type DeliveryResult =
 export interface WebhookSender {
   /** Posts `body`, trying again after network errors, timeouts, 429 and 5xx; never rejects. */
   send(body: string): Promise<DeliveryResult>;
-  /** Aborts every request and pause under way; their sends resolve as abandoned. */
+  /** Aborts every request and pause under way; their sends, and any later one, resolve as abandoned without posting. */
   close(): void;
 }
 
@@ -48,23 +48,24 @@ export function createWebhookSender({ url, secret, clock, onRetry }: WebhookSend
   const closing = new AbortController();
 
   async function attempt(body: string, headers: Record<string, string>): Promise<AttemptFailure | null> {
-    const timeout = new AbortController();
-    const cancelTimeout = clock.schedule(ATTEMPT_TIMEOUT_MS, () => timeout.abort());
+    // One signal for both ends of an attempt; AbortSignal.any would tie every attempt to the long-lived closing signal.
+    const request = new AbortController();
+    const abort = () => request.abort();
+    const cancelTimeout = clock.schedule(ATTEMPT_TIMEOUT_MS, abort);
+    closing.signal.addEventListener('abort', abort);
     try {
-      const response = await fetch(url, {
-        method: 'POST', body, headers, redirect: 'manual',
-        signal: AbortSignal.any([timeout.signal, closing.signal]),
-      });
+      const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: request.signal });
       // Nothing in the answer is read; cancelling frees the connection at once.
       await response.body?.cancel();
       if (response.ok) return null;
       if (response.status >= 300 && response.status < 400) return { retry: false, reason: `answered ${response.status}, a redirect, which is not followed` };
       return { retry: response.status === 429 || response.status >= 500, reason: `answered ${response.status}` };
     } catch (error) {
-      if (timeout.signal.aborted) return { retry: true, reason: `did not answer within ${ATTEMPT_TIMEOUT_MS / 1_000} s` };
+      if (request.signal.aborted) return { retry: true, reason: `did not answer within ${ATTEMPT_TIMEOUT_MS / 1_000} s` };
       return { retry: true, reason: `could not be reached (${networkReason(error)})` };
     } finally {
       cancelTimeout();
+      closing.signal.removeEventListener('abort', abort);
     }
   }
 
@@ -89,15 +90,15 @@ export function createWebhookSender({ url, secret, clock, onRetry }: WebhookSend
         'X-Ephemail-Delivery': randomUUID(),
         'X-Ephemail-Signature': signatureOf(body, secret),
       };
-      for (let attempts = 1; ; attempts++) {
+      for (let attempts = 1; !closing.signal.aborted; attempts++) {
         const failure = await attempt(body, headers);
-        if (closing.signal.aborted) return { kind: 'abandoned' };
+        if (closing.signal.aborted) break;
         if (failure === null) return { kind: 'delivered' };
         if (!failure.retry || attempts === ATTEMPTS) return { kind: 'failed', attempts, reason: failure.reason };
         onRetry();
-        // A pause ended by close() leads to one attempt that fails at once, and so to 'abandoned'.
         await pause(FIRST_PAUSE_MS * 2 ** (attempts - 1));
       }
+      return { kind: 'abandoned' };
     },
     close: () => closing.abort(),
   };

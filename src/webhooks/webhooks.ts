@@ -43,15 +43,21 @@ export function createWebhooks({ config, summaries, clock, metrics, log }: Webho
   const count = (outcome: WebhookOutcome) => metrics.webhookDeliveries.inc({ outcome });
   const sender = createWebhookSender({ url: config.url, secret: config.secret, clock, onRetry: () => count('retried') });
   const queue = createBoundedQueue<MessageHead>({ capacity: QUEUE_CAPACITY, concurrency: IN_FLIGHT, run: deliver, onDrop: () => count('dropped') });
+  let closed = false;
 
   async function deliver(head: MessageHead): Promise<void> {
     let body: string;
     try {
       const summary = await summaries.of(head);
       // Deleted or expired before its turn: there is nothing left to link to.
-      if (summary === undefined) return count('gone');
+      if (summary === undefined) {
+        count('gone');
+        return;
+      }
       body = JSON.stringify(webhookPayload(summary, config.linkBase));
     } catch (error) {
+      // The parse workers close after the webhooks: a read they cut short at shutdown is no failure.
+      if (closed) return;
       return failed(head, 0, `the message could not be read (${error instanceof Error ? error.message : String(error)})`);
     }
     const result = await sender.send(body);
@@ -68,6 +74,7 @@ export function createWebhooks({ config, summaries, clock, metrics, log }: Webho
   return {
     notify: (head) => queue.push(head),
     close() {
+      closed = true;
       queue.close();
       sender.close();
     },
