@@ -195,7 +195,7 @@ function assemble(settings: Settings): Config {
     store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, memoryShare, inboxLimit: settings.inboxLimit, backend: settings.store },
     parse: { workers: settings.parseWorkers },
     report: { dns: settings.dnsServers },
-    domains: settings.domains,
+    domains: { ...settings.domains, simulatorDomain: settings.simulator ? `simulator.${settings.domains.defaultDomain}` : null },
     logLevel: settings.logLevel,
   };
 }
