@@ -91,12 +91,15 @@ describe('the failure simulator over SMTP', () => {
     expect(await subjects(server, `greylist@${SIM}`)).toEqual(['Retried', 'Let through']);
   });
 
-  it('accepts slow@ only once 5 s have passed on the clock, and stores the message', async () => {
+  it('accepts slow@ only once 5 s have passed on the clock, serving others meanwhile, and stores the message', async () => {
     const dialog = await transaction(server.smtpPort);
     const timers = clock.pending();
     let answered = false;
     const reply = dialog.command(`RCPT TO:<slow@${SIM}>`).finally(() => { answered = true; });
     await expect.poll(() => clock.pending()).toBe(timers + 1);
+    // Meanwhile another client is served: the wait holds one session, not the server.
+    const neighbour = await sendRaw(server.smtpPort, { to: ['neighbour@ephemail.test'], body: 'Subject: meanwhile\r\n\r\nx\r\n' });
+    expect(neighbour.at(-1)?.text).toBe('250 2.6.0 Message stored in one inbox');
     clock.advance(4_999);
     // The reply can only come from the clock's timer; a few turns of the event loop let a wrong one show.
     for (let turn = 0; turn < 5; turn++) await new Promise(setImmediate);
