@@ -68,7 +68,7 @@ describe('the failure simulator over SMTP', () => {
     expect(await subjects(server, `bounce@${SIM}`)).toEqual([]);
   });
 
-  it('greylists the first try with 451 4.7.1, still a retry too soon, and accepts and stores one 5 s later', async () => {
+  it('greylists the first try and a retry too soon with 451 4.7.1, and accepts and stores one 5 s later', async () => {
     const dialog = await transaction(server.smtpPort, 'retrier@example.com');
     expect((await dialog.command(`RCPT TO:<greylist@${SIM}>`)).text)
       .toBe(`451 4.7.1 Simulated greylisting: A first try from this client and sender to greylist@${SIM} is deferred; try again in 5 seconds or more ${SEE_README}`);
