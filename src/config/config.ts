@@ -207,7 +207,7 @@ function assemble(settings: Settings): Config {
     parse: { workers: settings.parseWorkers },
     report: { dns: settings.dnsServers },
     webhook: webhookSlice(settings),
-    domains: settings.domains,
+    domains: { ...settings.domains, simulatorDomain: settings.simulator ? `simulator.${settings.domains.defaultDomain}` : null },
     logLevel: settings.logLevel,
   };
 }

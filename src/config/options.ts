@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { canonicalDomain, type DomainPolicy } from '../mail/address/address.js';
 import type { DnsSettings } from '../report/dns-resolver.js';
-import { InvalidValue, readCount, readDuration, readPercent, readPort, readSize } from './values.js';
+import { InvalidValue, readCount, readDuration, readPercent, readPort, readSize, readSwitch } from './values.js';
 
 /**
  * The table of every option: flag, environment variable, default, meaning
@@ -41,6 +41,7 @@ export const OPTIONS = {
   inboxLimit: option({ flag: '--inbox-limit', env: 'EPHEMAIL_INBOX_LIMIT', defaultValue: '200', meaning: 'messages per inbox; oldest evicted first', read: (text: string) => readCount(text) }),
   store: option({ flag: '--store', env: 'EPHEMAIL_STORE', defaultValue: 'memory', meaning: 'where mail is kept: `memory` (this process only) or `redis://host:port/db`, shared by every instance pointed at it (docs/deployment.md)', read: readStore }),
   maxRecipients: option({ flag: '--max-recipients', env: 'EPHEMAIL_MAX_RECIPIENTS', defaultValue: '100', meaning: 'envelope recipients per message', read: (text: string) => readCount(text) }),
+  simulator: option({ flag: '--simulator', env: 'EPHEMAIL_SIMULATOR', defaultValue: 'true', meaning: 'the SMTP failure simulator: bounce@, mailbox-full@, tempfail@, greylist@, slow@ and reject-data@ at `simulator.` + the default domain answer with those failures, to test how an app handles them; false makes them ordinary addresses (public deployments)', read: readSwitch }),
   smtpMaxConnections: option({ flag: '--smtp-max-connections', env: 'EPHEMAIL_SMTP_MAX_CONNECTIONS', defaultValue: '2500', meaning: 'SMTP connections open at once; more are refused with 421 (each costs a file descriptor and some memory)', read: (text: string) => readCount(text) }),
   smtpMaxConnectionsPerIp: option({ flag: '--smtp-max-connections-per-ip', env: 'EPHEMAIL_SMTP_MAX_CONNECTIONS_PER_IP', defaultValue: '20', meaning: 'SMTP connections open at once from one IPv4 address or IPv6 /64; more are refused with 421', read: (text: string) => readCount(text) }),
   smtpIdleTimeout: option({ flag: '--smtp-idle-timeout', env: 'EPHEMAIL_SMTP_IDLE_TIMEOUT', defaultValue: '60s', meaning: 'how long an SMTP client may send nothing before 421 and hang-up', read: readDuration }),
@@ -107,7 +108,7 @@ function readHost(text: string): string {
   return host;
 }
 
-function readDomains(text: string): DomainPolicy {
+function readDomains(text: string): Omit<DomainPolicy, 'simulatorDomain'> {
   const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
   const domains: string[] = [];
   for (const entry of entries.filter((entry) => entry !== '*')) {

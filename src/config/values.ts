@@ -59,6 +59,14 @@ export function readCount(text: string, min = 1): number {
   return count;
 }
 
+/** "true" or "false" (also yes/no, on/off) -> a boolean. */
+export function readSwitch(text: string): boolean {
+  const value = text.trim().toLowerCase();
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  if (['false', 'no', 'off'].includes(value)) return false;
+  throw new InvalidValue('is not a switch; use true or false');
+}
+
 /** Formats milliseconds the way durations are written on the command line (90s, 10m, 500ms). */
 export function formatDuration(ms: number): string {
   for (const [unit, factor] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {

@@ -2,7 +2,9 @@ import { Counter, Gauge, Registry } from 'prom-client';
 
 /** Why intake refused a message or a recipient; the label of the rejection counter. */
 export type RejectionReason =
-  | 'domain_not_accepted' | 'invalid_recipient' | 'too_many_recipients' | 'too_large' | 'line_too_long' | 'over_share' | 'store_unavailable' | 'shutting_down';
+  | 'domain_not_accepted' | 'invalid_recipient' | 'too_many_recipients' | 'too_large' | 'line_too_long' | 'over_share' | 'store_unavailable' | 'shutting_down'
+  // The failure simulator's refusals (src/smtp/simulator.ts), apart so they never look like real ones.
+  | 'simulated';
 
 /** Why an SMTP connection was refused or cut off by a limit (src/smtp/limits.ts); the label of the refused-connections counter. */
 export type ConnectionRefusalReason =

@@ -6,6 +6,7 @@ import { clientKey } from '../runtime/client-key.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/log.js';
 import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address/address.js';
+import { simulatorNameOf } from '../mail/address/simulator-names.js';
 import type { Metrics, RejectionReason } from '../runtime/metrics.js';
 import type { Envelope, IntakeSession, MessageHead } from '../store/message.js';
 import type { RawBytes } from '../store/raw-bytes.js';
@@ -16,6 +17,7 @@ import { installEnhancedCodes } from './patches/enhanced-codes.js';
 import { listenerOf } from './patches/listener.js';
 import { refuse, SmtpReply } from './replies.js';
 import { installSessionGuard, type Refusal } from './session-guard.js';
+import { createSimulator } from './simulator.js';
 import { declaredSize, isStoreRefusal, overShareReply, storeRefusal } from './store-refusals.js';
 import type { TlsPair } from './tls.js';
 
@@ -38,7 +40,7 @@ export interface SmtpIntakeOptions {
   shareOf: (sender: string) => Promise<SenderShare | null>;
   log: Logger;
   metrics: Metrics;
-  /** Dates the start of each transaction. */
+  /** Dates the start of each transaction, and runs the failure simulator's delays. */
   clock: Clock;
 }
 
@@ -64,6 +66,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   const { limits } = config;
   const perAddress = createAddressCounter(limits);
   const checkDomain = memoizedDomainChecker();
+  const simulator = createSimulator({ domain: domains.simulatorDomain, clock });
   // Sessions that reached onConnect and were counted open; smtp-server also calls onClose for
   // connections it refused itself (maxClients), which never did.
   const countedOpen = new WeakSet<SMTPServerSession>();
@@ -153,6 +156,8 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         return reject('too_large', session, reply, (refusal) => finish(refusal));
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
+      const simulated = simulator.afterData(recipientsOf(session).map(({ inbox }) => inbox));
+      if (simulated !== null) return reject('simulated', session, simulated, (refusal) => finish(refusal));
       const sender = clientKey(session.remoteAddress);
       store(session, asArrived(chunks, size), size, sender).then(
         (message) => finish(null, message),
@@ -237,8 +242,18 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         const reply = new SmtpReply(550, '5.1.2', `This server does not take mail for ${check.address.domain}; use an address at ${domains.domains.join(' or ')}.`);
         return reject('domain_not_accepted', session, reply, callback);
       }
-      acceptedRecipients.set(address, { inbox: check.address.inbox, tag: check.address.tag });
-      callback();
+      const recipient = { inbox: check.address.inbox, tag: check.address.tag };
+      const simulated = simulatorNameOf(check.address, domains);
+      if (simulated === null) {
+        acceptedRecipients.set(address, recipient);
+        return callback();
+      }
+      const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address.toLowerCase();
+      void simulator.atRecipient(simulated, check.address, { client: clientKey(session.remoteAddress), mailFrom, recipient: key }).then((reply) => {
+        if (reply !== null) return reject('simulated', session, reply, callback);
+        acceptedRecipients.set(address, recipient);
+        callback();
+      });
     },
     onData: receive,
   });

@@ -39,8 +39,8 @@ const CASES: Case[] = [
   {
     flag: '--domains', env: 'EPHEMAIL_DOMAINS', value: () => 'Mail.Example, MÜNCHEN.test, xn--mnchen-3ya.test', other: () => '*,b.test',
     read: (c) => c.domains,
-    expected: () => ({ domains: ['mail.example', 'münchen.test'], defaultDomain: 'mail.example', catchAll: false }),
-    expectedOther: () => ({ domains: ['b.test'], defaultDomain: 'b.test', catchAll: true }),
+    expected: () => ({ domains: ['mail.example', 'münchen.test'], defaultDomain: 'mail.example', catchAll: false, simulatorDomain: 'simulator.mail.example' }),
+    expectedOther: () => ({ domains: ['b.test'], defaultDomain: 'b.test', catchAll: true, simulatorDomain: 'simulator.b.test' }),
   },
   { flag: '--ttl', env: 'EPHEMAIL_TTL', value: () => '90s', other: () => '2d', read: (c) => c.store.ttlMs, expected: () => 90_000, expectedOther: () => 172_800_000 },
   { flag: '--max-message-size', env: 'EPHEMAIL_MAX_MESSAGE_SIZE', value: () => '512KB', other: () => '1000', read: (c) => c.smtp.maxMessageSize, expected: () => 524_288, expectedOther: () => 1000 },
@@ -60,6 +60,10 @@ const CASES: Case[] = [
   { flag: '--smtp-max-line-length', env: 'EPHEMAIL_SMTP_MAX_LINE_LENGTH', value: () => '1000', other: () => '1MB', read: (c) => c.smtp.limits.maxLineLength, expected: () => 1000, expectedOther: () => 1024 ** 2 },
   { flag: '--smtp-max-bad-commands', env: 'EPHEMAIL_SMTP_MAX_BAD_COMMANDS', value: () => '5', other: () => '1', read: (c) => c.smtp.limits.maxBadCommands, expected: () => 5, expectedOther: () => 1 },
   { flag: '--max-recipients', env: 'EPHEMAIL_MAX_RECIPIENTS', value: () => '3', other: () => '1000', read: (c) => c.smtp.maxRecipients, expected: () => 3, expectedOther: () => 1000 },
+  {
+    flag: '--simulator', env: 'EPHEMAIL_SIMULATOR', value: () => 'false', other: () => ' Yes ',
+    read: (c) => c.domains.simulatorDomain, expected: () => null, expectedOther: () => 'simulator.ephemail.test',
+  },
   { flag: '--wait-max', env: 'EPHEMAIL_WAIT_MAX', value: () => '10m', other: () => '500ms', read: (c) => c.http.waitMaxMs, expected: () => 600_000, expectedOther: () => 500 },
   {
     flag: '--public-url', env: 'EPHEMAIL_PUBLIC_URL', value: () => 'https://Mail.Example.com, http://localhost:8080,https://mail.example.com/', other: () => 'http://127.0.0.1:80',
@@ -118,7 +122,7 @@ describe('parseConfig', () => {
       },
       http: { host: '127.0.0.1', port: 8080, waitMaxMs: 120_000, publicOrigins: [] },
       store: { ttlMs: 3_600_000, memoryLimit: 256 * 1024 ** 2, memoryShare: 128 * 1024 ** 2, inboxLimit: 200, backend: { kind: 'memory' } },
-      domains: { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true },
+      domains: { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true, simulatorDomain: 'simulator.ephemail.test' },
       parse: { workers: 2 },
       logLevel: 'info',
     });
@@ -196,6 +200,7 @@ describe('configuration errors', () => {
     [['--domains', 'exa mple.test,*'], '--domains: "exa mple.test,*" has "exa mple.test", which is not a domain name; use e.g. ephemail.test,*'],
     [['--domains', 'localhost'], '--domains: "localhost" has "localhost", which is not a domain name; use e.g. ephemail.test,*'],
     [['--domains', '*'], '--domains: "*" names no plain domain; generated addresses need one, e.g. ephemail.test,*'],
+    [['--simulator', 'disabled'], '--simulator: "disabled" is not a switch; use true or false'],
     [['--log-level', 'loud'], '--log-level: "loud" is not a log level; use one of debug, info, warn, error, silent'],
     [['--host', 'my host'], '--host: "my host" is not a host; use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name'],
     [['--public-url', 'ftp://mail.example.com'], '--public-url: "ftp://mail.example.com" has "ftp://mail.example.com", which is not an http or https URL; use e.g. https://mail.example.com'],

@@ -18,7 +18,7 @@ function post(app: ReturnType<typeof buildTestApp>['app'], body?: string) {
 
 /** An app that accepts only its own domains (no catch-all). */
 function strictApp() {
-  return buildTestApp({ domains: { domains: ['mail.test', 'other.test'], defaultDomain: 'mail.test', catchAll: false } }).app;
+  return buildTestApp({ domains: { domains: ['mail.test', 'other.test'], defaultDomain: 'mail.test', catchAll: false, simulatorDomain: null } }).app;
 }
 
 const GENERATED = /^[a-hjkmnp-z2-9]{6}-[a-hjkmnp-z2-9]{6}-[a-hjkmnp-z2-9]{6}@ephemail\.test$/;

@@ -213,6 +213,7 @@ describe('isAcceptedDomain', () => {
     domains: ['ephemail.test', 'münchen.de'],
     defaultDomain: 'ephemail.test',
     catchAll: false,
+    simulatorDomain: 'simulator.ephemail.test',
   };
 
   it('accepts only listed domains without catch-all', () => {
@@ -223,6 +224,12 @@ describe('isAcceptedDomain', () => {
 
   it('always accepts the default domain', () => {
     expect(isAcceptedDomain('default.test', { ...policy, defaultDomain: 'default.test' })).toBe(true);
+  });
+
+  it('accepts the failure simulator\'s domain, and with the simulator off only as catch-all would', () => {
+    expect(isAcceptedDomain('simulator.ephemail.test', policy)).toBe(true);
+    expect(isAcceptedDomain('simulator.ephemail.test', { ...policy, simulatorDomain: null })).toBe(false);
+    expect(isAcceptedDomain('simulator.ephemail.test', { ...policy, simulatorDomain: null, catchAll: true })).toBe(true);
   });
 
   it('accepts any valid domain with catch-all, but still no invalid one', () => {

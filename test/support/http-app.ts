@@ -62,7 +62,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     return options.workers?.digest(raw, signal) ?? digestRaw(raw);
   };
   const summaries = createSummaries({ store, reader, readDigest, cacheBytes: 1024 * 1024 });
-  const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true };
+  const domains = options.domains ?? { domains: ['ephemail.test'], defaultDomain: 'ephemail.test', catchAll: true, simulatorDomain: 'simulator.ephemail.test' };
   const metrics = createMetrics(() => store.stats());
   const refusals = createRefusalLog({ metrics, log: pino({ level: 'silent' }), clock });
   const limits = createHttpLimits({ ...parseConfig([], {}).http, ...options.limits }, { clock, refusals });

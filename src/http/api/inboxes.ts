@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import {
   canonicalDomain, checkAddress, checkLocalPart, generateLocalPart, isAcceptedDomain, type DomainPolicy,
 } from '../../mail/address/address.js';
+import { simulatorDomainNotForInboxes } from '../../mail/address/simulator-names.js';
 import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
 import { addressParam, inboxFromParam } from './inbox-param.js';
@@ -168,6 +169,7 @@ function chooseDomain(requested: string | undefined, domains: DomainPolicy): str
   if (domain === null || !isAcceptedDomain(domain, domains)) {
     throw new ApiProblem(400, 'Domain not accepted', `This server does not take mail for "${requested}"; choose one of ${domains.domains.join(', ')}.`, { code: 'domain_not_accepted' });
   }
+  if (domain === domains.simulatorDomain) throw new ApiProblem(400, 'Domain not accepted', simulatorDomainNotForInboxes(domain), { code: 'domain_not_accepted' });
   return domain;
 }
 

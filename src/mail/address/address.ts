@@ -12,6 +12,8 @@ export interface DomainPolicy {
   defaultDomain: string;
   /** When true, any syntactically valid domain is accepted as well. */
   catchAll: boolean;
+  /** The failure simulator's domain, `simulator.` + the default domain (canonical), always accepted; null when --simulator is off. */
+  simulatorDomain: string | null;
 }
 
 /** A normalised address: the inbox it delivers to, plus the +tag it carried. */
@@ -98,7 +100,7 @@ export function checkLocalPart(localPart: string, options: AddressOptions = {}):
 
 /** True when mail for `domain` (already canonical) is received under `policy`. */
 export function isAcceptedDomain(domain: string, policy: DomainPolicy): boolean {
-  if (domain === policy.defaultDomain || policy.domains.includes(domain)) return true;
+  if (domain === policy.defaultDomain || domain === policy.simulatorDomain || policy.domains.includes(domain)) return true;
   return policy.catchAll && checkDomain(domain).ok;
 }
 
