@@ -90,6 +90,20 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(textOf(result)).toMatch(/^No matching message reached mcp-nobody-writes@ephemail\.test within 0\.2 s; .*\(code no_message_yet, status 408\)$/);
   });
 
+  it('lets go of a wait as soon as the MCP client hangs up', async () => {
+    const address = 'mcp-hang-up@ephemail.test';
+    const hangUp = new AbortController();
+    const call = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'wait_for_message', arguments: { address, timeout: 60 } } };
+    const waiting = fetch(`${server.httpUrl}/mcp`, {
+      method: 'POST', body: JSON.stringify(call), signal: hangUp.signal,
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    });
+    await expect.poll(() => server.hub.listenerCount(address)).toBe(1);
+    hangUp.abort();
+    await expect(waiting).rejects.toThrow();
+    await expect.poll(() => server.hub.listenerCount(address)).toBe(0);
+  });
+
   it('refuses requests from web pages, keeps CORS closed and sends the security headers', async () => {
     const fromPage = await post(server, { origin: 'https://evil.example' });
     expect(fromPage.status).toBe(403);
