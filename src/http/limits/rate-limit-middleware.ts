@@ -7,9 +7,9 @@ import { tooManyRequestsDetail } from './rate-limit.js';
 /**
  * Spends one token of the client's budget on every request, before routing,
  * so a refused request costs no more than reading its headers: the API's
- * budget under /api and on /mcp (whose tools are API calls), the site's
- * elsewhere. Over budget it is a 429 problem
- * with Retry-After in whole seconds.
+ * budget under /api and on /mcp (whose tools are API calls, each of which
+ * spends a token of its own too), the site's elsewhere. Over budget it is a
+ * 429 problem with Retry-After in whole seconds.
  */
 export function rateLimits(limits: Pick<HttpLimits, 'api' | 'site' | 'clientOf'>): MiddlewareHandler {
   return async (c, next) => {
