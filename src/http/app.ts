@@ -6,6 +6,7 @@ import type { ApiDependencies } from './api/dependencies.js';
 import { apiCors } from './api-cors.js';
 import { apiRoutes } from './api/routes.js';
 import { bodyLimits } from './limits/body-limits.js';
+import { mcpRoutes } from '../mcp/mcp-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
 import { serveReference } from './openapi/reference-routes.js';
@@ -41,6 +42,8 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
   app.use(bodyLimits());
   // The API first: the generated document lists paths in the order they are mounted.
   app.route('/api', apiRoutes(options));
+  // The tools call the routes above in process, as the same client: same checks, limits, sentences and codes.
+  app.route('/', mcpRoutes((input, init, env) => app.request(input, init, env)));
   app.route('/', opsRoutes(options.store, options.metrics));
   app.route('/', staticRoutes());
   serveReference(app);

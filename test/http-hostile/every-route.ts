@@ -9,6 +9,9 @@ export interface RouteRequest {
 }
 
 const INBOX = 'every-route@ephemail.test';
+const MCP_INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'every-route', version: '1' } },
+});
 
 /** A message with every kind of part a route serves: text, HTML, an inline image and an HTML attachment. */
 function fullMessage(): string {
@@ -62,6 +65,9 @@ export async function everyRoute(limits: TestAppOptions['limits'] = { rateBurst:
     { route: 'GET /api/inboxes/:address/messages/:id/raw', path: `${message}/raw` },
     { route: 'GET /api/inboxes/:address/messages/:id/attachments/:index', path: `${message}/attachments/0` },
     { route: 'GET /api/inboxes/:address/messages/:id/attachments/:index', path: `${message}/attachments/1` },
+    { route: 'POST /mcp', path: '/mcp', init: { method: 'POST', body: MCP_INITIALIZE, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } } },
+    { route: 'GET /mcp', path: '/mcp' },
+    { route: 'DELETE /mcp', path: '/mcp', init: { method: 'DELETE' } },
     { route: 'DELETE /api/inboxes/:address/messages/:id', path: `${inbox}/messages/${second.id}`, init: { method: 'DELETE' } },
     { route: 'DELETE /api/inboxes/:address', path: inbox, init: { method: 'DELETE' } },
   ];
