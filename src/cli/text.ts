@@ -42,7 +42,8 @@ export function cell(text: string, width: number): string {
     cut += char;
     used += columnsOf(char);
   }
-  return `${cut}…${' '.repeat(width - 1 - used)}`;
+  const kept = cut.trimEnd();
+  return `${kept}…${' '.repeat(width - 1 - displayWidth(kept))}`;
 }
 
 /** `text` wrapped at word boundaries into lines of at most `width` columns, each starting with `indent`. */
