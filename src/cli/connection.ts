@@ -2,7 +2,7 @@ import { ephemail, type EphemailClient, type Inbox } from '../client/index.js';
 import { UsageError } from './command.js';
 
 /** Where the commands find the server unless --url or EPHEMAIL_URL says otherwise. */
-export const DEFAULT_URL = 'http://127.0.0.1:8080';
+const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 /** The --url lines of every command's help. */
 export const URL_HELP = `  --url URL       the server; default EPHEMAIL_URL, else ${DEFAULT_URL}`;

@@ -3,7 +3,7 @@ import type { Command } from './command.js';
 import { wrap } from './text.js';
 
 /** Every `--help` fits a terminal this wide. */
-export const HELP_WIDTH = 80;
+const HELP_WIDTH = 80;
 
 /**
  * The server's options for a terminal: flag and environment variable on one
