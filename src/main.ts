@@ -1,86 +1,43 @@
 #!/usr/bin/env node
-import { startEphemail, type Ephemail } from './app.js';
-import { ConfigError, optionsTable, parseConfig, wantsHelp, type Config } from './config/config.js';
-import { createProcessLog } from './runtime/log.js';
+import { wantsHelp } from './config/config.js';
+import { COMMANDS, runCommand } from './cli/commands.js';
+import { topHelp } from './cli/help.js';
+import { packageVersion } from './cli/version.js';
+import { EXIT } from './cli/command.js';
 
-const USAGE = `Usage: ephemail [options]
+/**
+ * The `ephemail` program: a subcommand (`ephemail wait ...`) talks to a
+ * running server; anything else (options only, or nothing) starts one.
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const [first = ''] = argv;
+  if (first === '--version') {
+    process.stdout.write(`${packageVersion()}\n`);
+  } else if (first !== '' && !first.startsWith('-')) {
+    await runSubcommand(first, argv.slice(1));
+  } else if (wantsHelp(argv)) {
+    process.stdout.write(topHelp(COMMANDS));
+  } else {
+    // Loaded only to start a server: a subcommand never pays for parsers, workers and listeners it does not use.
+    const { serve } = await import('./cli/serve.js');
+    await serve(argv);
+  }
+}
 
-Disposable inboxes: an SMTP server that keeps mail in memory for a while,
-with a JSON API and a live web inbox. Every option is also an environment
-variable; flags win.
-
-${optionsTable()}
-`;
-
-async function main(argv: string[]): Promise<void> {
-  if (wantsHelp(argv)) {
-    process.stdout.write(USAGE);
+async function runSubcommand(name: string, args: readonly string[]): Promise<void> {
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`ephemail: "${name}" is not a command; the commands are ${Object.keys(COMMANDS).join(', ')} (ephemail --help says more).\n`);
+    process.exitCode = EXIT.usage;
     return;
   }
-  let config: Config;
-  try {
-    config = parseConfig(argv, process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`ephemail: ${error.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
-
-  const { log, exit } = createProcessLog(config.logLevel);
-  // One connection's bug must not take down everyone's inbox: log it and carry on.
-  process.on('uncaughtException', (error) => log.error({ err: error }, 'unexpected error'));
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unexpected rejection'));
-
-  let app: Ephemail;
-  try {
-    app = await startEphemail({ config, log });
-  } catch (error) {
-    // A busy port is an operator's mistake, not a crash: say so in one line and fail.
-    process.stderr.write(`ephemail: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-    return;
-  }
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      exit(1);
-      return;
-    }
-    stopping = true;
-    log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
-    app.close().then(() => exit(0), (error: unknown) => {
-      log.error({ err: error }, 'stopping failed');
-      exit(1);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-
-  // The banner comes last: whoever waits for it may send a signal at once. They may
-  // also have stopped reading (`| head`): a banner nobody reads is no unexpected error.
+  // `ephemail ls x | head -1`: a reader that has left is no error of ours.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  const host = displayHost(config.smtp.host);
-  // A chosen name, never a generated one: stdout ends up in logs, and a random address is the key to its inbox.
-  const example = `example@${config.domains.defaultDomain}`;
-  process.stdout.write([
-    'Ephemail is running.',
-    `  SMTP  ${host}:${app.smtpPort}`,
-    `  HTTP  http://${host}:${app.httpPort}`,
-    `  Open http://${host}:${app.httpPort} for an address of your own, or send to any name (chosen names are public):`,
-    `  Try:  swaks --to ${example} --server ${host}:${app.smtpPort}`,
-    `  Then: curl http://${host}:${app.httpPort}/api/inboxes/${example}/messages`,
-    '',
-  ].join('\n'));
-}
-
-/** Where a local client reaches a bind address, bracketed when it is IPv6 so `host:port` and URLs stay valid. */
-function displayHost(bind: string): string {
-  const host = bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
-  return host.includes(':') ? `[${host}]` : host;
+  const outcome = await runCommand(command, args, { stdout: process.stdout, env: process.env });
+  if (outcome.message !== null) process.stderr.write(`ephemail ${name}: ${outcome.message}\n`);
+  process.exitCode = outcome.exitCode;
 }
 
 await main(process.argv.slice(2));

@@ -7,14 +7,22 @@ export class EphemailError extends Error {
 
   constructor(
     message: string,
-    /** The HTTP status. */
+    /** The HTTP status; 0 when no answer came at all (the server was not reachable). */
     readonly status: number,
     /** What went wrong, as the server put it. */
     readonly detail: string,
     /** From a 429 or 503 response's Retry-After: when trying again may succeed. */
     readonly retryAfterSeconds: number | null = null,
+    /**
+     * The problem document's stable `code` (`ApiProblemBody['code']`, such as
+     * `invalid_address` or `rate_limited`), for programs to branch on; null
+     * when the answer had none. A newer server may send a code this client
+     * does not list, hence a plain string.
+     */
+    readonly code: string | null = null,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -38,7 +46,7 @@ export class EphemailTimeoutError extends EphemailError {
     readonly timeoutMs: number,
   ) {
     const detail = `No message ${describeFilters(waitedFor)}arrived in ${waitedFor.address} within ${formatMs(timeoutMs)}.`;
-    super(detail, 408, detail);
+    super(detail, 408, detail, null, 'no_message_yet');
   }
 }
 

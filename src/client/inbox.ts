@@ -41,6 +41,8 @@ export interface Inbox {
    * keeps it. An `EphemailError` with status 404 when there is no such message.
    */
   report(id: string): Promise<ApiReport>;
+  /** The message as it arrived, every byte (the .eml file); an `EphemailError` with status 404 when there is none. */
+  raw(id: string): Promise<Uint8Array>;
   /** Deletes one message; an `EphemailError` with status 404 when there is none. */
   deleteMessage(id: string): Promise<void>;
   /** Deletes every message; resolves to how many there were. */
@@ -84,6 +86,9 @@ export function inboxAt(send: Send, address: string): Inbox {
     }, options),
     async report(id) {
       return readJson<ApiReport>(await send('GET', `${messagePath(id)}/report`));
+    },
+    async raw(id) {
+      return new Uint8Array(await (await send('GET', `${messagePath(id)}/raw`)).arrayBuffer());
     },
     async deleteMessage(id) {
       await send('DELETE', messagePath(id));

@@ -46,7 +46,10 @@ export interface EphemailClient {
   domains(): Promise<ApiDomains>;
   /** A new inbox: random by default, or the chosen `localPart`. */
   createInbox(options?: CreateInboxOptions): Promise<CreatedInbox>;
-  /** The inbox of an existing address (any case, `+tag` allowed); no request is made. */
+  /**
+   * The inbox of an existing address (any case, `+tag` allowed); no request
+   * is made. Throws a TypeError at once for text that is not an address at all.
+   */
   inbox(address: string): Inbox;
 }
 
@@ -68,6 +71,21 @@ export function ephemail(baseUrl: string, options: EphemailOptions = {}): Ephema
       const created = await readJson<ApiInbox>(await send('POST', '/api/inboxes', hasBody ? { json: request } : {}));
       return { ...inboxAt(send, created.address), ...created };
     },
-    inbox: (address) => inboxAt(send, address),
+    inbox(address) {
+      checkAddressShape(address);
+      return inboxAt(send, address);
+    },
   };
+}
+
+/**
+ * Refuses text that cannot be an address before any request. Only the shape
+ * (one @ between two non-empty parts, no blanks): the server's own rules
+ * (src/mail/address/) use Node modules this browser-safe client cannot load,
+ * and the server still answers `invalid_address` with its reason for the rest.
+ */
+function checkAddressShape(address: string): void {
+  if (!/^[^\s@]+@[^\s@]+$/u.test(address)) {
+    throw new TypeError(`inbox(): "${address}" is not an email address; pass one such as name@ephemail.test.`);
+  }
 }

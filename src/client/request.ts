@@ -35,7 +35,9 @@ export function createSend(baseUrl: string, fetchImpl: typeof fetch): Send {
       init.headers = { ...init.headers, 'content-type': 'application/json' };
       init.body = JSON.stringify(options.json);
     }
-    const response = await fetchImpl(url, init);
+    const response = await fetchImpl(url, init).catch((error: unknown) => {
+      throw error instanceof TypeError ? unreachable(base, error) : error;
+    });
     if (!response.ok) throw await errorOf(method, path, response);
     return response;
   };
@@ -46,19 +48,32 @@ export async function readJson<T>(response: Response): Promise<T> {
   return await response.json() as T;
 }
 
+/**
+ * fetch rejects with a bare TypeError ("fetch failed") when no answer comes:
+ * refused, unknown host, reset. Say which server could not be reached, and
+ * Node's reason for it (on `cause`) when there is one.
+ */
+function unreachable(base: string, error: TypeError): EphemailError {
+  const reason = error.cause instanceof Error ? error.cause.message : error.message;
+  const detail = `The Ephemail server at ${base} is not reachable (${reason}); check that it is running and that the URL is right.`;
+  return new EphemailError(detail, 0, detail, null, null, { cause: error });
+}
+
 async function errorOf(method: string, path: string, response: Response): Promise<EphemailError> {
   const text = await response.text().catch(() => '');
   let title = response.statusText;
   let detail = text.trim().slice(0, 500) || `The server answered ${response.status} without an explanation.`;
+  let code: string | null = null;
   if ((response.headers.get('content-type') ?? '').includes('json')) {
     try {
-      const problem = JSON.parse(text) as { title?: unknown; detail?: unknown };
+      const problem = JSON.parse(text) as { title?: unknown; detail?: unknown; code?: unknown };
       if (typeof problem.title === 'string') title = problem.title;
       if (typeof problem.detail === 'string') detail = problem.detail;
+      if (typeof problem.code === 'string') code = problem.code;
     } catch {
       // Not JSON after all: the text itself is the best explanation there is.
     }
   }
   const retryAfter = /^\d+$/.test(response.headers.get('retry-after') ?? '') ? Number(response.headers.get('retry-after')) : null;
-  return new EphemailError(`${method} ${path} failed with ${response.status}${title ? ` ${title}` : ''}: ${detail}`, response.status, detail, retryAfter);
+  return new EphemailError(`${method} ${path} failed with ${response.status}${title ? ` ${title}` : ''}: ${detail}`, response.status, detail, retryAfter, code);
 }

@@ -11,9 +11,10 @@ export type { LogLevel, StoreBackend } from './options.js';
 /**
  * Every option of the server, parsed and validated in one place. Each option
  * is a flag and an environment variable; flags win over the environment,
- * the environment over defaults. The same table prints as `--help` and
- * appears in README.md (a test keeps the two equal). The table itself is
- * in options.ts; this file turns it into each part's slice.
+ * the environment over defaults. The same table appears in README.md (a
+ * test keeps the two equal) and, laid out for a terminal, in `--help`
+ * (src/cli/help.ts). The table itself is in options.ts; this file turns it
+ * into each part's slice.
  */
 
 /** What the SMTP intake needs. */
@@ -135,7 +136,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
 
-/** The option table as Markdown, for --help and README.md. */
+/** The option table as Markdown, for README.md; `--help` lays the same out for a terminal (`optionsHelp` in src/cli/help.ts). */
 export function optionsTable(): string {
   const rows = Object.values(OPTIONS).map((spec) => {
     const shown = spec.defaultValue === '' ? '(none)' : spec.defaultValue;

@@ -1,9 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProgram, startProgram } from '../support/cli-process.js';
 import { mailer } from '../support/mailer.js';
 import { readDockerfile, shippedNodeOptions } from '../support/shipped-command.js';
 
@@ -124,6 +125,36 @@ describe('the built server (what the Docker image runs)', () => {
     await mailer(ports.smtp).sendMail({ from: 'app@example.com', to: inbox.address, subject: 'Welcome aboard', text: 'Confirm: https://app.example/verify?token=abc' });
     const message = await inbox.waitForMessage({ subject: /Welcome/, timeout: 30_000 });
     expect(message.links.find((link) => link.action)?.url).toBe('https://app.example/verify?token=abc');
+  }, 60_000);
+});
+
+describe('the built command line (the package\'s bin)', () => {
+  it('is dist/main.js, a node script, and npm pack ships it with the modules of the command line and the client', async () => {
+    const { bin } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string> };
+    expect(bin).toEqual({ ephemail: 'dist/main.js' });
+    expect(readFileSync(`${ROOT}dist/main.js`, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, env: { ...env, npm_config_update_notifier: 'false' } });
+    const packed = new Set((JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((file) => file.path));
+    const modules = ['cli', 'client'].flatMap((folder) => readdirSync(`${ROOT}dist/${folder}`).filter((name) => name.endsWith('.js')).map((name) => `dist/${folder}/${name}`));
+    for (const file of ['package.json', 'dist/main.js', ...modules]) expect(packed, file).toContain(file);
+  }, 60_000);
+
+  it('creates an inbox and waits for its code with plain node', async () => {
+    const url = `http://127.0.0.1:${ports.http}`;
+    const created = await runProgram(['inbox', '--url', url], { built: true });
+    expect(created).toMatchObject({ code: 0, stdout: expect.stringMatching(/^[a-z0-9-]{20}@ephemail\.test\n$/) });
+    const address = created.stdout.trim();
+    const waiting = startProgram(['wait', address, '--code', '--timeout', '50s'], { built: true, env: { EPHEMAIL_URL: url } });
+    await mailer(ports.smtp).sendMail({ from: 'app@example.com', to: address, subject: 'Your code', text: 'Your verification code is 660321.' });
+    expect(await waiting.done).toEqual({ code: 0, stdout: '660321\n', stderr: '' });
+  }, 60_000);
+
+  it('runs as npx ephemail from the repository root, offline', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'ephemail', '--version'], {
+      cwd: ROOT, env: { ...env, npm_config_offline: 'true', npm_config_update_notifier: 'false' }, timeout: 30_000,
+    });
+    const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+    expect(stdout).toBe(`${version}\n`);
   }, 60_000);
 });
 

@@ -117,6 +117,7 @@ describe('the client against a real server', () => {
     const error: unknown = await inbox.waitForMessage({ subject: /never/, from: 'nobody', timeout: 1_500 }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(EphemailTimeoutError);
     expect(error).toBeInstanceOf(EphemailError);
+    expect(error).toMatchObject({ status: 408, code: 'no_message_yet' });
     expect((error as Error).message).toBe(`No message with subject matching /never/, from containing "nobody" arrived in ${inbox.address} within 1.5 s.`);
     // Not before the timeout; and not long after, which a busy machine cannot tell: no long poll asked the server for more than it.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
@@ -164,8 +165,39 @@ describe('the client against a real server', () => {
     expect(error).toBeInstanceOf(EphemailError);
     expect(error).toMatchObject({ status: 400, detail: expect.stringContaining('space') });
     expect((error as Error).message).toMatch(/^POST \/api\/inboxes failed with 400 Invalid name: /);
-    await expect(client.inbox('not-an-address').messages()).rejects.toMatchObject({ status: 400 });
+    expect(error).toMatchObject({ code: 'invalid_name' });
+    await expect(client.inbox('bad!name@ephemail.test').messages()).rejects.toMatchObject({ status: 400, code: 'invalid_address' });
     expect(() => ephemail('localhost:8080')).toThrow(/not an http\(s\) URL/);
+  });
+
+  it('refuses text that is not an address at once, without a request', () => {
+    const { client: recorded, requests } = recording(server);
+    for (const text of ['not an address', 'no-at-sign', 'two@at@signs', '@ephemail.test', 'name@']) {
+      expect(() => recorded.inbox(text), text).toThrow(new TypeError(`inbox(): "${text}" is not an email address; pass one such as name@ephemail.test.`));
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it('gives a message\'s raw bytes as they arrived', async () => {
+    const inbox = await client.createInbox();
+    await signup(server, inbox.address);
+    const [message] = await inbox.messages();
+    const raw = new TextDecoder().decode(await inbox.raw(message?.id ?? ''));
+    expect(raw).toMatch(/^Subject: Confirm your Acme account\r$/m);
+    await expect(inbox.raw('0'.repeat(26))).rejects.toMatchObject({ status: 404, code: 'message_not_found' });
+  });
+});
+
+describe('the client when no server answers', () => {
+  it('throws an EphemailError that names the URL and says the server is not reachable', async () => {
+    // A port that was free a moment ago: nothing listens there now.
+    const closed = await startTestServer();
+    const url = closed.httpUrl;
+    await closed.close();
+    const error: unknown = await ephemail(url).createInbox().catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(EphemailError);
+    expect(error).toMatchObject({ status: 0, code: null, cause: expect.any(TypeError) });
+    expect((error as Error).message).toBe(`The Ephemail server at ${url} is not reachable (connect ECONNREFUSED ${url.slice('http://'.length)}); check that it is running and that the URL is right.`);
   });
 });
 
