@@ -5,8 +5,9 @@
  * The scanner is plain code, not a RegExp: one alternation of the phrases
  * (~420 when measured) with the `iu` flags took V8 70–85 ms to compile, and
  * V8 drops compiled RegExp code at every full GC. It finds exactly what that
- * RegExp found: at each position the phrases are tried longest first, phrases start
- * a word unless marked '*', and a found phrase is skipped over whole.
+ * RegExp found: at each position the phrases are tried longest first,
+ * phrases start a word unless marked '*', and a found phrase is skipped over
+ * whole.
  */
 
 export type Kind = 'strong' | 'medium' | 'weak' | 'negative';

@@ -36,9 +36,10 @@ const TEXT_URL = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const URL_NOISE = /[\t\n\r]/g;
 const TRAILING = new Set([...'.,;:!?\'"»›*)]']);
 
-// Stems in the six languages, matched at the start of a word in the anchor
-// text (or the words before a plain-text link), and in Chinese, Japanese and
-// Korean anywhere, as those are not written in blank-separated words.
+// Stems matched at the start of a word in the anchor text (or the words
+// before a plain-text link) in English, German, Russian, Dutch, Spanish and
+// French, and anywhere in Chinese, Japanese and Korean, which are not written
+// in blank-separated words.
 // Verifying, confirming and activating are what such mail is usually for;
 // signing in is weaker, since ordinary mail often has a "Log in" link too.
 const ACTION_TEXT = stems(
@@ -57,6 +58,7 @@ const SIGN_IN_TEXT = stems(
   ['sign[ -]?in|log[ -]?in|log on', 'anmelden|einloggen', 'войти|вход', 'inloggen|aanmelden', 'iniciar sesión|acceder', 'se connecter|me connecter|connexion'],
   '登录|登入|ログイン|로그인',
 );
+const CJK_RESET = '重置|重设|找回密码|再設定|パスワードをリセット|재설정';
 // A reset link is the action of a password-reset mail only: elsewhere it is
 // the way out of "if this wasn't you", and a reader who came for a code or a
 // confirmation must not be sent there.
@@ -69,11 +71,11 @@ const RESET_TEXT = stems(
     'restablecer|nueva contraseña',
     'réinitialiser|nouveau mot de passe',
   ],
-  '重置|重设|找回密码|再設定|パスワードをリセット|재설정',
+  CJK_RESET,
 );
 const RESET_SUBJECT = stems(
   ['reset|forgot|new password', 'zurücksetz|vergessen|neues passwort', 'сброс|восстановлени', 'herstel|opnieuw instellen|vergeten', 'restablec|olvidaste', 'réinitialis|oublié'],
-  '重置|重设|找回密码|再設定|パスワードをリセット|재설정',
+  CJK_RESET,
 );
 // Words in a URL's path or query, in the same strengths.
 const ACTION_URL = /verif|confirm|activat|activar|activer|aktivier|bevestig|bestaetig|validat|token|magic|otp/i;
