@@ -1,36 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { measure, readCorpus } from './codes-corpus.js';
+import { measure, readCorpus, isWrittenIn } from './codes-corpus.js';
 
 /**
- * findCodes on mail its rules were never tuned on (see
+ * findCodes and findLinks on mail their rules were never tuned on (see
  * test/fixtures/codes/README.md). Measured when the file was written: top-1
- * 33/34 (97.1%), false positives 2/15 (a bank account number, a year). In a
- * set this small one case moves the rates by 3 to 7 points, so each bound
- * leaves room for about one more miss than measured before calling it a
- * regression.
+ * 33/34 (97.1%), false positives 2/15 (a bank account number, a year). With
+ * 24 messages added for issue 21 (Chinese, Japanese, Korean, spaced codes,
+ * resets and security alerts) before the rules knew those: top-1 34/47
+ * (72.3%), false positives 2/26, action link 7/10; after: top-1 46/47
+ * (97.9%), false positives 2/26, action link 10/10. In a set this small one
+ * case moves the rates by 2 to 10 points, so each bound leaves room for
+ * about one more miss than measured before calling it a regression.
  */
-const MIN_TOP1 = 0.9;
-const MAX_FALSE_POSITIVE_RATE = 0.2;
+const MIN_TOP1 = 0.93;
+const MAX_FALSE_POSITIVE_RATE = 0.12;
+const MIN_LINK_ACCURACY = 0.9;
 
 const heldOut = readCorpus('held-out.json');
 const tuning = readCorpus('corpus.json');
 const report = measure(heldOut);
 
-describe('findCodes on held-out mail', () => {
+describe('findCodes and findLinks on held-out mail', () => {
   it('has enough messages in every language of the tuning corpus, none taken from it', () => {
-    expect(heldOut.length).toBeGreaterThanOrEqual(40);
-    expect(report.withCode.length).toBeGreaterThanOrEqual(30);
-    expect(report.withoutCode.length).toBeGreaterThanOrEqual(12);
+    expect(heldOut.length).toBeGreaterThanOrEqual(70);
+    expect(report.withCode.length).toBeGreaterThanOrEqual(45);
+    expect(report.withoutCode.length).toBeGreaterThanOrEqual(25);
+    expect(report.links.length).toBeGreaterThanOrEqual(10);
     expect(new Set(heldOut.map((entry) => entry.language))).toEqual(new Set(tuning.map((entry) => entry.language)));
     const seen = new Set(tuning.flatMap((entry) => [entry.name, entry.text]));
     expect(heldOut.filter((entry) => seen.has(entry.name) || seen.has(entry.text)).map((entry) => entry.name)).toEqual([]);
   });
 
   it('expects only codes that are written in the message', () => {
-    for (const entry of heldOut) {
-      const all = `${entry.subject}\n${entry.text}\n${entry.html ?? ''}`;
-      for (const code of entry.expected) expect(all, entry.name).toContain(code);
-    }
+    const unwritten = heldOut.flatMap((entry) => entry.expected.filter((code) => !isWrittenIn(entry, code)).map((code) => `${entry.name}: ${code}`));
+    expect(unwritten).toEqual([]);
   });
 
   it(`finds the right code first in at least ${MIN_TOP1 * 100}% of code messages (measured: ${report.summary})`, () => {
@@ -41,5 +44,9 @@ describe('findCodes on held-out mail', () => {
   it(`reports a code for at most ${MAX_FALSE_POSITIVE_RATE * 100}% of messages without one`, () => {
     const rate = report.falsePositives.length / report.withoutCode.length;
     expect(rate, JSON.stringify(report.falsePositives)).toBeLessThanOrEqual(MAX_FALSE_POSITIVE_RATE);
+  });
+
+  it(`marks the right action link, or none, in at least ${MIN_LINK_ACCURACY * 100}% of the messages that name it`, () => {
+    expect(report.linkAccuracy, JSON.stringify(report.linkMisses)).toBeGreaterThanOrEqual(MIN_LINK_ACCURACY);
   });
 });

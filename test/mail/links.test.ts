@@ -89,36 +89,70 @@ describe('findLinks: the action link', () => {
     '<a href="https://brand.example/help">Help centre</a><a href="https://brand.example/unsubscribe?u=1">Unsubscribe</a>';
 
   it.each([
-    ['en', 'Verify email address'],
-    ['en', 'Confirm my account'],
-    ['en', 'Activate your account'],
-    ['en', 'Reset password'],
-    ['en', 'Sign in to Acme'],
-    ['en', 'Log in with magic link'],
-    ['de', 'E-Mail-Adresse bestätigen'],
-    ['de', 'Konto aktivieren'],
-    ['de', 'Passwort zurücksetzen'],
-    ['de', 'Jetzt anmelden'],
-    ['ru', 'Подтвердить почту'],
-    ['ru', 'Активировать аккаунт'],
-    ['ru', 'Сбросить пароль'],
-    ['ru', 'Войти'],
-    ['nl', 'Bevestig je e-mailadres'],
-    ['nl', 'Account activeren'],
-    ['nl', 'Wachtwoord opnieuw instellen'],
-    ['nl', 'Inloggen'],
-    ['es', 'Confirmar mi cuenta'],
-    ['es', 'Activar cuenta'],
-    ['es', 'Restablecer contraseña'],
-    ['es', 'Iniciar sesión'],
-    ['fr', 'Vérifier mon adresse'],
-    ['fr', 'Activer mon compte'],
-    ['fr', 'Réinitialiser le mot de passe'],
-    ['fr', 'Se connecter'],
-  ])('%s: "%s"', (_language, button) => {
+    ['en', 'Verify email address', 'Welcome'],
+    ['en', 'Confirm my account', 'Welcome'],
+    ['en', 'Activate your account', 'Welcome'],
+    ['en', 'Reset password', 'Reset your password'],
+    ['en', 'Sign in to Acme', 'Welcome'],
+    ['en', 'Log in with magic link', 'Welcome'],
+    ['de', 'E-Mail-Adresse bestätigen', 'Willkommen'],
+    ['de', 'Konto aktivieren', 'Willkommen'],
+    ['de', 'Passwort zurücksetzen', 'Passwort vergessen?'],
+    ['de', 'Jetzt anmelden', 'Willkommen'],
+    ['ru', 'Подтвердить почту', 'Добро пожаловать'],
+    ['ru', 'Активировать аккаунт', 'Добро пожаловать'],
+    ['ru', 'Сбросить пароль', 'Сброс пароля'],
+    ['ru', 'Войти', 'Добро пожаловать'],
+    ['nl', 'Bevestig je e-mailadres', 'Welkom'],
+    ['nl', 'Account activeren', 'Welkom'],
+    ['nl', 'Wachtwoord opnieuw instellen', 'Wachtwoord vergeten?'],
+    ['nl', 'Inloggen', 'Welkom'],
+    ['es', 'Confirmar mi cuenta', 'Bienvenido'],
+    ['es', 'Activar cuenta', 'Bienvenido'],
+    ['es', 'Restablecer contraseña', 'Restablece tu contraseña'],
+    ['es', 'Iniciar sesión', 'Bienvenido'],
+    ['fr', 'Vérifier mon adresse', 'Bienvenue'],
+    ['fr', 'Activer mon compte', 'Bienvenue'],
+    ['fr', 'Réinitialiser le mot de passe', 'Mot de passe oublié ?'],
+    ['fr', 'Se connecter', 'Bienvenue'],
+    ['zh', '验证邮箱', '欢迎'],
+    ['zh', '激活账户', '欢迎'],
+    ['zh', '登录', '欢迎'],
+    ['zh', '重置密码', '重置密码'],
+    ['ja', 'メールアドレスを認証する', 'ようこそ'],
+    ['ja', 'ログイン', 'ようこそ'],
+    ['ja', 'パスワードを再設定する', 'パスワード再設定のご案内'],
+    ['ko', '이메일 인증하기', '환영합니다'],
+    ['ko', '로그인', '환영합니다'],
+    ['ko', '비밀번호 재설정', '비밀번호 재설정 안내'],
+  ])('%s: "%s" in a mail titled "%s"', (_language, button, subject) => {
     // The URL says nothing, so only the anchor text can make it the action.
-    const links = findLinks({ html: chrome(button, 'https://click.brand.example/ls/c?upn=Xy12'), text: '' });
+    const links = findLinks({ subject, html: chrome(button, 'https://click.brand.example/ls/c?upn=Xy12'), text: '' });
     expect(actionUrl(links)).toBe('https://click.brand.example/ls/c?upn=Xy12');
+  });
+
+  it.each([
+    ['en', 'Your verification code', 'Reset your password'],
+    ['en', 'New sign-in to your account', 'Reset password'],
+    ['de', 'Neue Anmeldung', 'Passwort zurücksetzen'],
+    ['ru', 'Новый вход в аккаунт', 'Сбросить пароль'],
+    ['es', 'Nuevo inicio de sesión', 'Restablecer contraseña'],
+    ['zh', '新设备登录提醒', '重置密码'],
+    ['ja', '新しい端末からのログイン', 'パスワードを再設定する'],
+    ['ko', '새 기기 로그인 알림', '비밀번호 재설정'],
+  ])('%s: takes no "%s" mail\'s "%s" link, which is only for a password reset', (_language, subject, button) => {
+    const html = `<p>Was this you? If not:</p><a href="https://click.brand.example/ls/c?upn=Xy12">${button}</a>`;
+    expect(actionUrl(findLinks({ subject, html, text: '' }))).toBeNull();
+    const inUrl = '<a href="https://brand.example/account/password/reset?token=q1">Click here</a>';
+    expect(actionUrl(findLinks({ subject, html: inUrl, text: '' }))).toBeNull();
+  });
+
+  it('takes the verify link of a verification mail, not its reset link, whichever comes first', () => {
+    const html =
+      '<a href="https://brand.example/password/reset?token=r1">Reset your password</a>' +
+      '<a href="https://brand.example/verify?token=v1">Verify your email</a>';
+    expect(actionUrl(findLinks({ subject: 'Verify your email', html, text: '' }))).toBe('https://brand.example/verify?token=v1');
+    expect(actionUrl(findLinks({ subject: 'Reset your password', html, text: '' }))).toBe('https://brand.example/password/reset?token=r1');
   });
 
   it('judges by words in the URL when the anchor text says nothing', () => {
@@ -158,12 +192,49 @@ describe('findLinks: the action link', () => {
       '<a href="https://x.example/d?token=1">Se désinscrire</a>',
       '<a href="https://x.example/v?token=1">View this email in your browser</a>',
       '<a href="https://t.example/open/pixel.gif?token=1">Confirm</a>',
+      '<a href="https://x.example/c?token=1">退订</a>',
+      '<a href="https://x.example/c?token=2">配信停止</a>',
+      '<a href="https://x.example/c?token=3">수신거부</a>',
     ].join('');
     expect(actionUrl(findLinks({ html, text: 'Unsubscribe: https://x.example/optout?token=z' }))).toBeNull();
   });
 
+  it.each([
+    ['en', 'Not you? Let us know'],
+    ['en', "If this wasn't you, secure your account"],
+    ['en', 'Report this sign-up'],
+    ['en', 'Help centre'],
+    ['de', 'Nicht du? Konto schützen'],
+    ['ru', 'Это не я'],
+    ['nl', 'Niet jij? Laat het ons weten'],
+    ['es', '¿No fuiste tú? Avísanos'],
+    ['fr', "Ce n'était pas vous ? Signaler"],
+    ['zh', '不是本人操作？请告诉我们'],
+    ['ja', '心当たりがない場合'],
+    ['ko', '본인이 아닌 경우 신고하기'],
+  ])('%s: never picks "%s", even with a confirming URL', (_language, text) => {
+    const html = `<a href="https://x.example/confirm?token=1">${text}</a>`;
+    expect(actionUrl(findLinks({ subject: 'Confirm your email', html, text: '' }))).toBeNull();
+  });
+
+  it('picks the verify link when unsubscribe, view-online and not-you links come before it', () => {
+    const html =
+      '<a href="https://l.example/u/1">Unsubscribe</a> <a href="https://l.example/v/1">View in browser</a>' +
+      '<a href="https://l.example/c/1/2">Verify my email</a> Not you? <a href="https://l.example/r/1">Report it</a>';
+    expect(actionUrl(findLinks({ subject: 'One more step', html, text: '' }))).toBe('https://l.example/c/1/2');
+  });
+
+  it('reads the words of a plain-text link from its own line, or the line above', () => {
+    const text = 'Not you? Tell us at once and we will look into it.\nhttps://x.example/c/1\n\nConfirm your email:\nhttps://x.example/c/2';
+    expect(actionUrl(findLinks({ subject: 'Confirm', text }))).toBe('https://x.example/c/2');
+    const above = "If this wasn't you, ignore this message.\nConfirm your email: https://x.example/c/3";
+    expect(actionUrl(findLinks({ subject: 'Confirm', text: above }))).toBe('https://x.example/c/3');
+  });
+
   it('marks nothing when no link looks like an action', () => {
-    const html = '<a href="https://shop.example/">Shop</a><a href="https://shop.example/orders/123">View order</a>';
+    const html =
+      '<a href="https://shop.example/">Shop</a><a href="https://shop.example/orders/123">View order</a>' +
+      '<a href="https://shop.example/orders/124">确认收货</a><a href="https://shop.example/orders/125">ご注文内容の確認</a>';
     expect(actionUrl(findLinks({ html, text: 'Track it: https://carrier.example/t/1Z999' }))).toBeNull();
   });
 
@@ -183,6 +254,8 @@ describe('findLinks on hostile input', () => {
     ['HTML anchors', (n: number) => ({ text: '', html: '<a href="https://x.example/?q=1&amp;r=2">Verify</a>'.repeat(n) }), 12_500],
     ['nested HTML', (n: number) => ({ text: '', html: '<a href="https://x.example/"><div>'.repeat(n) }), 62_500],
     ['an endless attribute', (n: number) => ({ text: '', html: `<a href="https://x.example/${'x'.repeat(n)}">Confirm</a>` }), 625_000],
+    ['digits and spaces', (n: number) => ({ subject: '8 3 1 5 7 2', text: '8 3 1 5 7 2 '.repeat(n) }), 62_500],
+    ['a link after a long line', (n: number) => ({ text: `${'not you '.repeat(n)}https://x.example/confirm?token=1` }), 78_125],
   ])('stays linear on megabytes of %s', (_kind, build, size) => {
     expectLinear(build, findLinks, size);
   });

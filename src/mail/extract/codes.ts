@@ -7,7 +7,8 @@
  * digit are candidates, labels are looked for only as far as the last
  * candidate, and the HTML is read only when the text gave no code.
  */
-import { charClass, codePointAt, codePointBefore, isBlank, isWordChar, Keywords, UPPER, WEIGHT } from './codes-keywords.js';
+import { candidates, type Span } from './code-candidates.js';
+import { charClass, codePointAt, isBlank, Keywords, UPPER, WEIGHT } from './codes-keywords.js';
 import { htmlToText } from '../parse/html-text.js';
 
 /** What `findCodes` reads; `html` is optional and may be null. */
@@ -32,30 +33,14 @@ const SUBJECT_BONUS = 1;
 
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
 
-// Shapes a code is written in, with how much each shape on its own suggests a
-// code. Every shape has a digit, so tokens without one are never looked at.
-const SHAPES: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^\d{6}$/, 0.25],
-  [/^\d{4}$/, -0.5],
-  [/^\d{5,8}$/, 0],
-  [/^(?:\d{3}[- ]\d{3}|\d{4}-\d{4})$/, 0],
-  [/^[A-Z]{1,4}-\d{4,8}$/, 0.5],
-  [/^(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z0-9]{3,5}-[A-Z0-9]{3,5}$/, 0],
-  [/^(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{4,10}$/, -0.5],
-];
-// Looks like something other than a random code: a year, a date, "SAVE20", "RTX4090".
-const UNLIKELY = [/^(?:19|20)\d\d$/, /^(?:19|20)\d\d-(?:19|20)\d\d$/, /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/, /^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d$/, /^[A-Z]+\d+$/, /^\d+[A-Z]+$/];
-const UNLIKELY_PENALTY = 2;
-const THREE_DIGITS = /^\d{3}$/;
-const DIGIT = /\d/g;
+// Full-width digits and letters ("８６４２０９"), as Chinese and Japanese mail
+// writes them. Not the punctuation: "774512，5分钟" is a code and a number.
+const FULL_WIDTH = /[０-９Ａ-Ｚａ-ｚ]/g;
+const FULL_WIDTH_OFFSET = 0xfee0;
 const CODE_SEPARATORS = /[- ]/g;
-// Tokens are words and numbers, "12.05.2024", "G-582013" or "1,299" kept whole
-// to be judged whole: letter and digit runs joined by single separators.
-const TOKEN_SEPARATORS = new Set([...'-.,/'].map((char) => char.charCodeAt(0)));
-
 // A code is never glued to these: "#123456", "$1234", "+4930…", "50%", "a=1234", "1234@host".
-const REJECT_BEFORE = new Set([...'#№$€£¥₽₹+@=/\\&©®§~^_°']);
-const REJECT_AFTER = new Set([...'%‰€$£₽°@+']);
+const REJECT_BEFORE = new Set([...'#№$€£¥￥₽₹+@=/\\&©®§~^_°〒']);
+const REJECT_AFTER = new Set([...'%‰€$£₽°@+円元원']);
 // Nor written next to a currency: "1 299 руб", "EUR 4599".
 const CURRENCIES = new Set(['$', '€', '£', '¥', '₽', '₹', '₴', 'usd', 'eur', 'euro', 'euros', 'gbp', 'chf', 'rub', 'руб', 'рублей', 'рубля', 'р', 'inr', 'rs', 'kr', 'sek', 'nok', 'dkk', 'pln', 'zł', 'uah', 'грн', 'dollar', 'dollars', 'cad', 'aud', 'jpy', 'mxn', 'brl']);
 
@@ -70,13 +55,14 @@ const DECORATION = /^[\s*_"'«»„“”()[\]:.!•>-]*$/;
 const SENTENCE_ENDS = new Set([...'.!?'].map((char) => char.charCodeAt(0)));
 
 interface Line { start: number; end: number }
-interface Span { start: number; end: number; code: string; shapeScore: number }
 interface Context { text: string; keywords: Keywords; short: boolean; bonus: number }
 interface Scored { code: string; score: number }
 
 /**
  * Verification codes in the subject, text and visible text of the HTML, most
- * likely first, each once, at most five, as written ("482-193", "G-582013").
+ * likely first, each once, at most five, as written ("482-193", "G-582013"),
+ * but for full-width digits, given in ASCII, and codes spaced for reading
+ * ("66 18 42", "8 3 1 5 7 2"), given without the spaces.
  * Reads the first 8,192 characters of the subject, the text and the HTML's
  * visible text, and the HTML only when the text gave no code.
  */
@@ -94,7 +80,10 @@ export function findCodes(source: CodeSource): string[] {
 
 function makeContext(raw: string, bonus: number): Context {
   // URLs are blanked (keeping offsets) so that ids inside them are not read as codes.
-  const text = raw.slice(0, TEXT_SCAN_LIMIT).replace(URL, (url) => ' '.repeat(url.length));
+  const text = raw
+    .slice(0, TEXT_SCAN_LIMIT)
+    .replace(FULL_WIDTH, (char) => String.fromCharCode(char.charCodeAt(0) - FULL_WIDTH_OFFSET))
+    .replace(URL, (url) => ' '.repeat(url.length));
   return { text, keywords: new Keywords(text), short: trimmedLength(text) <= SHORT_MESSAGE_CHARS, bonus };
 }
 
@@ -112,59 +101,6 @@ function scoreCandidates(context: Context): Scored[] {
     if (score >= REPORT_THRESHOLD) scored.push({ code: span.code, score });
   }
   return scored;
-}
-
-// Tokens shaped like codes, plus "123 456": two three-digit groups. Found from
-// their digits: a code always has one, and most words never do.
-function candidates(text: string): Span[] {
-  const spans: Span[] = [];
-  let previous: { start: number; end: number; token: string } | null = null;
-  for (let index = nextDigit(text, 0); index >= 0; index = nextDigit(text, index)) {
-    const start = tokenStart(text, index);
-    const end = tokenEnd(text, index);
-    const token = text.slice(start, end);
-    if (previous && start === previous.end + 1 && text[previous.end] === ' ' && THREE_DIGITS.test(previous.token) && THREE_DIGITS.test(token)) {
-      spans.push({ start: previous.start, end, code: text.slice(previous.start, end), shapeScore: 0 });
-    }
-    const shapeScore = shapeScoreOf(token);
-    if (shapeScore !== null) spans.push({ start, end, code: token, shapeScore });
-    previous = { start, end, token };
-    index = end;
-  }
-  return spans;
-}
-
-// Where the next ASCII digit is, from `from` on; -1 if none. A RegExp search is
-// far quicker than a loop over the characters.
-function nextDigit(text: string, from: number): number {
-  DIGIT.lastIndex = from;
-  return DIGIT.test(text) ? DIGIT.lastIndex - 1 : -1;
-}
-
-function tokenStart(text: string, from: number): number {
-  let start = from;
-  for (;;) {
-    const before = codePointBefore(text, start);
-    if (isWordChar(before)) start -= before > 0xffff ? 2 : 1;
-    else if (TOKEN_SEPARATORS.has(before) && isWordChar(codePointBefore(text, start - 1))) start -= 1;
-    else return start;
-  }
-}
-
-function tokenEnd(text: string, from: number): number {
-  let end = from;
-  for (;;) {
-    const next = codePointAt(text, end);
-    if (isWordChar(next)) end += next > 0xffff ? 2 : 1;
-    else if (TOKEN_SEPARATORS.has(next) && isWordChar(codePointAt(text, end + 1))) end += 1;
-    else return end;
-  }
-}
-
-function shapeScoreOf(token: string): number | null {
-  const shape = SHAPES.find(([pattern]) => pattern.test(token));
-  if (!shape) return null;
-  return shape[1] - (UNLIKELY.some((pattern) => pattern.test(token)) ? UNLIKELY_PENALTY : 0);
 }
 
 function scoreSpan(context: Context, span: Span, line: Line): number {

@@ -218,7 +218,7 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
     hasTextPart: /\S/.test(mail.text ?? ''),
     html,
     attachments: mail.attachments.map((attachment) => toAttachment(attachment, referenced)),
-    links: findLinks({ text, html }),
+    links: findLinks({ subject: mail.subject ?? '', text, html }),
     headers,
     problems: describeProblems({
       raw,
