@@ -2,6 +2,7 @@ import { EphemailError } from '../client/index.js';
 import { CommandFailure, EXIT, type Command, type CommandContext } from './command.js';
 import { inboxCommand } from './inbox.js';
 import { lsCommand } from './ls.js';
+import { mcpCommand } from './mcp.js';
 import { readCommand } from './read.js';
 import { printableLine } from './text.js';
 import { waitCommand } from './wait.js';
@@ -15,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   wait: waitCommand,
   ls: lsCommand,
   read: readCommand,
+  mcp: mcpCommand,
 };
 
 /** What ended a command: its exit code and, unless it succeeded, the one sentence for stderr. */

@@ -11,7 +11,8 @@ import { DATA_NOT_INSTRUCTIONS } from '../../src/mcp/tools.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { callTool, sendSignup, SIGNUP, structured, textOf } from './mcp-support.js';
 
-const ENTRY = fileURLToPath(new URL('./stdio-bridge-entry.ts', import.meta.url));
+// The program itself, from the repository root, as an MCP client's configuration launches it.
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INITIALIZE = {
   jsonrpc: '2.0', id: 7, method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
@@ -50,9 +51,11 @@ describe('the stdio bridge (ephemail mcp --url URL)', () => {
     await server.close();
   });
 
-  it('serves the server\'s tools over stdio to the SDK\'s stdio client: an inbox, its mail and its code', async () => {
+  it('serves the server\'s tools over stdio to the SDK\'s stdio client, launched as `ephemail mcp --url`: an inbox, its mail and its code', async () => {
     const client = new Client({ name: 'ephemail-test', version: '1.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', ENTRY, server.httpUrl], stderr: 'pipe' }));
+    await client.connect(new StdioClientTransport({
+      command: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'mcp', '--url', server.httpUrl], cwd: ROOT, stderr: 'pipe',
+    }));
     try {
       const { tools } = await client.listTools();
       expect(tools).toHaveLength(6);
