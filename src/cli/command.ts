@@ -18,8 +18,9 @@ export interface Command {
 
 /**
  * The exit codes of every command, so a script can tell a timeout from a
- * typo: 0 done, 1 the server refused or could not be reached, 2 bad
- * arguments, 3 no message in time, 4 the message lacks what was asked for.
+ * typo: 0 done, 1 the server failed or could not be reached, 2 bad
+ * arguments (here or, with a 400, at the server), 3 no message in time, 4 the
+ * message lacks what was asked for.
  */
 export const EXIT = { failure: 1, usage: 2, timeout: 3, missing: 4 } as const;
 

@@ -37,7 +37,8 @@ export async function runCommand(command: Command, args: readonly string[], cont
   } catch (error) {
     if (error instanceof CommandFailure) return { exitCode: error.exitCode, message: error.message };
     // The server's own sentence (or the client's, when no server answered); a proxy's error page is folded to one line.
-    if (error instanceof EphemailError) return { exitCode: EXIT.failure, message: printableLine(error.detail) };
+    // A 400 is an argument the server refused (a malformed address, a bad filter): exit 2, as for one refused here.
+    if (error instanceof EphemailError) return { exitCode: error.status === 400 ? EXIT.usage : EXIT.failure, message: printableLine(error.detail) };
     throw error;
   }
 }

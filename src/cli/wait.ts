@@ -1,5 +1,5 @@
 import { EphemailTimeoutError, type ApiMessage } from '../client/index.js';
-import { InvalidValue, readDuration } from '../config/values.js';
+import { InvalidValue, readWaitTime } from '../config/values.js';
 import { oneOf, parseArgs } from './args.js';
 import { CommandFailure, EXIT, UsageError, type Command } from './command.js';
 import { clientFor, inboxFor, URL_HELP } from './connection.js';
@@ -22,13 +22,14 @@ ${URL_HELP}
   --subject TEXT  only a subject containing TEXT (any case)
   --from TEXT     only a sender containing TEXT (any case)
   --since ID      only messages that arrived after message ID
-  --timeout TIME  how long to wait: 500ms, 30s, 2m; default ${DEFAULT_TIMEOUT}
+  --timeout TIME  how long to wait: seconds (30) or 500ms, 30s, 2m; default ${DEFAULT_TIMEOUT}
   --code          print only the verification code
   --link          print only the action link (verify, confirm, sign in)
   --json          print the whole message as JSON
 
-Exit status: 0 found, 1 the server refused or was not reachable, 2 bad
-arguments, 3 nothing arrived in time, 4 the message has no code or link.
+Exit status: 0 found, 1 the server failed or was not reachable, 2 bad
+arguments (the server's 400 too), 3 nothing arrived in time, 4 the
+message has no code or link.
 `,
   async run(args, { stdout, env }) {
     const parsed = parseArgs(args, {
@@ -52,9 +53,9 @@ arguments, 3 nothing arrived in time, 4 the message has no code or link.
 
 function readTimeout(text: string): number {
   try {
-    return readDuration(text);
+    return readWaitTime(text);
   } catch (error) {
-    if (error instanceof InvalidValue) throw new UsageError(`--timeout: "${text}" ${error.message}.`);
+    if (error instanceof InvalidValue) throw new UsageError(`--timeout: "${text}" ${error.message}, or seconds such as 30.`);
     throw error;
   }
 }
@@ -62,7 +63,8 @@ function readTimeout(text: string): number {
 function render(message: ApiMessage, output: (typeof OUTPUTS)[number] | null): string {
   switch (output) {
     case '--code': return printableLine(message.codes[0] ?? lacking(message, 'verification code'));
-    case '--link': return message.links.find((link) => link.action)?.url ?? lacking(message, 'action link');
+    // The URL is the sender's: a control character in it would reach the terminal.
+    case '--link': return printableLine(message.links.find((link) => link.action)?.url ?? lacking(message, 'action link'));
     case '--json': return JSON.stringify(message, null, 2);
     case null: return messageLine(message);
   }

@@ -21,6 +21,11 @@ export function readDuration(text: string): number {
   return ms;
 }
 
+/** How long to wait, as the wait route and `ephemail wait` read it: seconds ("30", "2.5") or a duration ("500ms", "2m") -> milliseconds. */
+export function readWaitTime(text: string): number {
+  return /^\d+(\.\d+)?$/.test(text.trim()) ? readDuration(`${text.trim()}s`) : readDuration(text);
+}
+
 /** "10MB", "512KB", "1GB" or a plain byte count -> bytes (binary units: 1 KB = 1024 bytes). */
 export function readSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());

@@ -157,7 +157,10 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       }
       if (lines.exceeded) return reject('line_too_long', session, limitReplies.lineTooLong(limits), (refusal) => finish(refusal));
       const simulated = simulator.afterData(recipientsOf(session).map(({ inbox }) => inbox));
-      if (simulated !== null) return reject('simulated', session, simulated, (refusal) => finish(refusal));
+      if (simulated !== null) {
+        guard.askedFor(session);
+        return reject('simulated', session, simulated, (refusal) => finish(refusal));
+      }
       const sender = clientKey(session.remoteAddress);
       store(session, asArrived(chunks, size), size, sender).then(
         (message) => finish(null, message),
@@ -250,7 +253,10 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       }
       const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address.toLowerCase();
       void simulator.atRecipient(simulated, check.address, { client: clientKey(session.remoteAddress), mailFrom, recipient: key }).then((reply) => {
-        if (reply !== null) return reject('simulated', session, reply, callback);
+        if (reply !== null) {
+          guard.askedFor(session);
+          return reject('simulated', session, reply, callback);
+        }
         acceptedRecipients.set(address, recipient);
         callback();
       });

@@ -41,11 +41,19 @@ export interface SessionGuard {
   watchData(session: SMTPServerSession, stream: Readable): void;
   /** Forgets a closed connection; call it from onClose. */
   release(session: SMTPServerSession): void;
+  /**
+   * The next reply on `session` is a refusal the client asked for (the
+   * failure simulator's): it does not count against --smtp-max-bad-commands,
+   * so a test suite on one pooled connection gets the same answer every time.
+   */
+  askedFor(session: SMTPServerSession): void;
 }
 
 interface Guarded {
   connection: GuardedConnection;
   refused: number;
+  /** The next reply was asked for, and does not count as refused. */
+  asked: boolean;
   sessionTimer: NodeJS.Timeout;
   dataTimer: NodeJS.Timeout | null;
   /** The message is in and its reply not sent yet. */
@@ -84,7 +92,9 @@ export function installSessionGuard(server: SMTPServer, { limits, report }: Sess
     if (limit !== null) return end(state, LIBRARY_REFUSALS[limit].reason, LIBRARY_REFUSALS[limit].reply(limits));
     // A delivered message starts the count again, as smtp-server does for unrecognised commands.
     if (isDeliveredReply(context)) state.refused = 0;
-    if (code >= 500 && !state.ended && ++state.refused >= limits.maxBadCommands) {
+    const asked = state.asked;
+    state.asked = false;
+    if (code >= 500 && !asked && !state.ended && ++state.refused >= limits.maxBadCommands) {
       // The last refused command gets the 421 in place of its 5xx: one reply per command.
       return end(state, 'too_many_bad_commands', limitReplies.tooManyBadCommands(state.refused));
     }
@@ -99,6 +109,7 @@ export function installSessionGuard(server: SMTPServer, { limits, report }: Sess
     const state: Guarded = {
       connection,
       refused: 0,
+      asked: false,
       dataTimer: null,
       awaitingReply: false,
       overdue: false,
@@ -137,6 +148,10 @@ export function installSessionGuard(server: SMTPServer, { limits, report }: Sess
       if (state === undefined) return;
       stopTimers(state);
       guarded.delete(session);
+    },
+    askedFor(session) {
+      const state = guarded.get(session);
+      if (state !== undefined) state.asked = true;
     },
   };
 }

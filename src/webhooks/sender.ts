@@ -22,6 +22,8 @@ export type DeliveryResult =
 export interface WebhookSender {
   /** Posts `body`, trying again after network errors, timeouts, 429 and 5xx; never rejects. */
   send(body: string): Promise<DeliveryResult>;
+  /** Resolves after `ms` on the clock, or at once once the sender is closed. */
+  pause(ms: number): Promise<void>;
   /** Aborts every request and pause under way; their sends, and any later one, resolve as abandoned without posting. */
   close(): void;
 }
@@ -100,6 +102,7 @@ export function createWebhookSender({ url, secret, clock, onRetry }: WebhookSend
       }
       return { kind: 'abandoned' };
     },
+    pause,
     close: () => closing.abort(),
   };
 }

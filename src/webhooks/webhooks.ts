@@ -4,6 +4,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/log.js';
 import type { Metrics, WebhookOutcome } from '../runtime/metrics.js';
 import type { MessageHead } from '../store/message.js';
+import { WorkersBusyError } from '../worker/job-queue.js';
 import { webhookPayload } from './payload.js';
 import { createBoundedQueue } from './queue.js';
 import { createWebhookSender } from './sender.js';
@@ -31,6 +32,10 @@ export interface Webhooks {
 const QUEUE_CAPACITY = 1_000;
 // Posts under way at once, retry pauses included; a receiver that hangs holds only these.
 const IN_FLIGHT = 4;
+// When the parse workers' queue is full (a flood of mail being read), the
+// summary is asked for again after 1, 2, 3 and 4 s rather than the post lost.
+const BUSY_ATTEMPTS = 5;
+const BUSY_PAUSE_MS = 1_000;
 
 /**
  * Told of each stored copy by the store's `message` event, the webhooks queue
@@ -48,7 +53,7 @@ export function createWebhooks({ config, summaries, clock, metrics, log }: Webho
   async function deliver(head: MessageHead): Promise<void> {
     let body: string;
     try {
-      const summary = await summaries.of(head);
+      const summary = await summaryOf(head);
       // Deleted or expired before its turn: there is nothing left to link to.
       if (summary === undefined) {
         count('gone');
@@ -63,6 +68,17 @@ export function createWebhooks({ config, summaries, clock, metrics, log }: Webho
     const result = await sender.send(body);
     if (result.kind === 'delivered') count('delivered');
     else if (result.kind === 'failed') failed(head, result.attempts, `the receiver ${result.reason}`);
+  }
+
+  async function summaryOf(head: MessageHead) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await summaries.of(head);
+      } catch (error) {
+        if (!(error instanceof WorkersBusyError) || attempt === BUSY_ATTEMPTS || closed) throw error;
+        await sender.pause(BUSY_PAUSE_MS * attempt);
+      }
+    }
   }
 
   function failed(head: MessageHead, attempts: number, reason: string): void {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ephemail } from '../../src/client/index.js';
+import { COMMANDS } from '../../src/cli/commands.js';
 import { runProgram, startProgram, type RunningProgram } from '../support/cli-process.js';
 import { mailer } from '../support/mailer.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -125,14 +126,14 @@ describe('ephemail wait', () => {
 describe('bad arguments and an unreachable server', () => {
   it.concurrent.each([
     [['wait'], 'ephemail wait: ADDRESS is missing; run ephemail wait --help.'],
-    [['wait', 'a@ephemail.test', '--timeout', '30'], 'ephemail wait: --timeout: "30" is not a duration; use 90s, 10m, 1h or 2d.'],
+    [['wait', 'a@ephemail.test', '--timeout', 'soon'], 'ephemail wait: --timeout: "soon" is not a duration; use 90s, 10m, 1h or 2d, or seconds such as 30.'],
     [['wait', 'a@ephemail.test', '--code', '--json'], 'ephemail wait: --code and --json cannot go together; choose one of --code, --link, --json.'],
     [['wait', 'a@ephemail.test', '--subject'], 'ephemail wait: --subject needs a value; run ephemail wait --help.'],
     [['wait', 'not an address'], 'ephemail wait: "not an address" is not an email address; give one such as name@ephemail.test.'],
     [['ls', 'a@ephemail.test', '--colour'], 'ephemail ls: --colour is not an option of this command; run ephemail ls --help.'],
     [['read', 'a@ephemail.test', 'id', 'extra'], 'ephemail read: "extra" is one argument too many; run ephemail read --help.'],
     [['inbox', '--url', 'localhost:8080'], 'ephemail inbox: --url: "localhost:8080" is not an http(s) URL; use the server\'s address, such as http://127.0.0.1:8080.'],
-    [['send'], 'ephemail: "send" is not a command; the commands are inbox, wait, ls, read (ephemail --help says more).'],
+    [['send'], `ephemail: "send" is not a command; the commands are ${Object.keys(COMMANDS).join(', ')} (ephemail --help says more).`],
   ])('%j exits 2 with a sentence', async (args, sentence) => {
     expect(await runProgram(args)).toEqual({ code: 2, stdout: '', stderr: `${sentence}\n` });
   }, RUN_MS);
@@ -151,9 +152,9 @@ describe('bad arguments and an unreachable server', () => {
     expect(stderr).toBe(`ephemail wait: The Ephemail server at ${url} is not reachable (connect ECONNREFUSED ${url.slice('http://'.length)}); check that it is running and that the URL is right.\n`);
   }, RUN_MS);
 
-  it('exits 1 with the server\'s sentence when it refuses', async () => {
+  it('exits 2 with the server\'s sentence when it refuses an argument', async () => {
     const { code, stderr } = await ephemailCli(['ls', 'bad!name@ephemail.test']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/^ephemail ls: [^\n]*'!' is not\.\n$/);
   }, RUN_MS);
 });
@@ -220,6 +221,22 @@ describe('ephemail ls and read', () => {
       const { code, stdout } = await ephemailCli(args);
       expect(code).toBe(0);
       expect(stdout).toContain('Hello]0;pwned there[2J, gnp.exe and2J done');
+      expect(stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]/u);
+    }
+  }, RUN_MS);
+
+  it('never writes a control character of a sender\'s link or subject either: wait --link, ls', async () => {
+    const address = await newAddress();
+    await send(address, {
+      subject: 'Confirm\u001b[2J your \u202Eemail',
+      text: 'Confirm below.',
+      html: '<p><a href="https://app.example/verify?token=a&#27;]0;pwned&#7;b">Confirm your email</a></p>',
+    });
+    const [message] = await ephemail(server.httpUrl).inbox(address).messages();
+    expect((await ephemail(server.httpUrl).inbox(address).message(message?.id ?? '')).links.find((link) => link.action)?.url).toContain('\u001b');
+    for (const args of [['wait', address, '--link'], ['ls', address]]) {
+      const { code, stdout } = await ephemailCli(args);
+      expect(code).toBe(0);
       expect(stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]/u);
     }
   }, RUN_MS);

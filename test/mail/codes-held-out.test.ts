@@ -27,8 +27,10 @@ describe('findCodes and findLinks on held-out mail', () => {
     expect(report.withoutCode.length).toBeGreaterThanOrEqual(25);
     expect(report.links.length).toBeGreaterThanOrEqual(10);
     expect(new Set(heldOut.map((entry) => entry.language))).toEqual(new Set(tuning.map((entry) => entry.language)));
-    const seen = new Set(tuning.flatMap((entry) => [entry.name, entry.text]));
-    expect(heldOut.filter((entry) => seen.has(entry.name) || seen.has(entry.text)).map((entry) => entry.name)).toEqual([]);
+    // Nor a near copy: an entry with a code of a tuning entry in the same language was most likely written from it.
+    const keys = (entry: (typeof heldOut)[number]) => [entry.name, entry.text, ...entry.expected.map((code) => `${entry.language} ${code}`)];
+    const seen = new Set(tuning.flatMap(keys).filter((value) => value !== ''));
+    expect(heldOut.filter((entry) => keys(entry).some((value) => seen.has(value))).map((entry) => entry.name)).toEqual([]);
   });
 
   it('expects only codes that are written in the message', () => {

@@ -155,6 +155,11 @@ describe('findLinks: the action link', () => {
     expect(actionUrl(findLinks({ subject: 'Reset your password', html, text: '' }))).toBe('https://brand.example/password/reset?token=r1');
   });
 
+  it('judges a link by its path, not its host: a verify link on support.example.com is the action', () => {
+    const links = findLinks({ html: chrome('Verify your email', 'https://support.example.com/verify?token=abc'), text: '' });
+    expect(actionUrl(links)).toBe('https://support.example.com/verify?token=abc');
+  });
+
   it('judges by words in the URL when the anchor text says nothing', () => {
     const links = findLinks({ html: chrome('Click here', 'https://brand.example/account/verify?token=abc'), text: '' });
     expect(actionUrl(links)).toBe('https://brand.example/account/verify?token=abc');

@@ -83,7 +83,12 @@ describe('webhooks', () => {
   it('retries after a 500, with the same body and delivery id, once the clock has moved a second', async () => {
     const clock = createManualClock();
     const { server, receiver } = await start([], { clock });
-    receiver.answer = (index) => ({ status: index === 0 ? 500 : 204 });
+    // The manual clock's time at each arrival: a retry sent before its pause was over would arrive too early.
+    const arrivals: number[] = [];
+    receiver.answer = (index) => {
+      arrivals.push(clock.now());
+      return { status: index === 0 ? 500 : 204 };
+    };
     await send(server.smtpPort, ['alice@ephemail.test']);
     await expect.poll(() => outcome(server, 'retried')).toBe(1);
 
@@ -91,6 +96,7 @@ describe('webhooks', () => {
     expect(receiver.posts).toHaveLength(1);
     clock.advance(1);
     await expect.poll(() => outcome(server, 'delivered')).toBe(1);
+    expect(arrivals.length === 2 && (arrivals[1] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(1_000);
     const [first, second] = receiver.posts;
     expect(second?.body).toBe(first?.body);
     expect(second?.headers['x-ephemail-delivery']).toBe(first?.headers['x-ephemail-delivery']);
@@ -101,7 +107,11 @@ describe('webhooks', () => {
     const clock = createManualClock();
     const capture = capturingLogger('info');
     const { server, receiver } = await start([], { clock, log: capture.log });
-    receiver.answer = (index) => ({ status: index % 2 === 0 ? 503 : 429 });
+    const arrivals: number[] = [];
+    receiver.answer = (index) => {
+      arrivals.push(clock.now());
+      return { status: index % 2 === 0 ? 503 : 429 };
+    };
     await send(server.smtpPort, ['alice@ephemail.test']);
     for (const [retries, pause] of [[1, 1_000], [2, 2_000], [3, 4_000], [4, 8_000]] as const) {
       await expect.poll(() => outcome(server, 'retried')).toBe(retries);
@@ -111,6 +121,8 @@ describe('webhooks', () => {
     }
     await expect.poll(() => outcome(server, 'failed')).toBe(1);
     expect(receiver.posts).toHaveLength(5);
+    // Each retry left no sooner than its pause: 1, 2, 4 and 8 s on the clock.
+    expect(arrivals.slice(1).map((at, index) => at - (arrivals[index] ?? 0))).toEqual([1_000, 2_000, 4_000, 8_000]);
     const failures = capture.lines.filter((line) => line.event === 'webhook_failed');
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ level: 40, attempts: 5, msg: expect.stringMatching(/was not delivered after 5 attempts: the receiver answered 503\.$/) });

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { readDuration } from '../../config/values.js';
+import { readWaitTime } from '../../config/values.js';
 import { isMessageId, messageIdTime } from '../../store/message-id.js';
 import type { MessageSummary } from '../../mail/read/digest.js';
 import type { MessageHead } from '../../store/store.js';
@@ -82,7 +82,7 @@ export const limitQuery = z.string().transform((text, ctx) => {
  */
 export const timeoutQuery = z.string().transform((text, ctx) => {
   try {
-    return /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1_000 : readDuration(text);
+    return readWaitTime(text);
   } catch {
     return refuse(ctx, text, `timeout must be seconds (such as 30) or a duration (500ms, 10s, 2m); "${text}" is neither.`);
   }

@@ -43,7 +43,6 @@ const SPACED_FORMS: ReadonlyArray<{ digits: number; groups: readonly [number, nu
   { digits: 2, groups: [3, 4], joined: true },
   { digits: 1, groups: [4, 8], joined: true },
 ];
-const DIGIT = /\d/g;
 // Tokens are words and numbers, "12.05.2024", "G-582013" or "1,299" kept whole
 // to be judged whole: letter and digit runs joined by single separators.
 const TOKEN_SEPARATORS = new Set([...'-.,/'].map((char) => char.charCodeAt(0)));
@@ -87,8 +86,10 @@ function pushSpaced(text: string, run: Run, spans: Span[]): void {
 // Where the next ASCII digit is, from `from` on; -1 if none. A RegExp search is
 // far quicker than a loop over the characters.
 function nextDigit(text: string, from: number): number {
-  DIGIT.lastIndex = from;
-  return DIGIT.test(text) ? DIGIT.lastIndex - 1 : -1;
+  // A literal per call: V8 shares its compiled code, and a module-level /g RegExp would carry lastIndex between callers.
+  const digit = /\d/g;
+  digit.lastIndex = from;
+  return digit.test(text) ? digit.lastIndex - 1 : -1;
 }
 
 function tokenStart(text: string, from: number): number {

@@ -203,9 +203,9 @@ function pickAction(links: RawLink[], resetMail: boolean): RawLink | null {
 }
 
 function actionScore(link: RawLink, resetMail: boolean): number {
-  if (EXCLUDED_URL.test(link.url) || EXCLUDED_TEXT.test(link.label)) return 0;
-  // Only the path and query speak for the link; host names are arbitrary.
+  // Only the path and query speak for the link; host names are arbitrary (support.example.com may verify).
   const path = link.url.replace(/^https?:\/\/[^/?#]*/i, '');
+  if (EXCLUDED_URL.test(path) || EXCLUDED_TEXT.test(link.label)) return 0;
   const resetText = RESET_TEXT.test(link.label);
   const resetUrl = RESET_URL.test(path);
   if (!resetMail && (resetText || resetUrl)) return 0;
