@@ -2,7 +2,7 @@
 import { wantsHelp } from './config/config.js';
 import { COMMANDS, runCommand } from './cli/commands.js';
 import { topHelp } from './cli/help.js';
-import { packageVersion } from './cli/version.js';
+import { packageVersion } from './runtime/package-version.js';
 import { EXIT } from './cli/command.js';
 
 /**

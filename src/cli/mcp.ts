@@ -18,7 +18,7 @@ ${URL_HELP}
     const parsed = parseArgs(args, { command: 'mcp', positionals: [], values: ['--url'] });
     const { url } = serverFor(parsed.values.get('--url'), env);
     // Loaded here: the MCP SDK is needed by this command alone, and every other command starts faster without it.
-    const { runStdioBridge } = await import('../mcp/stdio-bridge.js');
+    const { runStdioBridge } = await import('./mcp-bridge.js');
     await runStdioBridge({ url });
   },
 };

@@ -6,7 +6,7 @@ import type { ApiDependencies } from './api/dependencies.js';
 import { apiCors } from './api-cors.js';
 import { apiRoutes } from './api/routes.js';
 import { bodyLimits } from './limits/body-limits.js';
-import { mcpRoutes } from '../mcp/mcp-routes.js';
+import { mcpRoutes } from './mcp/mcp-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import { ApiProblem, problemJson, problemResponse } from './problem.js';
 import { serveReference } from './openapi/reference-routes.js';

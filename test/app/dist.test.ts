@@ -37,7 +37,8 @@ async function healthcheck(httpPort: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'tsconfig.build.json'], { cwd: ROOT, timeout: 170_000 });
+  // As the package is built: `npm run build` also makes dist/main.js executable, which npx needs.
+  await run('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 170_000 });
   server = spawn(process.execPath, [...shippedNodeOptions(), 'dist/main.js', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1'], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiInbox, ApiMessage, ApiMessageList, ApiProblemBody, ApiReport } from '../../src/http/api/types.js';
-import { DATA_NOT_INSTRUCTIONS } from '../../src/mcp/tools.js';
+import { DATA_NOT_INSTRUCTIONS } from '../../src/http/mcp/tools.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { callTool, httpClient, sendSignup, SIGNUP, structured, textOf } from './mcp-support.js';
 

@@ -6,8 +6,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiInbox, ApiMessage } from '../../src/http/api/types.js';
-import { runStdioBridge } from '../../src/mcp/stdio-bridge.js';
-import { DATA_NOT_INSTRUCTIONS } from '../../src/mcp/tools.js';
+import { runStdioBridge } from '../../src/cli/mcp-bridge.js';
+import { DATA_NOT_INSTRUCTIONS } from '../../src/http/mcp/tools.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { callTool, sendSignup, SIGNUP, structured, textOf } from './mcp-support.js';
 

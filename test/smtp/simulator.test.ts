@@ -48,15 +48,15 @@ describe('the failure simulator over SMTP', () => {
     dialog.close();
   });
 
+  it('counts its refusals apart from real ones', async () => {
+    expect(await metric(server.httpPort, 'ephemail_messages_rejected_total{reason="simulated"}')).toBe(4);
+  });
+
   it('answers a bounce the same way every time on one connection, past --smtp-max-bad-commands (20), which counts real refusals only', async () => {
     const dialog = await transaction(server.smtpPort);
     for (let attempt = 0; attempt < 25; attempt++) expect((await dialog.command(`RCPT TO:<bounce@${SIM}>`)).code).toBe(550);
     expect((await dialog.command('RCPT TO:<someone@ephemail.test>')).code).toBe(250);
     dialog.close();
-  });
-
-  it('counts its refusals apart from real ones', async () => {
-    expect(await metric(server.httpPort, 'ephemail_messages_rejected_total{reason="simulated"}')).toBe(4);
   });
 
   it('bounces through nodemailer, whose error carries the code and the sentence', async () => {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { HttpLimits } from './limits.js';
-import { MCP_PATH } from '../../mcp/mcp-routes.js';
+import { MCP_PATH } from '../mcp/mcp-path.js';
 import { ApiProblem } from '../problem.js';
 import { tooManyRequestsDetail } from './rate-limit.js';
 

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { BlankEnv } from 'hono/types';
 import type { OpenApiDocument } from './types.js';
+import { packageVersion } from '../../runtime/package-version.js';
 
 const DESCRIPTION = `Ephemail is a disposable inbox service: an SMTP server that takes mail for any address at its domains, keeps it in memory for a while, and shows it through this API, a live web inbox and a WebSocket stream.
 
@@ -19,7 +20,7 @@ Every error is an RFC 9457 problem document (\`application/problem+json\`) whose
 
 const INFO: OpenApiDocument['info'] = {
   title: 'Ephemail API',
-  version: '0.1.0',
+  version: packageVersion(),
   summary: 'Disposable temporary inboxes for people and test suites.',
   description: DESCRIPTION,
   license: { name: 'MIT', identifier: 'MIT' },

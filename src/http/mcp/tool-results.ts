@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApiProblemBody } from '../http/api/types.js';
+import type { ApiProblemBody } from '../api/types.js';
 import type { ApiAnswer } from './in-process-api.js';
 
 /**

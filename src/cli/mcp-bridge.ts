@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ErrorCode, isJSONRPCRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { MCP_PATH } from './mcp-routes.js';
+import { MCP_PATH } from '../http/mcp/mcp-path.js';
 
 /** Where the bridge relays to, and the streams it speaks on (stdin and stdout unless given). */
 export interface StdioBridgeOptions {

@@ -1,12 +1,12 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono } from 'hono';
 import type { BlankEnv } from 'hono/types';
-import { ApiProblem } from '../http/problem.js';
+import { ApiProblem } from '../problem.js';
 import { inProcessApi, type AppRequest } from './in-process-api.js';
 import { createToolServer } from './tools.js';
+import { MCP_PATH } from './mcp-path.js';
 
 /** The MCP endpoint's path on the HTTP port. */
-export const MCP_PATH = '/mcp';
 
 /**
  * The MCP endpoint, Streamable HTTP in stateless mode: each POST gets a
