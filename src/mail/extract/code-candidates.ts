@@ -3,7 +3,7 @@
  * ("483920", "G-582013", "7F3K9Q") and runs of digit groups ("748 291",
  * "66 18 42"), each with how much its shape alone suggests a code.
  */
-import { codePointAt, codePointBefore, isWordChar } from './codes-keywords.js';
+import { codePointAt, codePointBefore, isWordChar } from './char-classes.js';
 
 /** A candidate code: where it is written, the code as reported, and its shape's score. */
 export interface Span {

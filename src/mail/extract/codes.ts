@@ -8,7 +8,8 @@
  * candidate, and the HTML is read only when the text gave no code.
  */
 import { candidates, type Span } from './code-candidates.js';
-import { charClass, codePointAt, isBlank, Keywords, UPPER, WEIGHT } from './codes-keywords.js';
+import { charClass, codePointAt, isBlank, UPPER } from './char-classes.js';
+import { Keywords, WEIGHT } from './codes-keywords.js';
 import { htmlToText } from '../parse/html-text.js';
 
 /** What `findCodes` reads; `html` is optional and may be null. */
