@@ -40,7 +40,7 @@ describe('webhooks', () => {
     expect((await sendRaw(port, { to, body })).at(-1)?.code).toBe(250);
   }
 
-  it('posts each stored copy as JSON, signed over the exact body, with links that read it', async () => {
+  it('posts each stored copy as JSON, signed over the exact body, with the URLs that read it', async () => {
     const { server, receiver } = await start();
     await send(server.smtpPort, ['alice@ephemail.test', 'bob@ephemail.test']);
     await expect.poll(() => receiver.posts.length).toBe(2);
@@ -63,21 +63,21 @@ describe('webhooks', () => {
       from: { name: 'Shop', address: 'noreply@shop.example' },
       subject: 'Your code',
       codes: ['731904'],
-      links: { message: base, html: `${base}/html`, text: `${base}/text`, raw: `${base}/raw`, report: `${base}/report` },
+      urls: { message: base, html: `${base}/html`, text: `${base}/text`, raw: `${base}/raw`, report: `${base}/report` },
     });
     expect(payloads[1]?.inbox).toBe('bob@ephemail.test');
-    for (const link of [payloads[0]?.links.message, payloads[0]?.links.text, payloads[0]?.links.raw]) {
+    for (const link of [payloads[0]?.urls.message, payloads[0]?.urls.text, payloads[0]?.urls.raw]) {
       expect((await fetch(`${server.httpUrl}${link}`)).status).toBe(200);
     }
     expect(await outcome(server, 'delivered')).toBe(2);
   });
 
-  it('makes the links absolute under the first --public-url origin', async () => {
+  it('makes the URLs absolute under the first --public-url origin', async () => {
     const { server, receiver } = await start(['--public-url', 'https://mail.example.com,https://other.example.com']);
     await send(server.smtpPort, ['alice@ephemail.test']);
     await expect.poll(() => receiver.posts.length).toBe(1);
     const payload = JSON.parse(receiver.posts[0]?.body ?? '') as WebhookPayload;
-    expect(payload.links.message).toBe(`https://mail.example.com/api/inboxes/alice%40ephemail.test/messages/${payload.id}`);
+    expect(payload.urls.message).toBe(`https://mail.example.com/api/inboxes/alice%40ephemail.test/messages/${payload.id}`);
   });
 
   it('retries after a 500, with the same body and delivery id, once the clock has moved a second', async () => {
