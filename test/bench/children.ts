@@ -58,9 +58,11 @@ function exitDescription(code: number | null, signal: NodeJS.Signals | null): st
 export function buildServerChild(checkout = ROOT): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', join(checkout, 'tsconfig.bench.json')], { stdio: 'inherit' });
-  // static-routes.ts finds public/ two levels above its own file.
-  rmSync(join(checkout, BUILD, 'public'), { force: true });
-  symlinkSync('../public', join(checkout, BUILD, 'public'));
+  // static-routes.ts finds public/, and package-version.ts package.json, two levels above their own files.
+  for (const name of ['public', 'package.json']) {
+    rmSync(join(checkout, BUILD, name), { force: true });
+    symlinkSync(`../${name}`, join(checkout, BUILD, name));
+  }
 }
 
 /** Forks `kind` ("ephemail" or "bare") with Ephemail flags; resolves once it listens. Call buildServerChild() first. */
