@@ -169,7 +169,7 @@ describe('--public-url', () => {
   let server: TestServer;
   afterEach(() => server.close());
 
-  it('allows exactly the listed origins', async () => {
+  it('allows the listed origins and its own pages, and no other', async () => {
     server = await startTestServer(['--public-url', 'https://mail.example.com, http://Inbox.Example.com:8080/']);
     const url = eventsUrl(server.httpPort, 'public@ephemail.test');
     for (const origin of ['https://mail.example.com', 'http://inbox.example.com:8080']) {
@@ -178,6 +178,10 @@ describe('--public-url', () => {
       client.ws.close();
       await client.closed;
     }
-    expect((await refusal(url, { origin: `http://127.0.0.1:${server.httpPort}` })).status).toBe(403);
+    // Opened by its address rather than its public URL, the page is still this server's own.
+    const direct = await openEvents(url, { origin: `http://127.0.0.1:${server.httpPort}` });
+    expect((await direct.next()).type).toBe('hello');
+    direct.ws.close();
+    for (const origin of ['https://other.example', `http://127.0.0.1:${server.httpPort + 1}`]) expect((await refusal(url, { origin })).status).toBe(403);
   });
 });

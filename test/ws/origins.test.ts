@@ -56,19 +56,30 @@ describe('isAllowedOrigin', () => {
   const allowed = new Set(['http://localhost:8080', 'https://mail.example.com']);
 
   it('passes requests without an Origin header', () => {
-    expect(isAllowedOrigin(undefined, allowed)).toBe(true);
+    expect(isAllowedOrigin(undefined, allowed, 'localhost:8080')).toBe(true);
   });
 
   it('compares origins the way browsers write them', () => {
-    expect(isAllowedOrigin('http://localhost:8080', allowed)).toBe(true);
-    expect(isAllowedOrigin('HTTPS://MAIL.EXAMPLE.COM:443', allowed)).toBe(true);
-    expect(isAllowedOrigin('http://localhost:8081', allowed)).toBe(false);
-    expect(isAllowedOrigin('http://mail.example.com', allowed)).toBe(false);
+    expect(isAllowedOrigin('http://localhost:8080', allowed, 'localhost:8080')).toBe(true);
+    expect(isAllowedOrigin('HTTPS://MAIL.EXAMPLE.COM:443', allowed, 'localhost:8080')).toBe(true);
+    expect(isAllowedOrigin('http://localhost:8081', allowed, 'localhost:8080')).toBe(false);
+    expect(isAllowedOrigin('http://mail.example.com', allowed, 'localhost:8080')).toBe(false);
+  });
+
+  it('passes a page of the host the request was sent to, however it was opened, and no other', () => {
+    expect(isAllowedOrigin('http://192.168.1.20:8080', allowed, '192.168.1.20:8080')).toBe(true);
+    expect(isAllowedOrigin('http://Inbox.LAN', allowed, 'inbox.lan:80')).toBe(true);
+    expect(isAllowedOrigin('http://[fe80::1]:8080', allowed, '[FE80::1]:8080')).toBe(true);
+    expect(isAllowedOrigin('http://192.168.1.20:8081', allowed, '192.168.1.20:8080')).toBe(false);
+    expect(isAllowedOrigin('https://evil.example', allowed, '192.168.1.20:8080')).toBe(false);
+    expect(isAllowedOrigin('ftp://192.168.1.20:8080', allowed, '192.168.1.20:8080')).toBe(false);
+    expect(isAllowedOrigin('http://192.168.1.20:8080', allowed, undefined)).toBe(false);
+    expect(isAllowedOrigin('http://192.168.1.20:8080', allowed, 'not a host/')).toBe(false);
   });
 
   it('refuses the opaque origin and garbage', () => {
-    expect(isAllowedOrigin('null', allowed)).toBe(false);
-    expect(isAllowedOrigin('', allowed)).toBe(false);
-    expect(isAllowedOrigin('not a url', allowed)).toBe(false);
+    expect(isAllowedOrigin('null', allowed, 'localhost:8080')).toBe(false);
+    expect(isAllowedOrigin('', allowed, 'localhost:8080')).toBe(false);
+    expect(isAllowedOrigin('not a url', allowed, 'localhost:8080')).toBe(false);
   });
 });

@@ -22,14 +22,28 @@ export function allowedOrigins(http: Pick<HttpConfig, 'host' | 'publicOrigins'>,
  * send one, so this is what stops another site's page from following an
  * inbox with its visitor's network position; a missing header means a
  * non-browser client, which could claim any origin anyway, so it passes.
+ * A page this server served is always its own origin: its Origin names the
+ * host the request itself was sent to (the Host header), however the page
+ * was opened (the machine's IP on a wildcard bind, a name in /etc/hosts).
  */
-export function isAllowedOrigin(header: string | undefined, allowed: ReadonlySet<string>): boolean {
+export function isAllowedOrigin(header: string | undefined, allowed: ReadonlySet<string>, requestHost: string | undefined): boolean {
   if (header === undefined) return true;
   try {
-    return allowed.has(new URL(header).origin);
+    const origin = new URL(header);
+    if (allowed.has(origin.origin)) return true;
+    return requestHost !== undefined && /^https?:$/.test(origin.protocol) && origin.host === hostOf(requestHost);
   } catch {
     // "null" (sandboxed frames, file: pages) and garbage are not any allowed origin.
     return false;
+  }
+}
+
+// The Host header as URL.host spells it (lower case, default port dropped); '' when it is no host.
+function hostOf(header: string): string {
+  try {
+    return new URL(`http://${header}`).host;
+  } catch {
+    return '';
   }
 }
 

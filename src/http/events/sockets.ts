@@ -100,8 +100,9 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
       return { ok: false, status: 404, reason: `There is no WebSocket endpoint at ${path}; live events are at /api/inboxes/{address}/events.` };
     }
     const origin = request.headers.origin;
-    if (!isAllowedOrigin(origin, origins)) {
-      return { ok: false, status: 403, reason: `Pages from ${origin} may not follow inboxes here; the server allows ${[...origins].join(', ')} (see --public-url).` };
+    if (!isAllowedOrigin(origin, origins, request.headers.host)) {
+      log.info({ event: 'socket_refused', origin, remote: request.socket.remoteAddress }, 'a page of another origin asked to follow an inbox');
+      return { ok: false, status: 403, reason: `Pages from ${origin} may not follow inboxes here; the server allows its own pages and ${[...origins].join(', ')} (see --public-url).` };
     }
     let address: string;
     try {
