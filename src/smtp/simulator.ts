@@ -31,7 +31,7 @@ import { SmtpReply } from './replies.js';
 /** How long greylist@ defers a triplet's retries before it accepts one. */
 export const GREYLIST_DELAY_MS = 5_000;
 /** How long slow@ takes to accept a recipient. */
-export const SLOW_DELAY_MS = 5_000;
+const SLOW_DELAY_MS = 5_000;
 /**
  * How long greylist@ remembers a first try. Real greylisting forgets after
  * hours; an app's retry comes within minutes. A retry after it is greylisted anew.

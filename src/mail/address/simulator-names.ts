@@ -6,7 +6,7 @@ import type { DomainPolicy, InboxAddress } from './address.js';
  * the same addresses by the same rule; src/smtp/simulator.ts gives each name
  * its SMTP answer.
  */
-export const SIMULATOR_NAMES = ['bounce', 'mailbox-full', 'tempfail', 'greylist', 'slow', 'reject-data'] as const;
+const SIMULATOR_NAMES = ['bounce', 'mailbox-full', 'tempfail', 'greylist', 'slow', 'reject-data'] as const;
 
 /** One of the simulator's mailboxes. */
 export type SimulatorName = (typeof SIMULATOR_NAMES)[number];
