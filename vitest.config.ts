@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
  *   with the machine to itself. The other three run in parallel before it.
  * `npx vitest run --project unit` runs one; `npx vitest run` runs them all.
  */
-const UNIT = ['test/config', 'test/hub', 'test/mail', 'test/report', 'test/runtime', 'test/store'];
+const UNIT = ['test/config', 'test/hub', 'test/mail', 'test/page', 'test/report', 'test/runtime', 'test/store'];
 const BROWSER = ['test/browser'];
 const LOAD = ['test/smtp-hostile', 'test/load'];
 

@@ -8,6 +8,8 @@
 import { setupAddressPicker } from './js/address/picker.js';
 import { announce, copyWithFeedback } from './js/clipboard.js';
 import { focusQuietly } from './js/dom.js';
+import { language, translateStatic } from './js/i18n/locale.js';
+import { setupLanguageSwitcher } from './js/i18n/switcher.js';
 import { InboxActions } from './js/inbox/actions.js';
 import { showCounts } from './js/inbox/chrome.js';
 import { InboxList } from './js/inbox/list.js';
@@ -16,6 +18,10 @@ import { MessageView } from './js/message/view.js';
 import { ui } from './js/page-elements.js';
 import { Router } from './js/router.js';
 import { inboxHash, messageHash, parseLocation } from './js/routes.js';
+
+document.documentElement.lang = language;
+translateStatic(document);
+setupLanguageSwitcher(ui.language);
 
 const list = new InboxList({ list: ui.messageList, emptyState: ui.emptyState, onChange: () => showCounts(list.size, list.unreadCount()) });
 const view = new MessageView({ article: ui.messageView, placeholder: ui.messagePlaceholder, onDelete: (id) => actions.deleteMessage(id) });

@@ -30,6 +30,7 @@ export const ui = {
   addressError: elementById('address-error', HTMLElement),
   connection: elementById('connection', HTMLElement),
   connectionText: elementById('connection-text', HTMLElement),
+  language: elementById('language', HTMLSelectElement),
   workspace: elementById('workspace', HTMLElement),
   heading: elementById('inbox-heading', HTMLElement),
   count: elementById('message-count', HTMLElement),

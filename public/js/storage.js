@@ -130,3 +130,17 @@ export function saveReadIds(address, ids) {
   for (const stale of addresses.slice(0, Math.max(0, addresses.length - MAX_INBOXES_WITH_READ_MARKS))) delete table[stale];
   write('read', table);
 }
+
+/** @returns {string | null} the language the visitor picked in the menu, if any */
+export function loadLanguageChoice() {
+  const stored = read('language', null);
+  return isString(stored) ? stored : null;
+}
+
+/**
+ * Remembers the visitor's pick of language over the browser's own.
+ * @param {string} code
+ */
+export function saveLanguageChoice(code) {
+  write('language', code);
+}

@@ -1,18 +1,83 @@
-/** Human times and sizes, short enough for a 360 px row. */
+/**
+ * Human times and sizes in the page's language, short enough for a 360 px
+ * row. Units and numbers come from Intl, so "1 min 30 s" reads right in
+ * every language; the sentences around them come from the translations.
+ */
+import { language, t } from './i18n/locale.js';
 
-const MINUTE = 60_000;
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+// Within this much of the end, seconds count: "expires in 1 min 30 s", not "2 min".
+const PRECISE_BELOW = 10 * MINUTE;
+
+/** @typedef {'second' | 'minute' | 'hour' | 'day'} Unit */
+
+/** @type {Map<string, Intl.NumberFormat>} */
+const unitFormats = new Map();
 
 /**
- * "expires in 42 min", rounded up so it never says 0 while the message is there.
+ * "3 min", "1 h", "30 s" in the page's language.
+ * @param {number} value
+ * @param {Unit | 'byte' | 'kilobyte' | 'megabyte' | 'gigabyte'} unit
+ * @param {'short' | 'long'} [display]
+ */
+function inUnit(value, unit, display = 'short') {
+  const key = `${unit}:${display}`;
+  let format = unitFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: display, maximumFractionDigits: 1 });
+    unitFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
+/**
+ * @param {number} big
+ * @param {Unit} bigUnit
+ * @param {number} small
+ * @param {Unit} smallUnit
+ */
+function twoUnits(big, bigUnit, small, smallUnit) {
+  return small === 0 ? inUnit(big, bigUnit) : `${inUnit(big, bigUnit)} ${inUnit(small, smallUnit)}`;
+}
+
+/**
+ * A span in the largest units that fit: "45 s", "3 min 5 s", "1 h 4 min",
+ * "2 d 3 h". Whole seconds are rounded; the rest is cut, never rounded up.
+ * @param {number} seconds zero or more
+ */
+export function elapsed(seconds) {
+  const total = Math.round(seconds);
+  if (total < 60) return inUnit(total, 'second');
+  if (total < 3_600) return twoUnits(Math.floor(total / 60), 'minute', total % 60, 'second');
+  if (total < 86_400) return twoUnits(Math.floor(total / 3_600), 'hour', Math.floor((total % 3_600) / 60), 'minute');
+  return twoUnits(Math.floor(total / 86_400), 'day', Math.floor((total % 86_400) / 3_600), 'hour');
+}
+
+/**
+ * How long until the message goes: to the second in its last minutes, in
+ * whole minutes (rounded up, so it never says less than is left) before.
  * @param {string} expiresAt ISO 8601
  */
 export function expiresIn(expiresAt, now = Date.now()) {
   const left = Date.parse(expiresAt) - now;
-  if (!(left > 0)) return 'expiring now';
-  if (left < MINUTE) return 'expires in under a minute';
-  return `expires in ${duration(left, Math.ceil)}`;
+  if (!(left > 0)) return t('time.expiringNow');
+  if (left < PRECISE_BELOW) return t('time.expiresIn', { duration: elapsed(Math.ceil(left / SECOND)) });
+  return t('time.expiresIn', { duration: elapsed(Math.ceil(left / MINUTE) * 60) });
+}
+
+/**
+ * How soon the text of `expiresIn` changes: every second near the end, else at the next minute.
+ * @param {string} expiresAt ISO 8601
+ * @returns {number} milliseconds
+ */
+export function nextExpiryChange(expiresAt, now = Date.now()) {
+  const left = Date.parse(expiresAt) - now;
+  if (!(left > 0)) return Infinity;
+  const unit = left < PRECISE_BELOW ? SECOND : MINUTE;
+  return left % unit || unit;
 }
 
 /**
@@ -22,55 +87,13 @@ export function expiresIn(expiresAt, now = Date.now()) {
 export function receivedAgo(receivedAt, now = Date.now()) {
   const time = Date.parse(receivedAt);
   const ago = now - time;
-  if (ago < MINUTE) return 'just now';
-  if (ago < DAY) return `${duration(ago, Math.floor)} ago`;
+  if (ago < MINUTE) return t('time.justNow');
+  if (ago < DAY) return t('time.ago', { duration: elapsed(Math.floor(ago / MINUTE) * 60) });
   return dateFormat.format(time);
 }
 
-/**
- * "1 h 5 min", "42 min", "2 d 3 h".
- * @param {number} ms
- * @param {(value: number) => number} round
- */
-function duration(ms, round) {
-  const minutes = round(ms / MINUTE);
-  if (minutes < 60) return `${minutes} min`;
-  if (minutes < 24 * 60) {
-    const hours = Math.floor(minutes / 60);
-    const rest = minutes % 60;
-    return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-  }
-  const hours = round(ms / HOUR);
-  const days = Math.floor(hours / 24);
-  const rest = hours % 24;
-  return rest === 0 ? `${days} d` : `${days} d ${rest} h`;
-}
-
-/**
- * A span in the largest units that fit, to the second: "45 s", "3 min 5 s",
- * "1 h 4 min", "2 d 3 h". For delays between mail relays.
- * @param {number} seconds zero or more
- */
-export function elapsed(seconds) {
-  const total = Math.round(seconds);
-  if (total < 60) return `${total} s`;
-  if (total < 3_600) return twoUnits(Math.floor(total / 60), 'min', total % 60, 's');
-  if (total < 86_400) return twoUnits(Math.floor(total / 3_600), 'h', Math.floor((total % 3_600) / 60), 'min');
-  return twoUnits(Math.floor(total / 86_400), 'd', Math.floor((total % 86_400) / 3_600), 'h');
-}
-
-/**
- * @param {number} big
- * @param {string} bigUnit
- * @param {number} small
- * @param {string} smallUnit
- */
-function twoUnits(big, bigUnit, small, smallUnit) {
-  return small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`;
-}
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateFormat = new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * A full local date for the message header and tooltips.
@@ -82,30 +105,28 @@ export function fullDate(iso) {
 }
 
 /**
- * "1 hour", "90 minutes", "2 days": for the retention footer.
+ * "1 hour", "90 minutes", "2 days", in words: for the retention sentence.
  * @param {number} seconds
  */
 export function retention(seconds) {
-  /** @type {(n: number, unit: string) => string} */
-  const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (seconds % 86_400 === 0) return plural(seconds / 86_400, 'day');
-  if (seconds % 3_600 === 0) return plural(seconds / 3_600, 'hour');
-  if (seconds % 60 === 0) return plural(seconds / 60, 'minute');
-  return plural(seconds, 'second');
+  if (seconds % 86_400 === 0) return inUnit(seconds / 86_400, 'day', 'long');
+  if (seconds % 3_600 === 0) return inUnit(seconds / 3_600, 'hour', 'long');
+  if (seconds % 60 === 0) return inUnit(seconds / 60, 'minute', 'long');
+  return inUnit(seconds, 'second', 'long');
 }
 
 /**
- * "12 KB", "1.4 MB".
+ * "12 kB", "1.4 MB".
  * @param {number} bytes
  */
 export function fileSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
+  if (bytes < 1024) return inUnit(bytes, 'byte');
+  const units = /** @type {const} */ (['kilobyte', 'megabyte', 'gigabyte']);
   let value = bytes / 1024;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+  return inUnit(value < 10 ? Math.round(value * 10) / 10 : Math.round(value), units[unit] ?? 'gigabyte');
 }

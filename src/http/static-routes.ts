@@ -48,7 +48,7 @@ export function staticRoutes(): Hono {
   // Named paths only, never a catch-all: a route mounted after this one (under /api or anywhere)
   // must not pass through these middlewares or have public/ searched first.
   const assets = serveStatic({ root: PUBLIC_DIR });
-  for (const path of ['/app.js', '/style.css', '/favicon.svg', '/js/*']) routes.get(path, assetHeaders, etag(), assets);
+  for (const path of ['/app.js', '/style.css', '/favicon.svg', '/js/*', '/locales/*']) routes.get(path, assetHeaders, etag(), assets);
   return routes;
 }
 

@@ -143,6 +143,8 @@ describeBrowser('web inbox', () => {
     const focusedId = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.className || '');
     await page.keyboard.press('Tab'); // brand link
     await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('language');
+    await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('copy-address');
     // Opened by link, so the link note's two choices come next.
     await page.keyboard.press('Tab');

@@ -4,6 +4,7 @@
  * it, and how long mail stays.
  */
 import { h } from '../dom.js';
+import { t } from '../i18n/locale.js';
 import { ui } from '../page-elements.js';
 import { retention } from '../time.js';
 
@@ -23,10 +24,10 @@ export function showAddress(info, { fromLink, hasOwnInbox }) {
     h('span', { class: 'address-local', text: info.address.slice(0, at) }),
     h('span', { class: 'address-domain' }, '@', h('wbr'), info.address.slice(at + 1)));
   ui.emptyAddress.textContent = info.address;
-  ui.addressLabel.textContent = fromLink ? 'Address from a link' : 'Your temporary address';
+  ui.addressLabel.textContent = t(fromLink ? 'address.fromLink' : 'address.yours');
   ui.publicNote.hidden = info.public !== true;
   ui.linkNote.hidden = !fromLink;
-  ui.ownInbox.textContent = hasOwnInbox ? 'Back to my inbox' : 'Get my own address';
+  ui.ownInbox.textContent = t(hasOwnInbox ? 'address.backToMine' : 'address.getOwn');
   ui.copyAddress.disabled = false;
 }
 
@@ -45,6 +46,6 @@ export function showAddressError(text) {
  */
 export function showRetention(seconds) {
   ui.retention.textContent = seconds === null
-    ? 'Mail is kept for a limited time after it arrives, then deleted for good.'
-    : `Mail is kept for ${retention(seconds)} after it arrives, then deleted for good.`;
+    ? t('footer.retentionUnknown')
+    : t('footer.retention', { duration: retention(seconds) });
 }

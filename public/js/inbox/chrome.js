@@ -2,14 +2,13 @@
  * The page around the inbox that reports on it: the live-connection
  * indicator, the message count, the "Empty inbox" button and the tab title.
  */
+import { t } from '../i18n/locale.js';
 import { ui } from '../page-elements.js';
 
 /** @typedef {import('../socket.js').SocketStatus | 'stopped'} ConnectionStatus */
 
-const TITLE = 'Ephemail — disposable inbox';
-
 /** @type {Record<ConnectionStatus, string>} */
-const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', stopped: 'Offline' };
+const STATUS_KEY = { connecting: 'connection.connecting', live: 'connection.live', reconnecting: 'connection.reconnecting', stopped: 'connection.stopped' };
 
 /**
  * Shows the state of the live connection.
@@ -17,7 +16,7 @@ const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: '
  */
 export function showConnection(status) {
   ui.connection.dataset.state = status;
-  ui.connectionText.textContent = STATUS_TEXT[status];
+  ui.connectionText.textContent = t(STATUS_KEY[status]);
 }
 
 /**
@@ -27,8 +26,9 @@ export function showConnection(status) {
  */
 export function showCounts(total, unread) {
   ui.count.textContent = total === 0 ? '' : String(total);
-  ui.count.setAttribute('aria-label', `${total} message${total === 1 ? '' : 's'}, ${unread} unread`);
+  ui.count.setAttribute('aria-label', `${t('inbox.messageCount', { count: total })}, ${t('inbox.unreadCount', { count: unread })}`);
   ui.emptyInbox.hidden = total === 0;
   // The tab title shows unread mail when the tab is in the background.
-  document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
+  const title = t('page.title');
+  document.title = unread > 0 ? `(${unread}) ${title}` : title;
 }
