@@ -4,12 +4,9 @@
  * updates, so a row the person has focused stays focused while mail arrives.
  */
 import { focusQuietly } from '../dom.js';
-import { createRow, fillRow, fillTimes } from './row.js';
+import { createRow, fillRow, fillTimes, nextTimesChange } from './row.js';
 import { messageHash } from '../routes.js';
 import { loadReadIds, saveReadIds } from '../storage.js';
-
-// Times in rows are minutes; refreshing twice a minute keeps them honest.
-const TICK_MS = 30_000;
 
 /** @typedef {import('../api-types.js').ApiMessageSummary} ApiMessageSummary */
 
@@ -32,8 +29,9 @@ export class InboxList {
     /** @type {string | null} */
     this.activeId = null;
     this.filled = false;
+    // One timer for the whole list, set for the soonest moment a row reads differently (scheduleTick).
+    this.timer = 0;
     list.addEventListener('keydown', (event) => this.onKeyDown(event));
-    window.setInterval(() => this.tick(), TICK_MS);
   }
 
   /**
@@ -150,14 +148,24 @@ export class InboxList {
         expired = true;
       }
     }
-    if (expired) {
-      this.render();
-      return;
-    }
+    if (expired) this.render();
     for (const [id, row] of this.rows) {
       const summary = this.messages.get(id);
       if (summary !== undefined) fillTimes(row, summary, now);
     }
+    this.scheduleTick(now);
+  }
+
+  /**
+   * Sets the list's timer for the soonest moment a row's text changes or its
+   * message expires: each second only while a message is in its last minutes.
+   * @param {number} now
+   */
+  scheduleTick(now) {
+    window.clearTimeout(this.timer);
+    let soonest = Infinity;
+    for (const summary of this.messages.values()) soonest = Math.min(soonest, nextTimesChange(summary, now));
+    if (soonest !== Infinity) this.timer = window.setTimeout(() => this.tick(), soonest);
   }
 
   ordered() {
@@ -180,6 +188,7 @@ export class InboxList {
     this.list.hidden = ordered.length === 0;
     this.emptyState.hidden = ordered.length !== 0 || !this.filled;
     this.setActive(this.activeId);
+    this.scheduleTick(Date.now());
     this.onChange();
   }
 

@@ -5,12 +5,15 @@
 import { copyWithFeedback } from '../clipboard.js';
 import { append, h, icon, ICONS } from '../dom.js';
 import { senderName, subjectOf } from '../message/labels.js';
-import { expiresIn, fullDate, receivedAgo } from '../time.js';
+import { expiresIn, fullDate, nextExpiryChange, receivedAgo } from '../time.js';
 
 /** @typedef {import('../api-types.js').ApiMessageSummary} ApiMessageSummary */
 
 // Under this much time left, the expiry stands out.
 const SOON_MS = 5 * 60_000;
+// "Received 3 min ago" changes each minute, and becomes a date after a day.
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
  * A new row for a message.
@@ -76,4 +79,17 @@ export function fillTimes(row, summary, now) {
   if (time) time.textContent = receivedAgo(summary.receivedAt, now);
   if (expiry) expiry.textContent = expiresIn(summary.expiresAt, now);
   expiry?.classList.toggle('is-soon', Date.parse(summary.expiresAt) - now < SOON_MS);
+}
+
+/**
+ * How soon a row's times read differently, or its message expires: the list
+ * sets its one timer by the soonest row.
+ * @param {ApiMessageSummary} summary
+ * @param {number} now
+ * @returns {number} milliseconds; Infinity when neither time will change
+ */
+export function nextTimesChange(summary, now) {
+  const ago = now - Date.parse(summary.receivedAt);
+  const receivedChange = ago < DAY_MS ? MINUTE_MS - (ago % MINUTE_MS) : Infinity;
+  return Math.min(receivedChange, nextExpiryChange(summary.expiresAt, now));
 }

@@ -5,6 +5,7 @@
  */
 import { ApiError, api, isApiPath } from '../api.js';
 import { focusQuietly, h, icon, ICONS } from '../dom.js';
+import { liveExpiry } from '../live-expiry.js';
 import { actionLink, codeCard } from './highlights.js';
 import { senderName, subjectOf } from './labels.js';
 import { attachmentsSection, headersPanel, htmlPanel, textPanel } from './parts.js';
@@ -190,7 +191,7 @@ export class MessageView {
           ] : '(none)'),
           message.cc.length > 0 ? field('Cc', message.cc.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)])) : null,
           field('Date', h('time', { datetime: date, text: fullDate(date) })),
-          field('Expires', expiresIn(message.expiresAt).replace(/^expires /, '')))),
+          field('Expires', liveExpiry(message.expiresAt, (at, now) => expiresIn(at, now).replace(/^expires /, ''))))),
       problemsNotice(message),
       codeCard(message.codes),
       // With a code on show, the link is the second choice and looks it.
