@@ -6,6 +6,7 @@
  * the rest (js/router.js).
  */
 import { setupAddressPicker } from './js/address/picker.js';
+import { setupQrCode } from './js/address/qr.js';
 import { announce, copyWithFeedback } from './js/clipboard.js';
 import { focusQuietly } from './js/dom.js';
 import { language, translateStatic } from './js/i18n/locale.js';
@@ -72,5 +73,6 @@ async function openFirstInbox() {
 }
 
 wireControls();
+setupQrCode(() => session.inbox?.address ?? null);
 session.pollWhileDown();
 openFirstInbox();

@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -12,6 +13,14 @@ import { etag } from 'hono/etag';
  * relative URL finds it either way.
  */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+
+/**
+ * The QR code library's one ES module, which the page loads when someone asks
+ * for the QR code of their inbox: the code is drawn in the browser, so the
+ * inbox URL goes to no server. Found the way Node finds the package, so it
+ * is served from wherever npm put it.
+ */
+export const UQR_FILE = fileURLToPath(import.meta.resolve('uqr'));
 
 /**
  * The page's policy: only our own files run and style it; mail content is
@@ -49,6 +58,8 @@ export function staticRoutes(): Hono {
   // must not pass through these middlewares or have public/ searched first.
   const assets = serveStatic({ root: PUBLIC_DIR });
   for (const path of ['/app.js', '/style.css', '/favicon.svg', '/js/*', '/locales/*']) routes.get(path, assetHeaders, etag(), assets);
+  // One fixed file of node_modules at one fixed path: nothing of the request names a file, so nothing else there is reachable.
+  routes.get('/vendor/uqr.mjs', assetHeaders, etag(), serveStatic({ root: dirname(UQR_FILE), path: basename(UQR_FILE) }));
   return routes;
 }
 

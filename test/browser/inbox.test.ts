@@ -146,6 +146,8 @@ describeBrowser('web inbox', () => {
     expect(await focusedId()).toBe('language');
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('copy-address');
+    await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('show-qr');
     // Opened by link, so the link note's two choices come next.
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('own-inbox');

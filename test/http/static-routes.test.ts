@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PAGE_CSP, PUBLIC_DIR } from '../../src/http/static-routes.js';
+import { PAGE_CSP, PUBLIC_DIR, UQR_FILE } from '../../src/http/static-routes.js';
 import { buildTestApp } from '../support/http-app.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,6 +43,20 @@ describe('the web inbox files', () => {
     expect(tag).toBeTruthy();
     const again = await app.request('/js/api.js', { headers: { 'if-none-match': tag ?? '' } });
     expect(again.status).toBe(304);
+  });
+
+  it('serves the QR code library\'s one file as a script, revalidated, and nothing else of node_modules', async () => {
+    const first = await app.request('/vendor/uqr.mjs');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    expect(await first.text()).toBe(readFileSync(UQR_FILE, 'utf8'));
+    const again = await app.request('/vendor/uqr.mjs', { headers: { 'if-none-match': first.headers.get('etag') ?? '' } });
+    expect(again.status).toBe(304);
+    for (const path of ['/vendor/', '/vendor/index.cjs', '/vendor/uqr.mjs/../package.json', '/vendor/%2e%2e/uqr/package.json', '/node_modules/uqr/dist/index.mjs']) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(404);
+    }
   });
 
   it('serves every file in public/ (a new one needs its route)', async () => {
