@@ -12,6 +12,7 @@ import { focusQuietly } from './js/dom.js';
 import { language, translateStatic } from './js/i18n/locale.js';
 import { setupLanguageSwitcher } from './js/i18n/switcher.js';
 import { InboxActions } from './js/inbox/actions.js';
+import { MailAlerts } from './js/inbox/alerts.js';
 import { showCounts } from './js/inbox/chrome.js';
 import { InboxList } from './js/inbox/list.js';
 import { InboxSession } from './js/inbox/session.js';
@@ -26,7 +27,8 @@ setupLanguageSwitcher(ui.language);
 
 const list = new InboxList({ list: ui.messageList, emptyState: ui.emptyState, onChange: () => showCounts(list.size, list.unreadCount()) });
 const view = new MessageView({ article: ui.messageView, placeholder: ui.messagePlaceholder, onDelete: (id) => actions.deleteMessage(id) });
-const session = new InboxSession({ list, view });
+const alerts = new MailAlerts();
+const session = new InboxSession({ list, view, onArrival: (address, summaries) => alerts.arrived(address, summaries) });
 const router = new Router({ session, list, view });
 // Typed by hand: the view's onDelete refers to it before it exists, which inference cannot follow.
 /** @type {InboxActions} */

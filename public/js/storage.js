@@ -144,3 +144,19 @@ export function loadLanguageChoice() {
 export function saveLanguageChoice(code) {
   write('language', code);
 }
+
+/** @typedef {{ notify: boolean, sound: boolean }} AlertSettings what the visitor turned on to hear of new mail */
+
+/** @returns {AlertSettings} notifications and sound, each off until the visitor turns it on */
+export function loadAlertSettings() {
+  const stored = read('alerts', null);
+  return { notify: isRecord(stored) && stored.notify === true, sound: isRecord(stored) && stored.sound === true };
+}
+
+/**
+ * Remembers which alerts the visitor turned on.
+ * @param {AlertSettings} settings
+ */
+export function saveAlertSettings({ notify, sound }) {
+  write('alerts', { notify, sound });
+}

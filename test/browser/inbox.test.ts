@@ -158,6 +158,10 @@ describeBrowser('web inbox', () => {
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('choose-name');
     await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('alert-notify');
+    await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('alert-sound');
+    await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('empty-inbox');
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('message-link');

@@ -29,11 +29,13 @@ const POLL_WHILE_DOWN_MS = 15_000;
 /** Follows one inbox at a time into the list and the message view. */
 export class InboxSession {
   /**
-   * @param {{ list: InboxList, view: MessageView }} parts
+   * @param {{ list: InboxList, view: MessageView, onArrival: (address: string, summaries: ApiMessageSummary[]) => void }} parts
+   * `onArrival` hears of mail that arrived while the page was open, newest first
    */
-  constructor({ list, view }) {
+  constructor({ list, view, onArrival }) {
     this.list = list;
     this.view = view;
+    this.onArrival = onArrival;
     /** @type {InboxInfo | null} the inbox on show; null until the first one opens */
     this.inbox = null;
     /** @type {{ close(): void } | null} */
@@ -172,6 +174,7 @@ export class InboxSession {
     const arrived = this.list.replace(messages);
     if (arrived.length > 1) announce(`${arrived.length} new messages.`);
     else if (arrived[0] !== undefined) announceArrival(arrived[0]);
+    this.onArrival(this.list.address, arrived);
   }
 
   /** @param {ApiEventFrame} frame */
@@ -182,7 +185,10 @@ export class InboxSession {
         this.applyList(Array.isArray(frame.messages) ? frame.messages : []);
         break;
       case 'message':
-        if (frame.message && this.list.add(frame.message)) announceArrival(frame.message);
+        if (frame.message && this.list.add(frame.message)) {
+          announceArrival(frame.message);
+          this.onArrival(this.list.address, [frame.message]);
+        }
         break;
       case 'deleted':
       case 'expired':
