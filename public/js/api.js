@@ -105,11 +105,12 @@ export const api = {
     requestJson('GET', `/api/addresses/check?localPart=${enc(localPart)}&domain=${enc(domain)}`, { signal }),
 
   /**
+   * The newest 200 messages: as many as the socket's hello frame carries, so both give the same list.
    * @param {string} address
    * @param {AbortSignal} [signal]
    * @returns {Promise<ApiMessageList>}
    */
-  listMessages: (address, signal) => requestJson('GET', `${inboxPath(address)}/messages`, { signal }),
+  listMessages: (address, signal) => requestJson('GET', `${inboxPath(address)}/messages?limit=200`, { signal }),
 
   /**
    * @param {string} address

@@ -14,10 +14,11 @@ const HINT = 'Latin letters, digits, dot, hyphen, underscore and plus.';
 
 /**
  * Wires the dialog; `open` shows it.
- * @param {{ onChosen: (inbox: ApiInbox) => void }} options
+ * @param {{ onChosen: (inbox: ApiInbox) => void, preferredDomain: () => string | undefined }} options
+ *   `preferredDomain` is preselected on every opening, when there is one
  * @returns {{ open: (opener?: HTMLElement) => Promise<void> }}
  */
-export function setupAddressPicker({ onChosen }) {
+export function setupAddressPicker({ onChosen, preferredDomain }) {
   const dialog = elementById('name-dialog', HTMLDialogElement);
   const form = elementById('name-form', HTMLFormElement);
   const input = elementById('local-part', HTMLInputElement);
@@ -141,6 +142,8 @@ export function setupAddressPicker({ onChosen }) {
       input.focus();
       try {
         await loadDomains();
+        const preferred = preferredDomain();
+        if (preferred !== undefined) select.value = preferred;
       } catch (error) {
         setFeedback('error', error instanceof ApiError ? error.detail : 'The domains could not be loaded.');
       }

@@ -18,13 +18,15 @@ import { inboxHash } from '../routes.js';
 /** The server calls behind the page's buttons. */
 export class InboxActions {
   /**
-   * @param {{ session: InboxSession, list: InboxList, view: MessageView, router: Router }} parts
+   * @param {{ session: InboxSession, list: InboxList, view: MessageView, router: Router, newDomain: () => string | undefined }} parts
+   *   `newDomain` is the domain picked for new random addresses, if any
    */
-  constructor({ session, list, view, router }) {
+  constructor({ session, list, view, router, newDomain }) {
     this.session = session;
     this.list = list;
     this.view = view;
     this.router = router;
+    this.newDomain = newDomain;
   }
 
   /**
@@ -34,7 +36,8 @@ export class InboxActions {
   async createRandom(firstVisit) {
     ui.newAddress.disabled = true;
     try {
-      const info = this.session.remember(await api.createInbox());
+      const domain = this.newDomain();
+      const info = this.session.remember(await api.createInbox(domain === undefined ? undefined : { domain }));
       if (firstVisit) {
         this.router.enter(inboxHash(info.address));
       } else {
