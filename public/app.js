@@ -40,7 +40,7 @@ const actions = new InboxActions({ session, list, view, router, newDomain: domai
 const picker = setupAddressPicker({
   onChosen(info) {
     router.navigate(inboxHash(session.remember(info).address));
-    announce(`Now using ${info.address}`);
+    announce(t('announce.nowUsing', { address: info.address }));
   },
   preferredDomain: domainChoice.preferred,
 });
@@ -79,7 +79,7 @@ function wireControls() {
   ui.keepAddress.addEventListener('click', () => {
     session.keep();
     focusQuietly(ui.copyAddress);
-    announce('This address is now yours: this browser opens it next time.');
+    announce(t('announce.kept'));
   });
   ui.emptyInbox.addEventListener('click', () => ui.confirm.showModal());
   ui.confirm.addEventListener('close', () => {

@@ -10,6 +10,7 @@
 import { showAddress, showAddressError, showRetention } from '../address/card.js';
 import { ApiError, api } from '../api.js';
 import { announce } from '../clipboard.js';
+import { t } from '../i18n/locale.js';
 import { showConnection } from './chrome.js';
 import { senderName, subjectOf } from '../message/labels.js';
 import { connectInbox } from '../socket.js';
@@ -191,13 +192,13 @@ export class InboxSession {
     this.unusable = true;
     this.closeSocket();
     this.setStatus('stopped');
-    showAddressError(`${reason} Press “New address” to get one that works.`);
+    showAddressError(t('address.unusable', { reason }));
   }
 
   /** @param {ApiMessageSummary[]} messages */
   applyList(messages) {
     const arrived = this.list.replace(messages);
-    if (arrived.length > 1) announce(`${arrived.length} new messages.`);
+    if (arrived.length > 1) announce(t('announce.newMessages', { count: arrived.length }));
     else if (arrived[0] !== undefined) announceArrival(arrived[0]);
   }
 
@@ -231,5 +232,5 @@ export class InboxSession {
 
 /** @param {ApiMessageSummary} summary */
 function announceArrival(summary) {
-  announce(`New message from ${senderName(summary.from)}: ${subjectOf(summary)}`);
+  announce(t('announce.arrival', { sender: senderName(summary.from), subject: subjectOf(summary) }));
 }
