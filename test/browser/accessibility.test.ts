@@ -103,7 +103,8 @@ describeBrowser('web inbox: accessibility', () => {
   }
 
   beforeAll(async () => {
-    harness = await startBrowserHarness(['--dns-servers', 'off']);
+    // Two domains, so the domain menus show on every screen.
+    harness = await startBrowserHarness(['--dns-servers', 'off', '--domains', 'ephemail.test,mail.example,*']);
     newcomer = await newPage();
     reader = await newPage();
     await reader.goto('/');
@@ -129,6 +130,14 @@ describeBrowser('web inbox: accessibility', () => {
   afterAll(async () => {
     await harness?.close();
   });
+
+  /** The reader's inbox with a new address beside it, so the list of addresses shows the reader's with its unread count. */
+  async function readerWithSavedList(): Promise<void> {
+    await reader.goto(`/inbox/${readerAddress}`);
+    await reader.locator('.message-row').nth(1).waitFor();
+    await reader.getByRole('button', { name: 'New address' }).click();
+    await reader.locator('#saved-addresses .saved-unread:not([hidden])').waitFor();
+  }
 
   /** The open message with one of its tabs selected, once that tab's content is in. */
   function openMessage(tab: string, loaded: string): Screen {
@@ -156,7 +165,7 @@ describeBrowser('web inbox: accessibility', () => {
     {
       name: 'the inbox with mail, one message read and one unread',
       async show() {
-        await reader.goto('/');
+        await reader.goto(`/inbox/${readerAddress}`);
         await reader.locator('.message-row.is-unread').waitFor();
         await reader.locator('.message-row:not(.is-unread)').waitFor();
         return reader;
@@ -180,9 +189,25 @@ describeBrowser('web inbox: accessibility', () => {
     {
       name: 'the "Empty inbox" confirmation',
       async show() {
-        await reader.goto('/');
+        await reader.goto(`/inbox/${readerAddress}`);
         await reader.getByRole('button', { name: 'Empty inbox' }).click();
         await reader.locator('#confirm-dialog[open]').waitFor();
+        return reader;
+      },
+    },
+    {
+      name: 'the addresses of this browser, one with unread mail',
+      async show() {
+        await readerWithSavedList();
+        return reader;
+      },
+    },
+    {
+      name: 'the "Forget this address?" confirmation',
+      async show() {
+        await readerWithSavedList();
+        await reader.getByRole('button', { name: `Forget ${readerAddress}` }).click();
+        await reader.locator('#forget-dialog[open]').waitFor();
         return reader;
       },
     },
@@ -231,17 +256,19 @@ describeBrowser('web inbox: accessibility', () => {
     await page.waitForFunction(() => document.activeElement?.matches('.message-row:not(.is-unread) > .message-link') === true);
   });
 
-  it('draws a focus ring on every stop of the Tab order, through an open message and its report', async () => {
+  it('draws a focus ring on every stop of the Tab order, through the addresses, an open message and its report', async () => {
     await reader.setViewportSize({ width: 1280, height: 800 });
+    await readerWithSavedList();
     await reader.goto(`/inbox/${readerAddress}/${richId}`);
     await reader.getByRole('tab', { name: 'Report' }).click();
     await reader.locator('.report').waitFor();
     // From wherever focus is to the end, then one whole round from the first stop.
     await stopsToEnd(reader);
     const stops = await stopsToEnd(reader);
-    // The round went through buttons, the rows' links, the tabs and the report's folded checks.
+    // The round went through buttons, menus, the addresses, the rows' links, the tabs and the report's folded checks.
     expect(stops.map((stop) => stop.label)).toEqual(expect.arrayContaining([
-      'button#copy-address "Copy"', expect.stringMatching(/^a ".*Your Acme verification code/), expect.stringMatching(/^button#tabs-\d+-report-tab "Report"/),
+      'button#copy-address "Copy"', expect.stringMatching(/^select#new-domain /), expect.stringMatching(/^button "Forget /),
+      expect.stringMatching(/^a ".*Your Acme verification code/), expect.stringMatching(/^button#tabs-\d+-report-tab "Report"/),
       expect.stringMatching(/^summary "\d+ checks passed"/),
     ]));
     expect(stops.filter((stop) => !stop.ring).map((stop) => stop.label)).toEqual([]);
