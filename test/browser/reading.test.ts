@@ -54,7 +54,8 @@ async function fittedFrame(page: Page): Promise<FrameLayout> {
 
 /**
  * Reading mail as on a phone mail app: the HTML frame as tall as the message
- * (the page scrolls, not the frame), and a wide newsletter zoomed to the screen.
+ * (the page scrolls, not the frame), a wide newsletter zoomed to the screen,
+ * and Escape back to the list.
  */
 describeBrowser('web inbox: reading mail comfortably', () => {
   let harness: BrowserHarness;
@@ -165,5 +166,40 @@ describeBrowser('web inbox: reading mail comfortably', () => {
     // 400 px of image in place of its alt text.
     await expect.poll(async () => (await frameLayout(page)).frameHeight).toBeGreaterThan(before.frameHeight + 350);
     expect((await fittedFrame(page)).innerScrollY).toBe(0);
+  });
+
+  it('closes the message on Escape and gives focus back to its row, from the page or from inside the message', async () => {
+    const { page, address } = await openOne('<p><a id="inside" href="https://acme.example/">A link in the message</a></p>', PHONE);
+    const id = await page.locator('.message-row').getAttribute('data-id');
+    const focusedRowId = () => page.evaluate(() => document.activeElement?.closest<HTMLElement>('.message-row')?.dataset.id ?? null);
+
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('message-subject'))).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.locator('#message-view').waitFor({ state: 'hidden' });
+    expect(new URL(page.url()).hash).toBe(`#/inbox/${address}`);
+    await expect.poll(focusedRowId).toBe(id);
+
+    // Focus on a link inside the message: its document gets the key, and Escape still closes.
+    await page.locator('.message-row a').click();
+    await page.frameLocator('iframe.message-frame').locator('#inside').focus();
+    await page.keyboard.press('Escape');
+    await page.locator('#message-view').waitFor({ state: 'hidden' });
+    await expect.poll(focusedRowId).toBe(id);
+  });
+
+  it('leaves the message open when Escape closes the name dialog, from its field or its buttons', async () => {
+    const { page } = await openOne('<p>Still here.</p>');
+    const open = page.url();
+    const dialog = page.locator('#name-dialog');
+    // From its name field, then from one of its buttons: a field of the page would keep Escape anyway.
+    for (const inside of ['#local-part', '#name-cancel']) {
+      await page.getByRole('button', { name: 'Choose a name' }).click();
+      await dialog.waitFor();
+      await page.locator(inside).focus();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      expect(page.url()).toBe(open);
+      await expect(page.locator('#message-view').isVisible()).resolves.toBe(true);
+    }
   });
 });

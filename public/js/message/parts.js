@@ -54,6 +54,12 @@ export function htmlPanel(htmlUrl, signal) {
   frame.className = 'message-frame';
   frame.src = htmlUrl;
   fitFrameToContent(frame, signal);
+  // Keys pressed in the message go to its document, not this page: Escape is passed on, so it closes the message from there too.
+  frame.addEventListener('load', () => {
+    frame.contentDocument?.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') frame.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+  }, { signal });
 
   const text = h('span', { class: 'remote-text' });
   const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, icon(ICONS.image), 'Load remote images');
