@@ -52,10 +52,18 @@ async function fittedFrame(page: Page): Promise<FrameLayout> {
   return frameLayout(page);
 }
 
+/** The accessible name of the focused element, near enough: its label or its text. */
+function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    return element?.getAttribute('aria-label') ?? element?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  });
+}
+
 /**
  * Reading mail as on a phone mail app: the HTML frame as tall as the message
  * (the page scrolls, not the frame), a wide newsletter zoomed to the screen,
- * and Escape back to the list.
+ * Escape back to the list, and focus on the subject first, then the actions.
  */
 describeBrowser('web inbox: reading mail comfortably', () => {
   let harness: BrowserHarness;
@@ -201,5 +209,22 @@ describeBrowser('web inbox: reading mail comfortably', () => {
       expect(page.url()).toBe(open);
       await expect(page.locator('#message-view').isVisible()).resolves.toBe(true);
     }
+  });
+
+  it.each([
+    ['a phone', PHONE, ['Inbox']],
+    ['a wide screen, where the list stays in view and the way back is not drawn', DESKTOP, []],
+  ])('focuses the subject of an opened message, then Tab goes through its actions in order, on %s', async (_name, viewport, back) => {
+    const { page } = await openOne('<p>Your code is <b>624810</b>.</p><p><a href="https://acme.example/verify?token=abc">Verify email</a></p>', viewport, {
+      subject: 'Confirm your email',
+      text: 'Your code is 624810. Confirm: https://acme.example/verify?token=abc',
+    });
+    await expect.poll(() => focusedName(page)).toBe('Confirm your email');
+    const stops: string[] = [];
+    for (let stop = 0; stop < back.length + 5; stop++) {
+      await page.keyboard.press('Tab');
+      stops.push(await focusedName(page));
+    }
+    expect(stops).toEqual([...back, 'Download .eml', 'Delete', 'Copy code', 'Verify email (opens in a new tab)', 'HTML']);
   });
 });
