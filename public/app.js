@@ -19,6 +19,7 @@ import { InboxActions } from './js/inbox/actions.js';
 import { showCounts } from './js/inbox/chrome.js';
 import { InboxList } from './js/inbox/list.js';
 import { InboxSession } from './js/inbox/session.js';
+import { closesMessage } from './js/message/escape-key.js';
 import { MessageView } from './js/message/view.js';
 import { ui } from './js/page-elements.js';
 import { Router } from './js/router.js';
@@ -89,6 +90,10 @@ function wireControls() {
   window.addEventListener('hashchange', () => router.show());
   // Another tab made, kept or forgot an address.
   window.addEventListener('storage', () => session.showSaved());
+  // Back to the list, as the Inbox link does; the router hands focus back to the message's row.
+  document.addEventListener('keydown', (event) => {
+    if (view.address !== null && closesMessage(event)) router.navigate(inboxHash(view.address));
+  });
 }
 
 /** The inbox a link names (for this visit), else the visitor's own, else a new random one. */

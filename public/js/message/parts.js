@@ -7,6 +7,7 @@
 import { api, isApiPath } from '../api.js';
 import { focusQuietly, h, icon, ICONS } from '../dom.js';
 import { fileSize } from '../time.js';
+import { fitFrameToContent } from './frame-fit.js';
 
 /** @typedef {import('../api-types.js').ApiMessage} ApiMessage */
 /** @typedef {import('../dom.js').Children} Children */
@@ -35,20 +36,30 @@ export function externalLink(url, props, ...children) {
 }
 
 /**
- * The HTML view. The iframe may run no script and is not same-origin (so it
- * can reach neither this page nor our API with the reader's rights); only
- * links may open, in new tabs outside the sandbox.
+ * The HTML view. The iframe may run no script at all, so it can reach
+ * neither this page nor our API with the reader's rights; only links may
+ * open, in new tabs outside the sandbox. It is same-origin without scripts
+ * so that this page can size it to the message (frame-fit.js says why that
+ * is safe); `allow-scripts` must never join `allow-same-origin`, since
+ * together they let a document lift its own sandbox.
  * @param {string} htmlUrl our API's path of the sanitised document
  * @param {AbortSignal} signal
  */
 export function htmlPanel(htmlUrl, signal) {
   const frame = document.createElement('iframe');
   // Set before src and before insertion, so the very first load is sandboxed.
-  frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
+  frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox allow-same-origin');
   frame.setAttribute('referrerpolicy', 'no-referrer');
   frame.setAttribute('title', 'Message content');
   frame.className = 'message-frame';
   frame.src = htmlUrl;
+  fitFrameToContent(frame, signal);
+  // Keys pressed in the message go to its document, not this page: Escape is passed on, so it closes the message from there too.
+  frame.addEventListener('load', () => {
+    frame.contentDocument?.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') frame.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+  }, { signal });
 
   const text = h('span', { class: 'remote-text' });
   const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, icon(ICONS.image), 'Load remote images');

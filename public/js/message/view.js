@@ -177,8 +177,9 @@ export class MessageView {
     const from = message.from;
     const date = message.date ?? message.receivedAt;
     const recipients = message.to.length > 0 ? message.to : (message.envelope?.rcptTo ?? []).map((address) => ({ name: '', address }));
+    // The subject comes before the toolbar, which the stylesheet draws above it: opening
+    // a message focuses the subject, and the next Tab reaches the message's actions.
     return h('div', { class: 'message-body' },
-      this.toolbar(message),
       h('header', { class: 'message-head' },
         h('h2', { class: 'message-subject', tabindex: '-1', 'data-focus-target': '', text: subjectOf(message) }),
         h('dl', { class: 'message-fields' },
@@ -191,6 +192,7 @@ export class MessageView {
           message.cc.length > 0 ? field('Cc', message.cc.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)])) : null,
           field('Date', h('time', { datetime: date, text: fullDate(date) })),
           field('Expires', expiresIn(message.expiresAt).replace(/^expires /, '')))),
+      this.toolbar(message),
       problemsNotice(message),
       codeCard(message.codes),
       // With a code on show, the link is the second choice and looks it.
