@@ -2,12 +2,14 @@
  * What the person asks of the server from the page's buttons: a new random
  * address, going back to their own from one opened by link, deleting one
  * message, emptying the inbox. Each says how it went through the live
- * region, and failures show the server's own sentence.
+ * region, and failures say why (problem-text.js).
  */
 import { showAddressError } from '../address/card.js';
 import { ApiError, api } from '../api.js';
 import { announce } from '../clipboard.js';
+import { t } from '../i18n/locale.js';
 import { ui } from '../page-elements.js';
+import { problemText } from '../problem-text.js';
 import { inboxHash } from '../routes.js';
 
 /** @typedef {import('./list.js').InboxList} InboxList */
@@ -42,10 +44,10 @@ export class InboxActions {
         this.router.enter(inboxHash(info.address));
       } else {
         this.router.navigate(inboxHash(info.address));
-        announce(`New address: ${info.address}`);
+        announce(t('address.announceNew', { address: info.address }));
       }
     } catch (error) {
-      showAddressError(error instanceof ApiError ? error.detail : 'No address could be made; reload to try again.');
+      showAddressError(problemText(error, 'address.createFailed'));
     } finally {
       ui.newAddress.disabled = false;
     }
@@ -59,7 +61,7 @@ export class InboxActions {
       return;
     }
     this.router.navigate(inboxHash(own.address));
-    announce(`Back to your inbox: ${own.address}`);
+    announce(t('address.announceBack', { address: own.address }));
   }
 
   /**
@@ -73,12 +75,12 @@ export class InboxActions {
     } catch (error) {
       // Already gone is what the person wanted anyway.
       if (!(error instanceof ApiError && error.status === 404)) {
-        announce(error instanceof ApiError ? error.detail : 'The message could not be deleted.');
+        announce(problemText(error, 'message.deleteFailed'));
         return;
       }
     }
     this.list.remove(id);
-    announce('Message deleted.');
+    announce(t('message.deleted'));
     this.router.navigate(inboxHash(this.session.inbox.address));
   }
 
@@ -88,11 +90,11 @@ export class InboxActions {
     try {
       await api.emptyInbox(this.session.inbox.address);
     } catch (error) {
-      announce(error instanceof ApiError ? error.detail : 'The inbox could not be emptied.');
+      announce(problemText(error, 'inbox.emptyFailed'));
       return;
     }
     this.list.replace([]);
-    announce('Inbox emptied.');
+    announce(t('inbox.emptied'));
     if (this.view.id !== null) this.router.navigate(inboxHash(this.session.inbox.address));
   }
 }
