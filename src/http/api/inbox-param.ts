@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { checkAddress, isAcceptedDomain, type AddressReason, type DomainPolicy } from '../../mail/address/address.js';
-import { addressReason } from '../../mail/address/reasons.js';
+import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../../mail/address/address.js';
+import { addressReason, type AddressReason } from '../../mail/address/reasons.js';
 import { simulatorNameOf, unknownSimulatorName } from '../../mail/address/simulator-names.js';
 import { ApiProblem } from '../problem.js';
 import { EXAMPLE_ADDRESS } from '../openapi/examples.js';

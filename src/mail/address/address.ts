@@ -5,7 +5,6 @@ import { checkDomain, type DomainChecker } from './domain.js';
 import { addressReason, type AddressReason } from './reasons.js';
 
 export { canonicalDomain, memoizedDomainChecker, type DomainChecker } from './domain.js';
-export type { AddressReason, AddressReasonCode } from './reasons.js';
 
 /** Which domains this instance receives mail for. */
 export interface DomainPolicy {
