@@ -19,6 +19,7 @@
 /** @typedef {import('../../src/http/api/types.js').ApiMessageList} ApiMessageList */
 /** @typedef {import('../../src/http/api/types.js').ApiEventFrame} ApiEventFrame */
 /** @typedef {import('../../src/http/api/types.js').ApiRemovalFrame['type']} ApiRemovalReason */
+/** @typedef {import('../../src/http/api/types.js').ProblemCode} ApiProblemCode */
 
 // An (empty) export makes this a module, so the typedefs are its exports, not globals.
 export {};

@@ -1,6 +1,7 @@
 /**
- * The JSON API, same origin. Errors become ApiError carrying the server's
- * `detail` sentence (RFC 9457), which is written for people and shown as is.
+ * The JSON API, same origin. Errors become ApiError carrying the problem's
+ * machine `code` (RFC 9457), by which problem-text.js words it in the page's
+ * language, and the server's English `detail`, shown only as a last resort.
  */
 
 /** @typedef {import('./api-types.js').ApiAddressCheck} ApiAddressCheck */
@@ -9,18 +10,21 @@
 /** @typedef {import('./api-types.js').ApiInboxRequest} ApiInboxRequest */
 /** @typedef {import('./api-types.js').ApiMessage} ApiMessage */
 /** @typedef {import('./api-types.js').ApiMessageList} ApiMessageList */
+/** @typedef {import('./api-types.js').ApiProblemCode} ApiProblemCode */
 /** @typedef {import('./api-types.js').ApiReport} ApiReport */
 
-/** A failed API call, with the sentence to show for it. */
+/** A failed API call: what kind of problem it was, and the server's own sentence. */
 export class ApiError extends Error {
   /**
    * @param {number} status HTTP status, or 0 when the server could not be reached
-   * @param {string} detail
+   * @param {ApiProblemCode | null} code the problem's machine code; null when the answer was no problem document
+   * @param {string} detail the server's sentence, in English (or what happened, when it sent none)
    */
-  constructor(status, detail) {
+  constructor(status, code, detail) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
+    this.code = code;
     this.detail = detail;
   }
 }
@@ -46,12 +50,16 @@ async function request(method, path, { body, signal } = {}) {
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'The server could not be reached; check your connection and try again.');
+    throw new ApiError(0, null, 'The server could not be reached.');
   }
   if (response.status === 204) return null;
   /** @type {unknown} */
   const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, problemDetail(data) ?? `The server answered ${response.status}.`);
+  if (!response.ok) {
+    // Our own server's codes are those it declares; one added later is simply a code the page does not know.
+    const code = /** @type {ApiProblemCode | null} */ (problemField(data, 'code'));
+    throw new ApiError(response.status, code, problemField(data, 'detail') ?? `The server answered ${response.status}.`);
+  }
   return data;
 }
 
@@ -68,10 +76,15 @@ async function requestJson(method, path, options) {
   return /** @type {T} */ (await request(method, path, options));
 }
 
-/** @param {unknown} data */
-function problemDetail(data) {
-  if (typeof data !== 'object' || data === null || !('detail' in data)) return null;
-  return typeof data.detail === 'string' ? data.detail : null;
+/**
+ * A text field of a problem document; null when the answer is not one (a proxy's error page).
+ * @param {unknown} data
+ * @param {'code' | 'detail'} name
+ */
+function problemField(data, name) {
+  if (typeof data !== 'object' || data === null) return null;
+  const value = /** @type {Record<string, unknown>} */ (data)[name];
+  return typeof value === 'string' ? value : null;
 }
 
 /**
@@ -105,11 +118,12 @@ export const api = {
     requestJson('GET', `/api/addresses/check?localPart=${enc(localPart)}&domain=${enc(domain)}`, { signal }),
 
   /**
+   * The newest 200 messages: as many as the socket's hello frame carries, so both give the same list.
    * @param {string} address
    * @param {AbortSignal} [signal]
    * @returns {Promise<ApiMessageList>}
    */
-  listMessages: (address, signal) => requestJson('GET', `${inboxPath(address)}/messages`, { signal }),
+  listMessages: (address, signal) => requestJson('GET', `${inboxPath(address)}/messages?limit=200`, { signal }),
 
   /**
    * @param {string} address

@@ -1,4 +1,5 @@
 /** Copying with visible and audible confirmation. */
+import { t } from './i18n/locale.js';
 
 let announceTimer = 0;
 
@@ -54,20 +55,30 @@ function legacyCopy(text) {
 const restoreTimers = new WeakMap();
 
 /**
+ * What is said once something was copied, or could not be: a whole sentence
+ * for each thing, since the words around it change with it in some languages.
+ */
+const ANNOUNCEMENT_KEYS = {
+  Address: { copied: 'copy.addressCopied', failed: 'copy.addressFailed' },
+  Code: { copied: 'copy.codeCopied', failed: 'copy.codeFailed' },
+};
+
+/**
  * Copies and flips the button's label to "Copied" for a moment. The label
  * lives in a `.btn-label` child when the button also has an icon.
  * @param {HTMLButtonElement} button
  * @param {string} text
- * @param {string} what e.g. "Address" or "Code", for the announcement
+ * @param {keyof ANNOUNCEMENT_KEYS} what what was copied, for the announcement
  */
 export async function copyWithFeedback(button, text, what) {
   const label = button.querySelector('.btn-label') ?? button;
   const original = button.dataset.label ?? label.textContent ?? '';
   button.dataset.label = original;
   const copied = await copyText(text);
-  label.textContent = copied ? 'Copied' : 'Press Ctrl+C';
+  label.textContent = t(copied ? 'copy.done' : 'copy.pressKeys');
   button.classList.toggle('is-copied', copied);
-  announce(copied ? `${what} copied to the clipboard.` : `Could not copy the ${what.toLowerCase()}; select it and press Ctrl+C.`);
+  const keys = ANNOUNCEMENT_KEYS[what];
+  announce(t(copied ? keys.copied : keys.failed));
   window.clearTimeout(restoreTimers.get(button));
   restoreTimers.set(button, window.setTimeout(() => {
     label.textContent = original;

@@ -4,15 +4,15 @@
  * is read (the list's rows have the list's own timer).
  */
 import { h } from './dom.js';
-import { expiresIn, nextExpiryChange } from './time.js';
+import { nextExpiryChange } from './time.js';
 
 /**
  * A span that says how long is left, rewritten each time the words change
  * (each second near the end), until it leaves the page.
  * @param {string} expiresAt ISO 8601
- * @param {(expiresAt: string, now: number) => string} [say] the words for the time left; `expiresIn` unless given
+ * @param {(expiresAt: string, now: number) => string} say the words for the time left at `now`
  */
-export function liveExpiry(expiresAt, say = expiresIn) {
+export function liveExpiry(expiresAt, say) {
   const element = h('span', { class: 'live-expiry' });
   const refresh = () => {
     const now = Date.now();

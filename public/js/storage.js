@@ -1,17 +1,18 @@
 /**
  * What the browser remembers, so that coming back tomorrow opens the same
  * inbox with no account: the visitor's own address, the others this browser
- * made or kept, and which messages were read. An address that only arrived
+ * made or kept, which messages were read, and the domain preferred for new
+ * addresses. An address that only arrived
  * by link is never written here: a link must not decide whose inbox the
  * visitor comes back to. Storage may be unavailable (private modes, quotas);
  * the page then simply forgets, it never breaks.
  */
 
 const PREFIX = 'ephemail:';
-// Enough for Back and Forward over a day's New address presses; more would only be older.
+// Enough for a day's New address presses, all listed; past it the oldest made is dropped.
 const MAX_OWN_INBOXES = 20;
-// Read marks of a few recent inboxes, each capped, so storage stays small forever.
-const MAX_INBOXES_WITH_READ_MARKS = 10;
+// Read marks of every own inbox, and of a few recent others (opened by link), each capped, so storage stays small forever.
+const MAX_OTHER_INBOXES_WITH_READ_MARKS = 10;
 const MAX_READ_IDS = 500;
 
 /**
@@ -37,6 +38,15 @@ function write(key, value) {
     localStorage.setItem(PREFIX + key, JSON.stringify(value));
   } catch {
     // Full or forbidden: the page works without memory.
+  }
+}
+
+/** @param {string} key */
+function remove(key) {
+  try {
+    localStorage.removeItem(PREFIX + key);
+  } catch {
+    // Forbidden: there was nothing to remove either.
   }
 }
 
@@ -75,22 +85,46 @@ export function loadInbox() {
   return toInboxInfo(read('inbox', null));
 }
 
-/** @returns {InboxInfo[]} the inboxes this browser made or kept, oldest first */
-function loadOwnInboxes() {
+/** @returns {InboxInfo[]} the inboxes this browser made or kept, in the order they were first saved, oldest first */
+export function loadOwnInboxes() {
   const stored = read('own', []);
   return Array.isArray(stored) ? stored.map(toInboxInfo).filter((info) => info !== null) : [];
 }
 
 /**
  * Makes the inbox the visitor's own: the one the page opens next time, and
- * one a link may later name without being taken for someone else's.
+ * one a link may later name without being taken for someone else's. An
+ * inbox saved before keeps its place among the own ones, so the list of
+ * addresses on the page does not reorder as the person moves between them.
  * @param {InboxInfo} inbox
  */
 export function saveInbox(inbox) {
   const entry = { address: inbox.address, public: inbox.public, ttlSeconds: inbox.ttlSeconds };
   write('inbox', entry);
-  const others = loadOwnInboxes().filter((own) => own.address !== inbox.address);
-  write('own', [...others, entry].slice(-MAX_OWN_INBOXES));
+  const own = loadOwnInboxes();
+  const index = own.findIndex((saved) => saved.address === inbox.address);
+  if (index >= 0) own[index] = entry;
+  else own.push(entry);
+  write('own', own.slice(-MAX_OWN_INBOXES));
+}
+
+/**
+ * Forgets an own inbox: it leaves the list and its read marks go. If it was
+ * the one the page opens next time, the newest remaining own inbox takes
+ * that place. Its mail is the server's business: nothing is deleted there.
+ * @param {string} address
+ */
+export function forgetInbox(address) {
+  const own = loadOwnInboxes().filter((saved) => saved.address !== address);
+  write('own', own);
+  if (loadInbox()?.address === address) {
+    const newest = own.at(-1);
+    if (newest === undefined) remove('inbox');
+    else write('inbox', newest);
+  }
+  const marks = readMarksTable();
+  delete marks[address];
+  write('read', marks);
 }
 
 /**
@@ -109,8 +143,7 @@ export function findOwnInbox(address) {
  * @returns {Set<string>} ids of the inbox's messages this browser has opened
  */
 export function loadReadIds(address) {
-  const all = read('read', {});
-  const ids = isRecord(all) ? all[address] : null;
+  const ids = readMarksTable()[address];
   return new Set(Array.isArray(ids) ? ids.filter(isString) : []);
 }
 
@@ -120,15 +153,20 @@ export function loadReadIds(address) {
  * @param {Set<string>} ids
  */
 export function saveReadIds(address, ids) {
-  const all = read('read', {});
-  /** @type {Record<string, unknown>} */
-  const table = isRecord(all) && !Array.isArray(all) ? all : {};
+  const table = readMarksTable();
   delete table[address];
-  // Re-inserted last, so the oldest inboxes fall off the front.
+  // Re-inserted last, so the oldest of the other inboxes fall off the front.
   table[address] = [...ids].slice(-MAX_READ_IDS);
-  const addresses = Object.keys(table);
-  for (const stale of addresses.slice(0, Math.max(0, addresses.length - MAX_INBOXES_WITH_READ_MARKS))) delete table[stale];
+  const own = new Set(loadOwnInboxes().map((saved) => saved.address));
+  const others = Object.keys(table).filter((marked) => !own.has(marked));
+  for (const stale of others.slice(0, Math.max(0, others.length - MAX_OTHER_INBOXES_WITH_READ_MARKS))) delete table[stale];
   write('read', table);
+}
+
+/** @returns {Record<string, unknown>} the read marks of every inbox, by address, oldest written first */
+function readMarksTable() {
+  const all = read('read', {});
+  return isRecord(all) && !Array.isArray(all) ? all : {};
 }
 
 /** @returns {string | null} the language the visitor picked in the menu, if any */
@@ -143,6 +181,20 @@ export function loadLanguageChoice() {
  */
 export function saveLanguageChoice(code) {
   write('language', code);
+}
+
+/** @returns {string | null} the domain the visitor picked for new random addresses, if any */
+export function loadDomainChoice() {
+  const stored = read('domain', null);
+  return isString(stored) ? stored : null;
+}
+
+/**
+ * Remembers the domain new random addresses should use.
+ * @param {string} domain
+ */
+export function saveDomainChoice(domain) {
+  write('domain', domain);
 }
 
 /** @typedef {{ notify: boolean, sound: boolean }} AlertSettings what the visitor turned on to hear of new mail */

@@ -57,15 +57,27 @@ export function elapsed(seconds) {
 }
 
 /**
- * How long until the message goes: to the second in its last minutes, in
- * whole minutes (rounded up, so it never says less than is left) before.
+ * How long until the message goes, as a bare span ("1 min 30 s"), for a
+ * sentence of the caller's: to the second in its last minutes, in whole
+ * minutes (rounded up, so it never says less than is left) before. Null once
+ * no time is left.
+ * @param {string} expiresAt ISO 8601
+ * @returns {string | null}
+ */
+export function timeLeft(expiresAt, now = Date.now()) {
+  const left = Date.parse(expiresAt) - now;
+  if (!(left > 0)) return null;
+  if (left < PRECISE_BELOW) return elapsed(Math.ceil(left / SECOND));
+  return elapsed(Math.ceil(left / MINUTE) * 60);
+}
+
+/**
+ * "expires in 1 min 30 s", "expiring now".
  * @param {string} expiresAt ISO 8601
  */
 export function expiresIn(expiresAt, now = Date.now()) {
-  const left = Date.parse(expiresAt) - now;
-  if (!(left > 0)) return t('time.expiringNow');
-  if (left < PRECISE_BELOW) return t('time.expiresIn', { duration: elapsed(Math.ceil(left / SECOND)) });
-  return t('time.expiresIn', { duration: elapsed(Math.ceil(left / MINUTE) * 60) });
+  const left = timeLeft(expiresAt, now);
+  return left === null ? t('time.expiringNow') : t('time.expiresIn', { duration: left });
 }
 
 /**

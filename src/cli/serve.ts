@@ -1,6 +1,8 @@
+import { networkInterfaces } from 'node:os';
 import { startEphemail, type Ephemail } from '../app.js';
 import { ConfigError, parseConfig, type Config } from '../config/config.js';
 import { createProcessLog } from '../runtime/log.js';
+import { bannerText } from './banner.js';
 
 /**
  * `ephemail [options]`: starts the server with the options of the command
@@ -54,22 +56,8 @@ export async function serve(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  const host = displayHost(config.smtp.host);
-  // A chosen name, never a generated one: stdout ends up in logs, and a random address is the key to its inbox.
-  const example = `example@${config.domains.defaultDomain}`;
-  process.stdout.write([
-    'Ephemail is running.',
-    `  SMTP  ${host}:${app.smtpPort}`,
-    `  HTTP  http://${host}:${app.httpPort}`,
-    `  Open http://${host}:${app.httpPort} for an address of your own, or send to any name (chosen names are public):`,
-    `  Try:  swaks --to ${example} --server ${host}:${app.smtpPort}`,
-    `  Then: curl http://${host}:${app.httpPort}/api/inboxes/${example}/messages`,
-    '',
-  ].join('\n'));
-}
-
-/** Where a local client reaches a bind address, bracketed when it is IPv6 so `host:port` and URLs stay valid. */
-function displayHost(bind: string): string {
-  const host = bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
-  return host.includes(':') ? `[${host}]` : host;
+  process.stdout.write(bannerText({
+    host: config.smtp.host, smtpPort: app.smtpPort, httpPort: app.httpPort,
+    publicOrigins: config.http.publicOrigins, defaultDomain: config.domains.defaultDomain,
+  }, networkInterfaces()));
 }

@@ -1,9 +1,29 @@
+import type { ApiProblemBody } from '../http/api/types.js';
+
+/** What an `EphemailError` may carry besides its `cause`. */
+export interface EphemailErrorOptions extends ErrorOptions {
+  /** The problem document's `reasonCode`: which rule refused an address, name or domain. */
+  reasonCode?: string;
+  /** The problem document's `reasonValues`: what its `detail` names. */
+  reasonValues?: NonNullable<ApiProblemBody['reasonValues']>;
+}
+
 /**
  * A request the server refused or could not answer. `detail` is the
  * server's explanation (the problem document's `detail`) when it sent one.
  */
 export class EphemailError extends Error {
   override readonly name: string = 'EphemailError';
+
+  /**
+   * For a refused address, name or domain (`invalid_address`,
+   * `invalid_name`, `domain_not_accepted`): the stable code of the rule,
+   * such as `name_double_dot` (README lists them); null otherwise. A plain
+   * string, as a newer server may add codes.
+   */
+  readonly reasonCode: string | null;
+  /** With `reasonCode`: the values `detail` names, such as `{ character: 'ж', script: 'Cyrl' }`; null otherwise. */
+  readonly reasonValues: NonNullable<ApiProblemBody['reasonValues']> | null;
 
   constructor(
     message: string,
@@ -20,9 +40,11 @@ export class EphemailError extends Error {
      * does not list, hence a plain string.
      */
     readonly code: string | null = null,
-    options?: ErrorOptions,
+    options?: EphemailErrorOptions,
   ) {
     super(message, options);
+    this.reasonCode = options?.reasonCode ?? null;
+    this.reasonValues = options?.reasonValues ?? null;
   }
 }
 

@@ -19,7 +19,7 @@ export type {
   ApiAttachment, ApiDomains, ApiInbox, ApiIntakeSession, ApiLink, ApiMailbox, ApiMessage, ApiMessageSummary, ApiProblemBody,
   ApiReport, ApiReportCheck,
 } from '../http/api/types.js';
-export { EphemailError, EphemailTimeoutError, type WaitDescription } from './errors.js';
+export { EphemailError, EphemailTimeoutError, type EphemailErrorOptions, type WaitDescription } from './errors.js';
 export type { Inbox, MessageFilters } from './inbox.js';
 export type { WaitOptions } from './wait.js';
 

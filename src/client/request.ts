@@ -1,4 +1,4 @@
-import { EphemailError } from './errors.js';
+import { EphemailError, type EphemailErrorOptions } from './errors.js';
 
 /** Query parameters; undefined ones are left out. */
 export type Query = Record<string, string | number | undefined>;
@@ -64,16 +64,20 @@ async function errorOf(method: string, path: string, response: Response): Promis
   let title = response.statusText;
   let detail = text.trim().slice(0, 500) || `The server answered ${response.status} without an explanation.`;
   let code: string | null = null;
+  const reason: EphemailErrorOptions = {};
   if ((response.headers.get('content-type') ?? '').includes('json')) {
     try {
-      const problem = JSON.parse(text) as { title?: unknown; detail?: unknown; code?: unknown };
+      const problem = JSON.parse(text) as { title?: unknown; detail?: unknown; code?: unknown; reasonCode?: unknown; reasonValues?: unknown };
       if (typeof problem.title === 'string') title = problem.title;
       if (typeof problem.detail === 'string') detail = problem.detail;
       if (typeof problem.code === 'string') code = problem.code;
+      if (typeof problem.reasonCode === 'string') reason.reasonCode = problem.reasonCode;
+      // The server's own document: an object here is the record its schema describes.
+      if (typeof problem.reasonValues === 'object' && problem.reasonValues !== null) reason.reasonValues = problem.reasonValues as EphemailErrorOptions['reasonValues'];
     } catch {
       // Not JSON after all: the text itself is the best explanation there is.
     }
   }
   const retryAfter = /^\d+$/.test(response.headers.get('retry-after') ?? '') ? Number(response.headers.get('retry-after')) : null;
-  return new EphemailError(`${method} ${path} failed with ${response.status}${title ? ` ${title}` : ''}: ${detail}`, response.status, detail, retryAfter, code);
+  return new EphemailError(`${method} ${path} failed with ${response.status}${title ? ` ${title}` : ''}: ${detail}`, response.status, detail, retryAfter, code, reason);
 }

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { StoreUnavailableError } from '../store/store.js';
 import { CancelledError } from '../runtime/cancellation.js';
 import { WorkersBusyError } from '../worker/job-queue.js';
+import type { AddressReason } from '../mail/address/reasons.js';
 import type { ApiProblemBody, ProblemCode } from './api/types.js';
 
 /** What a problem may carry besides its sentence. */
@@ -11,6 +12,8 @@ export interface ProblemOptions {
   /** The stable machine-readable kind (see `problemCodeSchema`). */
   code: ProblemCode;
   headers?: Record<string, string>;
+  /** For a refused address, name or domain: the rule's reason, whose `text` is the `detail`; sent as `reasonCode` and `reasonValues`. */
+  reason?: AddressReason;
 }
 
 /**
@@ -21,6 +24,7 @@ export interface ProblemOptions {
 export class ApiProblem extends Error {
   readonly code: ProblemCode;
   readonly headers: Record<string, string>;
+  readonly reason: AddressReason | null;
 
   constructor(
     readonly status: ContentfulStatusCode,
@@ -32,6 +36,7 @@ export class ApiProblem extends Error {
     super(detail);
     this.code = options.code;
     this.headers = options.headers ?? {};
+    this.reason = options.reason ?? null;
   }
 }
 
@@ -51,6 +56,10 @@ export function problemJson(c: Context, problem: ApiProblem): Response {
 /** A problem as its JSON document, for answers written outside the hono app too. */
 export function problemDocument(problem: ApiProblem): string {
   const body: ApiProblemBody = { type: 'about:blank', title: problem.title, status: problem.status, code: problem.code, detail: problem.detail };
+  if (problem.reason !== null) {
+    body.reasonCode = problem.reason.code;
+    body.reasonValues = problem.reason.values;
+  }
   return JSON.stringify(body);
 }
 

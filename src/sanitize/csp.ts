@@ -24,7 +24,10 @@ export function safeHtmlCsp(options: { allowRemote: boolean }): string {
     // Only the inbox itself may frame the document (no clickjacking).
     "frame-ancestors 'self'",
     // Same sandbox as the iframe, so it holds when the URL is opened directly:
-    // links may open new tabs that are not themselves sandboxed.
-    'sandbox allow-popups allow-popups-to-escape-sandbox',
+    // links may open new tabs that are not themselves sandboxed. Same origin
+    // lets the inbox page measure the document to size its frame; with no
+    // allow-scripts nothing in it can use that origin (and the two together
+    // would let a script lift its own sandbox: never add allow-scripts).
+    'sandbox allow-popups allow-popups-to-escape-sandbox allow-same-origin',
   ].join('; ');
 }

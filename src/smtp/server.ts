@@ -239,7 +239,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       const named = key === 'postmaster' ? `postmaster@${domains.defaultDomain}` : address.address;
       const check = checkAddress(named, { smtpUtf8: session.envelope.smtpUtf8 === true, checkDomain });
       if (!check.ok) {
-        return reject('invalid_recipient', session, new SmtpReply(553, '5.1.3', `${check.reason}`), callback);
+        return reject('invalid_recipient', session, new SmtpReply(553, '5.1.3', check.reason.text), callback);
       }
       if (!isAcceptedDomain(check.address.domain, domains)) {
         const reply = new SmtpReply(550, '5.1.2', `This server does not take mail for ${check.address.domain}; use an address at ${domains.domains.join(' or ')}.`);

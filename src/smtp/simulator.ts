@@ -91,7 +91,7 @@ export function createSimulator({ domain, clock }: SimulatorOptions): Simulator 
         case 'reject-data':
           return Promise.resolve(null);
         case 'unknown':
-          return Promise.resolve(new SmtpReply(550, '5.1.1', `Simulated bounce: ${unknownSimulatorName(address)}`));
+          return Promise.resolve(new SmtpReply(550, '5.1.1', `Simulated bounce: ${unknownSimulatorName(address).text}`));
       }
     },
     afterData(inboxes) {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { optionsHelp } from '../../src/cli/help.js';
@@ -119,9 +120,25 @@ describe('the ephemail command', () => {
 
   it.skipIf(!ipv6).concurrent('brackets an IPv6 bind address in the banner', async () => {
     const server = run(['--host', '::', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1']);
-    const [, smtpPort, httpPort] = await waitFor(server, /SMTP {2}\[::1\]:(\d+)\n {2}HTTP {2}http:\/\/\[::1\]:(\d+)\n {2}Open .*\n {2}Try: .* --server \[::1\]:\d+\n {2}Then: curl http:\/\/\[::1\]:\d+\//);
+    const [, smtpPort, httpPort] = await waitFor(server, /SMTP {2}\[::1\]:(\d+)\n {2}HTTP {2}http:\/\/\[::1\]:(\d+)\n {2}Open .*\n(?: {8}.*\n)* {2}Try: .* --server \[::1\]:\d+\n {2}Then: curl http:\/\/\[::1\]:\d+\//);
     expect((await fetch(`http://[::1]:${httpPort}/healthz`)).status).toBe(200);
     expect(Number(smtpPort)).toBeGreaterThan(0);
+    server.child.kill('SIGTERM');
+    expect(await exitWithin(server, 8_000)).toEqual({ code: 0, signal: null });
+  }, TEST_MS);
+
+  it.concurrent('on 0.0.0.0, names pages a person can open: localhost and this machine\'s own address', async () => {
+    const server = run(['--host', '0.0.0.0', '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1']);
+    const [, port] = await waitFor(server, /HTTP {2}http:\/\/127\.0\.0\.1:(\d+)\n[^]*Then: .*\n/);
+    const banner = server.stdout();
+    expect(banner).not.toContain('0.0.0.0');
+    expect(banner).toMatch(new RegExp(` http://localhost:${port}( |\n)`));
+    const own = Object.values(networkInterfaces()).flat().find((info) => info !== undefined && !info.internal && info.family === 'IPv4');
+    if (own !== undefined) {
+      expect(banner).toContain(`\n        http://${own.address}:${port}\n`);
+      // What it names answers, from the machine's own address.
+      expect((await fetch(`http://${own.address}:${port}/healthz`)).status).toBe(200);
+    }
     server.child.kill('SIGTERM');
     expect(await exitWithin(server, 8_000)).toEqual({ code: 0, signal: null });
   }, TEST_MS);

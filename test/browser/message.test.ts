@@ -51,7 +51,7 @@ describeBrowser('web inbox: reading mail', () => {
     await page.locator('.message-row a').click();
 
     const iframe = page.locator('iframe.message-frame');
-    await expect(iframe.getAttribute('sandbox')).resolves.toBe('allow-popups allow-popups-to-escape-sandbox');
+    await expect(iframe.getAttribute('sandbox')).resolves.toBe('allow-popups allow-popups-to-escape-sandbox allow-same-origin');
     await expect(iframe.getAttribute('referrerpolicy')).resolves.toBe('no-referrer');
     await expect(iframe.getAttribute('src')).resolves.toMatch(/^\/api\/inboxes\/[^/]+\/messages\/[^/]+\/html$/);
     await page.frameLocator('iframe.message-frame').locator('h1', { hasText: 'Welcome aboard' }).waitFor();

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApiReport } from '../../src/http/api/types.js';
 import { describeBrowser, startBrowserHarness, watchConsoleErrors, watchForScript, type BrowserHarness } from '../support/browser.js';
+
+const english = JSON.parse(readFileSync(new URL('../../public/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
 
 const HOSTILE_HOST = '<img/src=x/onerror=top.pwned=1>';
 const HOSTILE_SUBJECT = '<img src=x onerror=alert(1)>';
@@ -118,10 +121,10 @@ describeBrowser('web inbox: the deliverability report tab', () => {
     await expect(hops.count()).resolves.toBe(report.timeline.hops.length);
     await expect(hops.first().locator('.report-hop-from').textContent()).resolves.toBe(HOSTILE_HOST);
     await expect(hops.first().locator('.report-hop-by').textContent()).resolves.toBe(LONG_HOST);
-    await expect(hops.first().locator('.report-delay').textContent()).resolves.toMatch(/^clocks disagree by 1 min \d+ s$/);
+    await expect(hops.first().locator('.report-delay').textContent()).resolves.toMatch(/^clocks disagree by 1 min \d+ sec$/);
     await expect(hops.last().locator('.report-hop-by').textContent()).resolves.toBe(report.timeline.hops.at(-1)?.by);
-    await expect(hops.last().locator('.report-delay').textContent()).resolves.toMatch(/^\+1 min \d+ s$/);
-    await expect(page.locator('.report-total').textContent()).resolves.toMatch(/^Total: \d+ s from the Date header to arrival here\.$/);
+    await expect(hops.last().locator('.report-delay').textContent()).resolves.toMatch(/^\+1 min \d+ sec$/);
+    await expect(page.locator('.report-total').textContent()).resolves.toMatch(/^Total: \d+ sec from the Date header to arrival here\.$/);
 
     await expect(page.locator('#message-view img, #message-view script').count()).resolves.toBe(0);
     expect(seen.dialogs).toEqual([]);
@@ -144,7 +147,7 @@ describeBrowser('web inbox: the deliverability report tab', () => {
     expect(pastTheEdge).toEqual([]);
   });
 
-  it('shows the server\'s sentence when the report fails, and Try again fetches it', async () => {
+  it('says why the report failed, in the page\'s words for the problem\'s code, and Try again fetches it', async () => {
     const { address, id } = await relayedMessage();
     const page = await harness.newPage();
     // The server refuses for real only when a report's thread dies or the server is full, which
@@ -163,7 +166,7 @@ describeBrowser('web inbox: the deliverability report tab', () => {
     await page.goto(`/#/inbox/${address}/${id}`);
     await page.getByRole('tab', { name: 'Report' }).click();
     const failure = page.locator('.report-failure');
-    await expect(failure.locator('p').textContent()).resolves.toBe(detail);
+    await expect(failure.locator('p').textContent()).resolves.toBe(english['problem.reportFailed']);
     await expect(failure.getAttribute('role')).resolves.toBe('alert');
     await failure.getByRole('button', { name: 'Try again' }).click();
     await page.locator('.report-score').waitFor();

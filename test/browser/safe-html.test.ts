@@ -76,7 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM))('renderSafeHtml in Chromium', () => {
     page.on('request', (request) => {
       if (request.url().startsWith(`${ORIGIN}/api/attachments/`)) attachments.push(request.url());
     });
-    const inbox = '<iframe sandbox="allow-popups allow-popups-to-escape-sandbox" src="/message"></iframe>';
+    const inbox = '<iframe sandbox="allow-popups allow-popups-to-escape-sandbox allow-same-origin" src="/message"></iframe>';
     const { document } = render(NEWSLETTER, { allowRemote });
     const csp = { 'content-security-policy': safeHtmlCsp({ allowRemote }) };
     await servePages(page, new Map([['/', [inbox, {}]], ['/message', [document, csp]]]), elsewhere);
@@ -90,6 +90,45 @@ describe.skipIf(!existsSync(CHROMIUM))('renderSafeHtml in Chromium', () => {
       'https://track.weeklybrew.example/open.gif?u=abc123',
     ];
     expect(new Set(elsewhere)).toEqual(new Set(allowRemote ? remoteImages : []));
+    await page.close();
+  }, 30_000);
+
+  it('runs nothing in the same-origin frame even without the sanitiser: the sandbox and CSP alone hold', async () => {
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    const elsewhere: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const steal = "parent.document.title='pwned';alert(1)";
+    // Unsanitised: everything here would run, submit or navigate the page but for the sandbox and the CSP.
+    const hostile = [
+      `<script>${steal}</script>`,
+      `<img src="x" onerror="${steal}">`,
+      `<a id="js" href="javascript:${steal}">js</a>`,
+      '<a id="top" href="/elsewhere" target="_top">top</a>',
+      '<form action="/submitted"><button id="go">go</button></form>',
+      `<meta http-equiv="refresh" content="0;url=javascript:${steal}">`,
+      '<p style="height:900px">tall</p>',
+    ].join('');
+    const inbox = '<title>inbox</title><iframe sandbox="allow-popups allow-popups-to-escape-sandbox allow-same-origin" src="/message"></iframe>';
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    await servePages(page, new Map([['/', [inbox, {}]], ['/message', [hostile, { 'content-security-policy': safeHtmlCsp({ allowRemote: false }) }]]]), elsewhere);
+    await page.goto(`${ORIGIN}/`, { waitUntil: 'load' });
+    const frame = page.frameLocator('iframe');
+    for (const id of ['js', 'top', 'go']) await frame.locator(`#${id}`).click({ timeout: 2_000 });
+    // Proving a negative: a navigation or script the clicks set off is given a moment to show.
+    await page.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
+    expect(await page.title()).toBe('inbox');
+    expect(page.url()).toBe(`${ORIGIN}/`);
+    expect(requested).not.toContain('/elsewhere');
+    expect(requested).not.toContain('/submitted');
+    // What same origin does give: the page reads the document's height.
+    expect(await page.evaluate(() => document.querySelector('iframe')?.contentDocument?.documentElement.scrollHeight)).toBeGreaterThan(900);
+    expect(elsewhere).toEqual([]);
     await page.close();
   }, 30_000);
 });

@@ -165,8 +165,11 @@ describe('the client against a real server', () => {
     expect(error).toBeInstanceOf(EphemailError);
     expect(error).toMatchObject({ status: 400, detail: expect.stringContaining('space') });
     expect((error as Error).message).toMatch(/^POST \/api\/inboxes failed with 400 Invalid name: /);
-    expect(error).toMatchObject({ code: 'invalid_name' });
-    await expect(client.inbox('bad!name@ephemail.test').messages()).rejects.toMatchObject({ status: 400, code: 'invalid_address' });
+    expect(error).toMatchObject({ code: 'invalid_name', reasonCode: 'name_space', reasonValues: {} });
+    await expect(client.inbox('bad!name@ephemail.test').messages()).rejects.toMatchObject({
+      status: 400, code: 'invalid_address', reasonCode: 'name_forbidden_character_utf8', reasonValues: { character: '!' },
+    });
+    await expect(client.inbox('a@ephemail.test').message('0'.repeat(26))).rejects.toMatchObject({ status: 404, reasonCode: null, reasonValues: null });
     expect(() => ephemail('localhost:8080')).toThrow(/not an http\(s\) URL/);
   });
 

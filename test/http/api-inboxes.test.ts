@@ -102,13 +102,15 @@ describe('GET /api/addresses/check', () => {
   it('answers valid names with the normalised address', async () => {
     const response = await buildTestApp().app.request('/api/addresses/check?localPart=Bob.Jones');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ valid: true, reason: null, address: 'bob.jones@ephemail.test', public: true });
+    expect(await response.json()).toEqual({ valid: true, reason: null, reasonCode: null, reasonValues: null, address: 'bob.jones@ephemail.test', public: true });
   });
 
   it('answers invalid names and domains with the human reason', async () => {
     const { app } = buildTestApp();
     const spaced = await app.request(`/api/addresses/check?localPart=${encodeURIComponent('john doe')}`);
-    expect(await spaced.json()).toEqual({ valid: false, reason: 'The name has a space in it; addresses cannot contain spaces.', address: null, public: true });
+    expect(await spaced.json()).toEqual({
+      valid: false, reason: 'The name has a space in it; addresses cannot contain spaces.', reasonCode: 'name_space', reasonValues: {}, address: null, public: true,
+    });
     const missing = (await (await app.request('/api/addresses/check')).json()) as Json;
     expect(missing).toMatchObject({ valid: false, reason: 'The name (the part before the @) is empty.' });
     const domain = (await (await strictApp().request('/api/addresses/check?localPart=bob&domain=gmail.com')).json()) as Json;

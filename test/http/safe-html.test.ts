@@ -39,6 +39,13 @@ describe('renderSafeHtml on hostile input', () => {
     expect(result.document).toContain('content:"\\3c \\/style>\\3c img src=x onerror=alert(1)>"');
   });
 
+  it('keeps name on links only, so nothing can shadow a property of the document the page measures', () => {
+    // Document named properties come from name on img, form, embed, object and iframe (DOM clobbering).
+    const image = 'data:image/png;base64,iVBORw0KGgo=';
+    const body = bodyOf(render(`<img name="documentElement" src="${image}"><div name="body">d</div><a name="top">t</a>`).document);
+    expect(body).toBe(`<img src="${image}" /><div>d</div><a name="top">t</a>`);
+  });
+
   it('shows a notice instead of parsing hostile nesting', () => {
     const result = render(`${'<div>'.repeat(5000)}deep`);
     expect(bodyOf(result.document)).toBe("<p>This message's HTML is nested too deeply to display safely.</p>");
@@ -204,14 +211,14 @@ describe('safeHtmlCsp', () => {
   it('allows no script and only local images, inline styles and data: fonts', () => {
     expect(safeHtmlCsp({ allowRemote: false })).toBe(
       "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src data:; " +
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox",
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox allow-same-origin",
     );
   });
 
   it('adds remote images, styles and fonts when allowed', () => {
     expect(safeHtmlCsp({ allowRemote: true })).toBe(
       "default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline' https: http:; font-src data: https: http:; " +
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox",
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox allow-same-origin",
     );
   });
 });

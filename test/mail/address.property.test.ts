@@ -56,9 +56,9 @@ describe('checkAddress properties', () => {
       fc.property(anyString, options, (input, opts) => {
         const check = checkAddress(input, opts);
         if (check.ok) expect(check.address.inbox).toBe(`${check.address.localPart}@${check.address.domain}`);
-        else expect(check.reason).toMatch(/\S.*[.]$/s);
+        else expect(check.reason.text).toMatch(/\S.*[.]$/s);
         const local = checkLocalPart(input, opts);
-        expect(local === null || local.endsWith('.')).toBe(true);
+        expect(local === null || local.text.endsWith('.')).toBe(true);
       }),
       { numRuns: 3000 },
     );

@@ -11,11 +11,11 @@ import type { AddressCheck, DomainPolicy, InboxAddress } from '../../src/mail/ad
 
 function reasonOf(check: AddressCheck): string {
   if (check.ok) throw new Error(`expected a refusal, got ${check.address.inbox}`);
-  return check.reason;
+  return check.reason.text;
 }
 
 function addressOf(check: AddressCheck): InboxAddress {
-  if (!check.ok) throw new Error(`expected an address, got: ${check.reason}`);
+  if (!check.ok) throw new Error(`expected an address, got: ${check.reason.text}`);
   return check.address;
 }
 
@@ -180,17 +180,17 @@ describe('checkLocalPart', () => {
   });
 
   it('explains a non-Latin letter when SMTPUTF8 is off', () => {
-    expect(checkLocalPart('жанна', { smtpUtf8: false })).toBe(
+    expect(checkLocalPart('жанна', { smtpUtf8: false })?.text).toBe(
       "Only Latin letters, digits, dot, hyphen, underscore and plus are allowed; 'ж' is not.",
     );
     expect(checkLocalPart('жанна', { smtpUtf8: true })).toBeNull();
   });
 
   it('speaks about the name, not the address', () => {
-    expect(checkLocalPart('john doe')).toBe('The name has a space in it; addresses cannot contain spaces.');
-    expect(checkLocalPart('')).toMatch(/name .*is empty/);
-    expect(checkLocalPart('"john"')).toMatch(/Quoted names/);
-    expect(checkLocalPart('a@b')).toMatch(/'@' is not/);
+    expect(checkLocalPart('john doe')?.text).toBe('The name has a space in it; addresses cannot contain spaces.');
+    expect(checkLocalPart('')?.text).toMatch(/name .*is empty/);
+    expect(checkLocalPart('"john"')?.text).toMatch(/Quoted names/);
+    expect(checkLocalPart('a@b')?.text).toMatch(/'@' is not/);
   });
 });
 

@@ -46,7 +46,7 @@ function worstHead(): MessageHead {
     if (label !== '') labels.unshift(label);
   }
   const check = checkAddress(`ä+ö@${labels.join('.')}`, { smtpUtf8: true });
-  if (!check.ok) throw new Error(check.reason);
+  if (!check.ok) throw new Error(check.reason.text);
   const { inbox, tag } = check.address;
   return { id: '01k0x7d9q3m8f5t2v6w4yzab7c', inbox, tag, receivedAt: 8.64e15, expiresAt: 8.64e15, size: Number.MAX_SAFE_INTEGER };
 }

@@ -5,7 +5,7 @@ import { createManualClock } from '../support/manual-clock.js';
 
 const GREYLIST: InboxAddress = (() => {
   const check = checkAddress('greylist@simulator.ephemail.test');
-  if (!check.ok) throw new Error(check.reason);
+  if (!check.ok) throw new Error(check.reason.text);
   return check.address;
 })();
 

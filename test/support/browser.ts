@@ -49,7 +49,7 @@ export function launchChromium(): Promise<Browser> {
 export interface BrowserHarness {
   server: TestServer;
   browser: Browser;
-  /** A fresh context (own localStorage), closed with the harness. */
+  /** A fresh context (own localStorage), closed with the harness; in US English unless `locale` says otherwise. */
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   /** A page in a fresh context that fails the test on any script error in the page. */
   newPage(options?: BrowserContextOptions): Promise<Page>;
@@ -68,7 +68,8 @@ export async function startBrowserHarness(flags: string[] = []): Promise<Browser
   });
   const contexts: BrowserContext[] = [];
   const newContext = async (options: BrowserContextOptions = {}) => {
-    const context = await browser.newContext({ baseURL: server.httpUrl, ...options });
+    // The page follows the browser's language: tests that read its English words must not depend on the machine's.
+    const context = await browser.newContext({ baseURL: server.httpUrl, locale: 'en-US', ...options });
     contexts.push(context);
     return context;
   };

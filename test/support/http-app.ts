@@ -95,7 +95,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
   async function deliver(raw: string | Buffer, recipients: string[]) {
     const normalised = recipients.map((recipient) => {
       const check = checkAddress(recipient, { smtpUtf8: true });
-      if (!check.ok) throw new Error(check.reason);
+      if (!check.ok) throw new Error(check.reason.text);
       return { inbox: check.address.inbox, tag: check.address.tag };
     });
     const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;

@@ -1,23 +1,35 @@
 /**
  * "Choose a name": a dialog where the person types a name and picks a
- * domain, with the server's own reason shown as they type (the same rules
- * SMTP applies, so the page never disagrees with the server).
+ * domain, with the server's reason shown as they type (the same rules SMTP
+ * applies, so the page never disagrees with the server).
  */
 import { ApiError, api } from '../api.js';
+import { t } from '../i18n/locale.js';
 import { elementById } from '../page-elements.js';
+import { problemText } from '../problem-text.js';
 
 // Quick enough to feel live, slow enough not to ask on every keystroke of a fast typist.
 const CHECK_DELAY_MS = 150;
-const HINT = 'Latin letters, digits, dot, hyphen, underscore and plus.';
+
+/**
+ * Why the server refuses a name. Its reason is an English sentence: it is
+ * shown inside the page's own sentence until the page has words for each
+ * reason.
+ * @param {string | null} reason
+ */
+function refusalText(reason) {
+  return reason === null ? t('picker.refused') : t('picker.refusedBecause', { reason });
+}
 
 /** @typedef {import('../api-types.js').ApiInbox} ApiInbox */
 
 /**
  * Wires the dialog; `open` shows it.
- * @param {{ onChosen: (inbox: ApiInbox) => void }} options
+ * @param {{ onChosen: (inbox: ApiInbox) => void, preferredDomain: () => string | undefined }} options
+ *   `preferredDomain` is preselected on every opening, when there is one
  * @returns {{ open: (opener?: HTMLElement) => Promise<void> }}
  */
-export function setupAddressPicker({ onChosen }) {
+export function setupAddressPicker({ onChosen, preferredDomain }) {
   const dialog = elementById('name-dialog', HTMLDialogElement);
   const form = elementById('name-form', HTMLFormElement);
   const input = elementById('local-part', HTMLInputElement);
@@ -67,7 +79,7 @@ export function setupAddressPicker({ onChosen }) {
     inflight?.abort();
     const localPart = input.value;
     if (localPart === '') {
-      setFeedback('hint', HINT);
+      setFeedback('hint', t('picker.hint'));
       return false;
     }
     const controller = new AbortController();
@@ -75,12 +87,12 @@ export function setupAddressPicker({ onChosen }) {
     try {
       const result = await api.checkAddress(localPart, select.value, controller.signal);
       if (id !== sequence) return null;
-      if (result.valid) setFeedback('ok', `${result.address} is available to you, and to anyone who types it.`);
-      else setFeedback('error', result.reason ?? 'This name cannot be used.');
+      if (result.valid) setFeedback('ok', t('picker.available', { address: result.address ?? '' }));
+      else setFeedback('error', refusalText(result.reason));
       return result.valid;
     } catch (error) {
       if (id !== sequence || controller.signal.aborted) return null;
-      setFeedback('error', error instanceof ApiError ? error.detail : 'The name could not be checked.');
+      setFeedback('error', problemText(error, 'picker.checkFailed'));
       return false;
     }
   }
@@ -90,7 +102,7 @@ export function setupAddressPicker({ onChosen }) {
     sequence++;
     if (input.value === '') {
       inflight?.abort();
-      setFeedback('hint', HINT);
+      setFeedback('hint', t('picker.hint'));
       return;
     }
     timer = window.setTimeout(check, CHECK_DELAY_MS);
@@ -106,7 +118,7 @@ export function setupAddressPicker({ onChosen }) {
     inflight?.abort();
     sequence++;
     if (input.value === '') {
-      setFeedback('error', 'Type a name first, such as my-test.');
+      setFeedback('error', t('picker.nameFirst'));
       input.focus();
       return;
     }
@@ -117,7 +129,8 @@ export function setupAddressPicker({ onChosen }) {
       dialog.close();
       onChosen(inbox);
     } catch (error) {
-      setFeedback('error', error instanceof ApiError ? error.detail : 'The name could not be used.');
+      const refused = error instanceof ApiError && error.code === 'invalid_name';
+      setFeedback('error', refused ? refusalText(error.detail) : problemText(error, 'picker.useFailed'));
       input.focus();
     } finally {
       submit.disabled = false;
@@ -136,13 +149,15 @@ export function setupAddressPicker({ onChosen }) {
     async open(from) {
       opener = from ?? null;
       input.value = '';
-      setFeedback('hint', HINT);
+      setFeedback('hint', t('picker.hint'));
       dialog.showModal();
       input.focus();
       try {
         await loadDomains();
+        const preferred = preferredDomain();
+        if (preferred !== undefined) select.value = preferred;
       } catch (error) {
-        setFeedback('error', error instanceof ApiError ? error.detail : 'The domains could not be loaded.');
+        setFeedback('error', problemText(error, 'picker.domainsFailed'));
       }
     },
   };

@@ -2,12 +2,14 @@
  * What the person asks of the server from the page's buttons: a new random
  * address, going back to their own from one opened by link, deleting one
  * message, emptying the inbox. Each says how it went through the live
- * region, and failures show the server's own sentence.
+ * region, and failures say why (problem-text.js).
  */
 import { showAddressError } from '../address/card.js';
 import { ApiError, api } from '../api.js';
 import { announce } from '../clipboard.js';
+import { t } from '../i18n/locale.js';
 import { ui } from '../page-elements.js';
+import { problemText } from '../problem-text.js';
 import { inboxHash } from '../routes.js';
 
 /** @typedef {import('./list.js').InboxList} InboxList */
@@ -18,13 +20,15 @@ import { inboxHash } from '../routes.js';
 /** The server calls behind the page's buttons. */
 export class InboxActions {
   /**
-   * @param {{ session: InboxSession, list: InboxList, view: MessageView, router: Router }} parts
+   * @param {{ session: InboxSession, list: InboxList, view: MessageView, router: Router, newDomain: () => string | undefined }} parts
+   *   `newDomain` is the domain picked for new random addresses, if any
    */
-  constructor({ session, list, view, router }) {
+  constructor({ session, list, view, router, newDomain }) {
     this.session = session;
     this.list = list;
     this.view = view;
     this.router = router;
+    this.newDomain = newDomain;
   }
 
   /**
@@ -34,15 +38,16 @@ export class InboxActions {
   async createRandom(firstVisit) {
     ui.newAddress.disabled = true;
     try {
-      const info = this.session.remember(await api.createInbox());
+      const domain = this.newDomain();
+      const info = this.session.remember(await api.createInbox(domain === undefined ? undefined : { domain }));
       if (firstVisit) {
         this.router.enter(inboxHash(info.address));
       } else {
         this.router.navigate(inboxHash(info.address));
-        announce(`New address: ${info.address}`);
+        announce(t('address.announceNew', { address: info.address }));
       }
     } catch (error) {
-      showAddressError(error instanceof ApiError ? error.detail : 'No address could be made; reload to try again.');
+      showAddressError(problemText(error, 'address.createFailed'));
     } finally {
       ui.newAddress.disabled = false;
     }
@@ -56,7 +61,7 @@ export class InboxActions {
       return;
     }
     this.router.navigate(inboxHash(own.address));
-    announce(`Back to your inbox: ${own.address}`);
+    announce(t('address.announceBack', { address: own.address }));
   }
 
   /**
@@ -70,12 +75,12 @@ export class InboxActions {
     } catch (error) {
       // Already gone is what the person wanted anyway.
       if (!(error instanceof ApiError && error.status === 404)) {
-        announce(error instanceof ApiError ? error.detail : 'The message could not be deleted.');
+        announce(problemText(error, 'message.deleteFailed'));
         return;
       }
     }
     this.list.remove(id);
-    announce('Message deleted.');
+    announce(t('message.deleted'));
     this.router.navigate(inboxHash(this.session.inbox.address));
   }
 
@@ -85,11 +90,11 @@ export class InboxActions {
     try {
       await api.emptyInbox(this.session.inbox.address);
     } catch (error) {
-      announce(error instanceof ApiError ? error.detail : 'The inbox could not be emptied.');
+      announce(problemText(error, 'inbox.emptyFailed'));
       return;
     }
     this.list.replace([]);
-    announce('Inbox emptied.');
+    announce(t('inbox.emptied'));
     if (this.view.id !== null) this.router.navigate(inboxHash(this.session.inbox.address));
   }
 }

@@ -3,6 +3,7 @@
  * indicator, the message count, the "Empty inbox" button, and the tab's
  * title and icon, which show unread mail to someone looking at another tab.
  */
+import { h } from '../dom.js';
 import { t } from '../i18n/locale.js';
 import { elementById, ui } from '../page-elements.js';
 
@@ -38,8 +39,11 @@ export function showConnection(status) {
  * @param {number} unread
  */
 export function showCounts(total, unread) {
-  ui.count.textContent = total === 0 ? '' : String(total);
-  ui.count.setAttribute('aria-label', `${t('inbox.messageCount', { count: total })}, ${t('inbox.unreadCount', { count: unread })}`);
+  // The number is drawn; a screen reader reads the sentence instead, as part of the heading.
+  ui.count.replaceChildren(...(total === 0 ? [] : [
+    h('span', { 'aria-hidden': 'true', text: String(total) }),
+    h('span', { class: 'visually-hidden', text: `${t('inbox.messageCount', { count: total })}, ${t('inbox.unreadCount', { count: unread })}` }),
+  ]));
   ui.emptyInbox.hidden = total === 0;
   // The tab's title and icon show unread mail when the tab is in the background.
   const title = t('page.title');

@@ -4,19 +4,22 @@
  * switch drops everything of the previous inbox, late answers included.
  * Only an inbox this browser made (or the visitor chose to keep) becomes the
  * visitor's own: one that came by link may belong to whoever sent the link,
- * so it is shown for the visit and never saved.
+ * so it is shown for the visit and never saved. Every own inbox stays listed
+ * in the address card until the visitor forgets it.
  */
 import { showAddress, showAddressError, showRetention } from '../address/card.js';
 import { ApiError, api } from '../api.js';
 import { announce } from '../clipboard.js';
+import { t } from '../i18n/locale.js';
 import { showConnection } from './chrome.js';
 import { senderName, subjectOf } from '../message/labels.js';
 import { connectInbox } from '../socket.js';
-import { findOwnInbox, loadInbox, saveInbox } from '../storage.js';
+import { findOwnInbox, forgetInbox, loadInbox, loadOwnInboxes, saveInbox } from '../storage.js';
 
 /** @typedef {import('../api-types.js').ApiEventFrame} ApiEventFrame */
 /** @typedef {import('../api-types.js').ApiInbox} ApiInbox */
 /** @typedef {import('../api-types.js').ApiMessageSummary} ApiMessageSummary */
+/** @typedef {import('../address/saved-list.js').SavedAddressList} SavedAddressList */
 /** @typedef {import('./chrome.js').ConnectionStatus} ConnectionStatus */
 /** @typedef {import('./list.js').InboxList} InboxList */
 /** @typedef {import('../message/view.js').MessageView} MessageView */
@@ -29,12 +32,13 @@ const POLL_WHILE_DOWN_MS = 15_000;
 /** Follows one inbox at a time into the list and the message view. */
 export class InboxSession {
   /**
-   * @param {{ list: InboxList, view: MessageView, onArrival: (address: string, summaries: ApiMessageSummary[]) => void }} parts
+   * @param {{ list: InboxList, view: MessageView, saved: SavedAddressList, onArrival: (address: string, summaries: ApiMessageSummary[]) => void }} parts
    * `onArrival` hears of mail that arrived while the page was open, newest first
    */
-  constructor({ list, view, onArrival }) {
+  constructor({ list, view, saved, onArrival }) {
     this.list = list;
     this.view = view;
+    this.saved = saved;
     this.onArrival = onArrival;
     /** @type {InboxInfo | null} the inbox on show; null until the first one opens */
     this.inbox = null;
@@ -109,6 +113,24 @@ export class InboxSession {
   }
 
   /**
+   * Forgets an own inbox in this browser: it leaves the list, and a link
+   * naming it is now treated as any link. Shown still, it becomes such an
+   * inbox at once (nothing of it is saved again); the caller moves on.
+   * @param {string} address
+   */
+  forget(address) {
+    forgetInbox(address);
+    this.known.delete(address);
+    if (this.own?.address === address) this.own = loadInbox();
+    if (this.inbox?.address !== address) {
+      this.showCard();
+      return;
+    }
+    this.fromLink = true;
+    this.showSaved();
+  }
+
+  /**
    * Makes an inbox the visitor's own: saved, so reopening the page opens it.
    * @param {InboxInfo} inbox
    */
@@ -120,6 +142,12 @@ export class InboxSession {
 
   showCard() {
     if (this.inbox !== null) showAddress(this.inbox, { fromLink: this.fromLink, hasOwnInbox: this.own !== null });
+    this.showSaved();
+  }
+
+  /** Lists the saved addresses, e.g. again after another tab changed them. */
+  showSaved() {
+    this.saved.show(loadOwnInboxes(), this.inbox?.address ?? null);
   }
 
   closeSocket() {
@@ -166,13 +194,13 @@ export class InboxSession {
     this.unusable = true;
     this.closeSocket();
     this.setStatus('stopped');
-    showAddressError(`${reason} Press “New address” to get one that works.`);
+    showAddressError(t('address.unusable', { reason }));
   }
 
   /** @param {ApiMessageSummary[]} messages */
   applyList(messages) {
     const arrived = this.list.replace(messages);
-    if (arrived.length > 1) announce(`${arrived.length} new messages.`);
+    if (arrived.length > 1) announce(t('announce.newMessages', { count: arrived.length }));
     else if (arrived[0] !== undefined) announceArrival(arrived[0]);
     this.onArrival(this.list.address, arrived);
   }
@@ -210,5 +238,5 @@ export class InboxSession {
 
 /** @param {ApiMessageSummary} summary */
 function announceArrival(summary) {
-  announce(`New message from ${senderName(summary.from)}: ${subjectOf(summary)}`);
+  announce(t('announce.arrival', { sender: senderName(summary.from), subject: subjectOf(summary) }));
 }

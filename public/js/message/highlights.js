@@ -4,6 +4,7 @@
  */
 import { copyWithFeedback } from '../clipboard.js';
 import { h, icon, ICONS } from '../dom.js';
+import { t } from '../i18n/locale.js';
 import { externalLink, safeWebUrl } from './parts.js';
 
 /** @typedef {import('../api-types.js').ApiLink} ApiLink */
@@ -16,19 +17,19 @@ import { externalLink, safeWebUrl } from './parts.js';
 export function codeCard(codes) {
   const [code, ...others] = codes.filter((candidate) => typeof candidate === 'string' && candidate !== '');
   if (code === undefined) return null;
-  const copy = h('button', { type: 'button', class: 'btn btn-primary btn-copy-code' }, icon(ICONS.copy), h('span', { class: 'btn-label', text: 'Copy code' }));
+  const copy = h('button', { type: 'button', class: 'btn btn-primary btn-copy-code' }, icon(ICONS.copy), h('span', { class: 'btn-label', text: t('message.copyCode') }));
   copy.addEventListener('click', () => copyWithFeedback(copy, code, 'Code'));
   const alternatives = others.slice(0, 3).map((other) => {
-    const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': `Copy code ${other}` }, icon(ICONS.copy), h('span', { class: 'btn-label', text: other }));
+    const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': t('message.copyThisCode', { code: other }) }, icon(ICONS.copy), h('span', { class: 'btn-label', text: other }));
     chip.addEventListener('click', () => copyWithFeedback(chip, other, 'Code'));
     return chip;
   });
   return h('section', { class: 'code-card', 'aria-labelledby': 'code-label' },
     h('div', { class: 'code-main' },
-      h('p', { class: 'eyebrow', id: 'code-label', text: 'Verification code' }),
+      h('p', { class: 'eyebrow', id: 'code-label', text: t('message.verificationCode') }),
       h('p', { class: 'code-value', text: code })),
     copy,
-    alternatives.length > 0 ? h('p', { class: 'code-others' }, h('span', { class: 'muted', text: 'Also found:' }), alternatives) : null);
+    alternatives.length > 0 ? h('p', { class: 'code-others' }, h('span', { class: 'muted', text: t('message.alsoFound') }), alternatives) : null);
 }
 
 /**
@@ -42,10 +43,10 @@ export function actionLink(links, style) {
   const url = action === undefined ? null : safeWebUrl(action.url);
   if (action === undefined || url === null) return null;
   const text = (action.text ?? '').replace(/\s+/g, ' ').trim();
-  const label = text.length >= 2 && text.length <= 48 ? text : 'Open the link';
+  const label = text.length >= 2 && text.length <= 48 ? text : t('message.openLink');
   return h('div', { class: 'action' },
     externalLink(url, { class: `btn ${style} btn-action` }, h('span', { text: label }), icon(ICONS.external),
-      h('span', { class: 'visually-hidden', text: ' (opens in a new tab)' })),
+      h('span', { class: 'visually-hidden', text: ` ${t('message.newTab')}` })),
     // Where a button goes matters more than what it says: the host is shown plainly.
-    h('span', { class: 'action-host muted', text: `Opens ${url.host} in a new tab` }));
+    h('span', { class: 'action-host muted', text: t('message.opensHost', { host: url.host }) }));
 }

@@ -1,4 +1,5 @@
 /** How a message is named in rows, headings and announcements. */
+import { t } from '../i18n/locale.js';
 
 /** @typedef {import('../api-types.js').ApiMailbox} ApiMailbox */
 
@@ -7,8 +8,8 @@
  * @param {ApiMailbox | null | undefined} from
  */
 export function senderName(from) {
-  if (from === null || from === undefined) return 'Unknown sender';
-  return from.name.trim() || from.address || 'Unknown sender';
+  if (from === null || from === undefined) return t('message.unknownSender');
+  return from.name.trim() || from.address || t('message.unknownSender');
 }
 
 /**
@@ -16,5 +17,5 @@ export function senderName(from) {
  * @param {{ subject: string }} summary
  */
 export function subjectOf(summary) {
-  return summary.subject.trim() || '(no subject)';
+  return summary.subject.trim() || t('message.noSubject');
 }

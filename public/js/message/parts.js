@@ -6,7 +6,9 @@
  */
 import { api, isApiPath } from '../api.js';
 import { focusQuietly, h, icon, ICONS } from '../dom.js';
+import { t } from '../i18n/locale.js';
 import { fileSize } from '../time.js';
+import { fitFrameToContent } from './frame-fit.js';
 
 /** @typedef {import('../api-types.js').ApiMessage} ApiMessage */
 /** @typedef {import('../dom.js').Children} Children */
@@ -35,36 +37,46 @@ export function externalLink(url, props, ...children) {
 }
 
 /**
- * The HTML view. The iframe may run no script and is not same-origin (so it
- * can reach neither this page nor our API with the reader's rights); only
- * links may open, in new tabs outside the sandbox.
+ * The HTML view. The iframe may run no script at all, so it can reach
+ * neither this page nor our API with the reader's rights; only links may
+ * open, in new tabs outside the sandbox. It is same-origin without scripts
+ * so that this page can size it to the message (frame-fit.js says why that
+ * is safe); `allow-scripts` must never join `allow-same-origin`, since
+ * together they let a document lift its own sandbox.
  * @param {string} htmlUrl our API's path of the sanitised document
  * @param {AbortSignal} signal
  */
 export function htmlPanel(htmlUrl, signal) {
   const frame = document.createElement('iframe');
   // Set before src and before insertion, so the very first load is sandboxed.
-  frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
+  frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox allow-same-origin');
   frame.setAttribute('referrerpolicy', 'no-referrer');
-  frame.setAttribute('title', 'Message content');
+  frame.setAttribute('title', t('message.frameTitle'));
   frame.className = 'message-frame';
   frame.src = htmlUrl;
+  fitFrameToContent(frame, signal);
+  // Keys pressed in the message go to its document, not this page: Escape is passed on, so it closes the message from there too.
+  frame.addEventListener('load', () => {
+    frame.contentDocument?.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') frame.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+  }, { signal });
 
   const text = h('span', { class: 'remote-text' });
-  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, icon(ICONS.image), 'Load remote images');
+  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, icon(ICONS.image), t('message.loadRemote'));
   const bar = h('div', { class: 'remote-bar', hidden: true, tabindex: '-1' }, text, button);
   button.addEventListener('click', () => {
     const separator = htmlUrl.includes('?') ? '&' : '?';
     frame.src = `${htmlUrl}${separator}remote=1`;
     button.remove();
-    text.textContent = 'Remote images are shown; the sender can now see that you opened this.';
+    text.textContent = t('message.remoteShown');
     bar.classList.add('is-loaded');
     focusQuietly(bar);
   });
 
   api.blockedRemoteCount(htmlUrl, signal).then((count) => {
     if (count === 0) return;
-    text.textContent = `${count} remote ${count === 1 ? 'image' : 'images'} blocked for privacy.`;
+    text.textContent = t('message.remoteBlocked', { count });
     bar.hidden = false;
   }, () => {
     // Unknown: the message still reads fine without the switch.
@@ -85,7 +97,7 @@ export function textPanel(message) {
   const pre = h('pre', { class: 'message-text' });
   const text = message.text || '';
   if (text.trim() === '') {
-    pre.append(h('span', { class: 'muted', text: message.htmlUrl ? 'This message has no plain-text part; see the HTML view.' : 'This message has no text.' }));
+    pre.append(h('span', { class: 'muted', text: t(message.htmlUrl ? 'message.noTextSeeHtml' : 'message.noText') }));
   }
   let last = 0;
   for (const match of text.matchAll(URL_IN_TEXT)) {
@@ -105,13 +117,13 @@ export function textPanel(message) {
  */
 export function headersPanel(message) {
   const rows = [
-    ['Envelope from', message.envelope?.mailFrom ?? '(none)'],
-    ['Envelope to', (message.envelope?.rcptTo ?? []).join(', ')],
+    [t('message.envelopeFrom'), message.envelope?.mailFrom ?? t('message.none')],
+    [t('message.envelopeTo'), (message.envelope?.rcptTo ?? []).join(', ')],
     ...message.headers.map((header) => [header.name, header.value]),
   ];
   return h('div', { class: 'panel-headers', tabindex: '0' },
     h('table', { class: 'headers-table' },
-      h('caption', { class: 'visually-hidden', text: 'Message headers' }),
+      h('caption', { class: 'visually-hidden', text: t('message.headersCaption') }),
       h('tbody', {}, rows.map(([name, value], index) => h('tr', { class: index < 2 ? 'is-envelope' : null },
         h('th', { scope: 'row', text: name }),
         h('td', { text: value }))))));
@@ -125,17 +137,17 @@ export function attachmentsSection(message) {
   const items = message.attachments.filter((attachment) => isApiPath(attachment.url));
   if (items.length === 0) return null;
   return h('section', { class: 'attachments', 'aria-labelledby': 'attachments-title' },
-    h('h3', { class: 'section-title', id: 'attachments-title', text: `Attachments (${items.length})` }),
+    h('h3', { class: 'section-title', id: 'attachments-title', text: t('message.attachments', { count: items.length }) }),
     h('ul', { class: 'attachment-list' }, items.map((attachment) => {
-      const name = attachment.filename || `attachment-${attachment.index + 1}`;
-      const details = [attachment.contentType, fileSize(attachment.size), attachment.inline ? 'inline' : null].filter(Boolean).join(' · ');
+      const name = attachment.filename || t('message.unnamedAttachment', { number: attachment.index + 1 });
+      const details = [attachment.contentType, fileSize(attachment.size), attachment.inline ? t('message.inline') : null].filter(Boolean).join(' · ');
       // No value on `download`: the server's Content-Disposition names the file, already made safe.
       return h('li', { class: 'attachment' },
         h('span', { class: 'attachment-icon' }, icon(ICONS.paperclip)),
         h('span', { class: 'attachment-info' },
           h('span', { class: 'attachment-name', text: name, title: name }),
           h('span', { class: 'attachment-meta', text: details })),
-        h('a', { class: 'btn btn-secondary btn-small', href: attachment.url, download: true, 'aria-label': `Download ${name}` },
-          icon(ICONS.download), h('span', { class: 'hide-narrow', text: 'Download' })));
+        h('a', { class: 'btn btn-secondary btn-small', href: attachment.url, download: true, 'aria-label': t('message.downloadThis', { name }) },
+          icon(ICONS.download), h('span', { class: 'hide-narrow', text: t('message.download') })));
     })));
 }

@@ -1,81 +1,65 @@
 /**
- * Every word and sentence the Report tab shows of its own, in one place so
- * translations (issue 22) touch this file only. What comes from the report
- * itself (explanations, check messages, host names) is shown as sent.
+ * The Report tab's names that depend on what the report holds: which key
+ * words a verdict, a result or a group, and names with optional parts (a
+ * domain, a selector). What comes from the report itself (explanations,
+ * check messages, host names) is shown as sent.
  */
+import { t } from '../i18n/locale.js';
 
 /** @typedef {import('../api-types.js').ApiReport['authentication']['spf']['result']} ApiAuthResult */
 /** @typedef {import('../api-types.js').ApiReportCheck['status']} ApiCheckStatus */
 
 /** @typedef {'inbox' | 'risk' | 'spam'} Verdict */
 
-/** @param {number} count @param {string} one @param {string} many */
-const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
-
-export const REPORT_TEXT = {
-  tab: 'Report',
-  loading: 'Making the report: checking SPF, DKIM and DMARC can take a few seconds.',
-  retry: 'Try again',
-  unreachable: 'The report could not be loaded.',
-
-  scoreLabel: 'Deliverability score',
-  /** @param {number} score */
-  score: (score) => `${score} / 10`,
-  /** @type {Record<Verdict, string>} */
-  verdicts: { inbox: 'Likely inbox', risk: 'At risk', spam: 'Likely spam' },
-  /** @type {Record<Verdict, string>} */
-  verdictHints: {
-    inbox: 'A receiving provider would most likely deliver this message to the inbox.',
-    risk: 'Some providers may put this message in spam; the checks below say what to fix.',
-    spam: 'Most providers would put this message in spam or refuse it; the checks below say what to fix.',
-  },
-
-  authenticationTitle: 'Authentication',
-  dnsOff: 'This server makes no DNS lookups (--dns-servers off), so SPF, DKIM and DMARC were not checked; start it with DNS to see them.',
-  /** @param {string | null} domain */
-  spf: (domain) => (domain === null ? 'SPF' : `SPF for ${domain}`),
-  /** @param {string | null} domain @param {string | null} selector */
-  dkim: (domain, selector) => (domain === null ? 'DKIM signature'
-    : selector === null ? `DKIM signature of ${domain}` : `DKIM signature of ${domain} (selector ${selector})`),
-  dkimNone: 'DKIM',
-  dkimNoneExplanation: 'The message carries no DKIM signature.',
-  /** @param {string | null} domain */
-  dmarc: (domain) => (domain === null ? 'DMARC' : `DMARC for ${domain}`),
-  /** @param {'none' | 'quarantine' | 'reject'} policy */
-  dmarcPolicy: (policy) => `Published policy: ${policy}.`,
-  /** @param {number} instances */
-  arc: (instances) => (instances === 0 ? 'ARC' : `ARC (${plural(instances, 'set', 'sets')})`),
-  /** @type {Record<ApiAuthResult, string>} */
-  results: {
-    pass: 'Pass',
-    fail: 'Fail',
-    softfail: 'Soft fail',
-    neutral: 'Neutral',
-    none: 'None',
-    temperror: 'Temporary error',
-    permerror: 'Permanent error',
-    policy: 'Key refused',
-  },
-
-  checksTitle: 'Checks',
-  /** @type {Record<Exclude<ApiCheckStatus, 'pass'>, string>} */
-  groups: { fail: 'Failed', warn: 'Warnings', info: 'For your information' },
-  /** @param {number} count */
-  passed: (count) => `${plural(count, 'check', 'checks')} passed`,
-  /** @param {number} points */
-  penalty: (points) => `−${points}`,
-
-  timelineTitle: 'Timeline',
-  unknownHost: 'unknown host',
-  unknownTime: 'time unknown',
-  /** @param {string} span */
-  delay: (span) => `+${span}`,
-  /** @param {string} span */
-  clockSkew: (span) => `clocks disagree by ${span}`,
-  /** @param {string} span */
-  total: (span) => `${span} from the Date header to arrival here.`,
-  totalLabel: 'Total',
-  noTotal: 'The Date header is missing or unreadable, so the total time is unknown.',
-  /** @param {number} count */
-  omitted: (count) => `${plural(count, 'older Received header was', 'older Received headers were')} not read: only the newest 50 are.`,
+/** @type {Record<Verdict, { name: string, hint: string }>} */
+export const VERDICT_KEYS = {
+  inbox: { name: 'report.verdictInbox', hint: 'report.verdictInboxHint' },
+  risk: { name: 'report.verdictRisk', hint: 'report.verdictRiskHint' },
+  spam: { name: 'report.verdictSpam', hint: 'report.verdictSpamHint' },
 };
+
+/** @type {Record<ApiAuthResult, string>} */
+export const RESULT_KEYS = {
+  pass: 'report.resultPass',
+  fail: 'report.resultFail',
+  softfail: 'report.resultSoftfail',
+  neutral: 'report.resultNeutral',
+  none: 'report.resultNone',
+  temperror: 'report.resultTemperror',
+  permerror: 'report.resultPermerror',
+  policy: 'report.resultPolicy',
+};
+
+/** Each group's title, with its count. @type {Record<Exclude<ApiCheckStatus, 'pass'>, string>} */
+export const GROUP_KEYS = { fail: 'report.groupFail', warn: 'report.groupWarn', info: 'report.groupInfo' };
+
+// The names of the standards are the same in every language.
+const SPF = 'SPF';
+const DMARC = 'DMARC';
+const ARC = 'ARC';
+/** What the DKIM line is called when the message has no signature. */
+export const DKIM = 'DKIM';
+
+/** @param {string | null} domain */
+export function spfName(domain) {
+  return domain === null ? SPF : t('report.spfFor', { domain });
+}
+
+/**
+ * @param {string | null} domain
+ * @param {string | null} selector
+ */
+export function dkimName(domain, selector) {
+  if (domain === null) return t('report.dkimSignature');
+  return selector === null ? t('report.dkimOf', { domain }) : t('report.dkimOfSelector', { domain, selector });
+}
+
+/** @param {string | null} domain */
+export function dmarcName(domain) {
+  return domain === null ? DMARC : t('report.dmarcFor', { domain });
+}
+
+/** @param {number} instances ARC sets in the message */
+export function arcName(instances) {
+  return instances === 0 ? ARC : t('report.arcSets', { count: instances });
+}

@@ -2,12 +2,12 @@
  * The Report tab's panel. The server makes a report on first request, in a
  * worker and with DNS lookups, so the panel asks for it only when the tab is
  * first shown, never for every message opened. A refusal (503 while the
- * server is busy or the report failed) shows the server's sentence and a
+ * server is busy or the report failed) says why, in the page's words, with a
  * button to ask again.
  */
-import { ApiError } from '../api.js';
 import { focusQuietly, h } from '../dom.js';
-import { REPORT_TEXT } from './report-labels.js';
+import { t } from '../i18n/locale.js';
+import { problemText } from '../problem-text.js';
 import { reportView } from './report-view.js';
 
 /** @typedef {import('../api-types.js').ApiReport} ApiReport */
@@ -27,7 +27,7 @@ export function reportPanel(load) {
     if (state !== 'idle') return;
     state = 'loading';
     body.setAttribute('aria-busy', 'true');
-    body.replaceChildren(h('p', { class: 'report-loading muted', role: 'status', text: REPORT_TEXT.loading }));
+    body.replaceChildren(h('p', { class: 'report-loading muted', role: 'status', text: t('report.loading') }));
     try {
       const report = await load();
       body.replaceChildren(reportView(report));
@@ -44,14 +44,13 @@ export function reportPanel(load) {
 
   /** @param {unknown} error */
   function failure(error) {
-    const retry = h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: REPORT_TEXT.retry });
+    const retry = h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: t('report.retry') });
     retry.addEventListener('click', () => {
       // The button goes with the notice; focus stays in the panel rather than falling to the page.
       focusQuietly(body);
       void show();
     });
-    const sentence = error instanceof ApiError ? error.detail : REPORT_TEXT.unreachable;
-    return h('div', { class: 'notice notice-error report-failure', role: 'alert' }, h('p', { text: sentence }), retry);
+    return h('div', { class: 'notice notice-error report-failure', role: 'alert' }, h('p', { text: problemText(error, 'report.unreachable') }), retry);
   }
 
   return { panel: body, show: () => void show() };

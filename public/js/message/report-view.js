@@ -5,8 +5,9 @@
  * hostile sender's message and goes in as text, through `h` only.
  */
 import { h } from '../dom.js';
+import { t } from '../i18n/locale.js';
 import { elapsed, fullDate } from '../time.js';
-import { REPORT_TEXT } from './report-labels.js';
+import { arcName, DKIM, dkimName, dmarcName, GROUP_KEYS, RESULT_KEYS, spfName, VERDICT_KEYS } from './report-labels.js';
 
 /** @typedef {import('../api-types.js').ApiReport} ApiReport */
 /** @typedef {import('../api-types.js').ApiReportCheck} ApiReportCheck */
@@ -45,11 +46,11 @@ function verdictOf(score) {
 /** @param {number} score */
 function scoreCard(score) {
   const verdict = verdictOf(score);
-  return h('section', { class: 'report-score', dataset: { verdict }, 'aria-label': REPORT_TEXT.scoreLabel },
-    h('p', { class: 'report-score-value', text: REPORT_TEXT.score(score) }),
+  return h('section', { class: 'report-score', dataset: { verdict }, 'aria-label': t('report.scoreLabel') },
+    h('p', { class: 'report-score-value', text: t('report.score', { score }) }),
     h('div', { class: 'report-score-words' },
-      h('p', { class: 'report-verdict', text: REPORT_TEXT.verdicts[verdict] }),
-      h('p', { class: 'report-verdict-hint', text: REPORT_TEXT.verdictHints[verdict] })));
+      h('p', { class: 'report-verdict', text: t(VERDICT_KEYS[verdict].name) }),
+      h('p', { class: 'report-verdict-hint', text: t(VERDICT_KEYS[verdict].hint) })));
 }
 
 /**
@@ -64,16 +65,17 @@ function section(title, ...children) {
 /** @param {ApiAuthentication} auth */
 function authenticationSection(auth) {
   const dkim = auth.dkim.length === 0
-    ? [authItem(REPORT_TEXT.dkimNone, 'none', REPORT_TEXT.dkimNoneExplanation)]
-    : auth.dkim.map((signature) => authItem(REPORT_TEXT.dkim(signature.domain, signature.selector), signature.result, signature.explanation));
-  const policy = auth.dmarc.policy === null ? null : REPORT_TEXT.dmarcPolicy(auth.dmarc.policy);
-  return section(REPORT_TEXT.authenticationTitle,
-    auth.dnsChecked ? null : h('p', { class: 'notice notice-warning report-dns-off', role: 'note', text: REPORT_TEXT.dnsOff }),
+    ? [authItem(DKIM, 'none', t('report.dkimNone'))]
+    : auth.dkim.map((signature) => authItem(dkimName(signature.domain, signature.selector), signature.result, signature.explanation));
+  // The policy is DMARC's own keyword (none, quarantine, reject), shown as published.
+  const policy = auth.dmarc.policy === null ? null : t('report.dmarcPolicy', { policy: auth.dmarc.policy });
+  return section(t('report.authentication'),
+    auth.dnsChecked ? null : h('p', { class: 'notice notice-warning report-dns-off', role: 'note', text: t('report.dnsOff') }),
     h('ul', { class: 'report-list' },
-      authItem(REPORT_TEXT.spf(auth.spf.domain), auth.spf.result, auth.spf.explanation),
+      authItem(spfName(auth.spf.domain), auth.spf.result, auth.spf.explanation),
       dkim,
-      authItem(REPORT_TEXT.dmarc(auth.dmarc.domain), auth.dmarc.result, auth.dmarc.explanation, policy),
-      authItem(REPORT_TEXT.arc(auth.arc.instances), auth.arc.result, auth.arc.explanation)));
+      authItem(dmarcName(auth.dmarc.domain), auth.dmarc.result, auth.dmarc.explanation, policy),
+      authItem(arcName(auth.arc.instances), auth.arc.result, auth.arc.explanation)));
 }
 
 /**
@@ -99,7 +101,7 @@ function authItem(name, result, explanation, detail = null) {
   return h('li', { class: 'report-item' },
     h('div', { class: 'report-item-head' },
       h('span', { class: 'report-item-name', text: name }),
-      h('span', { class: 'report-badge', dataset: { tone: toneOf(result) }, text: REPORT_TEXT.results[result] })),
+      h('span', { class: 'report-badge', dataset: { tone: toneOf(result) }, text: t(RESULT_KEYS[result]) })),
     h('p', { class: 'report-item-text', text: explanation }),
     detail === null ? null : h('p', { class: 'report-item-detail', text: detail }));
 }
@@ -107,16 +109,16 @@ function authItem(name, result, explanation, detail = null) {
 /** @param {ApiReportCheck[]} checks */
 function checksSection(checks) {
   const passed = checks.filter((check) => check.status === 'pass');
-  return section(REPORT_TEXT.checksTitle,
+  return section(t('report.checks'),
     GROUPED.map((status) => {
       const group = checks.filter((check) => check.status === status);
       if (group.length === 0) return null;
       return h('div', { class: 'report-group', dataset: { status } },
-        h('h4', { class: 'report-group-title', text: `${REPORT_TEXT.groups[status]} (${group.length})` }),
+        h('h4', { class: 'report-group-title', text: t(GROUP_KEYS[status], { count: group.length }) }),
         checkList(group));
     }),
     passed.length === 0 ? null : h('details', { class: 'report-group', dataset: { status: 'pass' } },
-      h('summary', { class: 'report-group-title', text: REPORT_TEXT.passed(passed.length) }),
+      h('summary', { class: 'report-group-title', text: t('report.passed', { count: passed.length }) }),
       checkList(passed)));
 }
 
@@ -125,30 +127,30 @@ function checkList(checks) {
   return h('ul', { class: 'report-list' }, checks.map((check) => h('li', { class: 'report-item report-check', dataset: { check: check.id } },
     h('div', { class: 'report-item-head' },
       h('span', { class: 'report-item-text', text: check.message }),
-      check.penalty > 0 ? h('span', { class: 'report-penalty', text: REPORT_TEXT.penalty(check.penalty) }) : null),
+      check.penalty > 0 ? h('span', { class: 'report-penalty', text: `−${check.penalty}` }) : null),
     h('code', { class: 'report-check-id', text: check.id }))));
 }
 
 /** @param {ApiTimeline} timeline */
 function timelineSection(timeline) {
-  return section(REPORT_TEXT.timelineTitle,
+  return section(t('report.timeline'),
     h('ol', { class: 'report-list report-hops' }, timeline.hops.map(hopItem)),
     h('p', { class: 'report-total' }, timeline.totalSeconds === null
-      ? REPORT_TEXT.noTotal
-      : [h('strong', { text: `${REPORT_TEXT.totalLabel}: ` }), totalText(timeline.totalSeconds)]),
-    timeline.omittedHops > 0 ? h('p', { class: 'report-item-detail', text: REPORT_TEXT.omitted(timeline.omittedHops) }) : null);
+      ? t('report.noTotal')
+      : [h('strong', { text: t('report.totalLabel') }), ' ', totalText(timeline.totalSeconds)]),
+    timeline.omittedHops > 0 ? h('p', { class: 'report-item-detail', text: t('report.omitted', { count: timeline.omittedHops }) }) : null);
 }
 
 /** @param {ApiTimelineHop} hop */
 function hopItem(hop) {
   return h('li', { class: 'report-item report-hop' },
     h('p', { class: 'report-hop-route' },
-      h('span', { class: 'report-hop-from', text: hop.from ?? REPORT_TEXT.unknownHost }),
+      h('span', { class: 'report-hop-from', text: hop.from ?? t('report.unknownHost') }),
       h('span', { class: 'report-hop-arrow', 'aria-hidden': 'true', text: ' → ' }),
-      h('span', { class: 'visually-hidden', text: ' to ' }),
-      h('span', { class: 'report-hop-by', text: hop.by ?? REPORT_TEXT.unknownHost })),
+      h('span', { class: 'visually-hidden', text: ` ${t('report.hopTo')} ` }),
+      h('span', { class: 'report-hop-by', text: hop.by ?? t('report.unknownHost') })),
     h('p', { class: 'report-item-detail' },
-      hop.at === null ? REPORT_TEXT.unknownTime : h('time', { datetime: hop.at, text: fullDate(hop.at) }),
+      hop.at === null ? t('report.unknownTime') : h('time', { datetime: hop.at, text: fullDate(hop.at) }),
       hop.delaySeconds === null ? null : [' · ', h('span', { class: 'report-delay', text: delayText(hop.delaySeconds) })]));
 }
 
@@ -157,7 +159,7 @@ function hopItem(hop) {
  * @param {number} seconds
  */
 function delayText(seconds) {
-  return seconds < 0 ? REPORT_TEXT.clockSkew(elapsed(-seconds)) : REPORT_TEXT.delay(elapsed(seconds));
+  return seconds < 0 ? t('report.clockSkew', { duration: elapsed(-seconds) }) : `+${elapsed(seconds)}`;
 }
 
 /**
@@ -165,5 +167,5 @@ function delayText(seconds) {
  * @param {number} seconds
  */
 function totalText(seconds) {
-  return seconds < 0 ? delayText(seconds) : REPORT_TEXT.total(elapsed(seconds));
+  return seconds < 0 ? delayText(seconds) : t('report.total', { duration: elapsed(seconds) });
 }

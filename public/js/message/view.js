@@ -3,17 +3,18 @@
  * button, the likely action link as a button, then HTML, text, headers and
  * the deliverability report in tabs, and the attachments.
  */
-import { ApiError, api, isApiPath } from '../api.js';
+import { api, isApiPath } from '../api.js';
 import { focusQuietly, h, icon, ICONS } from '../dom.js';
+import { t } from '../i18n/locale.js';
 import { liveExpiry } from '../live-expiry.js';
+import { problemText } from '../problem-text.js';
 import { actionLink, codeCard } from './highlights.js';
 import { senderName, subjectOf } from './labels.js';
 import { attachmentsSection, headersPanel, htmlPanel, textPanel } from './parts.js';
-import { REPORT_TEXT } from './report-labels.js';
 import { reportPanel } from './report-panel.js';
 import { inboxHash, messageHash } from '../routes.js';
 import { buildTabs } from './tabs.js';
-import { expiresIn, fullDate } from '../time.js';
+import { fullDate, timeLeft } from '../time.js';
 
 /** @typedef {import('../api-types.js').ApiMailbox} ApiMailbox */
 /** @typedef {import('../api-types.js').ApiMessage} ApiMessage */
@@ -22,10 +23,10 @@ import { expiresIn, fullDate } from '../time.js';
 /** @typedef {import('../dom.js').Children} Children */
 
 /** @type {Record<ApiRemovalReason, string>} */
-const GONE_TEXT = {
-  deleted: 'This message was deleted.',
-  expired: 'This message expired and is gone for good.',
-  evicted: 'This message was removed to make room for newer mail.',
+const GONE_KEYS = {
+  deleted: 'message.goneDeleted',
+  expired: 'message.goneExpired',
+  evicted: 'message.goneEvicted',
 };
 
 /** The message pane: one message at a time, or the placeholder. */
@@ -77,15 +78,14 @@ export class MessageView {
     this.id = id;
     this.show(h('div', { class: 'message-loading', 'aria-busy': 'true' },
       h('div', { class: 'skeleton skeleton-title' }), h('div', { class: 'skeleton' }), h('div', { class: 'skeleton skeleton-short' }),
-      h('span', { class: 'visually-hidden', text: 'Loading the message…' })));
+      h('span', { class: 'visually-hidden', text: t('message.loading') })));
     try {
       const message = await api.getMessage(address, id, controller.signal);
       if (controller.signal.aborted) return;
       this.show(this.render(message, controller.signal));
     } catch (error) {
       if (controller.signal.aborted) return;
-      const missing = error instanceof ApiError && error.status === 404;
-      this.showNotice(missing ? 'This message is no longer here: it expired or was deleted.' : errorText(error));
+      this.showNotice(problemText(error, 'message.loadFailed'));
     }
     if (focus) this.focusHeading();
   }
@@ -109,7 +109,7 @@ export class MessageView {
   gone(id, reason) {
     if (this.id !== id) return;
     this.controller?.abort();
-    this.showNotice(GONE_TEXT[reason]);
+    this.showNotice(t(GONE_KEYS[reason]));
   }
 
   /**
@@ -146,15 +146,15 @@ export class MessageView {
       this.toolbar(null),
       h('div', { class: 'gone' },
         h('h2', { class: 'gone-title', tabindex: '-1', 'data-focus-target': '', text }),
-        h('a', { class: 'btn btn-secondary', href: inboxHash(this.address ?? '') }, 'Back to the inbox'))));
+        h('a', { class: 'btn btn-secondary', href: inboxHash(this.address ?? '') }, t('message.backToInbox')))));
   }
 
   /** @param {ApiMessage | null} message null for a notice: nothing to delete or download */
   toolbar(message) {
     const back = h('a', { class: 'btn btn-ghost btn-small back-link', href: inboxHash(this.address ?? '') },
-      icon(ICONS.back), h('span', { text: 'Inbox' }));
+      icon(ICONS.back), h('span', { text: t('message.back') }));
     if (message === null) return h('div', { class: 'message-toolbar' }, back);
-    const remove = h('button', { type: 'button', class: 'btn btn-ghost btn-small btn-danger-text' }, icon(ICONS.trash), h('span', { text: 'Delete' }));
+    const remove = h('button', { type: 'button', class: 'btn btn-ghost btn-small btn-danger-text' }, icon(ICONS.trash), h('span', { text: t('message.delete') }));
     remove.addEventListener('click', async () => {
       remove.disabled = true;
       try {
@@ -164,7 +164,7 @@ export class MessageView {
       }
     });
     const download = isApiPath(message.rawUrl)
-      ? h('a', { class: 'btn btn-ghost btn-small', href: message.rawUrl, download: true }, icon(ICONS.download), h('span', { class: 'label-wide', text: 'Download .eml' }))
+      ? h('a', { class: 'btn btn-ghost btn-small', href: message.rawUrl, download: true }, icon(ICONS.download), h('span', { class: 'label-wide', text: t('message.downloadEml') }))
       : null;
     return h('div', { class: 'message-toolbar' }, back, h('div', { class: 'toolbar-actions' }, download, remove));
   }
@@ -178,20 +178,22 @@ export class MessageView {
     const from = message.from;
     const date = message.date ?? message.receivedAt;
     const recipients = message.to.length > 0 ? message.to : (message.envelope?.rcptTo ?? []).map((address) => ({ name: '', address }));
+    // The subject comes before the toolbar, which the stylesheet draws above it: opening
+    // a message focuses the subject, and the next Tab reaches the message's actions.
     return h('div', { class: 'message-body' },
-      this.toolbar(message),
       h('header', { class: 'message-head' },
         h('h2', { class: 'message-subject', tabindex: '-1', 'data-focus-target': '', text: subjectOf(message) }),
         h('dl', { class: 'message-fields' },
-          field('From', from ? mailboxNodes(from) : senderName(from)),
-          field('To', recipients.length > 0 ? [
+          field(t('message.from'), from ? mailboxNodes(from) : senderName(from)),
+          field(t('message.to'), recipients.length > 0 ? [
             ...recipients.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)]),
             // The summary keeps the first recipients only; the rest are in the raw message.
-            message.toOmitted > 0 ? ` and ${message.toOmitted} more` : null,
-          ] : '(none)'),
-          message.cc.length > 0 ? field('Cc', message.cc.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)])) : null,
-          field('Date', h('time', { datetime: date, text: fullDate(date) })),
-          field('Expires', liveExpiry(message.expiresAt, (at, now) => expiresIn(at, now).replace(/^expires /, ''))))),
+            message.toOmitted > 0 ? ` ${t('message.moreRecipients', { count: message.toOmitted })}` : null,
+          ] : t('message.none')),
+          message.cc.length > 0 ? field(t('message.cc'), message.cc.flatMap((mailbox, index) => [index > 0 ? ', ' : null, ...mailboxNodes(mailbox)])) : null,
+          field(t('message.date'), h('time', { datetime: date, text: fullDate(date) })),
+          field(t('message.expires'), liveExpiry(message.expiresAt, expiryText)))),
+      this.toolbar(message),
       problemsNotice(message),
       codeCard(message.codes),
       // With a code on show, the link is the second choice and looks it.
@@ -201,9 +203,14 @@ export class MessageView {
   }
 }
 
-/** @param {unknown} error */
-function errorText(error) {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * The value beside "Expires": "in 1 min 30 s", or "now" once no time is left.
+ * @param {string} expiresAt
+ * @param {number} now
+ */
+function expiryText(expiresAt, now) {
+  const left = timeLeft(expiresAt, now);
+  return left === null ? t('message.expiresNow') : t('message.expiresIn', { duration: left });
 }
 
 /**
@@ -227,7 +234,7 @@ function mailboxNodes(mailbox) {
 /** @param {ApiMessage} message */
 function problemsNotice(message) {
   const problems = [...message.problems];
-  if (message.parseFailed) problems.unshift('This message could not be read; it is kept as sent. Download the .eml to look inside.');
+  if (message.parseFailed) problems.unshift(t('message.parseFailed'));
   if (problems.length === 0) return null;
   return h('div', { class: 'notice notice-warning', role: 'note' },
     icon(ICONS.warning), h('ul', { class: 'plain-list' }, problems.map((problem) => h('li', { text: problem }))));
@@ -239,13 +246,13 @@ function problemsNotice(message) {
  * @param {() => Promise<ApiReport>} loadReport
  */
 function bodyTabs(message, signal, loadReport) {
-  const html = isApiPath(message.htmlUrl) ? [{ key: 'html', label: 'HTML', panel: htmlPanel(message.htmlUrl, signal) }] : [];
+  const html = isApiPath(message.htmlUrl) ? [{ key: 'html', label: t('message.tabHtml'), panel: htmlPanel(message.htmlUrl, signal) }] : [];
   const report = reportPanel(loadReport);
   const tabs = [
     ...html,
-    { key: 'text', label: 'Text', panel: textPanel(message) },
-    { key: 'headers', label: 'Headers', panel: headersPanel(message) },
-    { key: 'report', label: REPORT_TEXT.tab, panel: report.panel, onShow: report.show },
+    { key: 'text', label: t('message.tabText'), panel: textPanel(message) },
+    { key: 'headers', label: t('message.tabHeaders'), panel: headersPanel(message) },
+    { key: 'report', label: t('report.tab'), panel: report.panel, onShow: report.show },
   ];
-  return buildTabs('Message views', tabs, html.length > 0 ? 'html' : 'text').element;
+  return buildTabs(t('message.views'), tabs, html.length > 0 ? 'html' : 'text').element;
 }

@@ -1,8 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { checkAddress, isAcceptedDomain, type DomainPolicy } from '../../mail/address/address.js';
+import { addressReason, type AddressReason } from '../../mail/address/reasons.js';
 import { simulatorNameOf, unknownSimulatorName } from '../../mail/address/simulator-names.js';
 import { ApiProblem } from '../problem.js';
 import { EXAMPLE_ADDRESS } from '../openapi/examples.js';
+import type { ProblemCode } from './types.js';
+
+type AddressProblemCode = Extract<ProblemCode, 'invalid_address' | 'invalid_name' | 'domain_not_accepted'>;
+
+const TITLES: Record<AddressProblemCode, string> = {
+  invalid_address: 'Invalid address', invalid_name: 'Invalid name', domain_not_accepted: 'Domain not accepted',
+};
 
 /**
  * The `{address}` path parameter. It is read by `inboxFromParam` in the
@@ -24,12 +32,16 @@ export const addressParam = z.string().openapi({
  */
 export function inboxFromParam(param: string, domains: DomainPolicy): string {
   const check = checkAddress(param, { smtpUtf8: true });
-  if (!check.ok) throw new ApiProblem(400, 'Invalid address', check.reason, { code: 'invalid_address' });
-  if (!isAcceptedDomain(check.address.domain, domains)) {
-    throw new ApiProblem(400, 'Domain not accepted', `This server does not take mail for ${check.address.domain}, so that inbox can never receive anything; use an address at ${domains.domains.join(' or ')}.`, { code: 'domain_not_accepted' });
+  if (!check.ok) throw addressProblem('invalid_address', check.reason);
+  const { domain } = check.address;
+  if (!isAcceptedDomain(domain, domains)) {
+    throw addressProblem('domain_not_accepted', addressReason('address_domain_not_accepted', { domain, domains: domains.domains }));
   }
-  if (simulatorNameOf(check.address, domains) === 'unknown') {
-    throw new ApiProblem(400, 'Invalid address', unknownSimulatorName(check.address), { code: 'invalid_address' });
-  }
+  if (simulatorNameOf(check.address, domains) === 'unknown') throw addressProblem('invalid_address', unknownSimulatorName(check.address));
   return check.address.inbox;
+}
+
+/** The 400 for an address, name or domain a rule refuses: its sentence as `detail`, with its code and values beside. */
+export function addressProblem(code: AddressProblemCode, reason: AddressReason): ApiProblem {
+  return new ApiProblem(400, TITLES[code], reason.text, { code, reason });
 }

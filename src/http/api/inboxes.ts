@@ -2,10 +2,11 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import {
   canonicalDomain, checkAddress, checkLocalPart, generateLocalPart, isAcceptedDomain, type DomainPolicy,
 } from '../../mail/address/address.js';
+import { addressReason } from '../../mail/address/reasons.js';
 import { simulatorDomainNotForInboxes } from '../../mail/address/simulator-names.js';
 import type { BlankEnv } from 'hono/types';
 import type { ApiDependencies } from './dependencies.js';
-import { addressParam, inboxFromParam } from './inbox-param.js';
+import { addressParam, addressProblem, inboxFromParam } from './inbox-param.js';
 import { readInboxRequest } from './inbox-request.js';
 import { afterSince, beforeQuery, filterQuery, limitQuery, matches, olderThan } from './message-filter.js';
 import { ApiProblem } from '../problem.js';
@@ -138,10 +139,11 @@ export function inboxRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
     const query = c.req.valid('query');
     try {
       const address = chosenAddress(query.localPart ?? '', chooseDomain(query.domain, domains));
-      return c.json({ valid: true, reason: null, address, public: true as const }, 200);
+      return c.json({ valid: true, reason: null, reasonCode: null, reasonValues: null, address, public: true as const }, 200);
     } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      return c.json({ valid: false, reason: error.detail, address: null, public: true as const }, 200);
+      if (!(error instanceof ApiProblem) || error.reason === null) throw error;
+      const { code, values, text } = error.reason;
+      return c.json({ valid: false, reason: text, reasonCode: code, reasonValues: values, address: null, public: true as const }, 200);
     }
   });
 
@@ -167,17 +169,17 @@ function chooseDomain(requested: string | undefined, domains: DomainPolicy): str
   if (requested === undefined || requested.trim() === '') return domains.defaultDomain;
   const domain = canonicalDomain(requested.trim());
   if (domain === null || !isAcceptedDomain(domain, domains)) {
-    throw new ApiProblem(400, 'Domain not accepted', `This server does not take mail for "${requested}"; choose one of ${domains.domains.join(', ')}.`, { code: 'domain_not_accepted' });
+    throw addressProblem('domain_not_accepted', addressReason('domain_not_accepted', { domain: requested, domains: domains.domains }));
   }
-  if (domain === domains.simulatorDomain) throw new ApiProblem(400, 'Domain not accepted', simulatorDomainNotForInboxes(domain), { code: 'domain_not_accepted' });
+  if (domain === domains.simulatorDomain) throw addressProblem('domain_not_accepted', simulatorDomainNotForInboxes(domain));
   return domain;
 }
 
 function chosenAddress(localPart: string, domain: string): string {
   // The same rules as SMTP; a chosen name is written in Latin letters so anyone can type it.
   const reason = checkLocalPart(localPart, { smtpUtf8: false });
-  if (reason !== null) throw new ApiProblem(400, 'Invalid name', reason, { code: 'invalid_name' });
+  if (reason !== null) throw addressProblem('invalid_name', reason);
   const check = checkAddress(`${localPart}@${domain}`, { smtpUtf8: false });
-  if (!check.ok) throw new ApiProblem(400, 'Invalid name', check.reason, { code: 'invalid_name' });
+  if (!check.ok) throw addressProblem('invalid_name', check.reason);
   return check.address.inbox;
 }

@@ -6,6 +6,7 @@
  * the other; views.ts maps one to the other.
  */
 import { z } from '@hono/zod-openapi';
+import { ADDRESS_REASON_CODES } from '../../mail/address/reasons.js';
 
 const MESSAGE_ID = /^[0-9a-hjkmnp-tv-z]{26}$/;
 
@@ -53,10 +54,25 @@ export const inboxSchema = z.object({
   ttlSeconds: z.number().openapi({ description: 'How long each message is kept after it arrives, in seconds.' }),
 }).openapi('ApiInbox', { description: 'A created inbox. Nothing is stored until mail arrives; the address is the only key.' });
 
+/** Why an address, a chosen name or a domain was refused, for programs and for pages in other languages. */
+export const addressReasonCodeSchema = z.enum(ADDRESS_REASON_CODES).openapi('ApiAddressReasonCode', {
+  description: 'Which rule refused the address, name or domain: stable, unlike the English sentence. '
+    + 'README lists each code with its sentence; a later version may add codes.',
+});
+
+/** The values the sentence of a refusal names, such as the character, a length and its limit, or the accepted domains. */
+export const addressReasonValuesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())]))
+  .openapi('ApiAddressReasonValues', {
+    description: 'What the sentence names, by name: `character`, `codePoint` (U+XXXX), `lookalikeOf`, `script` (ISO 15924, e.g. Cyrl), '
+      + '`length` and `limit`, `count`, `label`, `domain`, `domains`, `names`, `address`; empty when it names nothing.',
+  });
+
 /** `GET /api/addresses/check` */
 export const addressCheckSchema = z.object({
   valid: z.boolean().openapi({ description: 'True when the name and domain are accepted.' }),
   reason: nullableText('Why not, as a sentence a person can act on; null when valid.'),
+  reasonCode: z.union([addressReasonCodeSchema, z.null()]).openapi({ description: 'The stable code of `reason`; null when valid.' }),
+  reasonValues: z.union([addressReasonValuesSchema, z.null()]).openapi({ description: 'The values `reason` names; null when valid.' }),
   address: nullableText('The normalised address when valid; null otherwise.'),
   public: z.literal(true).openapi({ description: 'Always true: a chosen name can be read by anyone who types it.' }),
 }).openapi('ApiAddressCheck', { description: 'Whether a chosen name would be accepted, for live validation in a form.' });
@@ -206,4 +222,11 @@ export const problemBodySchema = z.object({
   status: z.number().int().openapi({ description: 'The HTTP status code.' }),
   code: problemCodeSchema,
   detail: text('What went wrong and what to do, as a sentence a person understands; for a refused parameter, its name and the ones the route takes.'),
-}).openapi('ApiProblemBody', { description: 'An RFC 9457 problem document (`application/problem+json`); every error is one.' });
+  // Undescribed here: a description on a shared component's use would become the component's own.
+  reasonCode: addressReasonCodeSchema.optional(),
+  reasonValues: addressReasonValuesSchema.optional(),
+}).openapi('ApiProblemBody', {
+  description: 'An RFC 9457 problem document (`application/problem+json`); every error is one. '
+    + 'With `invalid_address`, `invalid_name` and `domain_not_accepted` it also has `reasonCode`, which rule refused the address, name or domain, '
+    + 'and `reasonValues`, what `detail` names, so a page can say `detail` in its own language.',
+});

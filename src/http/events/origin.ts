@@ -6,7 +6,7 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
  * Origins whose pages may open the events socket: the --public-url origins
  * when given, otherwise the listening address. On a loopback or wildcard
  * bind the page is as likely opened as localhost or 127.0.0.1 (the start-up
- * banner prints the latter for 0.0.0.0), so those count too. `port` is the
+ * banner names both for 0.0.0.0), so those count too. `port` is the
  * bound port, which differs from the configured one when that was 0.
  */
 export function allowedOrigins(http: Pick<HttpConfig, 'host' | 'publicOrigins'>, port: number): string[] {

@@ -1,6 +1,7 @@
 import type {
   ApiAddressCheck, ApiDeleted, ApiDomains, ApiEventFrame, ApiHealth, ApiInbox, ApiMessage, ApiMessageList, ApiMessageSummary, ApiProblemBody, ProblemCode,
 } from '../api/types.js';
+import { addressReason, type AddressReason } from '../../mail/address/reasons.js';
 
 /**
  * The address the examples use: a chosen name, so obviously an example.
@@ -28,8 +29,10 @@ export const exampleInboxes: { random: ApiInbox; chosen: ApiInbox } = {
 
 /** Answers of the address check. */
 export const exampleChecks: { valid: ApiAddressCheck; invalid: ApiAddressCheck } = {
-  valid: { valid: true, reason: null, address: 'qa-signup@ephemail.test', public: true },
-  invalid: { valid: false, reason: 'The name has a space in it; addresses cannot contain spaces.', address: null, public: true },
+  valid: { valid: true, reason: null, reasonCode: null, reasonValues: null, address: 'qa-signup@ephemail.test', public: true },
+  invalid: {
+    valid: false, reason: "The name cannot have two dots in a row ('..').", reasonCode: 'name_double_dot', reasonValues: {}, address: null, public: true,
+  },
 };
 
 /** A sign-up confirmation as it appears in a list. */
@@ -103,15 +106,19 @@ function problem(status: number, code: ProblemCode, title: string, detail: strin
   return { type: 'about:blank', title, status, code, detail };
 }
 
+function refusal(code: ProblemCode, title: string, reason: AddressReason): ApiProblemBody {
+  return { ...problem(400, code, title, reason.text), reasonCode: reason.code, reasonValues: reason.values };
+}
+
 /** One problem per status the API answers with. */
 export const exampleProblems = {
   unknownParameter: problem(400, 'unknown_parameter', 'Unknown parameter', 'Unknown query parameter "subjet"; this route takes subject, from, to, since, timeout.'),
   invalidFilter: problem(400, 'invalid_parameter', 'Invalid since', 'since must be a message id or an ISO time such as 2026-01-31T12:00:00Z; "yesterday" is neither.'),
-  invalidName: problem(400, 'invalid_name', 'Invalid name', 'The name has a space in it; addresses cannot contain spaces.'),
+  invalidName: refusal('invalid_name', 'Invalid name', addressReason('name_non_latin', { character: 'ж', script: 'Cyrl' })),
   invalidBody: problem(400, 'invalid_body', 'Invalid body', 'localPart must be a string.'),
   unknownField: problem(400, 'unknown_field', 'Unknown field', 'The body has no field "name"; it takes localPart and domain, both optional.'),
-  invalidAddress: problem(400, 'invalid_address', 'Invalid address', 'There is no @ in the address; it should look like name@example.com.'),
-  domainNotAccepted: problem(400, 'domain_not_accepted', 'Domain not accepted', 'This server does not take mail for "example.org"; choose one of ephemail.test.'),
+  invalidAddress: refusal('invalid_address', 'Invalid address', addressReason('address_no_at')),
+  domainNotAccepted: refusal('domain_not_accepted', 'Domain not accepted', addressReason('domain_not_accepted', { domain: 'example.org', domains: ['ephemail.test'] })),
   notFound: problem(404, 'message_not_found', 'Message not found', 'This inbox has no message with that id; it may have expired or been deleted.'),
   attachmentNotFound: problem(404, 'attachment_not_found', 'Attachment not found', 'This message has 1 attachment(s), numbered from 0; there is no number "3".'),
   gone: problem(404, 'message_gone', 'Message gone', 'The matching message was deleted or expired before it could be returned.'),

@@ -1,6 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { checkDomain, codePoint, describeCharacter, type DomainChecker } from './domain.js';
+import { codePoint, nameCharacterReason } from './character-reasons.js';
+import { checkDomain, type DomainChecker } from './domain.js';
+import { addressReason, type AddressReason } from './reasons.js';
 
 export { canonicalDomain, memoizedDomainChecker, type DomainChecker } from './domain.js';
 
@@ -28,8 +30,8 @@ export interface InboxAddress {
   tag: string | null;
 }
 
-/** Result of `checkAddress`: the normalised address, or a sentence a person can act on. */
-export type AddressCheck = { ok: true; address: InboxAddress } | { ok: false; reason: string };
+/** Result of `checkAddress`: the normalised address, or why not (its `text` is a sentence a person can act on). */
+export type AddressCheck = { ok: true; address: InboxAddress } | { ok: false; reason: AddressReason };
 
 /** Options shared by the checks. */
 export interface AddressOptions {
@@ -64,7 +66,7 @@ const BLANK = /[\s\p{Z}]/u;
 
 type LocalCheck =
   | { ok: true; localPart: string; tag: string | null; octets: number }
-  | { ok: false; reason: string };
+  | { ok: false; reason: AddressReason };
 
 /**
  * Checks and normalises a full address. Surrounding whitespace is dropped;
@@ -82,7 +84,7 @@ export function checkAddress(input: string, options: AddressOptions = {}): Addre
   if (!domain.ok) return domain;
   const octets = local.octets + 1 + domain.ascii.length;
   if (octets > MAX_ADDRESS_OCTETS) {
-    return { ok: false, reason: `The address is ${octets} bytes long; the limit is ${MAX_ADDRESS_OCTETS}.` };
+    return { ok: false, reason: addressReason('address_too_long', { length: octets, limit: MAX_ADDRESS_OCTETS }) };
   }
   const { localPart, tag } = local;
   const inbox = `${localPart}@${domain.domain}`;
@@ -93,7 +95,7 @@ export function checkAddress(input: string, options: AddressOptions = {}): Addre
  * Checks a local part on its own, as when a person picks an inbox name.
  * Returns the reason it is invalid, or null when it is fine.
  */
-export function checkLocalPart(localPart: string, options: AddressOptions = {}): string | null {
+export function checkLocalPart(localPart: string, options: AddressOptions = {}): AddressReason | null {
   const check = parseLocalPart(localPart, options.smtpUtf8 === true);
   return check.ok ? null : check.reason;
 }
@@ -121,31 +123,27 @@ export function generateLocalPart(random: RandomBytes = randomBytes): string {
   return groups.join(SEPARATOR);
 }
 
-function addressShapeProblem(text: string): string | null {
-  if (text === '') return 'Please enter an email address; this one is empty.';
+function addressShapeProblem(text: string): AddressReason | null {
+  if (text === '') return addressReason('address_empty');
   // "Name <a@b.c>" is a header form; accepting it silently would hide a paste mistake.
-  if (text.endsWith('>') && text.includes('<')) {
-    return 'Write just the address, without angle brackets < > or a name around it.';
-  }
-  const shared = quotedProblem(text) ?? blankProblem(text, 'The address');
+  if (text.endsWith('>') && text.includes('<')) return addressReason('address_angle_brackets');
+  const shared = quotedProblem(text) ?? blankProblem(text, 'address');
   if (shared !== null) return shared;
   const ats = text.split('@').length - 1;
-  if (ats === 0) return 'There is no @ in the address; it should look like name@example.com.';
-  if (ats > 1) return `The address has ${ats} @ signs; it can have only one, between the name and the domain.`;
+  if (ats === 0) return addressReason('address_no_at');
+  if (ats > 1) return addressReason('address_many_at', { count: ats });
   return null;
 }
 
-function quotedProblem(text: string): string | null {
-  if (!text.startsWith('"')) return null;
-  const instead = 'use letters, digits, dot, hyphen, underscore and plus instead';
-  return `Quoted names such as "john doe"@example.com are not supported; ${instead}.`;
+function quotedProblem(text: string): AddressReason | null {
+  return text.startsWith('"') ? addressReason('name_quoted') : null;
 }
 
-function blankProblem(text: string, subject: string): string | null {
+function blankProblem(text: string, part: 'address' | 'name'): AddressReason | null {
   const blank = BLANK.exec(text)?.[0];
   if (blank === undefined) return null;
-  if (blank === ' ') return `${subject} has a space in it; addresses cannot contain spaces.`;
-  return `${subject} has a blank character (${codePoint(blank)}) in it; addresses cannot contain spaces or blanks.`;
+  if (blank === ' ') return addressReason(part === 'address' ? 'address_space' : 'name_space');
+  return addressReason(part === 'address' ? 'address_blank' : 'name_blank', { codePoint: codePoint(blank) });
 }
 
 function parseLocalPart(raw: string, smtpUtf8: boolean): LocalCheck {
@@ -162,9 +160,9 @@ function parseLocalPart(raw: string, smtpUtf8: boolean): LocalCheck {
   return { ok: true, localPart, tag, octets: utf8Length(normal) };
 }
 
-function localCharactersProblem(raw: string, smtpUtf8: boolean): string | null {
-  if (raw === '') return 'The name (the part before the @) is empty.';
-  const shared = quotedProblem(raw) ?? blankProblem(raw, 'The name');
+function localCharactersProblem(raw: string, smtpUtf8: boolean): AddressReason | null {
+  if (raw === '') return addressReason('name_empty');
+  const shared = quotedProblem(raw) ?? blankProblem(raw, 'name');
   if (shared !== null) return shared;
   // Allowed whether or not SMTPUTF8 was negotiated, and unchanged by NFC and lower-casing.
   if (ASCII_LOCAL_PART.test(raw)) return null;
@@ -174,38 +172,34 @@ function localCharactersProblem(raw: string, smtpUtf8: boolean): string | null {
   // is checked too, so compatibility forms such as the Kelvin sign are refused, not folded into ASCII.
   const rawBad = smtpUtf8 ? undefined : [...raw].find((char) => !isAllowed(char));
   const bad = chars.find((char) => !isAllowed(char)) ?? rawBad;
-  if (bad !== undefined) return badLocalCharacter(bad, smtpUtf8);
+  if (bad !== undefined) return nameCharacterReason(bad, smtpUtf8);
   // A letter whose lower case needs a combining mark (İ -> i + U+0307) would make the inbox itself invalid.
   const unfoldable = chars.find((char) => ![...char.toLowerCase()].every(isAllowed));
   if (unfoldable === undefined) return null;
-  return `'${unfoldable}' has no plain lower-case form, so it cannot be used in an address.`;
+  return addressReason('name_no_lower_case', { character: unfoldable });
 }
 
-function badLocalCharacter(char: string, smtpUtf8: boolean): string {
-  const letters = smtpUtf8 ? 'letters' : 'Latin letters';
-  return `Only ${letters}, digits, dot, hyphen, underscore and plus are allowed; ${describeCharacter(char)} is not.`;
-}
-
-function dotsProblem(localPart: string): string | null {
-  if (localPart.startsWith('.')) return 'The name cannot start with a dot.';
-  if (localPart.endsWith('.')) return 'The name cannot end with a dot.';
-  if (localPart.includes('..')) return "The name cannot have two dots in a row ('..').";
+function dotsProblem(localPart: string): AddressReason | null {
+  if (localPart.startsWith('.')) return addressReason('name_leading_dot');
+  if (localPart.endsWith('.')) return addressReason('name_trailing_dot');
+  if (localPart.includes('..')) return addressReason('name_double_dot');
   return null;
 }
 
-function tagProblem(name: string, tagged: boolean): string | null {
+function tagProblem(name: string, tagged: boolean): AddressReason | null {
   if (!tagged) return null;
-  if (name === '') return 'The name cannot be only a +tag; put a name before the +, as in name+tag.';
+  if (name === '') return addressReason('name_only_tag');
   // The inbox drops the tag, and "name.@" on its own would break the trailing-dot rule.
-  if (name.endsWith('.')) return 'The name cannot end with a dot right before the +.';
+  if (name.endsWith('.')) return addressReason('name_dot_before_tag');
   return null;
 }
 
-function localLengthProblem(localPart: string): string | null {
+function localLengthProblem(localPart: string): AddressReason | null {
   const octets = utf8Length(localPart);
   if (octets <= MAX_LOCAL_OCTETS) return null;
-  const hint = octets > localPart.length ? ' (letters outside A-Z take 2 to 4 bytes each)' : '';
-  return `The name is ${octets} bytes long${hint}; the limit is ${MAX_LOCAL_OCTETS} bytes.`;
+  // More bytes than characters: the hint says why a name that looks short is long.
+  const code = octets > localPart.length ? 'name_too_long_non_ascii' : 'name_too_long';
+  return addressReason(code, { length: octets, limit: MAX_LOCAL_OCTETS });
 }
 
 function utf8Length(text: string): number {

@@ -1,7 +1,9 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
+import { domainCharacterReason, isInvisible } from './character-reasons.js';
+import { addressReason, type AddressReason } from './reasons.js';
 
 /** Outcome of checking a domain: its canonical Unicode form, or why it was refused. */
-export type DomainCheck = { ok: true; domain: string; ascii: string } | { ok: false; reason: string };
+export type DomainCheck = { ok: true; domain: string; ascii: string } | { ok: false; reason: AddressReason };
 
 const MAX_LABEL_OCTETS = 63;
 const MAX_DOMAIN_OCTETS = 253;
@@ -12,29 +14,6 @@ const LABEL_SEPARATORS = /[.\u3002\uFF0E\uFF61]/u;
 // WHATWG host parsing reads a numeric last label as IPv4 (1.2.3.4, 0x7f.1), which is not a domain.
 const NUMERIC_LABEL = /^(?:\d+|0x[0-9a-f]*)$/i;
 const ASCII_DOMAIN_CHAR = /^[A-Za-z0-9.-]$/;
-const INVISIBLE_CHAR = /^[\p{C}\p{Z}\s]$/u;
-const MARK = /^\p{M}$/u;
-const VISIBLE_ASCII = /^[\x21-\x7e]$/;
-
-/**
- * How a character is named in a reason: itself in quotes when it can be seen,
- * its code point when it is blank, a control, a combining mark or an ASCII look-alike.
- */
-export function describeCharacter(char: string): string {
-  if (MARK.test(char)) return `the combining mark ${codePoint(char)}`;
-  if (INVISIBLE_CHAR.test(char)) return `the invisible character ${codePoint(char)}`;
-  const lookalike = char.normalize('NFKC');
-  // A full-width 'Ａ' or the Kelvin sign looks like plain ASCII, so refusing it needs the code point to make sense.
-  if (char.charCodeAt(0) >= 0x80 && VISIBLE_ASCII.test(lookalike)) {
-    return `'${char}' (${codePoint(char)}, a look-alike of '${lookalike}')`;
-  }
-  return `'${char}'`;
-}
-
-/** The Unicode code point of `char` in U+XXXX notation. */
-export function codePoint(char: string): string {
-  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
 
 /**
  * Checks a domain and returns it in canonical form: lower-case Unicode labels
@@ -45,7 +24,7 @@ export function checkDomain(raw: string): DomainCheck {
   const early = rawProblem(raw);
   if (early !== null) return { ok: false, reason: early };
   const ascii = domainToASCII(raw);
-  if (ascii === '') return { ok: false, reason: `'${raw}' is not a valid domain name.` };
+  if (ascii === '') return { ok: false, reason: addressReason('domain_invalid', { domain: raw }) };
   const domain = domainToUnicode(ascii);
   // IDNA mapping can turn full-width or ignorable characters into new problems, so check again.
   const late = mappedProblem(domain, ascii);
@@ -83,65 +62,48 @@ export function canonicalDomain(domain: string): string | null {
   return check.ok ? check.domain : null;
 }
 
-function rawProblem(raw: string): string | null {
-  if (raw === '') return 'The domain (the part after the @) is empty; it should look like example.com.';
-  if (raw.startsWith('[')) {
-    return 'Addresses at an IP address such as [1.2.3.4] are not accepted; use a domain name like example.com.';
-  }
+function rawProblem(raw: string): AddressReason | null {
+  if (raw === '') return addressReason('domain_empty');
+  if (raw.startsWith('[')) return addressReason('domain_ip_literal');
   const bad = [...raw].find((char) => !isRawDomainChar(char));
-  if (bad !== undefined) return badDomainCharacter(bad);
+  if (bad !== undefined) return domainCharacterReason(bad);
   return labelsProblem(raw.split(LABEL_SEPARATORS));
 }
 
 function isRawDomainChar(char: string): boolean {
   const ascii = char.charCodeAt(0) < 0x80;
   // Non-ASCII is left to IDNA, except what a person cannot see and so could never fix.
-  return ascii ? ASCII_DOMAIN_CHAR.test(char) : !INVISIBLE_CHAR.test(char);
+  return ascii ? ASCII_DOMAIN_CHAR.test(char) : !isInvisible(char);
 }
 
-function mappedProblem(domain: string, ascii: string): string | null {
+function mappedProblem(domain: string, ascii: string): AddressReason | null {
   const asciiLabels = ascii.split('.');
   const structure = labelsProblem(asciiLabels);
   if (structure !== null) return structure;
   const bad = [...ascii].find((char) => !ASCII_DOMAIN_CHAR.test(char));
-  if (bad !== undefined) return badDomainCharacter(bad);
+  if (bad !== undefined) return domainCharacterReason(bad);
   return hyphenProblem(domain.split('.')) ?? lengthProblem(asciiLabels, domain.split('.'), ascii);
 }
 
-function badDomainCharacter(char: string): string {
-  return `Only letters, digits, hyphens and dots are allowed in the domain; ${describeCharacter(char)} is not.`;
-}
-
-function labelsProblem(labels: readonly string[]): string | null {
-  if (labels.length < 2) {
-    return `The domain '${labels.join('')}' has no dot; it should look like example.com.`;
-  }
-  if (labels[0] === '') return 'The domain cannot start with a dot.';
+function labelsProblem(labels: readonly string[]): AddressReason | null {
+  if (labels.length < 2) return addressReason('domain_no_dot', { domain: labels.join('') });
+  if (labels[0] === '') return addressReason('domain_leading_dot');
   const last = labels.at(-1) ?? '';
-  if (last === '') return 'The domain cannot end with a dot.';
-  if (labels.includes('')) return 'The domain cannot have two dots in a row.';
-  if (NUMERIC_LABEL.test(last)) {
-    const advice = 'use a domain name like example.com.';
-    return `The domain ends in a number ('${last}'), so it looks like an IP address; ${advice}`;
-  }
+  if (last === '') return addressReason('domain_trailing_dot');
+  if (labels.includes('')) return addressReason('domain_double_dot');
+  if (NUMERIC_LABEL.test(last)) return addressReason('domain_numeric', { label: last });
   return null;
 }
 
-function hyphenProblem(labels: readonly string[]): string | null {
+function hyphenProblem(labels: readonly string[]): AddressReason | null {
   const bad = labels.find((label) => label.startsWith('-') || label.endsWith('-'));
-  return bad === undefined ? null : `A part of the domain cannot start or end with a hyphen ('${bad}').`;
+  return bad === undefined ? null : addressReason('domain_label_hyphen', { label: bad });
 }
 
-function lengthProblem(asciiLabels: readonly string[], labels: readonly string[], ascii: string): string | null {
+function lengthProblem(asciiLabels: readonly string[], labels: readonly string[], ascii: string): AddressReason | null {
   const long = asciiLabels.findIndex((label) => label.length > MAX_LABEL_OCTETS);
-  if (long >= 0) {
-    const shown = preview(labels[long] ?? '');
-    const limit = `each part between dots can have at most ${MAX_LABEL_OCTETS} characters`;
-    return `The part '${shown}' of the domain is too long; ${limit}.`;
-  }
-  if (ascii.length > MAX_DOMAIN_OCTETS) {
-    return `The domain is ${ascii.length} characters long; the limit is ${MAX_DOMAIN_OCTETS}.`;
-  }
+  if (long >= 0) return addressReason('domain_label_too_long', { label: preview(labels[long] ?? ''), limit: MAX_LABEL_OCTETS });
+  if (ascii.length > MAX_DOMAIN_OCTETS) return addressReason('domain_too_long', { length: ascii.length, limit: MAX_DOMAIN_OCTETS });
   return null;
 }
 

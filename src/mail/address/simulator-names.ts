@@ -1,4 +1,5 @@
 import type { DomainPolicy, InboxAddress } from './address.js';
+import { addressReason, type AddressReason } from './reasons.js';
 
 /**
  * The mailboxes of the SMTP failure simulator, at `simulator.` + the default
@@ -21,12 +22,12 @@ export function simulatorNameOf(address: InboxAddress, policy: DomainPolicy): Si
   return SIMULATOR_NAMES.find((name) => name === address.localPart) ?? 'unknown';
 }
 
-/** The sentence for a name the simulator does not have, the same on SMTP and HTTP. */
-export function unknownSimulatorName(address: InboxAddress): string {
-  return `${address.inbox} is not one of the failure simulator's addresses; it has ${SIMULATOR_NAMES.join(', ')} at ${address.domain} (see README).`;
+/** The reason for a name the simulator does not have, the same on SMTP and HTTP. */
+export function unknownSimulatorName(address: InboxAddress): AddressReason {
+  return addressReason('simulator_unknown_address', { address: address.inbox, domain: address.domain, names: [...SIMULATOR_NAMES] });
 }
 
 /** Why no inbox is made at the simulator's domain: its names are fixed and need no making. */
-export function simulatorDomainNotForInboxes(domain: string): string {
-  return `${domain} belongs to the failure simulator, whose addresses are fixed: ${SIMULATOR_NAMES.join(', ')}. Send to them as they are; mail that greylist@ and slow@ accept can be read like any inbox's.`;
+export function simulatorDomainNotForInboxes(domain: string): AddressReason {
+  return addressReason('simulator_domain', { domain, names: [...SIMULATOR_NAMES] });
 }
