@@ -16,6 +16,10 @@
 
 /** @typedef {import('../../src/http/api/types.js').ApiInboxRequest} ApiInboxRequest */
 /** @typedef {import('../../src/http/api/types.js').ApiAddressCheck} ApiAddressCheck */
+/**
+ * @typedef {{ code: NonNullable<ApiAddressCheck['reasonCode']>, values: NonNullable<ApiAddressCheck['reasonValues']> }} ApiAddressReason
+ * Why an address, name or domain was refused: the stable code and what its sentence names.
+ */
 /** @typedef {import('../../src/http/api/types.js').ApiMessageList} ApiMessageList */
 /** @typedef {import('../../src/http/api/types.js').ApiEventFrame} ApiEventFrame */
 /** @typedef {import('../../src/http/api/types.js').ApiRemovalFrame['type']} ApiRemovalReason */

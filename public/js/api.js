@@ -5,6 +5,7 @@
  */
 
 /** @typedef {import('./api-types.js').ApiAddressCheck} ApiAddressCheck */
+/** @typedef {import('./api-types.js').ApiAddressReason} ApiAddressReason */
 /** @typedef {import('./api-types.js').ApiDomains} ApiDomains */
 /** @typedef {import('./api-types.js').ApiInbox} ApiInbox */
 /** @typedef {import('./api-types.js').ApiInboxRequest} ApiInboxRequest */
@@ -19,13 +20,15 @@ export class ApiError extends Error {
    * @param {number} status HTTP status, or 0 when the server could not be reached
    * @param {ApiProblemCode | null} code the problem's machine code; null when the answer was no problem document
    * @param {string} detail the server's sentence, in English (or what happened, when it sent none)
+   * @param {ApiAddressReason | null} [reason] which rule refused an address, name or domain, when that was the problem
    */
-  constructor(status, code, detail) {
+  constructor(status, code, detail, reason = null) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.reason = reason;
   }
 }
 
@@ -58,7 +61,7 @@ async function request(method, path, { body, signal } = {}) {
   if (!response.ok) {
     // Our own server's codes are those it declares; one added later is simply a code the page does not know.
     const code = /** @type {ApiProblemCode | null} */ (problemField(data, 'code'));
-    throw new ApiError(response.status, code, problemField(data, 'detail') ?? `The server answered ${response.status}.`);
+    throw new ApiError(response.status, code, problemField(data, 'detail') ?? `The server answered ${response.status}.`, addressReasonOf(data));
   }
   return data;
 }
@@ -85,6 +88,19 @@ function problemField(data, name) {
   if (typeof data !== 'object' || data === null) return null;
   const value = /** @type {Record<string, unknown>} */ (data)[name];
   return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The refusal reason of a problem about an address, name or domain; null for any other answer.
+ * @param {unknown} data
+ * @returns {ApiAddressReason | null}
+ */
+function addressReasonOf(data) {
+  if (typeof data !== 'object' || data === null) return null;
+  const { reasonCode, reasonValues } = /** @type {Record<string, unknown>} */ (data);
+  if (typeof reasonCode !== 'string' || typeof reasonValues !== 'object' || reasonValues === null) return null;
+  // Our own server's codes and values, as it declares them (see requestJson).
+  return /** @type {ApiAddressReason} */ ({ code: reasonCode, values: reasonValues });
 }
 
 /**

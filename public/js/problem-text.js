@@ -5,14 +5,15 @@
  * the page's own sentence about what failed.
  */
 import { ApiError } from './api.js';
+import { reasonText } from './address/reason-text.js';
 import { t } from './i18n/locale.js';
 
 /** @typedef {import('./api-types.js').ApiProblemCode} ApiProblemCode */
 
 /**
  * The problems the page's own calls can meet, each said the same whatever
- * was asked. Codes about a name or an address carry their reason in the
- * detail, so they are not here: the dialog and the card word those.
+ * was asked. A refused address, name or domain is worded by its reason
+ * code instead (reason-text.js).
  * @type {Partial<Record<ApiProblemCode, string>>}
  */
 const PROBLEM_KEYS = {
@@ -36,6 +37,7 @@ const PROBLEM_KEYS = {
 export function problemText(error, failedKey) {
   if (!(error instanceof ApiError)) return t(failedKey);
   if (error.status === 0) return t('problem.unreachable');
+  if (error.reason !== null) return reasonText(error.reason, error.detail);
   const key = error.code === null ? undefined : PROBLEM_KEYS[error.code];
   if (key !== undefined) return t(key);
   // No problem document (a proxy's error page): its status says nothing a person can act on.

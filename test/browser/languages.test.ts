@@ -108,6 +108,12 @@ describeBrowser('web inbox: languages', () => {
       await expect(row.locator('.row-time').textContent()).resolves.toBe(t('time.justNow'));
       await expect(row.locator('.row-time').getAttribute('title')).resolves.toBe(await fullDateIn(page, code, receivedAt));
       await expect(row.locator('.row-expiry').textContent()).resolves.toBe(t('time.expiresIn', { duration: await oneHourIn(page, code) }));
+
+      // A refused name's reason, as the person who typed a name in their own alphabet reads it.
+      await page.locator('#choose-name').click();
+      await page.locator('#local-part').pressSequentially('жанна');
+      const script = await page.evaluate((language) => new Intl.DisplayNames(language, { type: 'script' }).of('Cyrl') ?? '', code);
+      await expect.poll(() => page.locator('#name-feedback').textContent()).toBe(t('reason.name_non_latin', { character: 'ж', script }));
       expect(consoleErrors).toEqual([]);
     });
   }
@@ -219,7 +225,7 @@ describeBrowser('web inbox: languages', () => {
     await page.locator('.report-score').waitFor();
   });
 
-  it('words the name dialog in Russian: the hint, a refusal in its own sentence, an available name', async () => {
+  it('words the name dialog in Russian: the hint, refusals by their reason codes, an available name', async () => {
     const t = wordsOf('ru');
     const page = await harness.newPage({ locale: 'ru-RU' });
     await page.goto('/');
@@ -230,11 +236,13 @@ describeBrowser('web inbox: languages', () => {
     await expect(feedback.textContent()).resolves.toBe(t('picker.hint'));
 
     await input.pressSequentially('my name');
-    await page.waitForFunction(() => document.getElementById('name-feedback')?.dataset.state === 'error');
-    // The server's reason is English until the page has words for each one: the page's own sentence leads.
-    const check = await fetch(`${harness.server.httpUrl}/api/addresses/check?localPart=my%20name&domain=ephemail.test`);
-    const { reason } = await check.json() as { reason: string };
-    await expect(feedback.textContent()).resolves.toBe(t('picker.refusedBecause', { reason }));
+    await expect.poll(() => feedback.textContent()).toBe(t('reason.name_space'));
+    await expect(feedback.getAttribute('data-state')).resolves.toBe('error');
+
+    // Refused on submission too (the server's answer to the creation, not the live check), in the same words.
+    await input.fill('a..b');
+    await page.getByRole('button', { name: t('picker.submit') }).click();
+    await expect.poll(() => feedback.textContent()).toBe(t('reason.name_double_dot'));
 
     await input.fill('');
     await input.pressSequentially('qa.team-7');

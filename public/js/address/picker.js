@@ -3,24 +3,26 @@
  * domain, with the server's reason shown as they type (the same rules SMTP
  * applies, so the page never disagrees with the server).
  */
-import { ApiError, api } from '../api.js';
+import { api } from '../api.js';
 import { t } from '../i18n/locale.js';
 import { elementById } from '../page-elements.js';
 import { problemText } from '../problem-text.js';
+import { reasonText } from './reason-text.js';
 
 // Quick enough to feel live, slow enough not to ask on every keystroke of a fast typist.
 const CHECK_DELAY_MS = 150;
 
 /**
- * Why the server refuses a name. Its reason is an English sentence: it is
- * shown inside the page's own sentence until the page has words for each
- * reason.
- * @param {string | null} reason
+ * Why the server refuses a name: in the page's words for the rule it names;
+ * an older server's English sentence inside the page's own.
+ * @param {ApiAddressCheck} check
  */
-function refusalText(reason) {
+function refusalText({ reason, reasonCode, reasonValues }) {
+  if (reasonCode !== null) return reasonText({ code: reasonCode, values: reasonValues ?? {} }, reason ?? t('picker.refused'));
   return reason === null ? t('picker.refused') : t('picker.refusedBecause', { reason });
 }
 
+/** @typedef {import('../api-types.js').ApiAddressCheck} ApiAddressCheck */
 /** @typedef {import('../api-types.js').ApiInbox} ApiInbox */
 
 /**
@@ -88,7 +90,7 @@ export function setupAddressPicker({ onChosen, preferredDomain }) {
       const result = await api.checkAddress(localPart, select.value, controller.signal);
       if (id !== sequence) return null;
       if (result.valid) setFeedback('ok', t('picker.available', { address: result.address ?? '' }));
-      else setFeedback('error', refusalText(result.reason));
+      else setFeedback('error', refusalText(result));
       return result.valid;
     } catch (error) {
       if (id !== sequence || controller.signal.aborted) return null;
@@ -129,8 +131,7 @@ export function setupAddressPicker({ onChosen, preferredDomain }) {
       dialog.close();
       onChosen(inbox);
     } catch (error) {
-      const refused = error instanceof ApiError && error.code === 'invalid_name';
-      setFeedback('error', refused ? refusalText(error.detail) : problemText(error, 'picker.useFailed'));
+      setFeedback('error', problemText(error, 'picker.useFailed'));
       input.focus();
     } finally {
       submit.disabled = false;

@@ -8,6 +8,7 @@
  * in the address card until the visitor forgets it.
  */
 import { showAddress, showAddressError, showRetention } from '../address/card.js';
+import { reasonText } from '../address/reason-text.js';
 import { ApiError, api } from '../api.js';
 import { announce } from '../clipboard.js';
 import { t } from '../i18n/locale.js';
@@ -182,13 +183,13 @@ export class InboxSession {
       this.applyList(messages);
     } catch (error) {
       if (started !== this.generation || !(error instanceof ApiError) || error.status !== 400) return;
-      this.giveUp(error.detail);
+      this.giveUp(error.reason === null ? error.detail : reasonText(error.reason, error.detail));
     }
   }
 
   /**
    * The server will never take mail for this address: say why, and stop trying.
-   * @param {string} reason the server's sentence
+   * @param {string} reason why, as a sentence
    */
   giveUp(reason) {
     this.unusable = true;
