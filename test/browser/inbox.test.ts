@@ -117,13 +117,13 @@ describeBrowser('web inbox', () => {
 
     await input.pressSequentially('ж');
     await page.waitForFunction(() => document.getElementById('name-feedback')?.dataset.state === 'error');
-    expect(await feedback.textContent()).toContain('Latin letters');
+    expect(await feedback.textContent()).toContain('Cyrillic letters');
     await expect(input.getAttribute('aria-invalid')).resolves.toBe('true');
 
     await input.fill('');
     await input.pressSequentially('my name');
     await page.waitForFunction(() => /space/.test(document.getElementById('name-feedback')?.textContent ?? ''));
-    expect(await feedback.textContent()).toContain('has a space in it');
+    expect(await feedback.textContent()).toContain('A space is not allowed');
 
     await input.fill('');
     await input.pressSequentially('qa.team-7');

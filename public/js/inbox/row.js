@@ -4,6 +4,7 @@
  */
 import { copyWithFeedback } from '../clipboard.js';
 import { append, h, icon, ICONS } from '../dom.js';
+import { t } from '../i18n/locale.js';
 import { senderName, subjectOf } from '../message/labels.js';
 import { expiresIn, fullDate, nextExpiryChange, receivedAgo } from '../time.js';
 
@@ -27,7 +28,7 @@ export function createRow(summary, href, unread) {
   const code = summary.codes[0];
   if (typeof code === 'string' && code !== '') {
     // Outside the link (no nested controls): the code is one click from the clipboard, straight from the list.
-    const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': `Copy code ${code}`, title: 'Copy code' },
+    const chip = h('button', { type: 'button', class: 'code-chip', 'aria-label': t('message.copyThisCode', { code }), title: t('message.copyCode') },
       icon(ICONS.copy), h('span', { class: 'btn-label', text: code }));
     chip.addEventListener('click', () => copyWithFeedback(chip, code, 'Code'));
     row.append(chip);
@@ -52,7 +53,7 @@ export function fillRow(row, summary, unread) {
   append(link, [
     h('span', { class: 'row-top' },
       h('span', { class: 'row-from', title: summary.from ? summary.from.address : null },
-        unread ? h('span', { class: 'unread-dot' }, h('span', { class: 'visually-hidden', text: 'Unread: ' })) : null,
+        unread ? h('span', { class: 'unread-dot' }, h('span', { class: 'visually-hidden', text: `${t('inbox.unreadMark')} ` })) : null,
         senderName(summary.from)),
       h('time', { class: 'row-time', datetime: summary.receivedAt, title: fullDate(summary.receivedAt) })),
     h('span', { class: 'row-subject', text: subjectOf(summary) }),
@@ -61,7 +62,7 @@ export function fillRow(row, summary, unread) {
       h('span', { class: 'row-expiry' }),
       summary.attachmentCount > 0
         ? h('span', { class: 'row-attachments' }, icon(ICONS.paperclip),
-          `${summary.attachmentCount} attachment${summary.attachmentCount === 1 ? '' : 's'}`)
+          t('inbox.attachmentCount', { count: summary.attachmentCount }))
         : null),
   ]);
   fillTimes(row, summary, Date.now());
