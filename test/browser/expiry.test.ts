@@ -40,8 +40,8 @@ describeBrowser('web inbox: expiry people can see', () => {
     await page.goto(`/#/inbox/${address}`);
     const expiry = page.locator('.message-row', { hasText: 'Short-lived' }).locator('.row-expiry');
     await expect.poll(() => expiry.textContent()).toBe(`expires in ${inUnit(1, 'minute')} ${inUnit(30, 'second')}`);
-    await expect(page.locator('#retention').textContent())
-      .resolves.toBe(`Mail is kept for ${inUnit(90, 'second', 'long')} after it arrives, then deleted for good.`);
+    await expect.poll(() => page.locator('#retention').textContent())
+      .toBe(`Mail is kept for ${inUnit(90, 'second', 'long')} after it arrives, then deleted for good.`);
 
     await page.clock.runFor(5_000);
     expect(await expiry.textContent()).toBe(`expires in ${inUnit(1, 'minute')} ${inUnit(25, 'second')}`);

@@ -1,7 +1,7 @@
 /**
  * Screenshots of the web inbox for docs/ (and for judging the design):
  *
- *   npx tsx test/browser/screenshots.ts [light|dark]
+ *   npx tsx test/browser/screenshots.ts [light|dark] [language]
  *
  * Starts a real Ephemail, sends realistic mail over SMTP, and photographs
  * the inbox and an open message at desktop and 360 px widths; in light mode,
@@ -22,7 +22,9 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const scheme = process.argv[2] === 'dark' ? 'dark' : 'light';
-const suffix = scheme === 'dark' ? '-dark' : '';
+// Another language (e.g. `light ru`) photographs the inbox on a desktop and a message on a phone, in it.
+const language = process.argv[3] ?? 'en';
+const suffix = `${scheme === 'dark' ? '-dark' : ''}${language === 'en' ? '' : `-${language}`}`;
 
 async function sendSamples(server: TestServer, to: string): Promise<void> {
   const transport = mailer(server.smtpPort);
@@ -112,10 +114,14 @@ async function helloFromRest(page: Page, server: TestServer): Promise<void> {
   });
 }
 
-/** A page at desktop or phone size showing `address` as its owner sees it, live. */
-async function ownInbox(browser: Browser, server: TestServer, address: string, mobile: boolean): Promise<Page> {
+/**
+ * A page at desktop or phone size showing `address` as its owner sees it,
+ * live, with the `earlier` addresses of this browser listed.
+ */
+async function ownInbox(browser: Browser, server: TestServer, address: string, mobile: boolean, earlier: string[] = []): Promise<Page> {
   const context = await browser.newContext({
     baseURL: server.httpUrl,
+    locale: language,
     viewport: mobile ? { width: 360, height: 780 } : { width: 1280, height: 860 },
     deviceScaleFactor: mobile ? 2 : 1,
     colorScheme: scheme,
@@ -124,15 +130,18 @@ async function ownInbox(browser: Browser, server: TestServer, address: string, m
   });
   const page = await context.newPage();
   await helloFromRest(page, server);
-  await page.goto(`/#/inbox/${address}`);
   // Kept, so the pictures show the inbox as its owner sees it, not as a link's visitor does.
-  await page.getByRole('button', { name: 'Keep this address' }).click();
+  for (const kept of [...earlier, address]) {
+    await page.goto(`/#/inbox/${kept}`);
+    await page.locator('#keep-address').click();
+  }
   await page.locator('#connection[data-state="live"]').waitFor();
   return page;
 }
 
-async function shoot(browser: Browser, server: TestServer, address: string, mobile: boolean): Promise<void> {
-  const page = await ownInbox(browser, server, address, mobile);
+async function shoot(browser: Browser, server: TestServer, addresses: Inboxes, mobile: boolean): Promise<void> {
+  const { address, earlier } = addresses;
+  const page = await ownInbox(browser, server, address, mobile, earlier);
   await page.locator('.message-row').nth(2).waitFor();
   // One message already read, as it would be in real use.
   await page.evaluate((inbox) => {
@@ -143,12 +152,15 @@ async function shoot(browser: Browser, server: TestServer, address: string, mobi
   await page.reload();
   await page.locator('.message-row').nth(2).waitFor();
   const width = mobile ? 'mobile' : 'desktop';
-  await page.screenshot({ path: `${DOCS}inbox-${width}${suffix}.png`, fullPage: mobile });
+  if (language === 'en' || !mobile) await page.screenshot({ path: `${DOCS}inbox-${width}${suffix}.png`, fullPage: mobile });
+  if (language !== 'en' && !mobile) return page.context().close();
 
   await page.locator('.message-row').first().locator('a').click();
   await page.locator('.code-value').waitFor();
   const frame = page.frameLocator('iframe.message-frame');
   await frame.locator('text=Confirm your email').waitFor();
+  // The frame takes its height once its document has loaded.
+  await page.waitForFunction(() => (document.querySelector('iframe.message-frame')?.getBoundingClientRect().height ?? 0) > 200);
   await page.screenshot({ path: `${DOCS}message-${width}${suffix}.png`, fullPage: mobile });
   await page.context().close();
 }
@@ -161,7 +173,7 @@ async function shoot(browser: Browser, server: TestServer, address: string, mobi
 async function shootReport(browser: Browser, server: TestServer, address: string, mobile: boolean): Promise<void> {
   const page = await ownInbox(browser, server, address, mobile);
   await page.locator('.message-row a').click();
-  await page.getByRole('tab', { name: 'Report' }).click();
+  await page.locator('[role="tab"][data-key="report"]').click();
   await page.locator('.report-hop').first().waitFor();
   const path = `${DOCS}report-${mobile ? 'mobile' : 'desktop'}${suffix}.png`;
   if (mobile) {
@@ -177,6 +189,9 @@ async function shootReport(browser: Browser, server: TestServer, address: string
   await page.context().close();
 }
 
+/** The inbox on show, and the earlier addresses this browser keeps. */
+interface Inboxes { address: string; earlier: string[] }
+
 async function newInbox(server: TestServer): Promise<string> {
   const create = await fetch(`${server.httpUrl}/api/inboxes`, { method: 'POST' });
   return (await create.json() as { address: string }).address;
@@ -189,11 +204,15 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const address = await newInbox(server);
+    const earlier = await newInbox(server);
     await sendSamples(server, address);
-    await shoot(browser, server, address, false);
-    await shoot(browser, server, address, true);
-    // The README shows the report in light mode only.
-    if (scheme === 'light') {
+    const transport = mailer(server.smtpPort);
+    await transport.sendMail({ from: 'Northwind <hello@northwind.example>', to: earlier, subject: 'Welcome', text: 'Hello' });
+    transport.close();
+    await shoot(browser, server, { address, earlier: [earlier] }, false);
+    await shoot(browser, server, { address, earlier: [earlier] }, true);
+    // The README shows the report in light mode and English only.
+    if (scheme === 'light' && language === 'en') {
       const newsletterInbox = await newInbox(server);
       await sendNewsletter(server, newsletterInbox);
       await shootReport(browser, server, newsletterInbox, false);
