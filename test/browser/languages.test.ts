@@ -114,6 +114,14 @@ describeBrowser('web inbox: languages', () => {
       await page.locator('#local-part').pressSequentially('жанна');
       const script = await page.evaluate((language) => new Intl.DisplayNames(language, { type: 'script' }).of('Cyrl') ?? '', code);
       await expect.poll(() => page.locator('#name-feedback').textContent()).toBe(t('reason.name_non_latin', { character: 'ж', script }));
+      await page.keyboard.press('Escape');
+
+      // Longer words must still fit a phone: nothing scrolls sideways at 360 px, the inbox nor an open message.
+      await page.setViewportSize({ width: 360, height: 780 });
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
+      await row.locator('a').click();
+      await page.locator('.message-subject').waitFor();
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
       expect(consoleErrors).toEqual([]);
     });
   }
