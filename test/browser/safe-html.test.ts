@@ -36,15 +36,20 @@ describe.skipIf(!existsSync(CHROMIUM))('renderSafeHtml in Chromium', () => {
     });
   }
 
-  it('parses every output to the elements written, stably, with nothing run or fetched', async () => {
-    const documents = [...Object.values(PAYLOADS), NEWSLETTER].map((html) => render(html).document);
+  /** A page that records the dialogs it opens and the hosts other than ours it asks (servePages fills `elsewhere`). */
+  async function watchedPage(): Promise<{ page: Page; dialogs: string[]; elsewhere: string[] }> {
     const page = await browser.newPage();
     const dialogs: string[] = [];
-    const elsewhere: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
+    return { page, dialogs, elsewhere: [] };
+  }
+
+  it('parses every output to the elements written, stably, with nothing run or fetched', async () => {
+    const documents = [...Object.values(PAYLOADS), NEWSLETTER].map((html) => render(html).document);
+    const { page, dialogs, elsewhere } = await watchedPage();
     // No CSP and no sandbox here: the sanitiser alone must hold.
     await servePages(page, new Map(documents.map((doc, i) => [`/doc/${i}`, [doc, {}]])), elsewhere);
     for (const [i, doc] of documents.entries()) {
@@ -94,13 +99,7 @@ describe.skipIf(!existsSync(CHROMIUM))('renderSafeHtml in Chromium', () => {
   }, 30_000);
 
   it('runs nothing in the same-origin frame even without the sanitiser: the sandbox and CSP alone hold', async () => {
-    const page = await browser.newPage();
-    const dialogs: string[] = [];
-    const elsewhere: string[] = [];
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const { page, dialogs, elsewhere } = await watchedPage();
     const steal = "parent.document.title='pwned';alert(1)";
     // Unsanitised: everything here would run, submit or navigate the page but for the sandbox and the CSP.
     const hostile = [
