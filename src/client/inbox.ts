@@ -38,7 +38,10 @@ export interface Inbox {
    * The deliverability report of one message: SPF, DKIM, DMARC, the content
    * checks, the delivery timeline and a score from 0 to 10. The server makes
    * it on the first request (its DNS lookups take up to a few seconds) and
-   * keeps it. An `EphemailError` with status 404 when there is no such message.
+   * keeps it. Each check's `message` (and each verdict's `explanation`) also
+   * comes as a stable code with the values it names (`messageCode`,
+   * `messageValues`), for scripts that look for one finding. An
+   * `EphemailError` with status 404 when there is no such message.
    */
   report(id: string): Promise<ApiReport>;
   /** The message as it arrived, every byte (the .eml file); an `EphemailError` with status 404 when there is none. */

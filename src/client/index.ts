@@ -17,7 +17,7 @@ import { createSend, readJson } from './request.js';
 
 export type {
   ApiAttachment, ApiDomains, ApiInbox, ApiIntakeSession, ApiLink, ApiMailbox, ApiMessage, ApiMessageSummary, ApiProblemBody,
-  ApiReport, ApiReportCheck,
+  ApiReport, ApiReportCheck, ApiReportSentence, ApiReportSentenceCode,
 } from '../http/api/types.js';
 export { EphemailError, EphemailTimeoutError, type EphemailErrorOptions, type WaitDescription } from './errors.js';
 export type { Inbox, MessageFilters } from './inbox.js';

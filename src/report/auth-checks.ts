@@ -1,6 +1,8 @@
 import { domainOfAddress, registrableDomain } from './domains.js';
+import { explanationOf } from './auth-verdicts.js';
 import { finding } from './penalties.js';
 import type { Authentication, AuthResult, CheckStatus, DkimVerdict, ReportCheck } from './report.js';
+import { sentence } from './sentences/sentences.js';
 
 /** A verdict's status as a check: pass passes; fail and broken records fail; anything unproven warns. */
 function statusOf(result: AuthResult, dnsChecked: boolean): CheckStatus {
@@ -13,12 +15,12 @@ function statusOf(result: AuthResult, dnsChecked: boolean): CheckStatus {
 export function authenticationChecks(authentication: Authentication, envelope: { mailFrom: string | null; fromAddress: string | null }): ReportCheck[] {
   const { spf, dmarc, arc, dnsChecked } = authentication;
   const checks = [
-    finding('spf', statusOf(spf.result, dnsChecked && spf.domain !== null), spf.explanation),
+    finding('spf', statusOf(spf.result, dnsChecked && spf.domain !== null), explanationOf(spf)),
     dkimCheck(authentication),
-    finding('dmarc', statusOf(dmarc.result, dnsChecked && dmarc.domain !== null), dmarc.explanation),
+    finding('dmarc', statusOf(dmarc.result, dnsChecked && dmarc.domain !== null), explanationOf(dmarc)),
     alignmentCheck(authentication, envelope),
   ];
-  if (arc.instances > 0) checks.push(finding('arc', statusOf(arc.result, dnsChecked), arc.explanation));
+  if (arc.instances > 0) checks.push(finding('arc', statusOf(arc.result, dnsChecked), explanationOf(arc)));
   return checks;
 }
 
@@ -28,19 +30,18 @@ export function authenticationChecks(authentication: Authentication, envelope: {
  * domain and by its email service is common), and only mentioned.
  */
 function dkimCheck({ dkim, dnsChecked }: Authentication): ReportCheck {
-  if (dkim.length === 0) {
-    return finding('dkim', 'fail', 'The message is not signed with DKIM; sign it as the From domain, as Gmail and Yahoo require of every sender since 2024.');
-  }
+  const [first] = dkim;
+  if (first === undefined) return finding('dkim', 'fail', sentence('dkim.unsigned'));
   const broken = dkim.find(isBroken);
   const aligned = dkim.find((signature) => signature.result === 'pass' && signature.aligned);
   if (aligned !== undefined) {
-    const aside = broken === undefined ? '' : ` Another signature is broken and ignored: ${broken.explanation}`;
-    return finding('dkim', 'pass', aligned.explanation + aside);
+    const aside = broken === undefined ? [] : [sentence('dkim.other-broken', { explanation: explanationOf(broken) })];
+    return finding('dkim', 'pass', explanationOf(aligned), aside);
   }
-  if (broken !== undefined) return finding('dkim', 'fail', broken.explanation);
-  if (!dnsChecked) return finding('dkim', 'info', dkim[0]?.explanation ?? '');
-  const other = dkim.find((signature) => signature.result === 'pass') ?? dkim[0];
-  return finding('dkim', 'warn', other?.explanation ?? '');
+  if (broken !== undefined) return finding('dkim', 'fail', explanationOf(broken));
+  if (!dnsChecked) return finding('dkim', 'info', explanationOf(first));
+  const other = dkim.find((signature) => signature.result === 'pass') ?? first;
+  return finding('dkim', 'warn', explanationOf(other));
 }
 
 /** A signature known not to hold: it does not verify, or cannot be read (both told without DNS when the body changed). */
@@ -55,14 +56,17 @@ function isBroken(signature: DkimVerdict): boolean {
  */
 function alignmentCheck({ dkim }: Authentication, { mailFrom, fromAddress }: { mailFrom: string | null; fromAddress: string | null }): ReportCheck {
   const fromDomain = domainOfAddress(fromAddress);
-  if (fromDomain === null) return finding('from-alignment', 'fail', 'The message has no readable From address; give it one from the domain that sends it.');
+  if (fromDomain === null) return finding('from-alignment', 'fail', sentence('from-alignment.no-from'));
   const organisation = registrableDomain(fromDomain);
   // A broken signature proves nothing: anyone can write d=bank.test.
   const signers = dkim.filter((signature) => !isBroken(signature)).flatMap((signature) => signature.domain ?? []);
   const envelopeDomain = domainOfAddress(mailFrom);
   const aligned = [...signers, ...(envelopeDomain === null ? [] : [envelopeDomain])]
     .some((domain) => registrableDomain(domain) === organisation);
-  if (aligned) return finding('from-alignment', 'pass', `The From domain ${fromDomain} matches the domain that signs or sends the message.`);
-  const others = [...new Set([...signers.map((domain) => `signed by ${domain}`), envelopeDomain === null ? 'a bounce MAIL FROM' : `MAIL FROM ${envelopeDomain}`])];
-  return finding('from-alignment', 'fail', `From says ${fromDomain}, but the message is ${others.join(' and ')}; sign it with DKIM as ${fromDomain}, or use a MAIL FROM under ${fromDomain}, so that receivers see the sender is who From says.`);
+  if (aligned) return finding('from-alignment', 'pass', sentence('from-alignment.pass', { domain: fromDomain }));
+  const senders = [
+    ...[...new Set(signers)].map((domain) => sentence('from-alignment.signed-by', { domain })),
+    envelopeDomain === null ? sentence('from-alignment.bounce') : sentence('from-alignment.mail-from', { domain: envelopeDomain }),
+  ];
+  return finding('from-alignment', 'fail', sentence('from-alignment.fail', { domain: fromDomain, senders }));
 }

@@ -7,6 +7,8 @@
  * takes a score of 10 down to 1.75, and one missing text part costs 1.
  */
 import type { CheckStatus, ReportCheck } from './report.js';
+import type { Sentence } from './sentences/sentence.js';
+import { english } from './sentences/sentences.js';
 
 /** The penalty of a failed check, by check id; a warning costs half. */
 export const CHECK_PENALTIES = {
@@ -55,9 +57,13 @@ export const CHECK_PENALTIES = {
 /** A check's stable id. */
 export type CheckId = keyof typeof CHECK_PENALTIES;
 
-/** The finding `id` came to, with what it costs: all of its penalty for `fail`, half for `warn`, nothing otherwise. */
-export function finding(id: CheckId, status: CheckStatus, message: string): ReportCheck {
+/**
+ * The finding `id` came to, said as `said` and then `notes`, with what it
+ * costs: all of its penalty for `fail`, half for `warn`, nothing otherwise.
+ */
+export function finding(id: CheckId, status: CheckStatus, said: Sentence, notes: readonly Sentence[] = []): ReportCheck {
   const full = CHECK_PENALTIES[id];
   const penalty = status === 'fail' ? full : status === 'warn' ? full / 2 : 0;
-  return { id, status, message, penalty };
+  const message = [said, ...notes].map(english).join(' ');
+  return { id, status, message, messageCode: said.code, messageValues: said.values, messageNotes: [...notes], penalty };
 }

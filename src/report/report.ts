@@ -3,21 +3,29 @@
  * make of it (authentication, content, timing) and one score to compare.
  * Internal types; the API's own schema is src/http/api/report-schema.ts.
  */
+import type { Sentence, SentenceValues } from './sentences/sentence.js';
+import type { SentenceCode } from './sentences/sentences.js';
+
+/** A verdict's sentence: in English, and as the code and values it was made of (src/report/sentences/). */
+export interface Explained {
+  /** A sentence; for any result but pass, what to fix. */
+  explanation: string;
+  explanationCode: SentenceCode;
+  explanationValues: SentenceValues;
+}
 
 /** Authentication verdicts, in the words of RFC 8601 (Authentication-Results). */
 export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
 
 /** SPF for the client IP, HELO and MAIL FROM that intake saw. */
-export interface SpfVerdict {
+export interface SpfVerdict extends Explained {
   result: AuthResult;
   /** The domain whose record was checked: MAIL FROM's, or the HELO name's for a bounce; null when there was none. */
   domain: string | null;
-  /** A sentence; for any result but pass, what to fix. */
-  explanation: string;
 }
 
 /** One DKIM signature. */
-export interface DkimVerdict {
+export interface DkimVerdict extends Explained {
   result: AuthResult;
   /** The signing domain (`d=`); null when the signature could not be read. */
   domain: string | null;
@@ -26,11 +34,10 @@ export interface DkimVerdict {
   aligned: boolean;
   /** Header names the signature covers (`h=`), lower case, as listed. */
   signedHeaders: string[];
-  explanation: string;
 }
 
 /** DMARC for the From domain. */
-export interface DmarcVerdict {
+export interface DmarcVerdict extends Explained {
   result: AuthResult;
   /** The From domain; null without a readable From. */
   domain: string | null;
@@ -38,15 +45,13 @@ export interface DmarcVerdict {
   policy: 'none' | 'quarantine' | 'reject' | null;
   /** Whether an SPF pass and a DKIM pass aligned with the From domain. */
   alignment: { spf: boolean; dkim: boolean };
-  explanation: string;
 }
 
 /** The ARC chain a forwarder added, if any. */
-export interface ArcVerdict {
+export interface ArcVerdict extends Explained {
   result: AuthResult;
   /** Number of ARC sets (`i=`) found. */
   instances: number;
-  explanation: string;
 }
 
 /** What the authentication of the message came to. */
@@ -67,8 +72,13 @@ export interface ReportCheck {
   /** Stable, kebab-case: e.g. `text-part`, `html-size-clipping`. */
   id: string;
   status: CheckStatus;
-  /** A sentence a person can act on. */
+  /** A sentence a person can act on, sometimes followed by notes. */
   message: string;
+  /** The code of the first sentence of `message`, and the values it names. */
+  messageCode: SentenceCode;
+  messageValues: SentenceValues;
+  /** The sentences of `message` after the first: notes such as "only the first 256 KiB of the HTML were read". */
+  messageNotes: Sentence[];
   /** Points this check takes off the score (0 for pass and info). */
   penalty: number;
 }

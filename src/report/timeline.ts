@@ -1,9 +1,10 @@
 import type { HeaderLine } from '../mail/parse/headers.js';
 import type { IntakeSession } from '../store/message.js';
-import { humanDuration } from './duration.js';
 import { finding } from './penalties.js';
 import { HOST_LIMIT, parseReceived, type ReceivedHop } from './received-header.js';
 import type { ReportCheck, Timeline, TimelineHop } from './report.js';
+import type { Sentence } from './sentences/sentence.js';
+import { listOf, sentence } from './sentences/sentences.js';
 
 /**
  * The delivery timeline of a message (its way here, from its Received chain
@@ -136,63 +137,40 @@ function slowHopCheck(timeline: Timeline): ReportCheck {
     .map((hop, index) => ({ ...hop, delaySeconds: delays[index] ?? null }))
     .filter((hop) => (hop.delaySeconds ?? 0) > SLOW_HOP_SECONDS);
   const skewed = hops.filter((hop) => (hop.delaySeconds ?? 0) < -SKEW_NOTE_SECONDS);
-  const notes: string[] = [];
-  if (skewed.length > 0) notes.push(skewSentence(skewed));
-  if (hops.every((hop) => hop.delaySeconds === null)) {
-    notes.push('No hop could be timed: the Received headers and the Date header carry no readable times.');
-  }
+  const notes: Sentence[] = [];
+  if (skewed.length > 0) notes.push(sentence('slow-hop.skewed', { count: skewed.length, hops: listHops(skewed) }));
+  if (hops.every((hop) => hop.delaySeconds === null)) notes.push(sentence('slow-hop.untimed'));
   if (timeline.omittedHops > 0) {
-    const total = hops.length - 1 + timeline.omittedHops;
-    notes.push(`Only the newest ${RECEIVED_LIMIT} of ${total} Received headers were read; a chain that long means a mail loop or forged headers.`);
+    notes.push(sentence('slow-hop.truncated', { limit: RECEIVED_LIMIT, count: hops.length - 1 + timeline.omittedHops }));
   }
-  if (slow.length > 0) {
-    const advice = 'Mail usually crosses a hop in seconds: look in the receiving host\'s logs for deferrals, retries or greylisting.';
-    return check('slow-hop', 'warn', [slowSentence(slow), advice, ...notes]);
-  }
-  if (notes.length > 0) return check('slow-hop', 'info', notes);
-  return check('slow-hop', 'pass', [`No hop took over ${humanDuration(SLOW_HOP_SECONDS)}.`]);
+  const [first, ...rest] = notes;
+  if (slow.length > 0) return finding('slow-hop', 'warn', slowSentence(slow), [sentence('slow-hop.advice'), ...notes]);
+  if (first !== undefined) return finding('slow-hop', 'info', first, rest);
+  return finding('slow-hop', 'pass', sentence('slow-hop.ok', { seconds: SLOW_HOP_SECONDS }));
 }
 
 function deliveryTimeCheck(totalSeconds: number | null): ReportCheck {
-  if (totalSeconds === null) {
-    return check('delivery-time', 'info', ['The message has no readable Date header, so how long it took to arrive is unknown.']);
-  }
-  const duration = humanDuration(totalSeconds);
-  if (totalSeconds > SLOW_DELIVERY_SECONDS) {
-    return check('delivery-time', 'warn', [`The message arrived ${duration} after its Date header; the timeline shows where it waited.`]);
-  }
-  if (totalSeconds < -SKEW_NOTE_SECONDS) {
-    const sentence = `The Date header is ${duration} ahead of this server's clock: the sending host's clock is off (set it by NTP), and some filters distrust mail dated in the future.`;
-    return check('delivery-time', 'info', [sentence]);
-  }
-  if (totalSeconds < 0) {
-    return check('delivery-time', 'pass', [`The Date header is ${duration} ahead of this server's clock, within ordinary clock drift.`]);
-  }
-  return check('delivery-time', 'pass', [`The message arrived ${duration} after its Date header.`]);
+  if (totalSeconds === null) return finding('delivery-time', 'info', sentence('delivery-time.no-date'));
+  const seconds = Math.abs(totalSeconds);
+  if (totalSeconds > SLOW_DELIVERY_SECONDS) return finding('delivery-time', 'warn', sentence('delivery-time.slow', { seconds }));
+  if (totalSeconds < -SKEW_NOTE_SECONDS) return finding('delivery-time', 'info', sentence('delivery-time.ahead', { seconds }));
+  if (totalSeconds < 0) return finding('delivery-time', 'pass', sentence('delivery-time.drift', { seconds }));
+  return finding('delivery-time', 'pass', sentence('delivery-time.ok', { seconds }));
 }
 
-function slowSentence(slow: readonly TimelineHop[]): string {
+function slowSentence(slow: readonly TimelineHop[]): Sentence {
   const [only] = slow;
-  if (slow.length === 1 && only !== undefined) return `The hop ${hopName(only)} took ${humanDuration(only.delaySeconds ?? 0)}.`;
-  return `${slow.length} hops took over ${humanDuration(SLOW_HOP_SECONDS)}: ${listHops(slow)}.`;
+  if (slow.length === 1 && only !== undefined) return sentence('slow-hop.one', hopDelay(only));
+  return sentence('slow-hop.many', { count: slow.length, seconds: SLOW_HOP_SECONDS, hops: listHops(slow) });
 }
 
-function skewSentence(skewed: readonly TimelineHop[]): string {
-  const [what, delay] = skewed.length === 1 ? ['The hop', 'its delay says'] : ['The hops', 'their delays say'];
-  return `${what} ${listHops(skewed)} ended before ${skewed.length === 1 ? 'it' : 'they'} started: a host's clock is off, so ${delay} nothing about speed.`;
+/** The first NAMED_HOPS hops, each with its delay, and how many more there are. */
+function listHops(hops: readonly TimelineHop[]): Array<string | Sentence> {
+  return listOf(hops.map((hop) => sentence('slow-hop.hop', hopDelay(hop))), NAMED_HOPS);
 }
 
-/** "a -> b (14 minutes), c -> d (6 minutes) and 2 more". */
-function listHops(hops: readonly TimelineHop[]): string {
-  const named = hops.slice(0, NAMED_HOPS).map((hop) => `${hopName(hop)} (${humanDuration(hop.delaySeconds ?? 0)})`);
-  const rest = hops.length - named.length;
-  return rest > 0 ? `${named.join(', ')} and ${rest} more` : named.join(', ');
-}
-
-function hopName(hop: TimelineHop): string {
-  return `${hop.from ?? 'an unnamed host'} -> ${hop.by ?? 'an unnamed host'}`;
-}
-
-function check(id: 'slow-hop' | 'delivery-time', status: ReportCheck['status'], sentences: readonly string[]): ReportCheck {
-  return finding(id, status, sentences.join(' '));
+// Its hosts, or the phrase for one a Received header did not name, and how long it took (clock skew: how far back).
+function hopDelay(hop: TimelineHop): { from: string | Sentence; by: string | Sentence; seconds: number } {
+  const unnamed = sentence('timeline.unnamed-host');
+  return { from: hop.from ?? unnamed, by: hop.by ?? unnamed, seconds: Math.abs(hop.delaySeconds ?? 0) };
 }

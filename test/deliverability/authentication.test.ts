@@ -67,6 +67,9 @@ describe('authentication against a real DNS server', () => {
     expect(report.authentication.arc.result).toBe('none');
     expect(report.authentication.dnsChecked).toBe(true);
     expect(['spf', 'dkim', 'dmarc', 'from-alignment'].map((id) => checkOf(report, id)?.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(['spf', 'dkim', 'dmarc', 'from-alignment'].map((id) => checkOf(report, id)?.messageCode))
+      .toEqual(['spf.pass', 'dkim.pass', 'dmarc.pass-dkim-spf', 'from-alignment.pass']);
+    expect(report.authentication.spf.explanationValues).toEqual({ domain: 'good.test', ip: '127.0.0.1' });
     expect(report.score).toBeGreaterThanOrEqual(9);
     // The message and its domain name a host of the sender's choosing (BIMI logo and certificate, an image,
     // links): a report looks them up in DNS at most, and never connects to them.
@@ -83,8 +86,10 @@ describe('authentication against a real DNS server', () => {
     const [signature] = report.authentication.dkim;
     expect(signature).toMatchObject({ result: 'fail', domain: 'good.test' });
     expect(signature?.explanation).toMatch(/body was changed after good\.test signed it/);
+    expect(signature).toMatchObject({ explanationCode: 'dkim.body-changed', explanationValues: { domain: 'good.test' } });
     expect(report.authentication.dmarc).toMatchObject({ result: 'fail', policy: 'reject', alignment: { spf: false, dkim: false } });
     expect(report.authentication.dmarc.explanation).toMatch(/refuse it/);
+    expect(report.authentication.dmarc).toMatchObject({ explanationCode: 'dmarc.fail-reject', explanationValues: { domain: 'good.test' } });
     expect(checkOf(report, 'dkim')).toMatchObject({ status: 'fail' });
     expect(checkOf(report, 'dmarc')).toMatchObject({ status: 'fail' });
   });
@@ -97,7 +102,8 @@ describe('authentication against a real DNS server', () => {
     expect(report.authentication.spf.explanation).toBe("127.0.0.1 is not allowed by bank.test's SPF record; add it, or send through a host that is.");
     expect(report.authentication.dkim).toEqual([]);
     expect(report.authentication.dmarc).toMatchObject({ result: 'fail', policy: 'quarantine' });
-    expect(checkOf(report, 'dkim')?.message).toMatch(/not signed with DKIM/);
+    expect(checkOf(report, 'dkim')).toMatchObject({ message: expect.stringMatching(/not signed with DKIM/), messageCode: 'dkim.unsigned' });
+    expect(checkOf(report, 'spf')).toMatchObject({ messageCode: 'spf.fail', messageValues: { domain: 'bank.test', ip: '127.0.0.1' } });
     expect(report.score).toBeLessThanOrEqual(4);
     for (const check of report.checks.filter((each) => each.status === 'fail' || each.status === 'warn')) {
       expect(check.penalty).toBeGreaterThan(0);
@@ -112,5 +118,6 @@ describe('authentication against a real DNS server', () => {
     expect(report.authentication.dmarc).toMatchObject({ result: 'none', domain: 'nowhere.test', policy: null });
     expect(report.authentication.dmarc.explanation).toMatch(/_dmarc\.nowhere\.test/);
     expect(checkOf(report, 'from-alignment')?.message).toBe('From says nowhere.test, but the message is MAIL FROM esp.test; sign it with DKIM as nowhere.test, or use a MAIL FROM under nowhere.test, so that receivers see the sender is who From says.');
+    expect(checkOf(report, 'dmarc')).toMatchObject({ messageCode: 'dmarc.none', messageValues: { domain: 'nowhere.test' } });
   });
 });

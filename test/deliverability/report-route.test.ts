@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { reportSchema } from '../../src/http/api/report-schema.js';
+import { english } from '../../src/report/sentences/sentences.js';
 import { createWorkerPool } from '../../src/worker/pool.js';
 import { buildTestApp, rawMessage } from '../support/http-app.js';
 
@@ -15,6 +16,23 @@ describe('GET …/messages/{id}/report', () => {
     expect(first.status).toBe(200);
     const report = reportSchema.parse(await first.json());
     expect(report.authentication.dnsChecked).toBe(false);
+    // Every sentence also comes as its code and values, from which the same English is made again.
+    // Delivered here without an SMTP session, so SPF had no client to check.
+    expect(report.authentication.spf).toMatchObject({ explanationCode: 'spf.not-recorded', explanationValues: {} });
+    expect(report.authentication.dmarc).toMatchObject({ explanationCode: 'dmarc.dns-off', explanationValues: {} });
+    for (const check of report.checks) {
+      const sentences = [{ code: check.messageCode, values: check.messageValues }, ...check.messageNotes];
+      expect(sentences.map(english).join(' '), check.id).toBe(check.message);
+    }
+    const said = Object.fromEntries(report.checks.map((check) => [check.id, { code: check.messageCode, values: check.messageValues }]));
+    expect(said).toMatchObject({
+      spf: { code: 'spf.not-recorded', values: {} },
+      dkim: { code: 'dkim.unsigned', values: {} },
+      'text-part': { code: 'text-part.alternative', values: {} },
+      'message-id': { code: 'message-id.ok', values: {} },
+      'html-size-clipping': { code: 'html-size-clipping.ok', values: { bytes: '<p>Hello</p>'.length } },
+      'from-alignment': { code: 'from-alignment.pass', values: { domain: 'example.com' } },
+    });
     expect(report.timeline.hops.at(-1)?.by).toBe('ephemail.test');
     expect(await (await app.request(path)).json()).toEqual(report);
     expect(reportsMade.count).toBe(1);

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECK_PENALTIES, finding } from '../../src/report/penalties.js';
+import { sentence } from '../../src/report/sentences/sentences.js';
 
 describe('the penalty table', () => {
   it('charges a fail in full, a warn half, and nothing else', () => {
-    expect([finding('spf', 'fail', '.'), finding('spf', 'warn', '.'), finding('spf', 'info', '.'), finding('spf', 'pass', '.')].map((check) => check.penalty))
+    const said = sentence('spf.dns-off');
+    expect([finding('spf', 'fail', said), finding('spf', 'warn', said), finding('spf', 'info', said), finding('spf', 'pass', said)].map((check) => check.penalty))
       .toEqual([2, 1, 0, 0]);
   });
 

@@ -42,10 +42,14 @@ describe('deliveryTimeline', () => {
       id: 'slow-hop',
       status: 'warn',
       message: expect.stringMatching(/^The hop relay\.good\.test -> mx2\.good\.test took 14 minutes\. Mail usually crosses a hop in seconds/),
+      messageCode: 'slow-hop.one',
+      messageValues: { from: 'relay.good.test', by: 'mx2.good.test', seconds: 850 },
+      messageNotes: [{ code: 'slow-hop.advice', values: {} }],
       penalty: 0.5,
     });
     expect(checkById(timeline, 'delivery-time')).toEqual({
       id: 'delivery-time', status: 'pass', message: 'The message arrived 15 minutes after its Date header.', penalty: 0,
+      messageCode: 'delivery-time.ok', messageValues: { seconds: 890 }, messageNotes: [],
     });
   });
 
@@ -75,9 +79,9 @@ describe('deliveryTimeline', () => {
       { from: 'mx2.good.test [192.0.2.25]', by: 'ephemail.test', at: '2026-12-03T10:00:40.000Z', delaySeconds: 40 },
     ]);
     expect(timeline.totalSeconds).toBe(40);
-    expect(timelineChecks(timeline).map(({ id, status, message }) => ({ id, status, message }))).toEqual([
-      { id: 'slow-hop', status: 'pass', message: 'No hop took over 5 minutes.' },
-      { id: 'delivery-time', status: 'pass', message: 'The message arrived 40 s after its Date header.' },
+    expect(timelineChecks(timeline).map(({ id, status, message, messageCode, messageValues }) => ({ id, status, message, messageCode, messageValues }))).toEqual([
+      { id: 'slow-hop', status: 'pass', message: 'No hop took over 5 minutes.', messageCode: 'slow-hop.ok', messageValues: { seconds: 300 } },
+      { id: 'delivery-time', status: 'pass', message: 'The message arrived 40 s after its Date header.', messageCode: 'delivery-time.ok', messageValues: { seconds: 40 } },
     ]);
   });
 
@@ -101,6 +105,7 @@ describe('deliveryTimeline', () => {
     expect(timeline.hops.map((hop) => hop.delaySeconds)).toEqual([null, 850, 10]);
     expect(checkById(timeline, 'delivery-time')).toEqual({
       id: 'delivery-time', status: 'info', message: 'The message has no readable Date header, so how long it took to arrive is unknown.', penalty: 0,
+      messageCode: 'delivery-time.no-date', messageValues: {}, messageNotes: [],
     });
     expect(checkById(timeline, 'slow-hop')?.status).toBe('warn');
   });
@@ -126,6 +131,7 @@ describe('deliveryTimeline', () => {
     expect(timeline.hops.map((hop) => hop.delaySeconds)).toEqual([null, null]);
     expect(checkById(timeline, 'slow-hop')).toEqual({
       id: 'slow-hop', status: 'info', message: 'No hop could be timed: the Received headers and the Date header carry no readable times.', penalty: 0,
+      messageCode: 'slow-hop.untimed', messageValues: {}, messageNotes: [],
     });
   });
 
@@ -141,6 +147,9 @@ describe('deliveryTimeline', () => {
       id: 'slow-hop',
       status: 'info',
       message: 'The hop relay.good.test -> mx2.good.test (7 minutes) ended before it started: a host\'s clock is off, so its delay says nothing about speed.',
+      messageCode: 'slow-hop.skewed',
+      messageValues: { count: 1, hops: [{ code: 'slow-hop.hop', values: { from: 'relay.good.test', by: 'mx2.good.test', seconds: 420 } }] },
+      messageNotes: [],
       penalty: 0,
     });
   });
@@ -159,24 +168,30 @@ describe('deliveryTimeline', () => {
     const skewed = [received('sender.good.test', 'relay.good.test', 'Thu, 03 Dec 2026 10:00:00 +0000')];
     const far = deliveryTimeline(skewed, at('2026-12-03T10:09:00Z'), at('2026-12-03T10:00:10Z'), here);
     expect(far.hops.map((hop) => hop.delaySeconds)).toEqual([-540, 10]);
-    expect(timelineChecks(far)).toEqual([
+    expect(timelineChecks(far)).toMatchObject([
       {
         id: 'slow-hop',
         status: 'info',
         message: 'The hop sender.good.test -> relay.good.test (9 minutes) ended before it started: a host\'s clock is off, so its delay says nothing about speed.',
+        messageCode: 'slow-hop.skewed',
         penalty: 0,
       },
       {
         id: 'delivery-time',
         status: 'info',
         message: 'The Date header is 9 minutes ahead of this server\'s clock: the sending host\'s clock is off (set it by NTP), and some filters distrust mail dated in the future.',
+        messageCode: 'delivery-time.ahead',
+        messageValues: { seconds: 530 },
         penalty: 0,
       },
     ]);
     const near = deliveryTimeline(skewed, at('2026-12-03T10:00:30Z'), at('2026-12-03T10:00:10Z'), here);
-    expect(timelineChecks(near)).toEqual([
+    expect(timelineChecks(near)).toMatchObject([
       { id: 'slow-hop', status: 'pass', message: 'No hop took over 5 minutes.', penalty: 0 },
-      { id: 'delivery-time', status: 'pass', message: 'The Date header is 20 s ahead of this server\'s clock, within ordinary clock drift.', penalty: 0 },
+      {
+        id: 'delivery-time', status: 'pass', message: 'The Date header is 20 s ahead of this server\'s clock, within ordinary clock drift.', penalty: 0,
+        messageCode: 'delivery-time.drift', messageValues: { seconds: 20 },
+      },
     ]);
   });
 
@@ -189,11 +204,21 @@ describe('deliveryTimeline', () => {
       id: 'delivery-time',
       status: 'warn',
       message: 'The message arrived 2 h 10 min after its Date header; the timeline shows where it waited.',
+      messageCode: 'delivery-time.slow',
+      messageValues: { seconds: 7810 },
+      messageNotes: [],
       penalty: 0.25,
     });
-    expect(checkById(timeline, 'slow-hop')?.message).toMatch(
+    const slowHop = checkById(timeline, 'slow-hop');
+    expect(slowHop?.message).toMatch(
       /^5 hops took over 5 minutes: a\.good\.test -> a2\.good\.test \(26 minutes\), b\.good\.test -> b2\.good\.test \(26 minutes\), c\.good\.test -> c2\.good\.test \(26 minutes\) and 2 more\. /,
     );
+    // Three hops named, then how many more: the page says the list in its own words.
+    const hop = (name: string) => ({ code: 'slow-hop.hop', values: { from: `${name}.good.test`, by: `${name}2.good.test`, seconds: 1560 } });
+    expect(slowHop).toMatchObject({
+      messageCode: 'slow-hop.many',
+      messageValues: { count: 5, seconds: 300, hops: [hop('a'), hop('b'), hop('c'), { code: 'list.more', values: { count: 2 } }] },
+    });
   });
 });
 
@@ -212,6 +237,9 @@ describe('deliveryTimeline on hostile input', () => {
       id: 'slow-hop',
       status: 'info',
       message: 'Only the newest 50 of 5000 Received headers were read; a chain that long means a mail loop or forged headers.',
+      messageCode: 'slow-hop.truncated',
+      messageValues: { limit: RECEIVED_LIMIT, count: 5000 },
+      messageNotes: [],
       penalty: 0,
     });
   });
@@ -228,6 +256,15 @@ describe('deliveryTimeline on hostile input', () => {
     expect(last).toEqual({ from: 'mx2.good.test [192.0.2.25]', by: 'ephemail.test', at: '2026-12-03T10:00:05.000Z', delaySeconds: 5 });
     const sentences = timelineChecks(timeline).map((check) => check.message);
     expect(Math.max(...sentences.map((sentence) => sentence.length))).toBeLessThan(2000);
+  });
+
+  it('names a host a Received header leaves out by a phrase, which a page says in its own words', () => {
+    const timeline = deliveryTimeline([{ name: 'received', value: 'by mx2.good.test; Thu, 03 Dec 2026 10:15:40 +0000' }], at('2026-12-03T10:00:00Z'), at('2026-12-03T10:15:50Z'), here);
+    expect(checkById(timeline, 'slow-hop')).toMatchObject({
+      message: expect.stringMatching(/^The hop an unnamed host -> mx2\.good\.test took 16 minutes\./),
+      messageCode: 'slow-hop.one',
+      messageValues: { from: { code: 'timeline.unnamed-host', values: {} }, by: 'mx2.good.test', seconds: 940 },
+    });
   });
 
   it('bounds the message of a check naming slow hops with huge names', () => {

@@ -50,3 +50,7 @@ export type ApiProblemBody = z.infer<typeof schemas.problemBodySchema>;
 export type ApiReport = z.infer<typeof reportSchemas.reportSchema>;
 /** One check of a report. */
 export type ApiReportCheck = ApiReport['checks'][number];
+/** A sentence of a report (a check's message, a verdict's explanation) as its stable code and the values it names. */
+export type ApiReportSentence = reportSchemas.ApiReportSentence;
+/** The stable code of a report sentence, such as `message-id.missing`. */
+export type ApiReportSentenceCode = ApiReportSentence['code'];

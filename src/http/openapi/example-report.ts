@@ -1,28 +1,35 @@
+import { explained } from '../../report/auth-verdicts.js';
+import { finding } from '../../report/penalties.js';
+import { sentence } from '../../report/sentences/sentences.js';
 import type { ApiReport } from '../api/types.js';
+
+const spf = sentence('spf.pass', { domain: 'mailer.acme.example', ip: '198.51.100.25' });
+const dkim = sentence('dkim.pass', { domain: 'acme.example' });
+const dmarc = sentence('dmarc.pass-dkim-spf', { domain: 'acme.example', policy: 'reject' });
 
 /** The report of a signed, aligned sign-up mail that lacks only a plain-text part. */
 export const exampleReport: ApiReport = {
   score: 9,
   authentication: {
-    spf: { result: 'pass', domain: 'mailer.acme.example', explanation: 'mailer.acme.example\'s SPF record allows 198.51.100.25 to send its mail.' },
+    spf: { result: 'pass', domain: 'mailer.acme.example', ...explained(spf) },
     dkim: [{
       result: 'pass', domain: 'acme.example', selector: 's2026', aligned: true,
       signedHeaders: ['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type'],
-      explanation: 'The signature of acme.example verifies: nothing it covers changed since it was signed.',
+      ...explained(dkim),
     }],
     dmarc: {
       result: 'pass', domain: 'acme.example', policy: 'reject', alignment: { spf: true, dkim: true },
-      explanation: 'The message passes acme.example\'s DMARC policy (p=reject): DKIM and SPF passed for acme.example itself.',
+      ...explained(dmarc),
     },
-    arc: { result: 'none', instances: 0, explanation: 'No forwarder sealed this message with ARC; ARC matters only for mail forwarded by lists or relays that change it.' },
+    arc: { result: 'none', instances: 0, ...explained(sentence('arc.none')) },
     dnsChecked: true,
   },
   checks: [
-    { id: 'text-part', status: 'fail', message: 'The message has HTML but no plain-text part; send it as multipart/alternative with a text/plain version, which filters expect and text-only readers need.', penalty: 1 },
-    { id: 'spf', status: 'pass', message: 'mailer.acme.example\'s SPF record allows 198.51.100.25 to send its mail.', penalty: 0 },
-    { id: 'dkim', status: 'pass', message: 'The signature of acme.example verifies: nothing it covers changed since it was signed.', penalty: 0 },
-    { id: 'dmarc', status: 'pass', message: 'The message passes acme.example\'s DMARC policy (p=reject): DKIM and SPF passed for acme.example itself.', penalty: 0 },
-    { id: 'from-alignment', status: 'pass', message: 'The From domain acme.example matches the domain that signs or sends the message.', penalty: 0 },
+    finding('text-part', 'fail', sentence('text-part.missing')),
+    finding('spf', 'pass', spf),
+    finding('dkim', 'pass', dkim),
+    finding('dmarc', 'pass', dmarc),
+    finding('from-alignment', 'pass', sentence('from-alignment.pass', { domain: 'acme.example' })),
   ],
   timeline: {
     sentAt: '2026-03-14T09:26:50.000Z',

@@ -5,7 +5,7 @@
 import type { ParsedMessage } from '../../mail/parse/parse.js';
 import type { ReportCheck } from '../report.js';
 import { finding } from '../penalties.js';
-import { sizeText } from './wording.js';
+import { sentence } from '../sentences/sentences.js';
 
 // Gmail clips HTML over 102 KB (counted in bytes, 1 KB = 1,024) behind "View entire message".
 const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -19,41 +19,22 @@ const SIZE_FAILURE_BYTES = 20 * 1024 * 1024;
 /** `text-part`: fails for HTML without a plain-text part; text-only mail passes. */
 export function textPart(parsed: ParsedMessage): ReportCheck {
   if (parsed.html === null || parsed.hasTextPart) {
-    return finding('text-part', 'pass', parsed.html === null ? 'The message is plain text.' : 'The HTML has a plain-text alternative.');
+    return finding('text-part', 'pass', sentence(parsed.html === null ? 'text-part.plain-text' : 'text-part.alternative'));
   }
-  return finding(
-    'text-part',
-    'fail',
-    'The message has HTML but no plain-text part; send it as multipart/alternative with a text/plain version, which filters expect and text-only readers need.',
-  );
+  return finding('text-part', 'fail', sentence('text-part.missing'));
 }
 
 /** `html-size-clipping`: fails over Gmail's 102 KB of HTML, warns over 90 KB. */
 export function htmlSizeClipping(html: string | null): ReportCheck {
   const bytes = html === null ? 0 : Buffer.byteLength(html, 'utf8');
-  const size = `${sizeText(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
-  if (bytes > GMAIL_CLIP_BYTES) {
-    return finding(
-      'html-size-clipping',
-      'fail',
-      `The HTML is ${size}; Gmail clips HTML over 102 KB and hides the rest, unsubscribe link included, behind "View entire message". ` +
-        'Shorten it: repeated inline styles, comments and unused markup are the usual bulk.',
-    );
-  }
-  if (bytes > CLIP_WARNING_BYTES) {
-    return finding('html-size-clipping', 'warn', `The HTML is ${size}, close to the 102 KB at which Gmail clips it; Gmail's rewriting can push it over, so keep it shorter.`);
-  }
-  return finding('html-size-clipping', 'pass', html === null ? 'The message has no HTML.' : `The HTML is ${size}, under the 102 KB at which Gmail clips it.`);
+  if (bytes > GMAIL_CLIP_BYTES) return finding('html-size-clipping', 'fail', sentence('html-size-clipping.clipped', { bytes }));
+  if (bytes > CLIP_WARNING_BYTES) return finding('html-size-clipping', 'warn', sentence('html-size-clipping.near-limit', { bytes }));
+  return finding('html-size-clipping', 'pass', html === null ? sentence('html-size-clipping.no-html') : sentence('html-size-clipping.ok', { bytes }));
 }
 
 /** `total-size`: warns over 10 MB, fails over 20 MB of raw message. */
 export function totalSize(rawSize: number): ReportCheck {
-  const size = `${sizeText(rawSize)} (${rawSize.toLocaleString('en-US')} bytes)`;
-  if (rawSize > SIZE_FAILURE_BYTES) {
-    return finding('total-size', 'fail', `The message is ${size}; many providers refuse mail over 20 to 25 MB, so link to large files instead of attaching them.`);
-  }
-  if (rawSize > SIZE_WARNING_BYTES) {
-    return finding('total-size', 'warn', `The message is ${size}; some providers refuse mail over 10 MB, so link to large files instead of attaching them.`);
-  }
-  return finding('total-size', 'pass', `The message is ${size}, under the 10 MB some providers refuse.`);
+  if (rawSize > SIZE_FAILURE_BYTES) return finding('total-size', 'fail', sentence('total-size.too-big', { bytes: rawSize }));
+  if (rawSize > SIZE_WARNING_BYTES) return finding('total-size', 'warn', sentence('total-size.big', { bytes: rawSize }));
+  return finding('total-size', 'pass', sentence('total-size.ok', { bytes: rawSize }));
 }

@@ -7,7 +7,8 @@
 import { doIUseEmail } from '@jsx-email/doiuse-email';
 import type { ReportCheck } from '../report.js';
 import { finding } from '../penalties.js';
-import { counted, listed, quoted } from './wording.js';
+import { listOf, sentence } from '../sentences/sentences.js';
+import { quoted } from './wording.js';
 
 /**
  * Characters of HTML checked: the linter builds a whole tree and parses every
@@ -38,25 +39,19 @@ const LISTED_FEATURES = 3;
 
 /** `email-client-support`: warns naming the features major clients lack and those clients; `info` when the linter fails. */
 export function emailClientSupport(html: string | null): ReportCheck {
-  if (html === null) return finding('email-client-support', 'pass', 'The message has no HTML.');
+  if (html === null) return finding('email-client-support', 'pass', sentence('email-client-support.no-html'));
   const checked = html.slice(0, CLIENT_SUPPORT_HTML_CHARACTERS);
-  const cut = html.length > checked.length ? ` (Only the first ${CLIENT_SUPPORT_HTML_CHARACTERS / 1024} KB of the HTML was checked.)` : '';
+  const cut = html.length > checked.length ? [sentence('email-client-support.partly-checked', { kilobytes: CLIENT_SUPPORT_HTML_CHARACTERS / 1024 })] : [];
   let unsupported: Map<string, Set<string>>;
   try {
     unsupported = unsupportedFeatures(checked);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return finding('email-client-support', 'info', `The HTML could not be checked against the caniemail data (the checker stopped with ${quoted(reason)}), so which clients support it is not known.`);
+    return finding('email-client-support', 'info', sentence('email-client-support.unchecked', { reason: quoted(reason) }));
   }
-  if (unsupported.size === 0) return finding('email-client-support', 'pass', `Major mail clients support every HTML and CSS feature used.${cut}`);
-  const features = [...unsupported].map(([feature, clients]) => `${quoted(feature)} in ${clientNames(clients)}`);
-  return finding(
-    'email-client-support',
-    'warn',
-    `${counted(unsupported.size, 'HTML or CSS feature')} used ${unsupported.size === 1 ? 'is' : 'are'} not supported by major mail clients: ` +
-      `${features.slice(0, LISTED_FEATURES).join('; ')}${features.length > LISTED_FEATURES ? `; and ${features.length - LISTED_FEATURES} more` : ''}. ` +
-      `Give those readers a fallback, or use what caniemail.com lists as supported.${cut}`,
-  );
+  if (unsupported.size === 0) return finding('email-client-support', 'pass', sentence('email-client-support.supported'), cut);
+  const features = [...unsupported].map(([feature, clients]) => sentence('email-client-support.feature', { feature: quoted(feature), clients: clientNames(clients) }));
+  return finding('email-client-support', 'warn', sentence('email-client-support.unsupported', { count: unsupported.size, features: listOf(features, LISTED_FEATURES) }), cut);
 }
 
 // Each unsupported feature with the ids of the major clients that lack it, in the linter's order.
@@ -71,11 +66,11 @@ function unsupportedFeatures(html: string): Map<string, Set<string>> {
   return features;
 }
 
-// "Gmail (web, Android), Outlook (Windows)", in MAJOR_CLIENTS' order.
-function clientNames(ids: ReadonlySet<string>): string {
+// ["Gmail (web, Android)", "Outlook (Windows)"], in MAJOR_CLIENTS' order: names of products and platforms, the same in every language.
+function clientNames(ids: ReadonlySet<string>): string[] {
   const platforms = new Map<string, string[]>();
   for (const [id, family, platform] of MAJOR_CLIENTS) {
     if (ids.has(id)) platforms.set(family, [...(platforms.get(family) ?? []), platform]);
   }
-  return listed([...platforms].map(([family, names]) => `${family} (${names.join(', ')})`), platforms.size);
+  return [...platforms].map(([family, names]) => `${family} (${names.join(', ')})`);
 }

@@ -3,6 +3,8 @@
  * pass: its images, its anchors and how much visible text it has.
  */
 import { HTML_SCAN_LIMIT, walkHtml } from '../../mail/parse/html-text.js';
+import type { Sentence } from '../sentences/sentence.js';
+import { sentence } from '../sentences/sentences.js';
 
 /** An `<img>` of the HTML. */
 export interface HtmlImage {
@@ -70,9 +72,9 @@ export function readHtmlFacts(html: string): HtmlFacts {
   return facts;
 }
 
-/** The sentence a finding adds when the HTML was not read to its end. */
-export function cutNote(facts: HtmlFacts): string {
-  return facts.cut ? ` (Only the first ${MAX_HTML_ELEMENTS.toLocaleString('en-US')} elements and ${HTML_SCAN_LIMIT / 1024} KiB of the HTML were read.)` : '';
+/** The note a finding adds when the HTML was not read to its end. */
+export function cutNote(facts: HtmlFacts): Sentence[] {
+  return facts.cut ? [sentence('html.partly-read', { elements: MAX_HTML_ELEMENTS, kilobytes: HTML_SCAN_LIMIT / 1024 })] : [];
 }
 
 function imageOf(attribs: Record<string, string>): HtmlImage {

@@ -6,7 +6,9 @@ import type { FoundLink } from '../../mail/extract/links.js';
 import type { ReportCheck } from '../report.js';
 import { cutNote, type HtmlAnchor, type HtmlFacts } from './html-facts.js';
 import { finding } from '../penalties.js';
-import { counted, listed, quoted } from './wording.js';
+import type { Sentence } from '../sentences/sentence.js';
+import { listOf, sentence } from '../sentences/sentences.js';
+import { quoted } from './wording.js';
 import { registrableDomain } from '../domains.js';
 
 // Public shorteners; a brand's own short domain (e.g. nyti.ms) is its business.
@@ -14,6 +16,8 @@ const URL_SHORTENERS = new Set([
   'bit.ly', 'bitly.com', 'tinyurl.com', 't.co', 'goo.gl', 'ow.ly', 'is.gd', 'buff.ly', 'cutt.ly', 'rebrand.ly',
   'shorturl.at', 't.ly', 'rb.gy', 'tiny.cc', 'v.gd', 'bl.ink', 'short.io', 'shorte.st', 'adf.ly', 's.id', 'lnkd.in',
 ]);
+// Pairs and shorteners a finding names; it counts the rest.
+const LISTED = 3;
 
 // Text a reader takes for an address: an optional scheme, dotted host labels
 // ending in a letter-only top-level label, then optionally a path.
@@ -21,36 +25,32 @@ const LOOKS_LIKE_ADDRESS = /^(?:https?:\/\/)?((?:[\p{L}\p{N}-]+\.)+\p{L}{2,63})\
 
 /** `link-domain-mismatch`: fails for anchors whose text shows one registrable domain and whose href goes to another. */
 export function linkDomainMismatch(facts: HtmlFacts): ReportCheck {
-  const pairs = new Set(facts.anchors.map(mismatchOf).filter((pair) => pair !== null));
-  if (pairs.size === 0) return finding('link-domain-mismatch', 'pass', `No link shows one domain and goes to another.${cutNote(facts)}`);
-  return finding(
-    'link-domain-mismatch',
-    'fail',
-    `${counted(pairs.size, 'link')} ${pairs.size === 1 ? 'shows' : 'show'} one domain and lead to another, as phishing does: ${listed([...pairs])}. ` +
-      `Link the text to the address it shows, or use words instead of an address as the link text.${cutNote(facts)}`,
-  );
+  // Each pair once, however many links make it.
+  const pairs = new Map<string, Sentence>();
+  for (const pair of facts.anchors.map(mismatchOf)) {
+    if (pair !== null) pairs.set(`${pair.shown}\n${pair.target}`, sentence('link-domain-mismatch.pair', pair));
+  }
+  if (pairs.size === 0) return finding('link-domain-mismatch', 'pass', sentence('link-domain-mismatch.none'), cutNote(facts));
+  const found = { count: pairs.size, pairs: listOf([...pairs.values()], LISTED) };
+  return finding('link-domain-mismatch', 'fail', sentence('link-domain-mismatch.found', found), cutNote(facts));
 }
 
-// "shown.test goes to other.test" when the anchor's text reads as an address
-// of another registrable domain than its target's; null otherwise.
-function mismatchOf(anchor: HtmlAnchor): string | null {
+// The shown and the target domain, quoted, when the anchor's text reads as an
+// address of another registrable domain than its target's; null otherwise.
+function mismatchOf(anchor: HtmlAnchor): { shown: string; target: string } | null {
   const shownHost = LOOKS_LIKE_ADDRESS.exec(anchor.text.trim())?.[1];
   const shown = shownHost === undefined ? null : domainOfUrl(`http://${shownHost}`);
   const target = shown === null ? null : domainOfUrl(anchor.href);
-  return shown !== null && target !== null && shown !== target ? `${quoted(shown)} goes to ${quoted(target)}` : null;
+  return shown !== null && target !== null && shown !== target ? { shown: quoted(shown), target: quoted(target) } : null;
 }
 
 /** `url-shortener`: warns about links through public URL shorteners, naming them. */
 export function urlShortener(links: readonly FoundLink[]): ReportCheck {
   const domains = links.map((link) => domainOfUrl(link.url)).filter((domain) => domain !== null);
   const used = new Set(domains.filter((domain) => URL_SHORTENERS.has(domain)));
-  if (used.size === 0) return finding('url-shortener', 'pass', 'No link goes through a public URL shortener.');
-  return finding(
-    'url-shortener',
-    'warn',
-    `Links go through the URL ${used.size === 1 ? 'shortener' : 'shorteners'} ${listed([...used].map((domain) => quoted(domain)))}, ` +
-      'which spammers use to hide where a link leads and filters distrust; link to the full address on your own domain.',
-  );
+  if (used.size === 0) return finding('url-shortener', 'pass', sentence('url-shortener.none'));
+  const shorteners = listOf([...used].map((domain) => quoted(domain)), LISTED);
+  return finding('url-shortener', 'warn', sentence('url-shortener.found', { count: used.size, shorteners }));
 }
 
 // The registrable domain of an http(s) URL, or null for other schemes and

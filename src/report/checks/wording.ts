@@ -2,12 +2,12 @@
  * How findings name what they found. File names, domains and URLs come from
  * the sender: they go into the report as JSON data, shown visibly and cut
  * short, so a hostile name can neither hide in invisible characters nor
- * grow a finding without bound.
+ * grow a finding without bound. Counts and sizes in English words are the
+ * English sentences' (src/report/sentences/).
  */
 import { visibleText } from '../../mail/read/display-text.js';
 
 const NAME_CHARACTERS = 80;
-const LISTED_ITEMS = 3;
 
 /** `text` in quotes, invisible characters left out and cut to 80 characters (an ellipsis says so). */
 export function quoted(text: string): string {
@@ -15,14 +15,6 @@ export function quoted(text: string): string {
   const visible = [...visibleText(text.slice(0, NAME_CHARACTERS * 4))];
   const shown = visible.length > NAME_CHARACTERS ? `${visible.slice(0, NAME_CHARACTERS - 1).join('')}…` : visible.join('');
   return `"${shown}"`;
-}
-
-/** The first `few` items (three unless told) joined ("a, b and c"), and how many more there are when there are more. */
-export function listed(items: readonly string[], few = LISTED_ITEMS): string {
-  const shown = items.slice(0, few);
-  const rest = items.length - shown.length;
-  if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
-  return shown.length < 2 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
 /** `count` with the noun in the singular or plural ("1 image", "3 images"). */

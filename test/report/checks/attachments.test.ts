@@ -23,6 +23,11 @@ describe('risky-attachment', () => {
       id: 'risky-attachment', status: 'fail', penalty: 1.5,
       message: 'Providers block or strip executable, script, disk-image and macro-enabled attachments, and this message has ' +
         '"setup.exe", "invoice.pdf.exe" (posing as a .pdf) and "Budget.XLSM"; share such files through a link instead.',
+      messageCode: 'risky-attachment.found',
+      messageValues: {
+        files: ['"setup.exe"', { code: 'risky-attachment.disguised', values: { name: '"invoice.pdf.exe"', disguise: 'pdf' } }, '"Budget.XLSM"'],
+      },
+      messageNotes: [],
     });
   });
 
@@ -37,17 +42,36 @@ describe('risky-attachment', () => {
       '--b', 'Content-Type: text/plain', '', 'See attached', '--b', 'Content-Type: application/x-msdownload', 'Content-Transfer-Encoding: base64', '', 'TVo=', '--b--', '',
     ));
     expect(parsed.attachments.map((attachment) => attachment.filename)).toEqual([null]);
-    expect(riskyAttachment(parsed.attachments).message).toContain('has an unnamed application/x-msdownload;');
+    expect(riskyAttachment(parsed.attachments)).toMatchObject({
+      message: expect.stringContaining('has an unnamed application/x-msdownload;'),
+      messageValues: { files: [{ code: 'risky-attachment.unnamed', values: { type: 'application/x-msdownload' } }] },
+    });
   });
 
   it('looks inside ZIP archives, naming the member and the archive', async () => {
     const check = riskyAttachment(await attached({ filename: 'files.zip', content: await scriptInside() }, { filename: 'safe.zip', content: await textOnly() }));
     expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('"invoice.pdf.js" (posing as a .pdf) inside "files.zip";') });
+    const disguised = { code: 'risky-attachment.disguised', values: { name: '"invoice.pdf.js"', disguise: 'pdf' } };
+    expect(check.messageValues).toEqual({ files: [{ code: 'risky-attachment.in-archive', values: { file: disguised, archive: '"files.zip"' } }] });
+  });
+
+  it('names an archive without a name, and lists four risky files as three and one more', async () => {
+    const parsed = await parseMessage(crlf(
+      'Content-Type: multipart/mixed; boundary=b', '',
+      '--b', 'Content-Type: text/plain', '', 'See attached', '--b', 'Content-Type: application/zip', 'Content-Transfer-Encoding: base64', '',
+      (await scriptInside()).toString('base64'), '--b--', '',
+    ));
+    const inside = riskyAttachment(parsed.attachments);
+    expect(inside.message).toContain('has "invoice.pdf.js" (posing as a .pdf) inside "an unnamed archive";');
+    expect(inside.messageValues.files).toEqual([{ code: 'risky-attachment.in-unnamed-archive', values: { file: expect.objectContaining({ code: 'risky-attachment.disguised' }) } }]);
+    const four = riskyAttachment(await attached(...['a.exe', 'b.exe', 'c.exe', 'd.exe'].map((filename) => ({ filename, content: 'MZ' }))));
+    expect(four.message).toContain('has "a.exe", "b.exe", "c.exe" and 1 more;');
+    expect(four.messageValues.files).toEqual(['"a.exe"', '"b.exe"', '"c.exe"', { code: 'list.more', values: { count: 1 } }]);
   });
 
   it('passes documents, images and harmless archives', async () => {
     const check = riskyAttachment(await attached({ filename: 'report.pdf', content: '%PDF' }, { filename: 'safe.zip', content: await textOnly() }));
-    expect(check).toMatchObject({ status: 'pass', penalty: 0 });
+    expect(check).toMatchObject({ status: 'pass', penalty: 0, messageCode: 'risky-attachment.none', messageValues: {} });
   });
 
   it('cuts a 10,000-character file name to 80 characters, invisible characters left out', async () => {

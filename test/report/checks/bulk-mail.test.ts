@@ -17,11 +17,15 @@ describe('list-unsubscribe-one-click', () => {
     expect(await checkOf({}, authentication())).toEqual({
       id: 'list-unsubscribe-one-click', status: 'info', penalty: 0,
       message: 'The message does not look like bulk mail, so it needs no one-click unsubscribe.',
+      messageCode: 'list-unsubscribe-one-click.not-bulk', messageValues: {}, messageNotes: [],
     });
   });
 
   it('passes bulk mail with an https List-Unsubscribe, the One-Click post header and a passing DKIM signature over both', async () => {
-    expect(await checkOf(ONE_CLICK_HEADERS, authentication([dkimVerdict(BOTH)]))).toMatchObject({ status: 'pass', penalty: 0 });
+    expect(await checkOf(ONE_CLICK_HEADERS, authentication([dkimVerdict(BOTH)]))).toMatchObject({
+      status: 'pass', penalty: 0,
+      messageCode: 'list-unsubscribe-one-click.offered', messageValues: { signal: { code: 'list-unsubscribe-one-click.signal-header', values: {} } },
+    });
   });
 
   it('fails mail with a List-Id and nothing else, naming each of the three requirements', async () => {
@@ -31,13 +35,25 @@ describe('list-unsubscribe-one-click', () => {
     expect(check.message).toContain('add a List-Unsubscribe header with an https URL');
     expect(check.message).toContain('add the header "List-Unsubscribe-Post: List-Unsubscribe=One-Click"');
     expect(check.message).toContain("list list-unsubscribe and list-unsubscribe-post in the signature's h= tag");
+    expect(check).toMatchObject({
+      messageCode: 'list-unsubscribe-one-click.missing',
+      messageValues: {
+        signal: { code: 'list-unsubscribe-one-click.signal-list-id' },
+        requirements: ['add-https-url', 'add-post-header', 'sign-headers'].map((name) => ({ code: `list-unsubscribe-one-click.${name}`, values: {} })),
+      },
+    });
   });
 
   it('counts an unsubscribe link and Precedence: bulk as bulk signals', async () => {
     const byLink = await checkOf({}, authentication(), '<p>News</p><a href="https://shop.test/prefs">Unsubscribe</a>');
-    expect(byLink).toMatchObject({ status: 'fail', message: expect.stringContaining('(it has an unsubscribe link)') });
+    expect(byLink).toMatchObject({
+      status: 'fail', message: expect.stringContaining('(it has an unsubscribe link)'), messageValues: { signal: { code: 'list-unsubscribe-one-click.signal-link' } },
+    });
     const byPrecedence = await checkOf({ Precedence: 'bulk' }, authentication());
-    expect(byPrecedence).toMatchObject({ status: 'fail', message: expect.stringContaining('(its Precedence header says bulk or list)') });
+    expect(byPrecedence).toMatchObject({
+      status: 'fail', message: expect.stringContaining('(its Precedence header says bulk or list)'),
+      messageValues: { signal: { code: 'list-unsubscribe-one-click.signal-precedence' } },
+    });
   });
 
   it('fails a mailto-only List-Unsubscribe and a signature that leaves List-Unsubscribe-Post out', async () => {
@@ -51,9 +67,14 @@ describe('list-unsubscribe-one-click', () => {
 
   it('fails when the signature covering both headers does not pass, and says when DNS lookups were off', async () => {
     const failing = await checkOf(ONE_CLICK_HEADERS, authentication([dkimVerdict(BOTH, { result: 'fail' })]));
-    expect(failing).toMatchObject({ status: 'fail', message: expect.stringContaining('the signature that covers them does not pass') });
+    expect(failing).toMatchObject({
+      status: 'fail', message: expect.stringContaining('the signature that covers them does not pass'),
+      messageValues: { requirements: [{ code: 'list-unsubscribe-one-click.sign-failing' }] },
+    });
     const unverified = await checkOf(ONE_CLICK_HEADERS, authentication([dkimVerdict(BOTH, { result: 'none' })], false));
-    expect(unverified).toMatchObject({ status: 'fail', message: expect.stringContaining('DNS lookups are off') });
+    expect(unverified).toMatchObject({
+      status: 'fail', message: expect.stringContaining('DNS lookups are off'), messageValues: { requirements: [{ code: 'list-unsubscribe-one-click.sign-unverified' }] },
+    });
   });
 
   it('reads a List-Unsubscribe of 100 KB of garbage without an https URL as missing one', async () => {

@@ -2,7 +2,9 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { expect } from 'vitest';
 import { parseMessage, type ParsedMessage } from '../../../src/mail/parse/parse.js';
+import { explained } from '../../../src/report/auth-verdicts.js';
 import type { Authentication, DkimVerdict, ReportCheck } from '../../../src/report/report.js';
+import { sentence } from '../../../src/report/sentences/sentences.js';
 
 /** Builders shared by the content checks' tests: messages composed by nodemailer, parsed by the real parser. */
 
@@ -25,16 +27,16 @@ export function crlf(...lines: string[]): Buffer {
 
 /** A DKIM verdict: passing for shop.test, aligned, covering `signedHeaders`, unless told otherwise. */
 export function dkimVerdict(signedHeaders: string[], overrides: Partial<DkimVerdict> = {}): DkimVerdict {
-  return { result: 'pass', domain: 'shop.test', selector: 's1', aligned: true, signedHeaders, explanation: 'The signature verifies.', ...overrides };
+  return { result: 'pass', domain: 'shop.test', selector: 's1', aligned: true, signedHeaders, ...explained(sentence('dkim.pass', { domain: 'shop.test' })), ...overrides };
 }
 
 /** Authentication as it comes out for an unsigned message, with `dkim` signatures when given. */
 export function authentication(dkim: DkimVerdict[] = [], dnsChecked = true): Authentication {
   return {
-    spf: { result: 'none', domain: null, explanation: 'No SPF record.' },
+    spf: { result: 'none', domain: null, ...explained(sentence('spf.not-recorded')) },
     dkim,
-    dmarc: { result: 'none', domain: 'shop.test', policy: null, alignment: { spf: false, dkim: false }, explanation: 'No DMARC record.' },
-    arc: { result: 'none', instances: 0, explanation: 'No ARC chain.' },
+    dmarc: { result: 'none', domain: 'shop.test', policy: null, alignment: { spf: false, dkim: false }, ...explained(sentence('dmarc.none', { domain: 'shop.test' })) },
+    arc: { result: 'none', instances: 0, ...explained(sentence('arc.none')) },
     dnsChecked,
   };
 }

@@ -24,6 +24,12 @@ describe('contentChecks', () => {
       { id: 'list-unsubscribe-one-click', status: 'info' },
     ]);
     expect(checks.every((check) => check.penalty === 0 && check.message.endsWith('.'))).toBe(true);
+    expect(Object.fromEntries(checks.map((check) => [check.id, check.messageCode]))).toEqual({
+      'list-unsubscribe-one-click': 'list-unsubscribe-one-click.not-bulk', 'html-size-clipping': 'html-size-clipping.ok', 'text-part': 'text-part.alternative',
+      'image-text-balance': 'image-text-balance.no-images', 'image-alt': 'image-alt.ok', 'remote-images': 'remote-images.none',
+      'link-domain-mismatch': 'link-domain-mismatch.none', 'url-shortener': 'url-shortener.none', 'message-id': 'message-id.ok', date: 'date.ok',
+      'risky-attachment': 'risky-attachment.none', 'total-size': 'total-size.ok', 'email-client-support': 'email-client-support.supported',
+    });
   });
 
   it('charges a message with every content problem 8.25 points: each check its worst status, a warning half its penalty', async () => {
@@ -39,6 +45,12 @@ describe('contentChecks', () => {
       'list-unsubscribe-one-click': 'fail', 'html-size-clipping': 'fail', 'text-part': 'fail', 'image-text-balance': 'warn',
       'image-alt': 'warn', 'remote-images': 'info', 'link-domain-mismatch': 'fail', 'url-shortener': 'warn', 'message-id': 'fail',
       date: 'fail', 'risky-attachment': 'fail', 'total-size': 'fail', 'email-client-support': 'warn',
+    });
+    expect(Object.fromEntries(checks.map((check) => [check.id, check.messageCode]))).toEqual({
+      'list-unsubscribe-one-click': 'list-unsubscribe-one-click.missing', 'html-size-clipping': 'html-size-clipping.clipped', 'text-part': 'text-part.missing',
+      'image-text-balance': 'image-text-balance.mostly-images', 'image-alt': 'image-alt.missing', 'remote-images': 'remote-images.found',
+      'link-domain-mismatch': 'link-domain-mismatch.found', 'url-shortener': 'url-shortener.found', 'message-id': 'message-id.missing', date: 'date.missing',
+      'risky-attachment': 'risky-attachment.found', 'total-size': 'total-size.too-big', 'email-client-support': 'email-client-support.unsupported',
     });
     for (const check of checks) {
       const full = CHECK_PENALTIES[check.id as keyof typeof CHECK_PENALTIES];

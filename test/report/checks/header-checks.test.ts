@@ -9,13 +9,16 @@ const parse = (...headers: string[]) => parseMessage(crlf(...headers, 'Subject: 
 
 describe('message-id', () => {
   it('passes the Message-ID nodemailer writes', async () => {
-    expect(messageIdCheck((await composed({ text: 'Hi' })).headers)).toMatchObject({ id: 'message-id', status: 'pass', penalty: 0 });
+    expect(messageIdCheck((await composed({ text: 'Hi' })).headers)).toMatchObject({ id: 'message-id', status: 'pass', penalty: 0, messageCode: 'message-id.ok' });
   });
 
   it('fails a message without one and warns about one that is not <left@right>, quoting it', async () => {
-    expect(messageIdCheck((await parse('From: a@shop.test')).headers)).toMatchObject({ status: 'fail', penalty: 0.5, message: expect.stringContaining('no Message-ID header') });
+    expect(messageIdCheck((await parse('From: a@shop.test')).headers)).toMatchObject({
+      status: 'fail', penalty: 0.5, message: expect.stringContaining('no Message-ID header'), messageCode: 'message-id.missing', messageValues: {},
+    });
     expect(messageIdCheck((await parse('Message-ID: 12345')).headers)).toMatchObject({
       status: 'warn', penalty: 0.25, message: 'The Message-ID "12345" is not of the form <unique-id@your-domain>; write it that way.',
+      messageCode: 'message-id.malformed', messageValues: { header: '"12345"' },
     });
   });
 
@@ -30,15 +33,20 @@ describe('message-id', () => {
 describe('date', () => {
   it('passes a Date within a day of arrival, either way', async () => {
     const parsed = await parse('Date: Thu, 04 Dec 2025 10:00:00 +0000');
-    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), Date.UTC(2025, 11, 4, 10, 0) + DAY - 1)).toMatchObject({ id: 'date', status: 'pass', penalty: 0 });
+    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), Date.UTC(2025, 11, 4, 10, 0) + DAY - 1)).toMatchObject({ id: 'date', status: 'pass', penalty: 0, messageCode: 'date.ok' });
     expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), Date.UTC(2025, 11, 4, 10, 0) - DAY + 1).status).toBe('pass');
   });
 
   it('fails a missing or unreadable Date, quoting it', async () => {
     const missing = await parse('From: a@shop.test');
-    expect(dateCheck(missing.headers, dateHeaderTime(missing.headers), 0)).toMatchObject({ status: 'fail', penalty: 0.5, message: expect.stringContaining('no Date header') });
+    expect(dateCheck(missing.headers, dateHeaderTime(missing.headers), 0)).toMatchObject({
+      status: 'fail', penalty: 0.5, message: expect.stringContaining('no Date header'), messageCode: 'date.missing',
+    });
     const garbage = await parse('Date: 0000-00-00 00:00:00');
-    expect(dateCheck(garbage.headers, dateHeaderTime(garbage.headers), 0)).toMatchObject({ status: 'fail', message: expect.stringContaining('"0000-00-00 00:00:00" is not a readable date') });
+    expect(dateCheck(garbage.headers, dateHeaderTime(garbage.headers), 0)).toMatchObject({
+      status: 'fail', message: expect.stringContaining('"0000-00-00 00:00:00" is not a readable date'),
+      messageCode: 'date.unreadable', messageValues: { header: '"0000-00-00 00:00:00"' },
+    });
     // Date.parse would read it as the year 2001.
     const loose = await parse('Date: 1');
     expect(dateCheck(loose.headers, dateHeaderTime(loose.headers), 0)).toMatchObject({ status: 'fail', message: expect.stringContaining('"1" is not a readable date') });
@@ -47,7 +55,12 @@ describe('date', () => {
   it('warns about a Date more than a day before or after arrival, saying how far', async () => {
     const parsed = await parse('Date: Thu, 04 Dec 2025 10:00:00 +0000');
     const sent = Date.UTC(2025, 11, 4, 10, 0);
-    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent + 3 * DAY)).toMatchObject({ status: 'warn', penalty: 0.25, message: expect.stringContaining('3.0 days before the message arrived') });
-    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent - 2.5 * DAY).message).toContain('2.5 days after the message arrived');
+    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent + 3 * DAY)).toMatchObject({
+      status: 'warn', penalty: 0.25, message: expect.stringContaining('3.0 days before the message arrived'),
+      messageCode: 'date.before-arrival', messageValues: { header: '"Thu, 04 Dec 2025 10:00:00 +0000"', days: 3 },
+    });
+    expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent - 2.5 * DAY)).toMatchObject({
+      message: expect.stringContaining('2.5 days after the message arrived'), messageCode: 'date.after-arrival', messageValues: { days: 2.5 },
+    });
   });
 });
