@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { reportSchema } from '../../src/http/api/report-schema.js';
+import type { Sentence } from '../../src/report/sentences/sentence.js';
 import { english } from '../../src/report/sentences/sentences.js';
 import { createWorkerPool } from '../../src/worker/pool.js';
 import { buildTestApp, rawMessage } from '../support/http-app.js';
@@ -17,11 +18,11 @@ describe('GET …/messages/{id}/report', () => {
     const report = reportSchema.parse(await first.json());
     expect(report.authentication.dnsChecked).toBe(false);
     // Every sentence also comes as its code and values, from which the same English is made again.
-    // Delivered here without an SMTP session, so SPF had no client to check.
+    // Delivered without an SMTP session: SPF had no client to check.
     expect(report.authentication.spf).toMatchObject({ explanationCode: 'spf.not-recorded', explanationValues: {} });
     expect(report.authentication.dmarc).toMatchObject({ explanationCode: 'dmarc.dns-off', explanationValues: {} });
     for (const check of report.checks) {
-      const sentences = [{ code: check.messageCode, values: check.messageValues }, ...check.messageNotes];
+      const sentences: Sentence[] = [{ code: check.messageCode, values: check.messageValues }, ...check.messageNotes];
       expect(sentences.map(english).join(' '), check.id).toBe(check.message);
     }
     const said = Object.fromEntries(report.checks.map((check) => [check.id, { code: check.messageCode, values: check.messageValues }]));

@@ -37,7 +37,7 @@ const sentenceValuesSchema: z.ZodType<Record<string, ApiSentenceValue>> = z.reco
 const sentenceSchema: z.ZodType<ApiReportSentence> = z.object({
   code: sentenceCodeSchema,
   values: sentenceValuesSchema,
-}).openapi('ApiReportSentence', { description: 'A sentence of the report as its code and values; README lists the codes.' });
+}).openapi('ApiReportSentence', { description: 'A sentence of the report as its code (ApiReportSentenceCode lists them all) and the values it names.' });
 
 const explained = {
   explanation,

@@ -10,7 +10,7 @@ import { quoted } from './wording.js';
 
 // RFC 5322's msg-id, loosely: one "left@right" in angle brackets, no blanks.
 const MESSAGE_ID = /^<[^<>@\s]+@[^<>@\s]+>$/;
-const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_SECONDS = 24 * 60 * 60;
 
 /** `message-id`: fails without a Message-ID header, warns when it is not `<left@right>`. */
 export function messageIdCheck(headers: readonly HeaderLine[]): ReportCheck {
@@ -29,10 +29,10 @@ export function dateCheck(headers: readonly HeaderLine[], date: number | null, r
   const value = headers.find((header) => header.name === 'date')?.value.trim();
   if (value === undefined || value === '') return finding('date', 'fail', sentence('date.missing'));
   if (date === null) return finding('date', 'fail', sentence('date.unreadable', { header: quoted(value) }));
-  const days = (receivedAt - date) / DAY_MS;
-  if (Math.abs(days) > 1) {
-    const skew = { header: quoted(value), days: Number(Math.abs(days).toFixed(1)) };
-    return finding('date', 'warn', sentence(days > 0 ? 'date.before-arrival' : 'date.after-arrival', skew));
+  const seconds = (receivedAt - date) / 1000;
+  if (Math.abs(seconds) > DAY_SECONDS) {
+    const skew = { header: quoted(value), seconds: Math.abs(seconds) };
+    return finding('date', 'warn', sentence(seconds > 0 ? 'date.before-arrival' : 'date.after-arrival', skew));
   }
   return finding('date', 'pass', sentence('date.ok'));
 }

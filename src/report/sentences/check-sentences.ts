@@ -3,8 +3,7 @@
  * parts and size, its attachments and, for bulk mail, one-click unsubscribe.
  * `header` and `name` values are quoted as the message wrote them.
  */
-import { sizeText } from '../checks/wording.js';
-import { andList, fixed, template } from './sentence.js';
+import { andList, fixed, sizeText, template } from './sentence.js';
 
 // "101.6 KB (104,000 bytes)"
 const size = (bytes: number): string => `${sizeText(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
@@ -17,11 +16,13 @@ export const HEADER_SENTENCES = {
   'date.missing': fixed('The message has no Date header; have your sending software or server add the time it was sent.'),
   'date.unreadable': template(['header'],
     (v) => `The Date header ${v.header} is not a readable date; write it as RFC 5322 does, e.g. "Thu, 4 Dec 2025 10:00:00 +0000".`),
-  // `days`, to one decimal, between the Date header and arrival.
-  'date.before-arrival': template(['header', 'days'], (v) => dateSkew(v.header, `${v.days.toFixed(1)} days before`)),
-  'date.after-arrival': template(['header', 'days'], (v) => dateSkew(v.header, `${v.days.toFixed(1)} days after`)),
+  // `seconds` between the Date header and arrival, said in days to one decimal.
+  'date.before-arrival': template(['header', 'seconds'], (v) => dateSkew(v.header, `${days(v.seconds)} days before`)),
+  'date.after-arrival': template(['header', 'seconds'], (v) => dateSkew(v.header, `${days(v.seconds)} days after`)),
   'date.ok': fixed('The Date header is readable and close to the time the message arrived.'),
 };
+
+const days = (seconds: number): string => (seconds / 86_400).toFixed(1);
 
 function dateSkew(header: string, when: string): string {
   return `The Date header ${header} is ${when} the message arrived; check the sending host's clock and time zone, and that mail does not sit in a queue.`;

@@ -3,8 +3,7 @@
  * clients support. Names from the message (hosts, domains, image sources,
  * features) come quoted.
  */
-import { counted } from '../checks/wording.js';
-import { andList, fixed, template } from './sentence.js';
+import { andList, counted, fixed, template } from './sentence.js';
 
 /** The note of a check that read only the start of long HTML. */
 export const HTML_NOTE_SENTENCES = {

@@ -4,7 +4,9 @@
  * in another language can say the sentence in its own words. Each table of
  * templates (auth-sentences.ts, check-sentences.ts, html-sentences.ts,
  * timeline-sentences.ts) pairs a code with its slots and its English;
- * sentences.ts joins them, and is the only way to make a sentence.
+ * sentences.ts joins them, and is the only way to make a sentence. The
+ * helpers at the end are the English templates' own words for counts,
+ * sizes and lists.
  */
 import type { SentenceCode } from './sentences.js';
 
@@ -33,7 +35,7 @@ export interface Sentence {
  * strings and phrases, the last of which may be `list.more` ("and 2 more").
  */
 export const SLOTS = {
-  count: 'number', bytes: 'number', seconds: 'number', days: 'number', kilobytes: 'number', elements: 'number',
+  count: 'number', bytes: 'number', seconds: 'number', kilobytes: 'number', elements: 'number',
   characters: 'number', perImage: 'number', limit: 'number',
   domain: 'text', fromDomain: 'text', ip: 'text', mechanism: 'text', key: 'text', policy: 'text', why: 'text',
   explanation: 'text', signal: 'text', header: 'text', name: 'text', disguise: 'text', type: 'text', file: 'text',
@@ -76,6 +78,17 @@ export function template<const S extends readonly SlotName[]>(
 /** A sentence that names nothing. */
 export function fixed(text: string): Template<never> {
   return { slots: [], english: () => text };
+}
+
+/** `count` with the noun in the singular or plural ("1 image", "3 images"). */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`;
+}
+
+/** Bytes in KB or MB (1 KB = 1,024 bytes, as Gmail counts its 102 KB), one decimal. */
+export function sizeText(bytes: number): string {
+  const kb = bytes / 1024;
+  return kb < 1024 ? `${kb.toFixed(1)} KB` : `${(kb / 1024).toFixed(1)} MB`;
 }
 
 /** "a", "a and b", "a, b and c", "a, b, c and 2 more". */

@@ -57,10 +57,10 @@ describe('date', () => {
     const sent = Date.UTC(2025, 11, 4, 10, 0);
     expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent + 3 * DAY)).toMatchObject({
       status: 'warn', penalty: 0.25, message: expect.stringContaining('3.0 days before the message arrived'),
-      messageCode: 'date.before-arrival', messageValues: { header: '"Thu, 04 Dec 2025 10:00:00 +0000"', days: 3 },
+      messageCode: 'date.before-arrival', messageValues: { header: '"Thu, 04 Dec 2025 10:00:00 +0000"', seconds: 3 * 86_400 },
     });
     expect(dateCheck(parsed.headers, dateHeaderTime(parsed.headers), sent - 2.5 * DAY)).toMatchObject({
-      message: expect.stringContaining('2.5 days after the message arrived'), messageCode: 'date.after-arrival', messageValues: { days: 2.5 },
+      message: expect.stringContaining('2.5 days after the message arrived'), messageCode: 'date.after-arrival', messageValues: { seconds: 2.5 * 86_400 },
     });
   });
 });
