@@ -13,6 +13,7 @@
 /** @typedef {import('../../src/http/api/types.js').ApiMessage} ApiMessage */
 /** @typedef {import('../../src/http/api/types.js').ApiReport} ApiReport */
 /** @typedef {import('../../src/http/api/types.js').ApiReportCheck} ApiReportCheck */
+/** @typedef {import('../../src/http/api/types.js').ApiReportSentence} ApiReportSentence */
 
 /** @typedef {import('../../src/http/api/types.js').ApiInboxRequest} ApiInboxRequest */
 /** @typedef {import('../../src/http/api/types.js').ApiAddressCheck} ApiAddressCheck */

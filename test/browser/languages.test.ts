@@ -3,6 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FALLBACK_LANGUAGE, LANGUAGES } from '../../public/js/i18n/languages.js';
 import { createTranslator, type Dictionary, type Values } from '../../public/js/i18n/messages.js';
+import type { ApiReport } from '../../src/http/api/types.js';
 import { describeBrowser, shownAddress, startBrowserHarness, watchConsoleErrors, type BrowserHarness } from '../support/browser.js';
 
 /** A browser locale for each language: a region too, as browsers send it. */
@@ -198,6 +199,26 @@ describeBrowser('web inbox: languages', () => {
     expect(new Set(badges)).toEqual(new Set([t('report.resultNone')]));
     const passed = await report.locator('details.report-group .report-check').count();
     await expect(report.locator('details.report-group > summary').textContent()).resolves.toBe(t('report.passed', { count: passed }));
+
+    // Each sentence in Russian, by its code and values, never in the server's English.
+    const id = new URL(page.url()).hash.split('/').at(-1) ?? '';
+    const { authentication, checks } = await (await fetch(`${harness.server.httpUrl}/api/inboxes/${encodeURIComponent(address)}/messages/${id}/report`)).json() as ApiReport;
+    expect(checks.length).toBeGreaterThan(10);
+    const sentenceOf = ({ code, values }: { code: string; values: Record<string, unknown> }) => t(`reportSentence.${code}`, values as Values);
+    // The first item of the first section: SPF's verdict.
+    await expect(report.locator('.report-section').first().locator('.report-item-text').first().textContent())
+      .resolves.toBe(sentenceOf({ code: authentication.spf.explanationCode, values: authentication.spf.explanationValues }));
+    for (const check of checks) {
+      const text = await report.locator(`[data-check="${check.id}"] .report-item-text`).textContent();
+      expect(text, check.id).not.toBe(check.message);
+      expect(text, check.id).toMatch(/[а-яё]/i);
+      // Sizes and durations are written by Intl in the page: the sentences of plain text and numbers are compared whole.
+      const plain = check.messageNotes.length === 0 && Object.entries(check.messageValues)
+        .every(([name, value]) => (typeof value === 'string' || typeof value === 'number') && name !== 'bytes' && name !== 'seconds');
+      if (plain) expect(text, check.id).toBe(sentenceOf({ code: check.messageCode, values: check.messageValues }));
+    }
+    expect(checks.find((check) => check.id === 'dkim')?.messageCode).toBe('dkim.unsigned');
+    await expect(report.locator('[data-check="dkim"] .report-item-text').textContent()).resolves.toBe(t('reportSentence.dkim.unsigned'));
     expect(consoleErrors).toEqual([]);
   });
 

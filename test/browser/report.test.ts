@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTranslator, type Dictionary, type Values } from '../../public/js/i18n/messages.js';
 import type { ApiReport } from '../../src/http/api/types.js';
 import { describeBrowser, startBrowserHarness, watchConsoleErrors, watchForScript, type BrowserHarness } from '../support/browser.js';
 
-const english = JSON.parse(readFileSync(new URL('../../public/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
+const english = JSON.parse(readFileSync(new URL('../../public/locales/en.json', import.meta.url), 'utf8')) as Dictionary;
+const t = createTranslator('en', english, english);
+
+/** A sentence as the English page says it, for one whose values are plain text and numbers (no sizes or durations, which Intl writes). */
+function plainSentence({ code, values }: { code: string; values: Record<string, unknown> }): string | null {
+  const plain = Object.entries(values).every(([name, value]) => (typeof value === 'string' || typeof value === 'number') && name !== 'bytes' && name !== 'seconds');
+  return plain ? t(`reportSentence.${code}`, values as Values) : null;
+}
 
 const HOSTILE_HOST = '<img/src=x/onerror=top.pwned=1>';
 const HOSTILE_SUBJECT = '<img src=x onerror=alert(1)>';
@@ -103,12 +111,16 @@ describeBrowser('web inbox: the deliverability report tab', () => {
     await expect(authentication.locator('.report-item', { hasText: 'SPF for acme.example' }).locator('.report-badge').textContent()).resolves.toBe('None');
     await expect(authentication.locator('.report-item', { hasText: 'DMARC' }).textContent()).resolves.toContain(report.authentication.dmarc.explanation);
 
-    // Each check under its own severity; passes folded into "N checks passed".
+    // Each check under its own severity, said from its code; passes folded into "N checks passed".
     for (const check of report.checks) {
       const item = page.locator(`.report-group[data-status="${check.status}"] [data-check="${check.id}"]`);
-      await expect(item.textContent(), check.id).resolves.toContain(check.message);
+      const text = await item.locator('.report-item-text').textContent() ?? '';
+      const words = [{ code: check.messageCode, values: check.messageValues }, ...check.messageNotes].map(plainSentence);
+      if (words.every((word) => word !== null)) expect(text, check.id).toBe(words.join(' '));
+      else expect(text, check.id).toMatch(/^[A-Z0-9][^{}]+[.)]$/);
       if (check.penalty > 0) await expect(item.locator('.report-penalty').textContent()).resolves.toBe(`−${check.penalty}`);
     }
+    await expect(page.locator('[data-check="text-part"] .report-item-text').textContent()).resolves.toBe(t('reportSentence.text-part.missing'));
     // HTML without a text part, unsigned: both failures, with what each costs.
     for (const id of ['text-part', 'dkim']) {
       await expect(page.locator(`.report-group[data-status="fail"] [data-check="${id}"] .report-penalty`).textContent(), id).resolves.toMatch(/^−\d/);
@@ -130,6 +142,23 @@ describeBrowser('web inbox: the deliverability report tab', () => {
     expect(seen.dialogs).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { pwned?: unknown }).pwned)).toBeUndefined();
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('says a sentence whose code it does not know (a newer server\'s) in the server\'s English', async () => {
+    const { address, id } = await relayedMessage();
+    const report = await reportOf(address, id);
+    const later = 'A sentence of a later server, in English.';
+    const changed = {
+      ...report,
+      checks: report.checks.map((check) => (check.id === 'dkim' ? { ...check, message: later, messageCode: 'a-check.added-later', messageValues: {} } : check)),
+    };
+    const page = await harness.newPage();
+    await page.route(/\/report$/, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(changed) }));
+    await page.goto(`/#/inbox/${address}/${id}`);
+    await page.getByRole('tab', { name: 'Report' }).click();
+    await expect(page.locator('[data-check="dkim"] .report-item-text').textContent()).resolves.toBe(later);
+    // The other checks are said in the page's words as before.
+    await expect(page.locator('[data-check="text-part"] .report-item-text').textContent()).resolves.toBe(t('reportSentence.text-part.missing'));
   });
 
   it('fits 360 px without sideways scrolling, long host names wrapped', async () => {

@@ -1,8 +1,8 @@
 /**
  * The Report tab's names that depend on what the report holds: which key
  * words a verdict, a result or a group, and names with optional parts (a
- * domain, a selector). What comes from the report itself (explanations,
- * check messages, host names) is shown as sent.
+ * domain, a selector). Explanations and check messages are said from their
+ * codes (report-sentences.js); host names are shown as sent.
  */
 import { t } from '../i18n/locale.js';
 

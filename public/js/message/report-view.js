@@ -1,17 +1,21 @@
 /**
  * A deliverability report, drawn: the score large with its verdict, then
  * authentication, the checks by severity and the delivery timeline. Every
- * string from the report (host names, domains, sentences) comes from a
- * hostile sender's message and goes in as text, through `h` only.
+ * string from the report (host names, domains, the values of sentences)
+ * comes from a hostile sender's message and goes in as text, through `h`
+ * only. Sentences are said in the page's language from their codes, in the
+ * server's English only for a code the page does not know.
  */
 import { h } from '../dom.js';
-import { t } from '../i18n/locale.js';
-import { elapsed, fullDate } from '../time.js';
+import { language, t } from '../i18n/locale.js';
+import { elapsed, fileSize, fullDate } from '../time.js';
 import { arcName, DKIM, dkimName, dmarcName, GROUP_KEYS, RESULT_KEYS, spfName, VERDICT_KEYS } from './report-labels.js';
+import { sentenceWriter } from './report-sentences.js';
 
 /** @typedef {import('../api-types.js').ApiReport} ApiReport */
 /** @typedef {import('../api-types.js').ApiReportCheck} ApiReportCheck */
 /** @typedef {ApiReport['authentication']} ApiAuthentication */
+/** @typedef {import('../api-types.js').ApiReportSentence} ApiReportSentence */
 /** @typedef {ApiAuthentication['spf']['result']} ApiAuthResult */
 /** @typedef {ApiReport['timeline']} ApiTimeline */
 /** @typedef {ApiTimeline['hops'][number]} ApiTimelineHop */
@@ -20,6 +24,25 @@ import { arcName, DKIM, dkimName, dmarcName, GROUP_KEYS, RESULT_KEYS, spfName, V
 
 /** Severities shown as groups, worst first; passes are folded away after them. */
 const GROUPED = /** @type {const} */ (['fail', 'warn', 'info']);
+
+const lists = new Intl.ListFormat(language, { type: 'conjunction' });
+const writeSentences = sentenceWriter({ t, fileSize, elapsed, list: (items) => lists.format(items) });
+
+/**
+ * A verdict's explanation in the page's words.
+ * @param {{ explanation: string, explanationCode: ApiReportSentence['code'], explanationValues: ApiReportSentence['values'] }} verdict
+ */
+function explanationText(verdict) {
+  return writeSentences([{ code: verdict.explanationCode, values: verdict.explanationValues }]) ?? verdict.explanation;
+}
+
+/**
+ * A check's message, and its notes, in the page's words.
+ * @param {ApiReportCheck} check
+ */
+function messageText(check) {
+  return writeSentences([{ code: check.messageCode, values: check.messageValues }, ...check.messageNotes]) ?? check.message;
+}
 
 /**
  * The whole report.
@@ -66,16 +89,16 @@ function section(title, ...children) {
 function authenticationSection(auth) {
   const dkim = auth.dkim.length === 0
     ? [authItem(DKIM, 'none', t('report.dkimNone'))]
-    : auth.dkim.map((signature) => authItem(dkimName(signature.domain, signature.selector), signature.result, signature.explanation));
+    : auth.dkim.map((signature) => authItem(dkimName(signature.domain, signature.selector), signature.result, explanationText(signature)));
   // The policy is DMARC's own keyword (none, quarantine, reject), shown as published.
   const policy = auth.dmarc.policy === null ? null : t('report.dmarcPolicy', { policy: auth.dmarc.policy });
   return section(t('report.authentication'),
     auth.dnsChecked ? null : h('p', { class: 'notice notice-warning report-dns-off', role: 'note', text: t('report.dnsOff') }),
     h('ul', { class: 'report-list' },
-      authItem(spfName(auth.spf.domain), auth.spf.result, auth.spf.explanation),
+      authItem(spfName(auth.spf.domain), auth.spf.result, explanationText(auth.spf)),
       dkim,
-      authItem(dmarcName(auth.dmarc.domain), auth.dmarc.result, auth.dmarc.explanation, policy),
-      authItem(arcName(auth.arc.instances), auth.arc.result, auth.arc.explanation)));
+      authItem(dmarcName(auth.dmarc.domain), auth.dmarc.result, explanationText(auth.dmarc), policy),
+      authItem(arcName(auth.arc.instances), auth.arc.result, explanationText(auth.arc))));
 }
 
 /**
@@ -126,7 +149,7 @@ function checksSection(checks) {
 function checkList(checks) {
   return h('ul', { class: 'report-list' }, checks.map((check) => h('li', { class: 'report-item report-check', dataset: { check: check.id } },
     h('div', { class: 'report-item-head' },
-      h('span', { class: 'report-item-text', text: check.message }),
+      h('span', { class: 'report-item-text', text: messageText(check) }),
       check.penalty > 0 ? h('span', { class: 'report-penalty', text: `−${check.penalty}` }) : null),
     h('code', { class: 'report-check-id', text: check.id }))));
 }
