@@ -164,6 +164,12 @@ describeBrowser('web inbox: alerts of new mail', () => {
     await page.reload();
     await expect.poll(() => button.getAttribute('aria-pressed')).toBe('true');
     expect((await recorded(page)).permissionRequests).toBe(0);
+
+    // Sign-up mail often names the address in its subject: the key to the inbox never reaches a lock screen.
+    await setHidden(page, true);
+    await harness.send({ to: address, subject: `Confirm ${address.toUpperCase()} now`, text: 'Welcome.' });
+    await expect.poll(async () => (await recorded(page)).notifications.length).toBe(1);
+    expect((await recorded(page)).notifications[0]?.title).toBe('Confirm … now');
     expect(errors).toEqual([]);
   });
 

@@ -48,6 +48,8 @@ describeBrowser('web inbox: the QR code of the inbox', () => {
     expect(await decodeShownCode(page)).toBe(url);
     await expect(page.locator('#qr-url').textContent()).resolves.toBe(url);
     await expect(dialog.textContent()).resolves.toContain('Point your phone’s camera at the code');
+    // Opened as 127.0.0.1, which no phone reaches: the dialog says how to get a code that works.
+    await expect(page.locator('#qr-loopback').textContent()).resolves.toContain(`opened as ${new URL(url).hostname}, which only this computer reaches`);
     // The library's one file is all the page fetched: the URL was encoded here.
     expect(requests).toEqual([`${harness.server.httpUrl}/vendor/uqr.mjs`]);
     expect(errors).toEqual([]);

@@ -4,6 +4,7 @@
  * browser, by the uqr library (loaded from this server when first asked
  * for), so the inbox URL is never sent anywhere to be encoded.
  */
+import { t } from '../i18n/locale.js';
 import { elementById } from '../page-elements.js';
 import { inboxHash } from '../routes.js';
 
@@ -18,6 +19,9 @@ function inboxUrl(address) {
   return `${window.location.origin}/${inboxHash(address)}`;
 }
 
+/** Names of this machine that no phone can reach: a code of them would open nothing there. */
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
+
 /**
  * Wires the button and its dialog.
  * @param {() => string | null} currentAddress the inbox on show, if any yet
@@ -28,11 +32,15 @@ export function setupQrCode(currentAddress) {
   const image = elementById('qr-image', HTMLImageElement);
   const link = elementById('qr-url', HTMLElement);
   const failed = elementById('qr-failed', HTMLElement);
+  const loopback = elementById('qr-loopback', HTMLElement);
   button.addEventListener('click', async () => {
     const address = currentAddress();
     if (address === null) return;
     const url = inboxUrl(address);
     link.textContent = url;
+    const { hostname } = window.location;
+    loopback.hidden = !LOOPBACK.test(hostname);
+    loopback.textContent = t('qr.loopback', { host: hostname });
     try {
       const { renderSVG } = /** @type {typeof import('uqr')} */ (await import(QR_LIBRARY));
       // Our own markup as an image: nothing is parsed into the page, and the page's CSP allows data: images.

@@ -27,6 +27,12 @@ export class MailAlerts {
     this.notifyButton.hidden = !('Notification' in window);
     this.notifyButton.addEventListener('click', () => this.toggleNotify());
     this.soundButton.addEventListener('click', () => this.toggleSound());
+    // A sound remembered from an earlier visit may play only once the person has touched this page:
+    // the tone gets ready on the first press of a key or a pointer, before any mail needs it.
+    const ready = () => {
+      if (this.settings.sound) this.tone.prepare();
+    };
+    for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, ready, { once: true, capture: true });
     this.show(false);
   }
 
@@ -107,7 +113,7 @@ function notify(address, summaries) {
   const target = single ? messageHash(address, first.id) : inboxHash(address);
   try {
     const notification = single
-      ? new Notification(subjectOf(first), { body: t('alerts.from', { sender: senderWithoutAddress(first.from) }), tag: first.id })
+      ? new Notification(withoutInbox(subjectOf(first), address), { body: t('alerts.from', { sender: senderWithoutAddress(first.from) }), tag: first.id })
       : new Notification(t('alerts.newMessages', { count: summaries.length }));
     notification.addEventListener('click', () => {
       window.focus();
@@ -117,6 +123,17 @@ function notify(address, summaries) {
   } catch {
     // Android's Chrome allows notifications from a service worker only; the title and icon still tell.
   }
+}
+
+/**
+ * The subject with the inbox's own address cut out: sign-up mail often names
+ * it ("Confirm you@..."), and the address is the key to the inbox, which a
+ * lock screen must not show.
+ * @param {string} subject
+ * @param {string} address
+ */
+function withoutInbox(subject, address) {
+  return subject.replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '…');
 }
 
 /**
@@ -141,18 +158,25 @@ const FADE_S = 0.25;
 
 /**
  * A short, soft chime made with the Web Audio API: no sound file to fetch.
- * The audio context is made on first use, which the sound button's press is,
- * so the browser lets it play.
+ * Browsers let an audio context play only once it was made or resumed during
+ * a press on the page: the sound button's, or the first press of the visit.
  */
 function createTone() {
   /** @type {AudioContext | null} */
   let context = null;
+  /** @returns {AudioContext | null} */
+  const prepare = () => {
+    if (!('AudioContext' in window)) return null;
+    context ??= new AudioContext();
+    // A no-op when it already plays; a context made without a press stays suspended until one comes.
+    context.resume().catch(() => undefined);
+    return context;
+  };
   return {
+    prepare,
     play() {
-      if (!('AudioContext' in window)) return;
-      context ??= new AudioContext();
-      // A context made before the person touched the page starts suspended; this is a no-op otherwise.
-      context.resume().catch(() => undefined);
+      const context = prepare();
+      if (context === null) return;
       const start = context.currentTime;
       for (const { at, hertz } of CHIME) {
         const oscillator = context.createOscillator();
