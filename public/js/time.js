@@ -14,8 +14,12 @@ const PRECISE_BELOW = 10 * MINUTE;
 
 /** @typedef {'second' | 'minute' | 'hour' | 'day'} Unit */
 
-/** @type {Map<string, Intl.NumberFormat>} */
-const unitFormats = new Map();
+const UNITS = /** @type {const} */ (['second', 'minute', 'hour', 'day', 'byte', 'kilobyte', 'megabyte', 'gigabyte']);
+// Made once: a handful of formats, each used on every redraw of the list.
+const unitFormats = Object.freeze(Object.fromEntries(UNITS.flatMap((unit) => ['short', 'long'].map((display) => [
+  `${unit}:${display}`,
+  new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: /** @type {'short' | 'long'} */ (display), maximumFractionDigits: 1 }),
+]))));
 
 /**
  * "3 min", "1 h", "30 s" in the page's language.
@@ -24,13 +28,8 @@ const unitFormats = new Map();
  * @param {'short' | 'long'} [display]
  */
 function inUnit(value, unit, display = 'short') {
-  const key = `${unit}:${display}`;
-  let format = unitFormats.get(key);
-  if (format === undefined) {
-    format = new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: display, maximumFractionDigits: 1 });
-    unitFormats.set(key, format);
-  }
-  return format.format(value);
+  const format = unitFormats[`${unit}:${display}`];
+  return format === undefined ? String(value) : format.format(value);
 }
 
 /**

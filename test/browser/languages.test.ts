@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FALLBACK_LANGUAGE, LANGUAGES } from '../../public/js/i18n/languages.js';
-import { createTranslator, type Dictionary, type Values } from '../../public/js/i18n/messages.js';
+import { createTranslator, type Values } from '../../public/js/i18n/messages.js';
 import type { ApiReport } from '../../src/http/api/types.js';
 import { describeBrowser, shownAddress, startBrowserHarness, watchConsoleErrors, type BrowserHarness } from '../support/browser.js';
+import { readDictionary as dictionary } from '../support/locales.js';
 
 /** A browser locale for each language: a region too, as browsers send it. */
 const LOCALES: Record<string, string> = {
@@ -19,9 +19,6 @@ const LOCALES: Record<string, string> = {
 const ENGLISH_WORDS = ['Inbox', 'Copy', 'Waiting', 'expires', 'Connecting', 'Choose', 'address', 'unread', 'Delete', 'Empty', 'Language',
   'Download', 'From', 'Expires', 'Verification', 'Headers', 'Report', 'Loading'];
 
-function dictionary(code: string): Dictionary {
-  return JSON.parse(readFileSync(new URL(`../../public/locales/${code}.json`, import.meta.url), 'utf8')) as Dictionary;
-}
 
 /** The words the page should show, read from its translation files through its own translator. */
 function wordsOf(code: string): (key: string, values?: Values) => string {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FALLBACK_LANGUAGE, LANGUAGES } from '../../public/js/i18n/languages.js';
-import { slotsOf, type Dictionary } from '../../public/js/i18n/messages.js';
+import { readDictionary as dictionary, slotsOf } from '../support/locales.js';
 
 /**
  * The translation files are edited by hand, by people who may never run
@@ -11,10 +11,6 @@ import { slotsOf, type Dictionary } from '../../public/js/i18n/messages.js';
  */
 const LOCALES = new URL('../../public/locales/', import.meta.url);
 const PUBLIC = new URL('../../public/', import.meta.url);
-
-function dictionary(code: string): Dictionary {
-  return JSON.parse(readFileSync(new URL(`${code}.json`, LOCALES), 'utf8')) as Dictionary;
-}
 
 function pageSources(dir = PUBLIC.pathname): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { slotsOf, type Dictionary } from '../../public/js/i18n/messages.js';
 import { ADDRESS_REASON_CODES } from '../../src/mail/address/reasons.js';
 import { EXAMPLES } from '../support/address-reason-examples.js';
+import { readDictionary, slotsOf } from '../support/locales.js';
 
 /**
  * The page words each address refusal by its code ("reason.<code>"), filled
@@ -10,7 +9,7 @@ import { EXAMPLES } from '../support/address-reason-examples.js';
  * page's words cannot drift: every code has words, and their slots are
  * exactly the values that code carries.
  */
-const english = JSON.parse(readFileSync(new URL('../../public/locales/en.json', import.meta.url), 'utf8')) as Dictionary;
+const english = readDictionary('en');
 
 describe('the page\'s words for address refusals', () => {
   it('cover every code the server can send, and no other', () => {

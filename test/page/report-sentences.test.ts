@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createTranslator, slotsOf, type Dictionary } from '../../public/js/i18n/messages.js';
+import { createTranslator } from '../../public/js/i18n/messages.js';
 import { sentenceWriter } from '../../public/js/message/report-sentences.js';
 import { riskyAttachment } from '../../src/report/checks/attachments.js';
 import { listOf, SENTENCE_CODES, SENTENCE_SLOTS, sentence } from '../../src/report/sentences/sentences.js';
+import { readDictionary as dictionary, slotsOf } from '../support/locales.js';
 
 /**
  * The report's sentences as the page says them: the server's code table and
@@ -11,7 +11,6 @@ import { listOf, SENTENCE_CODES, SENTENCE_SLOTS, sentence } from '../../src/repo
  * value the way its slot name means.
  */
 
-const dictionary = (code: string) => JSON.parse(readFileSync(new URL(`../../public/locales/${code}.json`, import.meta.url), 'utf8')) as Dictionary;
 const english = dictionary('en');
 const PREFIX = 'reportSentence.';
 

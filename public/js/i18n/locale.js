@@ -41,13 +41,16 @@ export const t = createTranslator(language, dictionary, language === FALLBACK_LA
  * @param {ParentNode} root
  */
 export function translateStatic(root) {
+  // A key with no words (both files failed to load) leaves index.html's own English in place.
+  const known = (/** @type {string} */ key) => t(key) !== key;
   for (const element of root.querySelectorAll('[data-i18n]')) {
-    element.textContent = t(element.getAttribute('data-i18n') ?? '');
+    const key = element.getAttribute('data-i18n') ?? '';
+    if (known(key)) element.textContent = t(key);
   }
   for (const element of root.querySelectorAll('[data-i18n-attr]')) {
     for (const pair of (element.getAttribute('data-i18n-attr') ?? '').split(';')) {
-      const [name, key] = pair.split('=');
-      if (name && key) element.setAttribute(name.trim(), t(key.trim()));
+      const [name, key] = pair.split('=').map((part) => part.trim());
+      if (name && key && known(key)) element.setAttribute(name, t(key));
     }
   }
 }

@@ -45,13 +45,3 @@ function pluralForm(forms, plurals, count) {
   const category = typeof count === 'number' ? plurals.select(count) : 'other';
   return forms[category] ?? forms.other ?? '';
 }
-
-/**
- * The `{name}` slots an entry uses, for checking that a translation keeps them.
- * @param {Entry} entry
- * @returns {Set<string>}
- */
-export function slotsOf(entry) {
-  const texts = typeof entry === 'string' ? [entry] : Object.values(entry);
-  return new Set(texts.flatMap((text) => [...text.matchAll(SLOT)].map((match) => match[1] ?? '')));
-}

@@ -42,7 +42,7 @@ export function showCounts(total, unread) {
   // The number is drawn; a screen reader reads the sentence instead, as part of the heading.
   ui.count.replaceChildren(...(total === 0 ? [] : [
     h('span', { 'aria-hidden': 'true', text: String(total) }),
-    h('span', { class: 'visually-hidden', text: `${t('inbox.messageCount', { count: total })}, ${t('inbox.unreadCount', { count: unread })}` }),
+    h('span', { class: 'visually-hidden', text: t('inbox.counts', { messages: t('inbox.messageCount', { count: total }), unread: t('inbox.unreadCount', { count: unread }) }) }),
   ]));
   ui.emptyInbox.hidden = total === 0;
   // The tab's title and icon show unread mail when the tab is in the background.
