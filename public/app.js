@@ -92,7 +92,7 @@ function wireControls() {
   });
   window.addEventListener('hashchange', () => router.show());
   // Another tab made, kept or forgot an address.
-  window.addEventListener('storage', () => session.showSaved());
+  window.addEventListener('storage', () => session.syncFromStorage());
   // Back to the list, as the Inbox link does; the router hands focus back to the message's row.
   document.addEventListener('keydown', (event) => {
     if (view.address !== null && closesMessage(event)) router.navigate(inboxHash(view.address));

@@ -204,6 +204,30 @@ describeBrowser('web inbox: several addresses in one browser', () => {
     expect(await shownAddress(page)).toBe(first);
   });
 
+  it('follows an address forgotten in another tab: going back to it does not save it again', async () => {
+    const page = await harness.newPage();
+    await page.goto('/');
+    const first = await shownAddress(page);
+    const second = await pressNewAddress(page);
+
+    // The other tab shares this browser's storage, and forgets the address on show here.
+    const other = await page.context().newPage();
+    await other.goto(`/#/inbox/${first}`);
+    await expect.poll(() => shownAddress(other)).toBe(first);
+    await other.getByRole('button', { name: `Forget ${second}` }).click();
+    await other.getByRole('dialog').getByRole('button', { name: 'Forget', exact: true }).click();
+    await expect.poll(async () => (await stored(page)).own).toEqual([first]);
+
+    // Here it is now shown as any link's inbox, and leaving and coming back keeps it forgotten.
+    await expect.poll(() => page.locator('#link-note').isVisible()).toBe(true);
+    await page.goto(`/#/inbox/${first}`);
+    await expect.poll(() => shownAddress(page)).toBe(first);
+    await page.goBack();
+    await expect.poll(() => shownAddress(page)).toBe(second);
+    expect((await stored(page)).own).toEqual([first]);
+    expect(await page.locator('#link-note').isVisible()).toBe(true);
+  });
+
   it('lists an address that came by link only once it is kept', async () => {
     const context = await harness.newContext();
     const page = await context.newPage();

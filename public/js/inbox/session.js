@@ -146,7 +146,23 @@ export class InboxSession {
     this.showSaved();
   }
 
-  /** Lists the saved addresses, e.g. again after another tab changed them. */
+  /**
+   * Follows what another tab of this browser saved or forgot: an address
+   * forgotten there is no longer this page's own either, so going back to it
+   * does not save it again.
+   */
+  syncFromStorage() {
+    const saved = new Set(loadOwnInboxes().map((own) => own.address));
+    for (const address of this.known.keys()) {
+      if (!saved.has(address)) this.known.delete(address);
+    }
+    this.own = loadInbox();
+    // Forgotten there while on show here: from now on it is shown as any link's inbox, as a forget here does.
+    if (this.inbox !== null && !saved.has(this.inbox.address)) this.fromLink = true;
+    this.showCard();
+  }
+
+  /** Lists the saved addresses. */
   showSaved() {
     this.saved.show(loadOwnInboxes(), this.inbox?.address ?? null);
   }
