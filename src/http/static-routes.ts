@@ -57,7 +57,7 @@ export function staticRoutes(): Hono {
   // Named paths only, never a catch-all: a route mounted after this one (under /api or anywhere)
   // must not pass through these middlewares or have public/ searched first.
   const assets = serveStatic({ root: PUBLIC_DIR });
-  for (const path of ['/app.js', '/style.css', '/favicon.svg', '/js/*', '/locales/*']) routes.get(path, assetHeaders, etag(), assets);
+  for (const path of ['/app.js', '/style.css', '/css/*', '/favicon.svg', '/js/*', '/locales/*']) routes.get(path, assetHeaders, etag(), assets);
   // One fixed file of node_modules at one fixed path: nothing of the request names a file, so nothing else there is reachable.
   routes.get('/vendor/uqr.mjs', assetHeaders, etag(), serveStatic({ root: dirname(UQR_FILE), path: basename(UQR_FILE) }));
   return routes;
