@@ -21,6 +21,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time even on two cores (Vitest's default is one fewer than the cores): most
+    // files wait on sockets, child processes and Chromium rather than compute. The load project
+    // still runs its files one at a time.
+    maxWorkers: 2,
     // Memory and speed checks collect garbage on demand (globalThis.gc).
     execArgv: ['--expose-gc'],
     // Conditions are polled rather than slept for; on a busy machine they may take seconds to come true.

@@ -117,7 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))('renderSafeHtml in Chromium', () => {
     await servePages(page, new Map([['/', [inbox, {}]], ['/message', [hostile, { 'content-security-policy': safeHtmlCsp({ allowRemote: false }) }]]]), elsewhere);
     await page.goto(`${ORIGIN}/`, { waitUntil: 'load' });
     const frame = page.frameLocator('iframe');
-    for (const id of ['js', 'top', 'go']) await frame.locator(`#${id}`).click({ timeout: 2_000 });
+    for (const id of ['js', 'top', 'go']) await frame.locator(`#${id}`).click();
     // Proving a negative: a navigation or script the clicks set off is given a moment to show.
     await page.waitForTimeout(300);
     expect(dialogs).toEqual([]);
