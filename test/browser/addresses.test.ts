@@ -87,7 +87,7 @@ describeBrowser('web inbox: several addresses in one browser', () => {
 
     await page.reload();
     expect(await shownAddress(page)).toBe('several-1@ephemail.test');
-    expect((await savedRows(page)).map((row) => row.address)).toEqual(['several-1@ephemail.test', second, first]);
+    await expect.poll(async () => (await savedRows(page)).map((row) => row.address)).toEqual(['several-1@ephemail.test', second, first]);
     expect(consoleErrors).toEqual([]);
   });
 
@@ -179,7 +179,8 @@ describeBrowser('web inbox: several addresses in one browser', () => {
     expect(await stored(page)).toEqual({ own: [second, third], read: [] });
 
     await page.reload();
-    expect((await savedRows(page)).map((row) => row.address)).toEqual([third, second]);
+    // The list is drawn once the page's modules have loaded, a moment after the reload resolves.
+    await expect.poll(async () => (await savedRows(page)).map((row) => row.address)).toEqual([third, second]);
     // Its mail is still there, for anyone with the address, now as an address from a link.
     const again = await context.newPage();
     await again.goto(`/#/inbox/${first}`);
