@@ -2,6 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { startEphemail, type Ephemail } from '../app.js';
 import { ConfigError, parseConfig, type Config } from '../config/config.js';
 import { createProcessLog } from '../runtime/log.js';
+import { createShutdown } from '../runtime/shutdown.js';
 import { bannerText } from './banner.js';
 
 /**
@@ -21,11 +22,17 @@ export async function serve(argv: readonly string[]): Promise<void> {
   }
 
   const { log, exit } = createProcessLog(config.logLevel);
-  // One connection's bug must not take down everyone's inbox: log it and carry on.
-  process.on('uncaughtException', (error) => log.error({ err: error }, 'unexpected error'));
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unexpected rejection'));
+  let app: Ephemail | null = null;
+  const shutdown = createShutdown({
+    log, exit,
+    // A fault before the server is up has nothing to close.
+    close: async (drainMs) => app?.close(drainMs),
+    schedule: (delayMs, callback) => { setTimeout(callback, delayMs); },
+  });
+  // Installed first, so a fault during start-up ends the process too (src/runtime/shutdown.ts says why).
+  process.on('uncaughtException', (error) => shutdown.fault('uncaught exception', error));
+  process.on('unhandledRejection', (reason) => shutdown.fault('unhandled rejection', reason));
 
-  let app: Ephemail;
   try {
     app = await startEphemail({ config, log });
   } catch (error) {
@@ -34,25 +41,11 @@ export async function serve(argv: readonly string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      exit(1);
-      return;
-    }
-    stopping = true;
-    log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
-    app.close().then(() => exit(0), (error: unknown) => {
-      log.error({ err: error }, 'stopping failed');
-      exit(1);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => shutdown.stop('SIGTERM'));
+  process.on('SIGINT', () => shutdown.stop('SIGINT'));
 
   // The banner comes last: whoever waits for it may send a signal at once. They may
-  // also have stopped reading (`| head`): a banner nobody reads is no unexpected error.
+  // also have stopped reading (`| head`): a banner nobody reads is no fault.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
