@@ -39,7 +39,7 @@ describe.skipIf(skipRedisTests())('Redis killed and restarted under load', () =>
   let b: TestServer;
 
   beforeAll(async () => {
-    redis = await startRedisServer({ persistence: true });
+    redis = await startRedisServer({ appendfsync: 'always' });
     const flags = ['--store', redis.url, '--inbox-limit', '10000', '--parse-workers', '1'];
     a = await startTestServer(flags);
     b = await startTestServer(flags);

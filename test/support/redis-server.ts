@@ -10,6 +10,8 @@ export interface RedisServer {
   port: number;
   /** Kills it at once (SIGKILL), as a crash or an OOM kill would. */
   kill(): Promise<void>;
+  /** Stops it gracefully (SIGTERM), as a deploy or an upgrade would; with persistence it writes its append-only file first. */
+  terminate(): Promise<void>;
   /** Starts it again on the same port and directory; with persistence it reloads its append-only file. */
   restart(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -18,8 +20,12 @@ export interface RedisServer {
 
 /** Options of a test Redis. */
 export interface RedisServerOptions {
-  /** Append-only file fsynced on every write, so nothing acknowledged is lost to a kill. */
-  persistence?: boolean;
+  /**
+   * Keeps an append-only file, fsynced on every write (`always`: nothing
+   * acknowledged is lost to a kill) or once a second (`everysec`, as
+   * docs/deployment.md advises); none without it.
+   */
+  appendfsync?: 'always' | 'everysec';
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -44,7 +50,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'ephemail-redis-'));
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
-    ...(options.persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.appendfsync === undefined ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', options.appendfsync]),
   ];
   let child = await launch(args);
   const stopped = (server: ChildProcess) => new Promise<void>((resolve) => {
@@ -57,6 +63,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     port,
     async kill() {
       child.kill('SIGKILL');
+      await stopped(child);
+    },
+    async terminate() {
+      child.kill('SIGTERM');
       await stopped(child);
     },
     async restart() {
