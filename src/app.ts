@@ -17,6 +17,7 @@ import { createSummaries, type Summaries } from './mail/read/summaries.js';
 import { createReports, type Reports } from './report/reports.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { DESCRIPTORS_BESIDES_CONNECTIONS, openFileLimit } from './runtime/open-files.js';
+import { registerProcessGauges } from './runtime/process-gauges.js';
 import { hardConnectionCap as hardSmtpConnectionCap } from './smtp/limits.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
@@ -113,6 +114,8 @@ function startReports(config: Config, store: Store, metrics: Metrics, log: Logge
 async function startParts({ config, log, clock, store, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
   warnIfFewDescriptors(config, log);
   const metrics = createMetrics(() => store.stats());
+  const processGauges = registerProcessGauges(metrics.registry);
+  opened.push(async () => processGauges.close());
   const hub = createHub({ onListenerError });
   store.subscribe((event) => {
     countEvent(metrics, event);
@@ -188,6 +191,7 @@ async function startParts({ config, log, clock, store, opened, onListenerError }
       await http.close();
       await workers.close();
       await store.close();
+      processGauges.close();
     },
   };
 }

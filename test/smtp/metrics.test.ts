@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOOP_SAMPLE_MS } from '../../src/runtime/process-gauges.js';
 import { mailer } from '../support/mailer.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
 import { metric, scrapeMetrics } from '../support/scrape.js';
@@ -48,6 +49,31 @@ describe('/metrics and /healthz over HTTP', () => {
     expect(await metric(server.httpPort, 'ephemail_smtp_connections_open')).toBe(2);
     for (const dialog of dialogs) dialog.close();
     await metricBecomes(server.httpPort, 'ephemail_smtp_connections_open', 0);
+  });
+
+  it('shows what keeps the event loop alive, connections among it', async () => {
+    const sockets = async () => metric(server.httpPort, 'ephemail_active_resources{type="TCPSocketWrap"}');
+    expect(await metric(server.httpPort, 'ephemail_active_resources{type="TCPServerWrap"}')).toBeGreaterThanOrEqual(2);
+    const before = await sockets();
+    const dialogs = await Promise.all([openDialog(server.smtpPort), openDialog(server.smtpPort)]);
+    // Each dialog is two sockets in this process: the client's and the server's.
+    expect(await sockets()).toBeGreaterThanOrEqual(before + 4);
+    for (const dialog of dialogs) dialog.close();
+    await expect.poll(sockets).toBeLessThanOrEqual(before);
+  });
+
+  it('shows the event loop\'s delay since the previous scrape', async () => {
+    await scrapeMetrics(server.httpPort);
+    // A window's first sample only starts it (Node's monitor measures from one sample to the next).
+    await new Promise((resolve) => setTimeout(resolve, 2 * LOOP_SAMPLE_MS));
+    // The server shares this process's event loop: holding it is a stall the server sees.
+    const until = performance.now() + 300;
+    while (performance.now() < until) { /* a stalled loop */ }
+    // The monitor measures the stall at its next sample, which fires before any timer set now.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const stalled = await metric(server.httpPort, 'ephemail_event_loop_delay_seconds{quantile="1"}');
+    expect(stalled).toBeGreaterThanOrEqual(0.28);
+    expect(await metric(server.httpPort, 'ephemail_event_loop_delay_seconds{quantile="1"}')).toBeLessThan(stalled);
   });
 
   it('serves Prometheus text', async () => {
