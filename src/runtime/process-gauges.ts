@@ -42,8 +42,9 @@ export function registerProcessGauges(registry: Registry): ProcessGauges {
     name: 'ephemail_event_loop_delay_seconds', labelNames: ['quantile'], registers,
     help: 'Event-loop delay since the previous scrape: median (0.5), 0.99 and the longest (1).',
     collect() {
-      // An empty window (two scrapes within one sample) reads as no delay, not as NaN.
-      const seconds = (nanoseconds: number) => (delay.count === 0 ? 0 : nanoseconds / NS_PER_SECOND);
+      // The monitor records the time from one sample to the next, the sampling interval included;
+      // an empty window (two scrapes within one sample) reads as no delay, not as NaN.
+      const seconds = (nanoseconds: number) => (delay.count === 0 ? 0 : Math.max(0, nanoseconds - LOOP_SAMPLE_MS * 1e6) / NS_PER_SECOND);
       this.set({ quantile: '0.5' }, seconds(delay.percentile(50)));
       this.set({ quantile: '0.99' }, seconds(delay.percentile(99)));
       this.set({ quantile: '1' }, seconds(delay.max));

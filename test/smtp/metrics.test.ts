@@ -72,7 +72,7 @@ describe('/metrics and /healthz over HTTP', () => {
     // The monitor measures the stall at its next sample, which fires before any timer set now.
     await new Promise((resolve) => setTimeout(resolve, 0));
     const stalled = await metric(server.httpPort, 'ephemail_event_loop_delay_seconds{quantile="1"}');
-    expect(stalled).toBeGreaterThanOrEqual(0.28);
+    expect(stalled).toBeGreaterThanOrEqual(0.25);
     expect(await metric(server.httpPort, 'ephemail_event_loop_delay_seconds{quantile="1"}')).toBeLessThan(stalled);
   });
 
