@@ -42,7 +42,8 @@ function options(): { minutes: number; rate: number; memoryLimit: string } {
   const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, rate: { type: 'string', default: '250' }, 'memory-limit': { type: 'string', default: '256MB' } } });
   const minutes = Number(values.minutes);
   const rate = Number(values.rate);
-  if (!(minutes >= 1)) throw new Error(`--minutes must be a number of at least 1, not ${values.minutes}`);
+  // Warm-up takes two minutes; a minute more gives each window a sample or two.
+  if (!(minutes >= 3)) throw new Error(`--minutes must be a number of at least 3, not ${values.minutes}`);
   if (!(rate > 0 && rate <= 2_000)) throw new Error(`--rate must be a number of messages per second from 1 to 2000, not ${values.rate}`);
   return { minutes, rate, memoryLimit: values['memory-limit'] ?? '256MB' };
 }

@@ -55,6 +55,8 @@ export async function startSoakServer(flags: readonly string[]): Promise<SoakSer
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMAIL_')));
   const child = spawn(process.execPath, [...shippedNodeOptions(), join(ROOT, '.bench-build/src/main.js'), '--smtp-port', '0', '--http-port', '0', ...flags],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Should the soak end early on an error, the server goes with it instead of holding its ports (Ctrl-C reaches both).
+  process.once('exit', () => child.kill('SIGKILL'));
   const log = { warnings: 0, errors: 0, firstLines: [] as string[] };
   let banner = '';
   let pending = '';
