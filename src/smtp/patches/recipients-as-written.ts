@@ -10,7 +10,7 @@ export interface RecipientsAsWritten {
   badParameters: SmtpReply;
 }
 
-type Parsed = ReturnType<ConnectionInternals['_parseAddressCommand']>;
+type Parsed = Exclude<ReturnType<ConnectionInternals['_parseAddressCommand']>, false>;
 
 /**
  * Hands onRcptTo each recipient exactly as the client wrote it. smtp-server
