@@ -73,6 +73,13 @@ describe('readingCopy', () => {
     expect(readingCopy(raw).bytes).toBe(raw);
   });
 
+  it('reads no further than the 1,000 MIME parts mailsplit parses at most', () => {
+    const part = crlf('--b', 'Content-Type: text/plain', 'body', '');
+    const raw = Buffer.concat([crlf('Content-Type: multipart/mixed; boundary=b', '', ''), ...Array.from({ length: 1100 }, () => part)]);
+    // The message itself and 999 parts.
+    expect(readingCopy(raw).unseparated).toBe(999);
+  });
+
   it('marks a message that is one enclosed message inline, unless it says how it is disposed', () => {
     expect(text(readingCopy(crlf('Subject: fwd', 'Content-Type: message/rfc822', '', 'Subject: inner', '', 'text')).bytes))
       .toBe('Subject: fwd\r\nContent-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\nSubject: inner\r\n\r\ntext');

@@ -39,6 +39,10 @@ const SP = 0x20;
 const HT = 0x09;
 const COLON = 0x3a;
 const HYPHEN = 0x2d;
+const NEWLINE_DASHES = Buffer.from('\n--');
+// mailsplit refuses a message of more MIME parts than this, and the parse fails: past it nothing is
+// read, and the work on boundaries, each closing delimiter a pass over those still open, stays bounded.
+const MAX_HEADER_BLOCKS = 1000;
 // Python's feedparser takes an mbox envelope line for part of the header block.
 const ENVELOPE = Buffer.from('From ');
 // mailsplit takes a line for a delimiter only with at most this much SP and HTAB behind the boundary.
@@ -71,6 +75,7 @@ export function readingCopy(raw: Buffer): ReadingCopy {
   // Where the header block being read starts; null while in a body.
   let blockStart: number | null = 0;
   let headerEnd = -1;
+  let blocks = 1;
   let unseparated = 0;
   let untyped = 0;
 
@@ -93,13 +98,23 @@ export function readingCopy(raw: Buffer): ReadingCopy {
   };
 
   for (let start = 0; start < raw.length;) {
+    if (blockStart === null && !(raw[start] === HYPHEN && raw[start + 1] === HYPHEN)) {
+      // In a body only a delimiter line starts another header block: skip to the next that could be one.
+      const candidate = boundaries.isEmpty() ? -1 : raw.indexOf(NEWLINE_DASHES, start);
+      if (candidate < 0) break;
+      start = candidate + 1;
+    }
     const newline = raw.indexOf(LF, start);
     const next = newline < 0 ? raw.length : newline + 1;
     const delimiter = boundaries.delimiterAt(raw, start, next);
     if (delimiter !== null) {
       if (blockStart !== null) endBlock(start);
       boundaries.closeTo(delimiter.closing ? delimiter.depth : delimiter.depth + 1);
-      if (!delimiter.closing) blockStart = next;
+      if (!delimiter.closing) {
+        blocks += 1;
+        if (blocks > MAX_HEADER_BLOCKS) break;
+        blockStart = next;
+      }
     } else if (blockStart !== null) {
       const kind = headerLineKind(raw, start, next);
       if (kind === 'empty') {
@@ -181,16 +196,21 @@ function createBoundaryStack() {
   const open: string[] = [];
   // Each boundary's innermost depth: mailsplit matches a node's own boundary before its ancestors'.
   let depths = new Map<string, number>();
+  // Their lengths, so that a line of another length is passed over without being read.
+  let lengths = new Set<number>();
   return {
+    isEmpty: (): boolean => open.length === 0,
     open(boundary: string): void {
       open.push(boundary);
       depths.set(boundary, open.length - 1);
+      lengths.add(boundary.length);
     },
     /** Keeps the outermost `depth` boundaries open. */
     closeTo(depth: number): void {
       if (depth >= open.length) return;
       open.length = depth;
       depths = new Map(open.map((boundary, at) => [boundary, at]));
+      lengths = new Set(open.map((boundary) => boundary.length));
     },
     /** The delimiter the line raw[start, next) is, if any: `--boundary` or `--boundary--`, blanks after it allowed. */
     delimiterAt(raw: Buffer, start: number, next: number): Delimiter | null {
@@ -198,7 +218,8 @@ function createBoundaryStack() {
       const end = trimLineEnd(raw, start, next);
       let text = end;
       while (text > start + 2 && (raw[text - 1] === SP || raw[text - 1] === HT)) text--;
-      if (end - text > DELIMITER_TRAILING_BLANKS) return null;
+      const length = text - start - 2;
+      if (end - text > DELIMITER_TRAILING_BLANKS || !(lengths.has(length) || lengths.has(length - 2))) return null;
       const token = raw.toString('latin1', start + 2, text);
       const opening = depths.get(token);
       const closing = token.endsWith('--') ? depths.get(token.slice(0, -2)) : undefined;
