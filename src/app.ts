@@ -21,6 +21,7 @@ import { hardConnectionCap as hardSmtpConnectionCap } from './smtp/limits.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
 import { createMemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
+import type { DiskStore } from './store/disk/disk-store.js';
 import type { Store, StoreEvent } from './store/store.js';
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
@@ -231,7 +232,7 @@ async function openStore(config: StoreConfig, { clock, log, onListenerError }: S
   const { backend, dataDir, ...limits } = config;
   const storeLog = log.child({ part: 'store' });
   if (backend.kind === 'memory' && dataDir !== null) {
-    const disk = await openDataDir(dataDir, { ...limits, clock, onListenerError }, storeLog);
+    const disk = await openStoreInDataDir(dataDir, { ...limits, clock, onListenerError }, storeLog);
     return { store: disk.store, dataDir: disk };
   }
   if (backend.kind === 'memory') {
@@ -252,7 +253,7 @@ async function openStore(config: StoreConfig, { clock, log, onListenerError }: S
 }
 
 /** The memory store kept in a data directory; a refusal that --data-dir-reset would lift says so. */
-async function openDataDir(config: DataDirConfig, memory: Omit<MemoryStoreOptions, 'journal' | 'restored'>, storeLog: Logger) {
+async function openStoreInDataDir(config: DataDirConfig, memory: Omit<MemoryStoreOptions, 'journal' | 'restored'>, storeLog: Logger): Promise<DiskStore> {
   // Loaded only when chosen, like Redis: the memory-only default never loads LMDB.
   const { openDiskStore, DataDirError } = await import('./store/disk/disk-store.js');
   try {
