@@ -176,6 +176,20 @@ describe('the memory store with a data directory, across a restart', () => {
     await reopened.store.close();
   });
 
+  it('drops a delivery larger than a lowered --memory-limit, as intake would refuse it, and deletes it from disk', async () => {
+    const path = join(tempFolder(), 'data');
+    const clock = createManualClock(START);
+    const first = await openAt(path, clock);
+    await first.store.add(makeNewMessage(['big@x.test', 'copy@x.test'], { size: 20_000 }));
+    const [small] = await first.store.add(makeNewMessage(['small@x.test']));
+    await first.store.close();
+
+    const limited = await openAt(path, clock, { memoryLimit: 16 * 1024 });
+    expect((await limited.store.stats()).messages).toBe(1);
+    await limited.store.close();
+    expect(await onDisk(path, clock.now(), ['big@x.test', 'copy@x.test', 'small@x.test'])).toEqual({ 'big@x.test': [], 'copy@x.test': [], 'small@x.test': [small!.id] });
+  });
+
   it('expires restored copies at their own time, with an expired event', async () => {
     const path = join(tempFolder(), 'data');
     const clock = createManualClock(START);
