@@ -1,8 +1,9 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { MessageHead } from '../message.js';
+import { joinRaw } from '../raw-bytes.js';
 import type { Delivery } from '../memory/delivery.js';
 import type { CopyJournal } from '../memory/persistence.js';
-import { copyValue, type DeliveryValue, type MailDb } from './mail-db.js';
+import { copyValue, type MailDb } from './mail-db.js';
 
 /**
  * How long a change waits before it is written: the most a crash of the
@@ -104,15 +105,16 @@ export function createJournal({ db, clock, onWriteError }: JournalOptions): Jour
 async function write(db: MailDb, batch: Changes): Promise<void> {
   const puts: Array<Promise<boolean>> = [];
   for (const [key, delivery] of batch.deliveries) {
-    puts.push(delivery === null ? db.deliveries.remove(key) : db.deliveries.put(key, deliveryValue(delivery)));
+    if (delivery === null) {
+      puts.push(db.deliveries.remove(key), db.raws.remove(key));
+    } else {
+      // The bytes in one piece (LMDB takes one Buffer), joined for this write only: the store keeps its chunks.
+      puts.push(db.deliveries.put(key, { envelope: delivery.envelope, sender: delivery.sender }), db.raws.put(key, joinRaw(delivery.raw)));
+    }
   }
   for (const [id, copy] of batch.copies) {
     puts.push(copy === null ? db.copies.remove(id) : db.copies.put(id, copyValue(copy.head, copy.delivery.key)));
   }
   await Promise.all(puts);
   await db.env.flushed;
-}
-
-function deliveryValue({ envelope, sender, raw }: Delivery): DeliveryValue {
-  return { envelope, sender, raw };
 }

@@ -20,14 +20,16 @@ export async function loadDeliveries(db: MailDb, now: number): Promise<RestoredD
   const restored: RestoredDelivery[] = [];
   for (const [key, heads] of live) {
     const value = db.deliveries.get(key);
-    if (value === undefined) {
+    const raw = db.raws.getBinary(key);
+    if (value === undefined || raw === undefined) {
       for (const head of heads) stale.push(db.copies.remove(head.id));
       continue;
     }
-    restored.push({ key, ...readDelivery(key, value), heads });
+    restored.push({ key, ...readDelivery(key, value), raw, heads });
   }
-  for (const key of db.deliveries.getKeys()) {
-    if (!live.has(key)) stale.push(db.deliveries.remove(key));
+  const kept = new Set(restored.map((delivery) => delivery.key));
+  for (const records of [db.deliveries, db.raws]) {
+    for (const key of records.getKeys()) if (!kept.has(key)) stale.push(records.remove(key));
   }
   await Promise.all(stale);
   await db.env.flushed;
