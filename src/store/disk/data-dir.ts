@@ -7,9 +7,9 @@ import { join } from 'node:path';
  */
 
 /** The format this version writes and reads; a directory marked with a later one was written by a newer Ephemail. */
-export const DATA_FORMAT = 1;
+const DATA_FORMAT = 1;
 /** The file that marks a directory as Ephemail's and names its format. */
-export const MARKER_FILE = 'ephemail-data.json';
+const MARKER_FILE = 'ephemail-data.json';
 
 /**
  * Why a data directory cannot be used, as one sentence naming it.
@@ -54,7 +54,7 @@ export function prepareDataDir(path: string): void {
  * behind knows the one before it died reading, and says so instead of
  * crashing again.
  */
-export const READING_FILE = 'reading';
+const READING_FILE = 'reading';
 
 /** Marks the directory as being read; throws if a start before this one died reading it. */
 export function beginReading(path: string): void {

@@ -16,9 +16,7 @@ export const WRITE_INTERVAL_MS = 250;
 export interface Journal extends CopyJournal {
   /** Changes told but not yet on disk: waiting for the next batch, or in a batch not yet synced. */
   unwritten(): number;
-  /** Writes every change told so far and resolves once it is synced to disk. */
-  flush(): Promise<void>;
-  /** Flushes, then closes the database; nothing is written after. */
+  /** Writes every change told so far, waits until it is synced, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -60,6 +58,7 @@ export function createJournal({ db, clock, onWriteError }: JournalOptions): Jour
     });
   }
 
+  /** Writes every change told so far; resolves once it, and every batch before it, is synced. */
   function flush(): Promise<void> {
     cancelTimer?.();
     cancelTimer = null;
@@ -93,7 +92,6 @@ export function createJournal({ db, clock, onWriteError }: JournalOptions): Jour
       noted();
     },
     unwritten: () => waiting.copies.size + waiting.deliveries.size + inFlight,
-    flush,
     close() {
       closed ??= flush().then(() => db.env.close());
       return closed;
