@@ -19,6 +19,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY public ./public
+# Where --data-dir can keep mail across restarts: mount a volume here and set EPHEMAIL_DATA_DIR=/var/lib/ephemail.
+RUN mkdir -p /var/lib/ephemail && chown node:node /var/lib/ephemail
 USER node
 EXPOSE 2525 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

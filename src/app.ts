@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createSystemClock, type Clock } from './runtime/clock.js';
-import type { Config, StoreConfig, WebhookConfig } from './config/config.js';
+import type { Config, DataDirConfig, StoreConfig, WebhookConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
 import { createEventSockets } from './http/events/sockets.js';
 import { allowedOrigins } from './http/events/origin.js';
@@ -15,13 +15,14 @@ import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
 import { createReports, type Reports } from './report/reports.js';
-import { createMetrics, type Metrics } from './runtime/metrics.js';
+import { addDataDirGauges, createMetrics, type DataDirStatus, type Metrics } from './runtime/metrics.js';
 import { DESCRIPTORS_BESIDES_CONNECTIONS, openFileLimit } from './runtime/open-files.js';
 import { registerProcessGauges } from './runtime/process-gauges.js';
 import { hardConnectionCap as hardSmtpConnectionCap } from './smtp/limits.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
-import { createMemoryStore } from './store/memory/memory-store.js';
+import { createMemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
+import type { DiskStore } from './store/disk/disk-store.js';
 import type { Store, StoreEvent } from './store/store.js';
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
@@ -74,12 +75,12 @@ const QUEUED_JOBS_PER_LANE = 64;
  */
 export async function startEphemail({ config, log, clock = createSystemClock() }: StartOptions): Promise<Ephemail> {
   const onListenerError = (error: unknown) => log.error({ err: error }, 'an event listener failed');
-  const store = await openStore(config.store, { clock, log, onListenerError });
+  const { store, dataDir } = await openStore(config.store, { clock, log, onListenerError });
   // What was opened so far, closed in reverse if a later step fails: open Redis
   // connections, workers or listeners would keep a failed process from exiting.
   const opened: Array<() => Promise<void>> = [() => store.close()];
   try {
-    return await startParts({ config, log, clock, store, opened, onListenerError });
+    return await startParts({ config, log, clock, store, dataDir, opened, onListenerError });
   } catch (error) {
     for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
@@ -88,6 +89,7 @@ export async function startEphemail({ config, log, clock = createSystemClock() }
 
 interface PartsOptions extends Required<StartOptions> {
   store: Store;
+  dataDir: DataDirStatus | null;
   opened: Array<() => Promise<void>>;
   onListenerError: (error: unknown) => void;
 }
@@ -111,9 +113,10 @@ function startReports(config: Config, store: Store, metrics: Metrics, log: Logge
   });
 }
 
-async function startParts({ config, log, clock, store, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
+async function startParts({ config, log, clock, store, dataDir, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
   warnIfFewDescriptors(config, log);
   const metrics = createMetrics(() => store.stats());
+  if (dataDir !== null) addDataDirGauges(metrics, dataDir);
   const processGauges = registerProcessGauges(metrics.registry);
   opened.push(async () => processGauges.close());
   const hub = createHub({ onListenerError });
@@ -224,16 +227,24 @@ interface StoreDependencies {
   onListenerError: (error: unknown) => void;
 }
 
-/** The store --store names; a Redis that cannot be reached at start-up fails the start with one clear line. */
-async function openStore(config: StoreConfig, { clock, log, onListenerError }: StoreDependencies): Promise<Store> {
-  const { backend, ...limits } = config;
+/**
+ * The store --store names, kept in --data-dir when one is given; a Redis that
+ * cannot be reached or a data directory that cannot be used fails the start
+ * with one clear line.
+ */
+async function openStore(config: StoreConfig, { clock, log, onListenerError }: StoreDependencies): Promise<{ store: Store; dataDir: DataDirStatus | null }> {
+  const { backend, dataDir, ...limits } = config;
   const storeLog = log.child({ part: 'store' });
+  if (backend.kind === 'memory' && dataDir !== null) {
+    const disk = await openStoreInDataDir(dataDir, { ...limits, clock, onListenerError }, storeLog);
+    return { store: disk.store, dataDir: disk };
+  }
   if (backend.kind === 'memory') {
-    return createMemoryStore({ ...limits, clock, onListenerError });
+    return { store: createMemoryStore({ ...limits, clock, onListenerError }), dataDir: null };
   }
   // Loaded only when chosen: ioredis costs a process about 25 MB that the memory store never uses.
   const { createRedisStore } = await import('./store/redis/redis-store.js');
-  return createRedisStore({
+  const store = await createRedisStore({
     ...limits, clock, onListenerError,
     url: backend.url,
     onError: (error) => storeLog.warn({ err: error }, 'a Redis store operation failed'),
@@ -242,6 +253,25 @@ async function openStore(config: StoreConfig, { clock, log, onListenerError }: S
       else storeLog.error('lost the connection to Redis; mail is refused (451) and reads fail (503) until it is back');
     },
   });
+  return { store, dataDir: null };
+}
+
+/** The memory store kept in a data directory; a refusal that --data-dir-reset would lift says so. */
+async function openStoreInDataDir(config: DataDirConfig, memory: Omit<MemoryStoreOptions, 'journal' | 'restored'>, storeLog: Logger): Promise<DiskStore> {
+  // Loaded only when chosen, like Redis: the memory-only default never loads LMDB.
+  const { openDiskStore, DataDirError } = await import('./store/disk/disk-store.js');
+  try {
+    return await openDiskStore({
+      ...memory,
+      path: config.path,
+      resetIfUnusable: config.resetIfUnusable,
+      onMovedAside: (reason, movedTo) => storeLog.warn({ event: 'data_dir_reset', movedTo }, `${reason.message}; --data-dir-reset moved it to ${movedTo}, and the store starts empty`),
+      onWriteError: (error) => storeLog.error({ err: error }, `could not write to the data directory ${config.path}; the mail of the last moments is kept in memory only, and a restart would lose it`),
+    });
+  } catch (error) {
+    if (error instanceof DataDirError && error.resettable) throw new DataDirError(`${error.message} (--data-dir-reset true moves it aside and starts empty)`, false);
+    throw error;
+  }
 }
 
 /**

@@ -68,6 +68,16 @@ export interface StoreConfig {
   memoryShare: number | null;
   inboxLimit: number;
   backend: StoreBackend;
+  /** Where the memory store also keeps its mail (--data-dir); null keeps it in memory only. */
+  dataDir: DataDirConfig | null;
+}
+
+/** The data directory of the memory store (src/store/disk/). */
+export interface DataDirConfig {
+  /** An absolute path. */
+  path: string;
+  /** --data-dir-reset: move a directory that cannot be used aside and start empty, instead of refusing to start. */
+  resetIfUnusable: boolean;
 }
 
 /** What the HTTP side needs. */
@@ -204,13 +214,28 @@ function assemble(settings: Settings): Config {
       maxConnections: settings.httpMaxConnections, maxConnectionsPerClient: settings.httpMaxConnectionsPerClient,
       maxEventSocketsPerClient: settings.wsMaxPerClient, writeTimeoutMs: settings.httpWriteTimeout,
     },
-    store: { ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, memoryShare, inboxLimit: settings.inboxLimit, backend: settings.store },
+    store: {
+      ttlMs: settings.ttl, memoryLimit: settings.memoryLimit, memoryShare, inboxLimit: settings.inboxLimit, backend: settings.store,
+      dataDir: dataDirSlice(settings),
+    },
     parse: { workers: settings.parseWorkers },
     report: { dns: settings.dnsServers },
     webhook: webhookSlice(settings),
     domains: { ...settings.domains, simulatorDomain: settings.simulator ? `simulator.${settings.domains.defaultDomain}` : null },
     logLevel: settings.logLevel,
   };
+}
+
+/** The data directory, for the memory store only: Redis keeps the mail of a shared store, and its own persistence keeps it across restarts. */
+function dataDirSlice({ dataDir, dataDirReset, store }: Settings): DataDirConfig | null {
+  if (dataDir === null) {
+    if (dataDirReset) throw new ConfigError('--data-dir-reset: "true" needs --data-dir; without a data directory there is nothing to reset');
+    return null;
+  }
+  if (store.kind === 'redis') {
+    throw new ConfigError('--data-dir: applies to --store memory only; with --store redis://… the mail is in Redis, whose own persistence keeps it across restarts (docs/deployment.md), so leave --data-dir out');
+  }
+  return { path: dataDir, resetIfUnusable: dataDirReset };
 }
 
 // Shorter keys could be guessed, and a guessed key forges signatures.

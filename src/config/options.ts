@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { isAbsolute, resolve } from 'node:path';
 import { canonicalDomain, type DomainPolicy } from '../mail/address/address.js';
 import type { DnsSettings } from '../report/dns-resolver.js';
 import { InvalidValue, readCount, readDuration, readPercent, readPort, readSize, readSwitch } from './values.js';
@@ -40,6 +41,8 @@ export const OPTIONS = {
   memoryShare: option({ flag: '--memory-share', env: 'EPHEMAIL_MEMORY_SHARE', defaultValue: '50%', meaning: 'most of --memory-limit that mail from one client (IPv4 address or IPv6 /64) may take, more is refused with 452; also what one inbox may take, its oldest evicted first; 100% turns both off (one app sending all test mail from one address)', read: readPercent }),
   inboxLimit: option({ flag: '--inbox-limit', env: 'EPHEMAIL_INBOX_LIMIT', defaultValue: '200', meaning: 'messages per inbox; oldest evicted first', read: (text: string) => readCount(text) }),
   store: option({ flag: '--store', env: 'EPHEMAIL_STORE', defaultValue: 'memory', meaning: 'where mail is kept: `memory` (this process only) or `redis://host:port/db`, shared by every instance pointed at it (docs/deployment.md)', read: readStore }),
+  dataDir: option({ flag: '--data-dir', env: 'EPHEMAIL_DATA_DIR', defaultValue: '', meaning: 'directory where the memory store also writes its mail, so a restart keeps it: a graceful stop loses nothing, a crash about the last second, and expired mail never comes back; made (mode 0700) if missing; one process per directory; empty keeps mail in this process only (docs/deployment.md)', read: readDataDir }),
+  dataDirReset: option({ flag: '--data-dir-reset', env: 'EPHEMAIL_DATA_DIR_RESET', defaultValue: 'false', meaning: 'true: a --data-dir that cannot be used (damaged, from a newer version, or holding other files) is renamed to <dir>.unusable-<time>, never deleted, and start-up goes on with an empty one; false stops start-up with a sentence saying what is wrong', read: readSwitch }),
   maxRecipients: option({ flag: '--max-recipients', env: 'EPHEMAIL_MAX_RECIPIENTS', defaultValue: '100', meaning: 'envelope recipients per message', read: (text: string) => readCount(text) }),
   simulator: option({ flag: '--simulator', env: 'EPHEMAIL_SIMULATOR', defaultValue: 'true', meaning: 'the SMTP failure simulator: bounce@, mailbox-full@, tempfail@, greylist@, slow@ and reject-data@ at `simulator.` + the default domain answer with those failures, to test how an app handles them; false makes them ordinary addresses (public deployments)', read: readSwitch }),
   smtpMaxConnections: option({ flag: '--smtp-max-connections', env: 'EPHEMAIL_SMTP_MAX_CONNECTIONS', defaultValue: '2500', meaning: 'SMTP connections open at once; more are refused with 421 (each costs a file descriptor and some memory)', read: (text: string) => readCount(text) }),
@@ -160,6 +163,14 @@ function readWebhookUrl(text: string): string | null {
     throw new InvalidValue('has a user name or password, which is never sent; leave them out and check X-Ephemail-Signature at the receiver');
   }
   return url.href;
+}
+
+// Absolute, because a supervisor's working directory is rarely what the person who wrote the path had in mind.
+function readDataDir(text: string): string | null {
+  const path = text.trim();
+  if (path === '') return null;
+  if (!isAbsolute(path)) throw new InvalidValue('is not an absolute path; give the whole path of the directory, e.g. /var/lib/ephemail');
+  return resolve(path);
 }
 
 function readStore(text: string): StoreBackend {

@@ -47,6 +47,27 @@ export interface Metrics {
   webhookDeliveries: Counter<'outcome'>;
 }
 
+/** What the data directory (--data-dir) tells operations: what a crash now would lose, and what the start took back. */
+export interface DataDirStatus {
+  restored: number;
+  unwritten(): number;
+}
+
+/** Adds the gauges of the data directory to `metrics`. */
+export function addDataDirGauges(metrics: Metrics, dataDir: DataDirStatus): void {
+  const registers = [metrics.registry];
+  const unwritten = new Gauge({
+    name: 'ephemail_data_dir_unwritten_changes', registers,
+    help: 'Messages stored or removed in memory whose change is not yet synced to the data directory: what a crash now would lose (written every 250 ms).',
+    collect() {
+      this.set(dataDir.unwritten());
+    },
+  });
+  const restored = new Gauge({ name: 'ephemail_data_dir_restored_messages', help: 'Messages taken back from the data directory at start-up.', registers });
+  restored.set(dataDir.restored);
+  unwritten.set(dataDir.unwritten());
+}
+
 /** Creates the metrics; `readStore` is asked for the stored totals at each scrape. */
 export function createMetrics(readStore: () => Promise<{ messages: number; bytes: number }>): Metrics {
   const registry = new Registry();

@@ -5,7 +5,7 @@ import { formatSize } from '../config/values.js';
 import { clientKey } from '../runtime/client-key.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/log.js';
-import { checkAddress, isAcceptedDomain, memoizedDomainChecker, type DomainPolicy } from '../mail/address/address.js';
+import { memoizedDomainChecker, type DomainPolicy } from '../mail/address/address.js';
 import { simulatorNameOf } from '../mail/address/simulator-names.js';
 import type { Metrics, RejectionReason } from '../runtime/metrics.js';
 import type { Envelope, IntakeSession, MessageHead } from '../store/message.js';
@@ -15,6 +15,9 @@ import { asArrived } from './data-chunks.js';
 import { createAddressCounter, createLineMeter, hardConnectionCap, limitReplies, serverLimitOptions } from './limits.js';
 import { installEnhancedCodes } from './patches/enhanced-codes.js';
 import { listenerOf } from './patches/listener.js';
+import { takeRecipientsAsWritten } from './patches/recipients-as-written.js';
+import { readRecipientLine, recipientLineReplies } from './recipient-line.js';
+import { judgeRecipient } from './recipient-rule.js';
 import { refuse, SmtpReply } from './replies.js';
 import { installSessionGuard, type Refusal } from './session-guard.js';
 import { createSimulator } from './simulator.js';
@@ -235,24 +238,17 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
         const reply = new SmtpReply(452, '4.5.3', `This message already has ${config.maxRecipients} recipients, the most this server takes; send the rest in another message.`);
         return reject('too_many_recipients', session, reply, callback);
       }
-      // RFC 5321 4.5.1: "postmaster" alone must be accepted; it is the default domain's postmaster inbox.
-      const named = key === 'postmaster' ? `postmaster@${domains.defaultDomain}` : address.address;
-      const check = checkAddress(named, { smtpUtf8: session.envelope.smtpUtf8 === true, checkDomain });
-      if (!check.ok) {
-        return reject('invalid_recipient', session, new SmtpReply(553, '5.1.3', check.reason.text), callback);
-      }
-      if (!isAcceptedDomain(check.address.domain, domains)) {
-        const reply = new SmtpReply(550, '5.1.2', `This server does not take mail for ${check.address.domain}; use an address at ${domains.domains.join(' or ')}.`);
-        return reject('domain_not_accepted', session, reply, callback);
-      }
-      const recipient = { inbox: check.address.inbox, tag: check.address.tag };
-      const simulated = simulatorNameOf(check.address, domains);
+      // The address as the client wrote it (takeRecipientsAsWritten), judged by the API's rule.
+      const verdict = judgeRecipient(address.address, domains, checkDomain);
+      if (!verdict.ok) return reject(verdict.reason, session, verdict.reply, callback);
+      const recipient = { inbox: verdict.address.inbox, tag: verdict.address.tag };
+      const simulated = simulatorNameOf(verdict.address, domains);
       if (simulated === null) {
         acceptedRecipients.set(address, recipient);
         return callback();
       }
       const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address.toLowerCase();
-      void simulator.atRecipient(simulated, check.address, { client: clientKey(session.remoteAddress), mailFrom, recipient: key }).then((reply) => {
+      void simulator.atRecipient(simulated, verdict.address, { client: clientKey(session.remoteAddress), mailFrom, recipient: key }).then((reply) => {
         if (reply !== null) {
           guard.askedFor(session);
           return reject('simulated', session, reply, callback);
@@ -264,6 +260,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     onData: receive,
   });
   installEnhancedCodes(server);
+  takeRecipientsAsWritten(server, { read: readRecipientLine, badParameters: recipientLineReplies.badParameters });
   const guard = installSessionGuard(server, { limits, report: refused });
   server.on('error', (error) => log.warn({ err: error }, 'SMTP connection error'));
   const listener = listenerOf(server);

@@ -7,6 +7,8 @@ export interface Plan {
   logLevel: string;
   /** `--store` for Ephemail under test: memory (default) or a redis:// URL. */
   store: string;
+  /** Ingest is also measured on a memory store kept in a data directory (--data-dir), against the same store without. */
+  dataDir: boolean;
   connections: number;
   ingest: { text10k: { perConnection: number; warmup: number }; pdf200k: { perConnection: number; warmup: number } };
   arrival: { rate: number; count: number; warmup: number; connections: number };
@@ -17,10 +19,10 @@ export interface Plan {
   flood: { memoryLimit: string; bytes: number };
 }
 
-export function makePlan(quick: boolean, runs: number | null, logLevel: string, store = 'memory'): Plan {
+export function makePlan(quick: boolean, runs: number | null, logLevel: string, store = 'memory', dataDir = false): Plan {
   if (quick) {
     return {
-      quick, runs: runs ?? 1, logLevel, store, connections: 8,
+      quick, runs: runs ?? 1, logLevel, store, dataDir, connections: 8,
       ingest: { text10k: { perConnection: 25, warmup: 3 }, pdf200k: { perConnection: 5, warmup: 1 } },
       arrival: { rate: 200, count: 250, warmup: 50, connections: 8 },
       waitSamples: 10,
@@ -32,7 +34,7 @@ export function makePlan(quick: boolean, runs: number | null, logLevel: string, 
     };
   }
   return {
-    quick, runs: runs ?? 3, logLevel, store, connections: 8,
+    quick, runs: runs ?? 3, logLevel, store, dataDir, connections: 8,
     // A fresh server's code is nearly all compiled within the 10 KB warm-up (6 batches of 800):
     // `--trace-opt` counted the functions optimised in successive batches, 54, 61, 27, 15, 4, 2,
     // then 2, 0, 0, 1... into Ephemail and 54, 42, 20, 7, 7, 0... into the bare server. The 200 KB

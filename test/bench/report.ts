@@ -26,6 +26,8 @@ const ROWS: Row[] = [
   { label: 'ingest 10 KB, 250 reply p50 / p99', value: (m) => get(m, 'ingest.text10k.ephemail.p50'), unit: 'ms', },
   { label: 'ingest 10 KB, server CPU per message: bare / Ephemail', value: (m) => get(m, 'ingest.text10k.bare.cpuUs'), unit: 'µs' },
   { label: 'ingest 10 KB, server CPU per message, Ephemail / bare', value: (m) => get(m, 'ingest.text10k.cpuRatio'), unit: 'x' },
+  { label: 'ingest 10 KB, Ephemail with --data-dir', value: (m) => get(m, 'ingest.text10k.dataDir.rate'), unit: 'msg/s' },
+  { label: 'ingest 10 KB, with --data-dir / memory only: rate, server CPU per message', value: (m) => get(m, 'ingest.text10k.dataDirRatio') * 100, unit: '%' },
   { label: 'ingest 200 KB, bare smtp-server', value: (m) => get(m, 'ingest.pdf200k.bare.rate'), unit: 'msg/s' },
   { label: 'ingest 200 KB, Ephemail', value: (m) => get(m, 'ingest.pdf200k.ephemail.rate'), unit: 'msg/s' },
   {
@@ -35,6 +37,8 @@ const ROWS: Row[] = [
   { label: 'ingest 200 KB, 250 reply p50 / p99', value: (m) => get(m, 'ingest.pdf200k.ephemail.p50'), unit: 'ms' },
   { label: 'ingest 200 KB, server CPU per message: bare / Ephemail', value: (m) => get(m, 'ingest.pdf200k.bare.cpuUs'), unit: 'µs' },
   { label: 'ingest 200 KB, server CPU per message, Ephemail / bare', value: (m) => get(m, 'ingest.pdf200k.cpuRatio'), unit: 'x' },
+  { label: 'ingest 200 KB, Ephemail with --data-dir', value: (m) => get(m, 'ingest.pdf200k.dataDir.rate'), unit: 'msg/s' },
+  { label: 'ingest 200 KB, with --data-dir / memory only: rate, server CPU per message', value: (m) => get(m, 'ingest.pdf200k.dataDirRatio') * 100, unit: '%' },
   { label: 'arrival, rate achieved (asked 200)', value: (m) => get(m, 'arrival.achievedRate'), unit: 'msg/s' },
   { label: 'arrival at 200 msg/s, p50', value: (m) => get(m, 'arrival.p50'), unit: 'ms' },
   {
@@ -92,6 +96,8 @@ const ROWS: Row[] = [
 const COMPANIONS: Record<string, ReadonlyArray<(m: Figures) => number>> = {
   'ingest 10 KB, 250 reply p50 / p99': [(m) => get(m, 'ingest.text10k.ephemail.p99')],
   'ingest 200 KB, 250 reply p50 / p99': [(m) => get(m, 'ingest.pdf200k.ephemail.p99')],
+  'ingest 10 KB, with --data-dir / memory only: rate, server CPU per message': [(m) => get(m, 'ingest.text10k.dataDirCpuRatio') * 100],
+  'ingest 200 KB, with --data-dir / memory only: rate, server CPU per message': [(m) => get(m, 'ingest.pdf200k.dataDirCpuRatio') * 100],
   'ingest 10 KB, server CPU per message: bare / Ephemail': [(m) => get(m, 'ingest.text10k.ephemail.cpuUs')],
   'ingest 200 KB, server CPU per message: bare / Ephemail': [(m) => get(m, 'ingest.pdf200k.ephemail.cpuUs')],
   'wait, of which end of DATA -> 250 reply (digest, event), p50 / p99': [(m) => get(m, 'wait.toReplyP99')],

@@ -6,7 +6,8 @@
  *   npm run bench                 full run, 3 repeats, medians; exits 0 whatever the targets say
  *   npm run bench -- --quick      smoke test for CI (< 1 min); exits 1 on errors, never on speed
  *   npm run bench -- --profile    CPU profile of the server during ingest, top self-time functions
- *   options: --runs N, --only ingest,readers,fanout,memory,flood, --log-level LEVEL, --store redis://host:port/db
+ *   options: --runs N, --only ingest,readers,fanout,memory,flood, --log-level LEVEL, --store redis://host:port/db,
+ *            --data-dir (ingest also into a memory store kept in a temporary data directory, as a ratio to memory only)
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -48,11 +49,13 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       store: { type: 'string', default: 'memory' },
+      'data-dir': { type: 'boolean', default: false },
     },
   });
   const runs = values.runs === undefined ? null : Number(values.runs);
   if (runs !== null && !(Number.isInteger(runs) && runs >= 1 && runs <= 20)) throw new Error(`--runs must be a whole number from 1 to 20, not ${values.runs}`);
-  const plan = makePlan(values.quick ?? false, runs, values['log-level'] ?? 'info', values.store ?? 'memory');
+  if (values['data-dir'] && values.store !== 'memory') throw new Error('--data-dir measures the memory store kept on disk; leave --store out');
+  const plan = makePlan(values.quick ?? false, runs, values['log-level'] ?? 'info', values.store ?? 'memory', values['data-dir'] ?? false);
   const note = (text: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(0)}s] ${text}\n`);
   note('compiling the servers under test to JavaScript, as shipped (tsc -p tsconfig.bench.json)');
   buildServerChild();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerHandle } from './children.js';
 import { warmUpIngest } from './ingest-warmup.js';
@@ -49,6 +52,30 @@ export async function ingestScenario(ctx: Context): Promise<Figures> {
       figures[`ingest.${kind}.cpuRatio`] = (own.cpuUs ?? NaN) / (figures[`ingest.${kind}.bare.cpuUs`] ?? NaN);
     }
   }));
+  return ctx.plan.dataDir ? { ...figures, ...await dataDirIngest(ctx, figures) } : figures;
+}
+
+/**
+ * 1b. With --data-dir: the same ingest into a memory store kept in a data
+ * directory (a fresh one under the system's temporary directory), measured
+ * right after the memory-only store of the same run; the ratios say what
+ * keeping mail across restarts costs intake.
+ */
+async function dataDirIngest(ctx: Context, memoryOnly: Figures): Promise<Figures> {
+  const folder = mkdtempSync(join(tmpdir(), 'ephemail-bench-'));
+  const figures: Figures = {};
+  try {
+    await withServer(ctx, 'ephemail', ['--data-dir', join(folder, 'data')], async (server) => {
+      for (const kind of MESSAGE_KINDS) {
+        const kept = await measureIngest(ctx, server, 'ephemail', kind, `data-dir-${kind}`);
+        for (const figure of INGEST_FIGURES) figures[`ingest.${kind}.dataDir.${figure}`] = kept[figure] ?? NaN;
+        figures[`ingest.${kind}.dataDirRatio`] = (kept.rate ?? NaN) / (memoryOnly[`ingest.${kind}.ephemail.rate`] ?? NaN);
+        figures[`ingest.${kind}.dataDirCpuRatio`] = (kept.cpuUs ?? NaN) / (memoryOnly[`ingest.${kind}.ephemail.cpuUs`] ?? NaN);
+      }
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
   return figures;
 }
 

@@ -36,18 +36,29 @@ describe('parseMessage on bad input', () => {
     });
   });
 
-  it('gives a part with an empty Content-Type a safe type', async () => {
+  it('reads a part with an empty Content-Type as text/plain, as RFC 2045 and Python do', async () => {
     const message = await parseMessage(
       crlf('Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type:', '', '<script>', '--b--', ''),
     );
+    expect(message.text).toBe('<script>');
+    expect(message.attachments).toEqual([]);
+    expect(message.problems).toEqual(['1 Content-Type value(s) named no type/subtype; those parts are read as text/plain (RFC 2045, section 5.2).']);
+  });
+
+  it('gives a part with an empty Content-Type a safe type inside an enclosed message, which is not repaired', async () => {
+    const message = await parseMessage(crlf(
+      'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: message/rfc822', 'Content-Disposition: inline', '',
+      'Content-Type: multipart/mixed; boundary=c', '', '--c', 'Content-Type:', '', '<script>', '--c--', '--b--', '',
+    ));
     expect(message.attachments.map(({ contentType, size }) => ({ contentType, size }))).toEqual([
       { contentType: 'application/octet-stream', size: 8 },
     ]);
   });
 
   it('reports header lines without a name', async () => {
-    const message = await parseMessage(crlf('Subject: ok', 'no colon here', '', 'body'));
+    const message = await parseMessage(crlf('Subject: ok', ': no name', '', 'body'));
     expect(message.headers).toEqual([{ name: 'subject', value: 'ok' }]);
+    expect(message.text).toBe('body');
     expect(message.problems).toEqual(['1 header line(s) had no valid header name and were left out.']);
   });
 

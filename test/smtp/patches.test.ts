@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Server, type AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { watchConnections } from '../../src/smtp/patches/connection-registry.js';
 import { installEnhancedCodes, useEnhancedCode } from '../../src/smtp/patches/enhanced-codes.js';
@@ -9,6 +9,8 @@ import { filterReplies, isDeliveredReply, type GuardedConnection } from '../../s
 import type { ConnectionInternals } from '../../src/smtp/patches/internals.js';
 import { libraryLimit, UNRECOGNIZED_COMMANDS_LIMIT } from '../../src/smtp/patches/library-replies.js';
 import { listenerOf } from '../../src/smtp/patches/listener.js';
+import { takeRecipientsAsWritten } from '../../src/smtp/patches/recipients-as-written.js';
+import { readRecipientLine, recipientLineReplies } from '../../src/smtp/recipient-line.js';
 import { openDialog, sendRaw, type SmtpDialog } from '../support/smtp-dialog.js';
 
 // Every use of smtp-server's internals, checked against the installed smtp-server. A failure here
@@ -250,6 +252,52 @@ describe('library-replies: the texts of smtp-server\'s own 421s', () => {
     const bare = await startBare();
     await sendRaw(bare.port, TRANSACTION);
     expect(bare.sent[0]?.map(recognised)).toEqual(Array.from({ length: 7 }, () => null));
+  });
+});
+
+describe('recipients-as-written: connection.handler_RCPT and _parseAddressCommand', () => {
+  it('checks and rewrites the address of RCPT TO itself, which is why the patch reads it', async () => {
+    const bare = await startBare();
+    await dial(bare);
+    const connection = bare.connections[0] as ConnectionInternals;
+    const parse = (line: string) => connection._parseAddressCommand('rcpt to', line);
+    const message = review('how _parseAddressCommand reads a RCPT TO path', 'recipients-as-written.ts');
+    expect([parse('RCPT TO:<a..b@example.test>'), parse('RCPT TO:<a b@example.test>')], message).toEqual([false, false]);
+    expect(parse('RCPT TO:<hans@xn--mnchen-3ya.test>'), message).toMatchObject({ address: 'hans@münchen.test' });
+  });
+
+  it('reads the parameters of a line with an empty path without checking an address', async () => {
+    const bare = await startBare();
+    await dial(bare);
+    const connection = bare.connections[0] as ConnectionInternals;
+    const message = review('how _parseAddressCommand reads the parameters after <>', 'recipients-as-written.ts');
+    expect(connection._parseAddressCommand('rcpt to', 'RCPT TO:<> '), message).toEqual({ address: '', args: false });
+    expect(connection._parseAddressCommand('rcpt to', 'RCPT TO:<> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;a+40b'), message)
+      .toEqual({ address: '', args: { NOTIFY: 'SUCCESS,FAILURE', ORCPT: 'rfc822;a@b' } });
+    expect(connection._parseAddressCommand('rcpt to', 'RCPT TO:<> ORCPT=rfc822;a+01b'), message).toBe(false);
+  });
+
+  it('looks handler_RCPT up on the connection, which hands onRcptTo what _parseAddressCommand returned, parameters read', async () => {
+    const recipients: SMTPServerAddress[] = [];
+    const bare = await startBare({
+      onRcptTo(address, _session, callback) {
+        recipients.push(address);
+        callback();
+      },
+    }, (server) => {
+      installEnhancedCodes(server);
+      takeRecipientsAsWritten(server, { read: readRecipientLine, badParameters: recipientLineReplies.badParameters });
+    });
+    const dialog = await dial(bare);
+    await dialog.command('EHLO client.test');
+    await dialog.command('MAIL FROM:<a@example.test>');
+    const replies = await dialog.pipeline(['RCPT TO:<A..b@xn--mnchen-3ya.test> NOTIFY=SUCCESS', 'RCPT TO:<>', 'DATA']);
+    const message = review('how handler_RCPT is found and what it does with a parse', 'recipients-as-written.ts');
+    const { empty } = recipientLineReplies;
+    expect(replies.map(({ text }) => text), message).toEqual([
+      '250 2.1.5 Accepted', `${empty.responseCode} ${empty.enhancedCode} ${empty.message}`, '354 End data with <CR><LF>.<CR><LF>',
+    ]);
+    expect(recipients, message).toEqual([{ address: 'A..b@xn--mnchen-3ya.test', args: { NOTIFY: 'SUCCESS' } }]);
   });
 });
 

@@ -13,6 +13,8 @@ export interface ProgramRun {
 /** A run still going: its output so far, and its end. */
 export interface RunningProgram {
   stdout(): string;
+  /** Sends `signal` to the process (SIGTERM to stop it, SIGKILL to crash it). */
+  kill(signal: NodeJS.Signals): void;
   done: Promise<ProgramRun>;
 }
 
@@ -33,7 +35,7 @@ export function startProgram(args: string[], options: { env?: Record<string, str
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
-  return { stdout: () => stdout, done };
+  return { stdout: () => stdout, kill: (signal) => child.kill(signal), done };
 }
 
 /** Runs `ephemail args...` to its end (see `startProgram`). */

@@ -26,9 +26,10 @@ export const addressParam = z.string().openapi({
 });
 
 /**
- * The inbox an `{address}` path parameter names: the same rules as SMTP, so
- * `Name+Tag@Domain` reads inbox `name@domain`, and a name the failure
- * simulator does not have is refused with the sentence SMTP gives.
+ * The inbox an `{address}` path parameter names: normalised as SMTP
+ * recipients are, so `Name+Tag@Domain` reads inbox `name@domain`, and a name
+ * the failure simulator does not have is refused with the sentence SMTP
+ * gives. Letters of any script are allowed: a path only reads an inbox.
  */
 export function inboxFromParam(param: string, domains: DomainPolicy): string {
   const check = checkAddress(param, { smtpUtf8: true });

@@ -1,7 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import {
-  canonicalDomain, checkAddress, checkLocalPart, generateLocalPart, isAcceptedDomain, type DomainPolicy,
-} from '../../mail/address/address.js';
+import { canonicalDomain, generateLocalPart, isAcceptedDomain, type DomainPolicy } from '../../mail/address/address.js';
+import { checkChosenAddress } from '../../mail/address/chosen-address.js';
 import { addressReason } from '../../mail/address/reasons.js';
 import { simulatorDomainNotForInboxes } from '../../mail/address/simulator-names.js';
 import type { BlankEnv } from 'hono/types';
@@ -176,10 +175,8 @@ function chooseDomain(requested: string | undefined, domains: DomainPolicy): str
 }
 
 function chosenAddress(localPart: string, domain: string): string {
-  // The same rules as SMTP; a chosen name is written in Latin letters so anyone can type it.
-  const reason = checkLocalPart(localPart, { smtpUtf8: false });
-  if (reason !== null) throw addressProblem('invalid_name', reason);
-  const check = checkAddress(`${localPart}@${domain}`, { smtpUtf8: false });
+  // The rule RCPT TO follows too, so SMTP refuses what this refuses, with the same sentence.
+  const check = checkChosenAddress(localPart, domain);
   if (!check.ok) throw addressProblem('invalid_name', check.reason);
   return check.address.inbox;
 }

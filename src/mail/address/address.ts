@@ -36,8 +36,9 @@ export type AddressCheck = { ok: true; address: InboxAddress } | { ok: false; re
 /** Options shared by the checks. */
 export interface AddressOptions {
   /**
-   * True when the sender negotiated SMTPUTF8, which allows Unicode letters and
-   * digits in the local part. Defaults to false: Latin letters only.
+   * True to allow Unicode letters and digits in the local part, as addresses
+   * in API paths do. Defaults to false: Latin letters only, the rule of chosen
+   * names and RCPT TO (chosen-address.ts), SMTPUTF8 or not.
    */
   smtpUtf8?: boolean;
   /** Checks the domain; defaults to `checkDomain`. A memo (`memoizedDomainChecker`) saves the IDNA work. */

@@ -51,14 +51,14 @@ const SENTENCES = {
   name_quoted: () => 'Quoted names such as "john doe"@example.com are not supported; use letters, digits, dot, hyphen, underscore and plus instead.',
   name_space: () => 'The name has a space in it; addresses cannot contain spaces.',
   name_blank: (v: CodePoint) => `The name has a blank character (${v.codePoint}) in it; addresses cannot contain spaces or blanks.`,
-  // Without SMTPUTF8 (every chosen name): Latin letters only. `script` is the letter's ISO 15924 code, such as Cyrl.
+  // Chosen names and RCPT TO (chosen-address.ts): Latin letters only. `script` is the letter's ISO 15924 code, such as Cyrl.
   name_non_latin: (v: { character: string; script: string }) => `${LATIN_RULE}; ${shown(v)} is not.`,
   name_extended_latin: (v: Character) => `${LATIN_RULE}; ${shown(v)} is not.`,
   name_forbidden_character: (v: Character) => `${LATIN_RULE}; ${shown(v)} is not.`,
   name_lookalike: (v: Lookalike) => `${LATIN_RULE}; ${lookalike(v)} is not.`,
   name_combining_mark: (v: CodePoint) => `${LATIN_RULE}; ${mark(v)} is not.`,
   name_invisible_character: (v: CodePoint) => `${LATIN_RULE}; ${invisible(v)} is not.`,
-  // With SMTPUTF8 (and for addresses in API paths): letters of any script.
+  // Addresses in API paths: letters of any script.
   name_forbidden_character_utf8: (v: Character) => `${UNICODE_RULE}; ${shown(v)} is not.`,
   name_lookalike_utf8: (v: Lookalike) => `${UNICODE_RULE}; ${lookalike(v)} is not.`,
   name_combining_mark_utf8: (v: CodePoint) => `${UNICODE_RULE}; ${mark(v)} is not.`,

@@ -3,12 +3,14 @@
  * mailparser; everything it reports that the store and API do not use is
  * either switched off or dropped here.
  */
+import { Headers } from '@zone-eu/mailsplit';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, Attachment, EmailAddress, ParsedMail, SimpleParserOptions } from 'mailparser';
 import { findLinks, type FoundLink } from '../extract/links.js';
 import { decodeHeaderLines, scanSubject } from './headers.js';
 import type { HeaderLine } from './headers.js';
 import { HTML_CONVERTED_CHARACTERS, htmlAsText } from './html-as-text.js';
+import { readingCopy, type ReadingCopy } from './reading-copy.js';
 
 export type { HeaderLine } from './headers.js';
 
@@ -161,6 +163,8 @@ interface Findings {
   raw: Buffer;
   headers: HeaderLine[];
   skippedHeaderLines: number;
+  /** What the reading copy repaired. */
+  repairs: Pick<ReadingCopy, 'unseparated' | 'untyped'>;
   dateText: string | undefined;
   date: number | null;
   /** Characters of HTML when the text was derived from its first HTML_CONVERTED_CHARACTERS only; null otherwise. */
@@ -181,6 +185,12 @@ function describeProblems(findings: Findings): string[] {
   if (findings.skippedHeaderLines > 0) {
     problems.push(`${findings.skippedHeaderLines} header line(s) had no valid header name and were left out.`);
   }
+  if (findings.repairs.unseparated > 0) {
+    problems.push(`${findings.repairs.unseparated} header block(s) did not end with an empty line; each body is read from the first line that is not a header field, as mail clients read it.`);
+  }
+  if (findings.repairs.untyped > 0) {
+    problems.push(`${findings.repairs.untyped} Content-Type value(s) named no type/subtype; those parts are read as text/plain (RFC 2045, section 5.2).`);
+  }
   if (findings.dateText !== undefined && findings.date === null) {
     problems.push(`The Date header "${findings.dateText}" is not a readable date.`);
   }
@@ -196,9 +206,9 @@ function describeProblems(findings: Findings): string[] {
   return problems;
 }
 
-function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
-  // simpleParser only sets headerLines once it has seen a header block.
-  const { headers, skipped } = decodeHeaderLines(mail.headerLines ?? []);
+function fromParsedMail(mail: ParsedMail, raw: Buffer, copy: ReadingCopy): ParsedMessage {
+  // From the header block as received: the parsed copy may have a repaired Content-Type.
+  const { headers, skipped } = decodeHeaderLines(copy.header.length === 0 ? [] : new Headers(copy.header).getList());
   const dateText = headers.find((header) => header.name === 'date')?.value;
   const date = parseDate(dateText);
   const html = typeof mail.html === 'string' ? mail.html : null;
@@ -224,6 +234,7 @@ function fromParsedMail(mail: ParsedMail, raw: Buffer): ParsedMessage {
       raw,
       headers,
       skippedHeaderLines: skipped,
+      repairs: copy,
       dateText,
       date,
       htmlCharactersCut,
@@ -277,16 +288,18 @@ export function failedMessage(raw: Buffer, error: unknown): ParsedMessage {
 }
 
 /**
- * Parses raw message bytes. Never rejects: when mailparser gives up the
- * result has `failed: true`, a problem sentence and, if one can be found
- * cheaply, the Subject.
+ * Parses raw message bytes, as their reading copy (reading-copy.ts) has
+ * them. Never rejects: when mailparser gives up the result has
+ * `failed: true`, a problem sentence and, if one can be found cheaply, the
+ * Subject.
  */
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   try {
+    const copy = readingCopy(raw);
     // Given a Buffer, simpleParser listens for the parser's 'error' event for
     // the parser's whole life and settles only once, so an error after the
     // result (or a second one) is absorbed instead of going unhandled.
-    return fromParsedMail(await simpleParser(raw, PARSER_OPTIONS), raw);
+    return fromParsedMail(await simpleParser(copy.bytes, PARSER_OPTIONS), raw, copy);
   } catch (error) {
     return failedMessage(raw, error);
   }

@@ -8,7 +8,8 @@
  * and the code finder read are decoded, by mailparser's own decoders, as far
  * as those read (see lean-digest-text.ts).
  *
- * The result is digestMessage(await parseMessage(raw)), as
+ * Like the full parse, it reads the message's reading copy
+ * (reading-copy.ts). The result is digestMessage(await parseMessage(raw)), as
  * test/mail/lean-digest.test.ts checks for ordinary and hostile mail, except
  * for an inline message/rfc822 whose header block runs to the end of the
  * input: mailparser never settles on it (the pool times it out), and it gets
@@ -19,6 +20,7 @@ import { Splitter, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit'
 import { parseAddressHeader } from 'mailparser';
 import { HTML_CONVERTED_CHARACTERS, htmlAsText } from '../parse/html-as-text.js';
 import { failedMessage, mailboxes } from '../parse/parse.js';
+import { readingCopy } from '../parse/reading-copy.js';
 import { DIGEST_HTML_CHARACTERS, DIGEST_TEXT_CHARACTERS, digestContent, digestMessage, type MessageDigest } from './digest.js';
 import { firstSubject, headerBlock, headerValues } from './lean-digest-headers.js';
 import { partText } from './lean-digest-text.js';
@@ -53,7 +55,7 @@ interface Part {
  */
 export async function leanDigest(raw: Buffer): Promise<MessageDigest> {
   try {
-    const { root, parts } = await split(raw);
+    const { root, parts } = await split(readingCopy(raw).bytes);
     const values = (key: string): string[] => headerValues(root.node, key);
     return digestContent({
       subject: firstSubject(values('subject')),

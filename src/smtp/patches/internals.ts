@@ -12,7 +12,8 @@ type SMTPConnection = SMTPServer['connections'] extends Set<infer Connection> ? 
  * fails here if an upgrade drops or retypes one. How each behaves is pinned
  * by test/smtp/patches.test.ts.
  */
-export interface ConnectionInternals extends Pick<SMTPConnection, 'session' | 'remoteAddress' | '_closing' | '_closed' | 'send' | '_getEnhancedStatusCode'> {
+export interface ConnectionInternals extends Pick<SMTPConnection,
+  'session' | 'remoteAddress' | '_closing' | '_closed' | 'send' | '_getEnhancedStatusCode' | '_parseAddressCommand' | 'handler_RCPT'> {
   /** The session object handed to every hook; smtp-server reuses it for the whole connection. */
   session: SMTPServerSession;
   /** Normalised client address (no ::ffff: prefix). */
@@ -30,6 +31,20 @@ export interface ConnectionInternals extends Pick<SMTPConnection, 'session' | 'r
   send(code: number, data?: string | string[] | null, context?: string | false): void;
   /** The enhanced status code `send` writes after the reply code; '' for none. */
   _getEnhancedStatusCode(code: number, context?: string | false): string;
+  /**
+   * Reads a MAIL FROM or RCPT TO line (`name` 'mail from' or 'rcpt to') into
+   * its address and parameters, or false. It checks the address by its own
+   * syntax rules and decodes a punycode domain; an empty path `<>` it takes
+   * without checking an address.
+   */
+  _parseAddressCommand(name: string, command: Buffer | string): ReturnType<SMTPConnection['_parseAddressCommand']>;
+  /**
+   * Handles one RCPT TO line: smtp-server looks the handler up on the
+   * connection by name for each command, so an own property replaces it.
+   * Answers 501 when `_parseAddressCommand` gives false, else checks the
+   * parameters and the transaction, then calls onRcptTo with the parse.
+   */
+  handler_RCPT(command: Buffer, callback: () => void): void;
 }
 
 /** The parts of SMTPServer the patches reach into, undocumented as well. */

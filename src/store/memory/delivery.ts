@@ -8,6 +8,8 @@ import { chunkOverhead } from '../record-size.js';
  * object in it is work for each garbage collection.
  */
 export interface Delivery {
+  /** The id of its first copy: what a data directory files its bytes under (src/store/disk/). */
+  readonly key: string;
   readonly envelope: Envelope;
   /** The sender's key, which its copies count against. */
   readonly sender: string;
@@ -22,10 +24,10 @@ export interface Delivery {
   storedCopies: number;
 }
 
-/** The delivery of `message`, with no copy stored yet. */
-export function newDelivery(message: NewMessage): Delivery {
+/** The delivery of `message` filed under `key`, with no copy stored yet. */
+export function newDelivery(message: Pick<NewMessage, 'envelope' | 'sender' | 'raw'>, key: string): Delivery {
   const { envelope, sender, raw } = message;
-  return { envelope, sender, raw, counted: rawLength(raw) + chunkOverhead(raw), storedCopies: 0 };
+  return { key, envelope, sender, raw, counted: rawLength(raw) + chunkOverhead(raw), storedCopies: 0 };
 }
 
 /** The delivery's bytes as one Buffer, joined the first time anyone reads them. */

@@ -2,7 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../runtime/clock.js';
 import { notifyEach } from '../../runtime/listeners.js';
 import { newDelivery, rawOf, type Delivery } from './delivery.js';
-import { createHoldings } from './holdings.js';
+import { createHoldings, type Holding, type Holdings } from './holdings.js';
+import type { CopyJournal, RestoredDelivery } from './persistence.js';
 import type { MessageHead, NewMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { recordOverhead } from '../record-size.js';
@@ -22,6 +23,14 @@ export interface MemoryStoreOptions {
   clock: Clock;
   /** Told when a listener throws; the store carries on regardless. */
   onListenerError?: (error: unknown) => void;
+  /** Told of every copy stored and removed, in order: what keeps a data directory in step (src/store/disk/). */
+  journal?: CopyJournal;
+  /**
+   * Deliveries kept before a restart, oldest first, taken in before anything
+   * else under the limits new mail meets: what does not fit is evicted, oldest
+   * first, and the journal told. They announce nothing, as nobody listens yet.
+   */
+  restored?: Iterable<RestoredDelivery>;
 }
 
 interface MemoryRecord {
@@ -47,7 +56,7 @@ const LONGEST_TIMER_MS = 3_600_000;
  * and against their sender.
  */
 export function createMemoryStore(options: MemoryStoreOptions): Store {
-  const { clock, inboxLimit, memoryLimit, memoryShare } = options;
+  const { clock, inboxLimit, memoryLimit, memoryShare, journal } = options;
   const newHeads = createHeadMaker(options.ttlMs);
   const listeners = new Set<StoreListener>();
   const inboxes = createHoldings();
@@ -76,13 +85,15 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     notifyEach(listeners, event, options.onListenerError);
   }
 
-  function remember(record: MemoryRecord): void {
+  /** Counts a record just set in the cache; `journaled` when the journal has it already (a restored copy). */
+  function remember(record: MemoryRecord, journaled = false): void {
     const { head, delivery } = record;
     const counted = record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
     inboxes.add(head.inbox, head.id, inboxBytes(record));
     senders.add(delivery.sender, head.id, counted);
     bytes += counted;
     delivery.storedCopies++;
+    if (!journaled) journal?.stored(head, delivery, delivery.storedCopies === 1);
   }
 
   function forget(record: MemoryRecord): void {
@@ -92,6 +103,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     inboxes.remove(head.inbox, head.id, inboxBytes(record));
     senders.remove(delivery.sender, head.id, counted);
     bytes -= counted;
+    // Closing empties the cache, which removes nothing from the data directory.
+    if (!closed) journal?.removed(head, delivery, delivery.storedCopies === 0);
   }
 
   function remove(id: string, reason: RemovalReason): void {
@@ -103,15 +116,18 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     }
   }
 
-  /** Evicts the inbox's oldest copies while it is at its count limit, or `incoming` would take it over its share. */
-  function makeRoomInInbox(inbox: string, incoming: number): void {
-    for (let held = inboxes.get(inbox); held !== undefined; held = inboxes.get(inbox)) {
-      const overShare = memoryShare !== null && held.bytes + incoming > memoryShare;
-      if (held.ids.size < inboxLimit && !overShare) return;
+  /** Evicts the oldest copies `key` holds while `full` says they leave no room. */
+  function evictOldestWhile(holdings: Holdings, key: string, full: (held: Holding) => boolean): void {
+    for (let held = holdings.get(key); held !== undefined && full(held); held = holdings.get(key)) {
       const oldest = held.ids.values().next().value;
       if (oldest === undefined) return;
       remove(oldest, 'evicted');
     }
+  }
+
+  /** Evicts the inbox's oldest copies while it is at its count limit, or `incoming` would take it over its share. */
+  function makeRoomInInbox(inbox: string, incoming: number): void {
+    evictOldestWhile(inboxes, inbox, (held) => held.ids.size >= inboxLimit || (memoryShare !== null && held.bytes + incoming > memoryShare));
   }
 
   // The oldest copy of whoever holds the most goes first, so a flood evicts its own mail before anyone else's.
@@ -138,21 +154,57 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     });
   }
 
-  function newRecords(message: NewMessage, delivery: Delivery): MemoryRecord[] {
-    return newHeads(message, clock.now()).map((head) => ({ head, delivery, overhead: recordOverhead(head, delivery.envelope) }));
+  function newRecords(heads: MessageHead[], delivery: Delivery): MemoryRecord[] {
+    return heads.map((head) => ({ head, delivery, overhead: recordOverhead(head, delivery.envelope) }));
+  }
+
+  function bytesNeeded(records: MemoryRecord[]): number {
+    let needed = records[0]?.delivery.counted ?? 0;
+    for (const record of records) needed += record.overhead;
+    return needed;
+  }
+
+  /**
+   * Takes a delivery kept before a restart back with its ids and times, under
+   * the rules new mail meets, except that a sender over its share makes room
+   * by evicting its oldest mail rather than being refused: the newest is what
+   * people come back for. Its copies expire when they would have, or --ttl
+   * after now if --ttl was shortened, so expiry stays in arrival order.
+   */
+  function restore({ key, envelope, sender, raw, heads }: RestoredDelivery): void {
+    const delivery = newDelivery({ envelope, sender, raw }, key);
+    const latest = clock.now() + options.ttlMs;
+    const records = newRecords(heads.map((head) => ({ ...head, expiresAt: Math.min(head.expiresAt, latest) })), delivery);
+    const needed = bytesNeeded(records);
+    if (needed > memoryLimit || (memoryShare !== null && needed > memoryShare)) {
+      records.forEach(({ head }, at) => journal?.removed(head, delivery, at === records.length - 1));
+      return;
+    }
+    if (memoryShare !== null) evictOldestWhile(senders, sender, (held) => held.bytes + needed > memoryShare);
+    for (const record of records) {
+      const { head } = record;
+      makeRoomInInbox(head.inbox, inboxBytes(record));
+      // Its life counts from when it arrived; at least a millisecond, since a ttl of 0 would mean forever.
+      cache.set(head.id, record, { start: head.receivedAt, ttl: Math.max(1, head.expiresAt - head.receivedAt) });
+      remember(record, true);
+    }
+    enforceBudget();
   }
 
   function live(id: string): MemoryRecord | undefined {
     return cache.peek(id);
   }
 
+  for (const delivery of options.restored ?? []) restore(delivery);
+  armExpiryTimer();
+
   return {
     async add(message) {
       if (closed) throw new StoreUnavailableError('The store is shutting down.');
-      const delivery = newDelivery(message);
-      const records = newRecords(message, delivery);
-      let needed = delivery.counted;
-      for (const record of records) needed += record.overhead;
+      const heads = newHeads(message, clock.now());
+      const delivery = newDelivery(message, heads[0]?.id ?? '');
+      const records = newRecords(heads, delivery);
+      const needed = bytesNeeded(records);
       if (needed > memoryLimit) {
         throw new StoreUnavailableError('The message is larger than the memory this server keeps for mail.');
       }
