@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_CLOSE_MS } from '../../src/runtime/shutdown.js';
+import { useTempFolders } from '../support/data-dir.js';
 import { mailer } from '../support/mailer.js';
 import { openDialog } from '../support/smtp-dialog.js';
 
@@ -11,7 +13,8 @@ import { openDialog } from '../support/smtp-dialog.js';
  * a timer, or a rejection nobody handles, made by test/faults/fault-preload.ts
  * on SIGUSR2. It logs the error with its stack, stops taking mail, closes,
  * and exits 1 within FAULT_CLOSE_MS (plus the log's last flush), so a
- * supervisor starts a clean process. src/runtime/shutdown.ts decides it;
+ * supervisor starts a clean process, which with --data-dir finds the mail
+ * the faulted one took. src/runtime/shutdown.ts decides it;
  * test/runtime/shutdown.test.ts moves its clock.
  */
 
@@ -21,6 +24,7 @@ const STARTUP_MS = 60_000;
 // The close's bound, the log's last flush (1 s, src/runtime/log.ts), and a busy machine's slack.
 const EXIT_BOUND_MS = FAULT_CLOSE_MS + 1_000 + 2_000;
 const children = new Set<ChildProcess>();
+const tempFolder = useTempFolders('fault-exit');
 
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
@@ -28,6 +32,7 @@ afterAll(() => {
 
 interface Faulty {
   smtpPort: number;
+  httpPort: number;
   /** Makes one fault in the server, as the preload does on SIGUSR2. */
   fault(): void;
   /** The exit code, and milliseconds from the first fault to the exit. */
@@ -36,11 +41,11 @@ interface Faulty {
   logLines(): Array<Record<string, unknown>>;
 }
 
-async function startFaulty(kind: 'exception' | 'rejection'): Promise<Faulty> {
+async function startFaulty(kind: 'exception' | 'rejection', flags: string[] = []): Promise<Faulty> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMAIL_')));
   const child = spawn(process.execPath, [
     '--import', 'tsx', '--import', './test/faults/fault-preload.ts', 'src/main.ts',
-    '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1',
+    '--smtp-port', '0', '--http-port', '0', '--log-level', 'warn', '--parse-workers', '1', ...flags,
   ], { cwd: ROOT, env: { ...env, FAULT_KIND: kind }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
@@ -56,18 +61,18 @@ async function startFaulty(kind: 'exception' | 'rejection'): Promise<Faulty> {
       resolve({ code, afterFaultMs: performance.now() - (faultedAt ?? NaN) });
     });
   });
-  const smtpPort = await new Promise<number>((resolve, reject) => {
+  const ports = await new Promise<{ smtpPort: number; httpPort: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner:\n${output}`)), STARTUP_MS);
     void exit.then(({ code }) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
     child.stdout.on('data', () => {
-      const port = /SMTP {2}127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-      if (port === undefined) return;
+      const match = /SMTP {2}127\.0\.0\.1:(\d+)\n {2}HTTP {2}http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (match === null) return;
       clearTimeout(timer);
-      resolve(Number(port));
+      resolve({ smtpPort: Number(match[1]), httpPort: Number(match[2]) });
     });
   });
   return {
-    smtpPort,
+    ...ports,
     fault() {
       faultedAt ??= performance.now();
       child.kill('SIGUSR2');
@@ -121,5 +126,21 @@ describe('the ephemail process after a fault', () => {
     const [fault] = server.logLines().filter((line) => line.event === 'fault');
     expect(fault).toMatchObject({ level: 60, msg: expect.stringMatching(/^unhandled rejection: stopping/), err: { message: 'test fault 1' } });
     expect((fault?.err as { stack: string }).stack).toContain('fault-preload.ts');
+  }, 120_000);
+
+  it('with --data-dir, has the mail acknowledged before the fault when it starts again', async () => {
+    const dataDir = ['--data-dir', join(tempFolder(), 'data')];
+    const server = await startFaulty('exception', dataDir);
+    const to = 'kept@ephemail.test';
+    expect((await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to, subject: 'before the fault', text: 'hello' })).accepted).toEqual([to]);
+    server.fault();
+    expect((await server.exit).code).toBe(1);
+
+    // What a supervisor does next.
+    const restarted = await startFaulty('exception', dataDir);
+    const listed = await (await fetch(`http://127.0.0.1:${restarted.httpPort}/api/inboxes/${to}/messages`)).json() as { messages: Array<{ subject: string }> };
+    expect(listed.messages.map((message) => message.subject)).toEqual(['before the fault']);
+    restarted.fault();
+    expect((await restarted.exit).code).toBe(1);
   }, 120_000);
 });
