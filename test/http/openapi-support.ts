@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
 import {
   HTTP_METHODS, isReference,
-  type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type ResponseObject, type SchemaObject,
+  type OpenApiDocument, type OperationObject, type Reference, type ResponseObject, type SchemaObject,
 } from '../../src/http/openapi/types.js';
 
 /**

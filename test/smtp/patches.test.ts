@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Server, type AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { Server } from 'node:net';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { watchConnections } from '../../src/smtp/patches/connection-registry.js';
 import { installEnhancedCodes, useEnhancedCode } from '../../src/smtp/patches/enhanced-codes.js';
 import { filterReplies, isDeliveredReply, type GuardedConnection } from '../../src/smtp/patches/guarded-send.js';
 import type { ConnectionInternals } from '../../src/smtp/patches/internals.js';
@@ -11,87 +10,16 @@ import { libraryLimit, UNRECOGNIZED_COMMANDS_LIMIT } from '../../src/smtp/patche
 import { listenerOf } from '../../src/smtp/patches/listener.js';
 import { takeRecipientsAsWritten } from '../../src/smtp/patches/recipients-as-written.js';
 import { readRecipientLine, recipientLineReplies } from '../../src/smtp/recipient-line.js';
-import { openDialog, sendRaw, type SmtpDialog } from '../support/smtp-dialog.js';
+import { bareServers, type Bare, type Sent } from '../support/bare-smtp.js';
+import { sendRaw } from '../support/smtp-dialog.js';
 
 // Every use of smtp-server's internals, checked against the installed smtp-server. A failure here
 // after an upgrade names the patch to review: src/smtp/patches/ is the only place that needs it.
 
 const review = (change: string, patch: string) => `smtp-server changed ${change}: review src/smtp/patches/${patch}`;
 
-/** One call of a connection's `send`, as smtp-server made it. */
-interface Sent {
-  code: number;
-  data: string | string[] | null | undefined;
-  context: string | false | undefined;
-}
-
-interface Bare {
-  server: SMTPServer;
-  port: number;
-  /** Every connection, as the registry saw it. */
-  connections: ConnectionInternals[];
-  /** The replies of each connection (same order as `connections`), as they went through `send`. */
-  sent: Sent[][];
-  /** Every session a hook was handed. */
-  hookSessions: SMTPServerSession[];
-}
-
-const running: Array<{ server: SMTPServer; dialogs: SmtpDialog[] }> = [];
-afterEach(async () => {
-  for (const { server, dialogs } of running.splice(0)) {
-    for (const dialog of dialogs) dialog.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
-
-/** A bare smtp-server on port 0 that records, through the patches, what Ephemail relies on. */
-async function startBare(options: SMTPServerOptions = {}, install: (server: SMTPServer) => void = () => undefined): Promise<Bare> {
-  const hookSessions: SMTPServerSession[] = [];
-  const hook = (session: SMTPServerSession, callback: () => void) => {
-    hookSessions.push(session);
-    callback();
-  };
-  const server = new SMTPServer({
-    logger: false,
-    disableReverseLookup: true,
-    authOptional: true,
-    hideENHANCEDSTATUSCODES: false,
-    closeTimeout: 100,
-    onConnect: (session, callback) => hook(session, callback),
-    onMailFrom: (_address, session, callback) => hook(session, callback),
-    onRcptTo: (_address, session, callback) => hook(session, callback),
-    onData(stream, session, callback) {
-      hookSessions.push(session);
-      stream.on('end', () => callback(null, 'Stored'));
-      stream.resume();
-    },
-    ...options,
-  });
-  const connections: ConnectionInternals[] = [];
-  const sent: Sent[][] = [];
-  watchConnections(server, (connection) => {
-    connections.push(connection);
-  });
-  filterReplies(server, (connection) => {
-    const replies: Sent[] = [];
-    sent.push(replies);
-    return (code, data, context) => {
-      replies.push({ code, data, context });
-      connection.send(code, data, context);
-    };
-  });
-  install(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  running.push({ server, dialogs: [] });
-  return { server, port: (listenerOf(server).address() as AddressInfo).port, connections, sent, hookSessions };
-}
-
-/** Opens a dialog that afterEach closes. */
-async function dial(bare: Bare): Promise<SmtpDialog> {
-  const dialog = await openDialog(bare.port);
-  running.find(({ server }) => server === bare.server)?.dialogs.push(dialog);
-  return dialog;
-}
+const { startBare, dial, closeAll } = bareServers();
+afterEach(closeAll);
 
 const TRANSACTION = { to: ['someone@example.test'], body: 'Subject: pinned\r\n\r\nhello\r\n' };
 
@@ -305,8 +233,11 @@ describe('listener: server.server', () => {
   it('is the net.Server that smtp-server listens with', async () => {
     const server = new SMTPServer({ logger: false });
     const listening = server.listen(0, '127.0.0.1');
-    running.push({ server, dialogs: [] });
-    expect(listenerOf(server), review('server.server, no longer a net.Server', 'listener.ts')).toBeInstanceOf(Server);
-    expect(listenerOf(server), review('server.server, no longer the server listen() binds', 'listener.ts')).toBe(listening);
+    try {
+      expect(listenerOf(server), review('server.server, no longer a net.Server', 'listener.ts')).toBeInstanceOf(Server);
+      expect(listenerOf(server), review('server.server, no longer the server listen() binds', 'listener.ts')).toBe(listening);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

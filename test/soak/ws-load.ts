@@ -6,9 +6,6 @@ import { createStopSignal, createTallySheet, describeError, type Driver, type Ta
 // How long a client stays on one inbox before it hangs up and opens another, as pages are opened and closed.
 const STAY_MS = { min: 5_000, max: 15_000 };
 const MESSAGE_FRAME = Buffer.from('"type":"message"');
-// Codes of a close the client asked for (1000, or none given).
-const CLIENT_CLOSES = new Set([1000, 1005]);
-
 /** The live side of the soak: pages watching inboxes. */
 export interface WsLoadParams {
   httpPort: number;

@@ -10,7 +10,9 @@ import { findLinks, type FoundLink } from '../extract/links.js';
 import { decodeHeaderLines, scanSubject } from './headers.js';
 import type { HeaderLine } from './headers.js';
 import { HTML_CONVERTED_CHARACTERS, htmlAsText } from './html-as-text.js';
+import { describeProblems } from './parse-problems.js';
 import { readingCopy, type ReadingCopy } from './reading-copy.js';
+import { cutText } from './text-cut.js';
 
 export type { HeaderLine } from './headers.js';
 
@@ -90,12 +92,6 @@ const PARSER_OPTIONS: Readonly<SimpleParserOptions> = Object.freeze({
   skipHtmlToText: true,
 });
 
-// Readers get at most this much text; the raw message keeps the rest. Real mail
-// stays far below it, but HTML turned into text can grow tenfold (rules, list
-// numbers, table padding), and this text is copied to the main thread and
-// written into JSON there, where 10 MB of it would stall every other request.
-const MAX_TEXT_CHARACTERS = 1024 * 1024;
-
 // Matches cid: URLs in src="…", url(…) and bare text alike. Used only via
 // matchAll, which iterates a copy, so its lastIndex is never shared state.
 const CID_REFERENCE = /\bcid:([^\s"'<>()]+)/gi;
@@ -159,53 +155,6 @@ function parseDate(value: string | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-interface Findings {
-  raw: Buffer;
-  headers: HeaderLine[];
-  skippedHeaderLines: number;
-  /** What the reading copy repaired. */
-  repairs: Pick<ReadingCopy, 'unseparated' | 'untyped'>;
-  dateText: string | undefined;
-  date: number | null;
-  /** Characters of HTML when the text was derived from its first HTML_CONVERTED_CHARACTERS only; null otherwise. */
-  htmlCharactersCut: number | null;
-  /** Why the HTML the text was to be derived from gave none; null otherwise. */
-  htmlRefusal: string | null;
-  /** Characters of text before it was cut to MAX_TEXT_CHARACTERS. */
-  textCharacters: number;
-}
-
-function describeProblems(findings: Findings): string[] {
-  const problems: string[] = [];
-  if (findings.raw.length === 0) {
-    problems.push('The message is empty.');
-  } else if (findings.headers.length === 0) {
-    problems.push('The message has no readable headers.');
-  }
-  if (findings.skippedHeaderLines > 0) {
-    problems.push(`${findings.skippedHeaderLines} header line(s) had no valid header name and were left out.`);
-  }
-  if (findings.repairs.unseparated > 0) {
-    problems.push(`${findings.repairs.unseparated} header block(s) did not end with an empty line; each body is read from the first line that is not a header field, as mail clients read it.`);
-  }
-  if (findings.repairs.untyped > 0) {
-    problems.push(`${findings.repairs.untyped} Content-Type value(s) named no type/subtype; those parts are read as text/plain (RFC 2045, section 5.2).`);
-  }
-  if (findings.dateText !== undefined && findings.date === null) {
-    problems.push(`The Date header "${findings.dateText}" is not a readable date.`);
-  }
-  if (findings.htmlCharactersCut !== null) {
-    problems.push(`The HTML is ${findings.htmlCharactersCut} characters long; the text is derived from its first ${HTML_CONVERTED_CHARACTERS} only (the raw message has all of it).`);
-  }
-  if (findings.htmlRefusal !== null) {
-    problems.push(findings.htmlRefusal);
-  }
-  if (findings.textCharacters > MAX_TEXT_CHARACTERS) {
-    problems.push(`The text is ${findings.textCharacters} characters long; only the first ${MAX_TEXT_CHARACTERS} are shown (the raw message has all of it).`);
-  }
-  return problems;
-}
-
 function fromParsedMail(mail: ParsedMail, raw: Buffer, copy: ReadingCopy): ParsedMessage {
   // From the header block as received: the parsed copy may have a repaired Content-Type.
   const { headers, skipped } = decodeHeaderLines(copy.header.length === 0 ? [] : new Headers(copy.header).getList());
@@ -256,13 +205,6 @@ function textOf(mail: ParsedMail, html: string | null): { text: string; htmlChar
     return { text, htmlCharactersCut: html.length > HTML_CONVERTED_CHARACTERS ? html.length : null, htmlRefusal: refusal };
   }
   return { text: mail.text ?? '', htmlCharactersCut: null, htmlRefusal: null };
-}
-
-// Never ends on half a surrogate pair, which JSON would write as an escape.
-function cutText(text: string): string {
-  if (text.length <= MAX_TEXT_CHARACTERS) return text;
-  const high = /[\ud800-\udbff]/.test(text.charAt(MAX_TEXT_CHARACTERS - 1));
-  return text.slice(0, MAX_TEXT_CHARACTERS - (high ? 1 : 0));
 }
 
 /** The result for bytes that could not be parsed: the Subject if a cheap scan finds it, and why. */

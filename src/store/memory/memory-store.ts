@@ -4,7 +4,7 @@ import { notifyEach } from '../../runtime/listeners.js';
 import { newDelivery, rawOf, type Delivery } from './delivery.js';
 import { createHoldings, type Holding, type Holdings } from './holdings.js';
 import type { CopyJournal, RestoredDelivery } from './persistence.js';
-import type { MessageHead, NewMessage } from '../message.js';
+import type { MessageHead } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { recordOverhead } from '../record-size.js';
 import {
