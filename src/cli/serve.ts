@@ -22,27 +22,31 @@ export async function serve(argv: readonly string[]): Promise<void> {
   }
 
   const { log, exit } = createProcessLog(config.logLevel);
-  let app: Ephemail | null = null;
+  let starting: Promise<Ephemail> | null = null;
   const shutdown = createShutdown({
     log, exit,
-    // A fault before the server is up has nothing to close.
-    close: async (drainMs) => app?.close(drainMs),
+    // A stop during start-up waits for the start (a data directory being read back) and then closes;
+    // a start that failed rejects here, so the process exits 1.
+    close: async (drainMs) => (await starting)?.close(drainMs),
     schedule: (delayMs, callback) => { setTimeout(callback, delayMs); },
   });
-  // Installed first, so a fault during start-up ends the process too (src/runtime/shutdown.ts says why).
+  // Installed first, so a fault or a signal during start-up ends the process as it would later
+  // (src/runtime/shutdown.ts says why); Node's default would kill it mid-start.
   process.on('uncaughtException', (error) => shutdown.fault('uncaught exception', error));
   process.on('unhandledRejection', (reason) => shutdown.fault('unhandled rejection', reason));
+  process.on('SIGTERM', () => shutdown.stop('SIGTERM'));
+  process.on('SIGINT', () => shutdown.stop('SIGINT'));
 
+  let app: Ephemail;
   try {
-    app = await startEphemail({ config, log });
+    starting = startEphemail({ config, log });
+    app = await starting;
   } catch (error) {
     // A busy port is an operator's mistake, not a crash: say so in one line and fail.
     process.stderr.write(`ephemail: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
     return;
   }
-  process.on('SIGTERM', () => shutdown.stop('SIGTERM'));
-  process.on('SIGINT', () => shutdown.stop('SIGINT'));
 
   // The banner comes last: whoever waits for it may send a signal at once. They may
   // also have stopped reading (`| head`): a banner nobody reads is no fault.

@@ -58,7 +58,7 @@ export function addDataDirGauges(metrics: Metrics, dataDir: DataDirStatus): void
   const registers = [metrics.registry];
   const unwritten = new Gauge({
     name: 'ephemail_data_dir_unwritten_changes', registers,
-    help: 'Messages stored or removed in memory whose change is not yet synced to the data directory: what a crash now would lose (written every 250 ms).',
+    help: 'Changes (inbox copies and deliveries stored or removed in memory) not yet synced to the data directory, a failed write included: what a crash now would lose (written every 250 ms).',
     collect() {
       this.set(dataDir.unwritten());
     },

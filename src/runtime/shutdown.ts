@@ -8,8 +8,6 @@ export const FAULT_CLOSE_MS = 5_000;
 // Messages in DATA get this long to finish after a fault, leaving the rest of
 // FAULT_CLOSE_MS to close the sockets and the store (which flushes to disk).
 const FAULT_DRAIN_MS = 2_000;
-// After a signal, as before: messages in DATA get up to 10 s (src/app.ts).
-const SIGNAL_DRAIN_MS = 10_000;
 
 /** How the process ends: on a signal, or on a fault. */
 export interface Shutdown {
@@ -26,8 +24,8 @@ export interface Shutdown {
 /** What a shutdown acts on. */
 export interface ShutdownOptions {
   log: Logger;
-  /** Closes the running server (Ephemail.close), letting messages in DATA finish for up to `drainMs`. */
-  close(drainMs: number): Promise<void>;
+  /** Closes the running server (Ephemail.close), letting messages in DATA finish for up to `drainMs`, or the server's own default. */
+  close(drainMs?: number): Promise<void>;
   /** Ends the process once its log is out (ProcessLog.exit); the first call decides the code. */
   exit(code: number): void;
   /** Runs `callback` after `delayMs`; the timer must keep the process alive until then. */
@@ -46,7 +44,7 @@ export function createShutdown({ log, close, exit, schedule }: ShutdownOptions):
   let closing = false;
   let faulted = false;
 
-  function closeThenExit(drainMs: number): void {
+  function closeThenExit(drainMs?: number): void {
     closing = true;
     close(drainMs).then(
       () => exit(faulted ? 1 : 0),
@@ -64,7 +62,8 @@ export function createShutdown({ log, close, exit, schedule }: ShutdownOptions):
         return;
       }
       log.info({ signal }, 'stopping: no new SMTP connections, letting messages in progress finish');
-      closeThenExit(SIGNAL_DRAIN_MS);
+      // The server's own drain (10 s): a signal is a planned stop.
+      closeThenExit();
     },
     fault(kind, error) {
       if (faulted) {

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,8 +20,6 @@ import { openDialog } from '../support/smtp-dialog.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Loading the TypeScript sources through tsx takes seconds on a busy machine.
 const STARTUP_MS = 60_000;
-// The close's bound, the log's last flush (1 s, src/runtime/log.ts), and a busy machine's slack.
-const EXIT_BOUND_MS = FAULT_CLOSE_MS + 1_000 + 2_000;
 const children = new Set<ChildProcess>();
 const tempFolder = useTempFolders('fault-exit');
 
@@ -36,7 +33,7 @@ interface Faulty {
   /** Makes one fault in the server, as the preload does on SIGUSR2. */
   fault(): void;
   /** The exit code, and milliseconds from the first fault to the exit. */
-  exit: Promise<{ code: number | null; afterFaultMs: number }>;
+  exit: Promise<{ code: number | null }>;
   /** The JSON lines of its log so far. */
   logLines(): Array<Record<string, unknown>>;
 }
@@ -49,16 +46,16 @@ async function startFaulty(kind: 'exception' | 'rejection', flags: string[] = []
   ], { cwd: ROOT, env: { ...env, FAULT_KIND: kind }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
-  let faultedAt: number | null = null;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
-  const exit = new Promise<{ code: number | null; afterFaultMs: number }>((resolve, reject) => {
+  // Exiting within FAULT_CLOSE_MS is checked with a moved clock (test/runtime/shutdown.test.ts); here, only that it exits.
+  const exit = new Promise<{ code: number | null }>((resolve, reject) => {
     // Far past the bound: a process that carries on fails here with its output, not at the test's timeout.
     const timer = setTimeout(() => reject(new Error(`still running long after the fault:\n${output}`)), STARTUP_MS);
     child.once('exit', (code) => {
       clearTimeout(timer);
       children.delete(child);
-      resolve({ code, afterFaultMs: performance.now() - (faultedAt ?? NaN) });
+      resolve({ code });
     });
   });
   const ports = await new Promise<{ smtpPort: number; httpPort: number }>((resolve, reject) => {
@@ -74,7 +71,6 @@ async function startFaulty(kind: 'exception' | 'rejection', flags: string[] = []
   return {
     ...ports,
     fault() {
-      faultedAt ??= performance.now();
       child.kill('SIGUSR2');
     },
     exit,
@@ -83,7 +79,7 @@ async function startFaulty(kind: 'exception' | 'rejection', flags: string[] = []
 }
 
 describe('the ephemail process after a fault', () => {
-  it('logs an uncaught exception with its stack, refuses new mail while closing, and exits 1 in time, a second fault during the close included', async () => {
+  it('logs an uncaught exception with its stack, refuses new mail while closing, and exits 1, a second fault during the close included', async () => {
     const server = await startFaulty('exception');
     const to = 'before@ephemail.test';
     expect((await mailer(server.smtpPort).sendMail({ from: 'app@example.com', to, subject: 'before the fault', text: 'hello' })).accepted).toEqual([to]);
@@ -101,9 +97,8 @@ describe('the ephemail process after a fault', () => {
     expect(refused.text).toMatch(/^421 4\.3\.2 /);
     server.fault();
 
-    const { code, afterFaultMs } = await server.exit;
+    const { code } = await server.exit;
     expect(code).toBe(1);
-    expect(afterFaultMs).toBeLessThan(EXIT_BOUND_MS);
     const faults = server.logLines().filter((line) => line.event === 'fault');
     expect(faults.map((line) => line.msg)).toEqual([
       `uncaught exception: stopping, and exiting with code 1 within ${FAULT_CLOSE_MS / 1000} s so that a supervisor starts a clean process`,
@@ -117,12 +112,11 @@ describe('the ephemail process after a fault', () => {
     newcomer.close();
   }, 120_000);
 
-  it('treats an unhandled rejection the same: logged with its stack, exit 1 in time', async () => {
+  it('treats an unhandled rejection the same: logged with its stack, exit 1', async () => {
     const server = await startFaulty('rejection');
     server.fault();
-    const { code, afterFaultMs } = await server.exit;
+    const { code } = await server.exit;
     expect(code).toBe(1);
-    expect(afterFaultMs).toBeLessThan(EXIT_BOUND_MS);
     const [fault] = server.logLines().filter((line) => line.event === 'fault');
     expect(fault).toMatchObject({ level: 60, msg: expect.stringMatching(/^unhandled rejection: stopping/), err: { message: 'test fault 1' } });
     expect((fault?.err as { stack: string }).stack).toContain('fault-preload.ts');

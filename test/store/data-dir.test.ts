@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataDirError, openDiskStore } from '../../src/store/disk/disk-store.js';
@@ -67,9 +67,13 @@ describe('a data directory', () => {
   it('refuses a directory of other files, which is not Ephemail\'s', async () => {
     const path = tempFolder();
     writeFileSync(join(path, 'notes.txt'), 'mine');
+    chmodSync(path, 0o755);
     const error = await refusalOf(path);
-    expect(error.message).toBe(`the data directory ${path} has files but no ephemail-data.json, so it is not an Ephemail data directory; name an empty or new directory`);
-    expect(error.resettable).toBe(true);
+    expect(error.message).toBe(`the data directory ${path} has files but no ephemail-data.json, so it is not an Ephemail data directory; name an empty or new directory (on a mounted volume, a directory inside it)`);
+    // Someone else's: left as it was, and never moved aside, even when told to reset.
+    expect(error.resettable).toBe(false);
+    expect(statSync(path).mode & 0o777).toBe(0o755);
+    expect(readdirSync(path)).toEqual(['notes.txt']);
   });
 
   it('refuses a directory written by a newer version', async () => {
@@ -116,7 +120,7 @@ describe('a data directory', () => {
     expect(opened.restored).toBe(0);
     expect(await opened.store.stats()).toEqual({ messages: 0, bytes: 0 });
     await opened.store.close();
-    expect(moved).toEqual([{ reason: expect.stringMatching(/mail\.mdb is not an LMDB file$/), movedTo: expect.stringMatching(/\/data\.unusable-\d{8}T\d{6}Z$/) }]);
+    expect(moved).toEqual([{ reason: expect.stringMatching(/mail\.mdb is not an LMDB file$/), movedTo: expect.stringMatching(/\/data\.unusable-\d{8}T\d{6}\.\d{3}Z$/) }]);
     // Moved, not deleted: the damaged file is still there to look at.
     expect(readFileSync(join(moved[0]!.movedTo, 'mail.mdb')).subarray(0, 4).toString()).toBe('ZZZZ');
     expect(existsSync(join(path, 'ephemail-data.json'))).toBe(true);

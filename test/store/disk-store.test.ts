@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openDiskStore, type DiskStore, type DiskStoreOptions } from '../../src/store/disk/disk-store.js';
 import { WRITE_INTERVAL_MS } from '../../src/store/disk/journal.js';
 import { joinRaw } from '../../src/store/raw-bytes.js';
@@ -23,8 +23,13 @@ describeStoreContract('memory with a data directory', withDataDir);
 describeStoreShareContract('memory with a data directory', withDataDir);
 
 /** Opens the store kept in `path` at the clock's time, with roomy limits unless overridden. */
+// Every write of every test succeeds: a failed one would otherwise pass unseen, its changes merely kept for later.
+const writeErrors: unknown[] = [];
+afterEach(() => {
+  expect(writeErrors.splice(0)).toEqual([]);
+});
+
 function openAt(path: string, clock: ManualClock, overrides: Partial<DiskStoreOptions> = {}): Promise<DiskStore> {
-  const writeErrors: unknown[] = [];
   return openDiskStore({
     ttlMs: TTL, memoryLimit: 1024 * 1024, memoryShare: null, inboxLimit: 50, clock, path, resetIfUnusable: false,
     onWriteError: (error) => writeErrors.push(error), ...overrides,
@@ -219,7 +224,13 @@ describe('the memory store with a data directory, across a restart', () => {
 
     clock.advance(1_000);
     const second = await openAt(path, clock, { ttlMs: TTL / 4 });
-    expect(await second.store.list('a@x.test')).toEqual([{ ...message, expiresAt: START + 1_000 + TTL / 4 }]);
+    const shortened = { ...message, expiresAt: START + 1_000 + TTL / 4 };
+    expect(await second.store.list('a@x.test')).toEqual([shortened]);
     await second.store.close();
+
+    // The shorter life is written back: a start with the old --ttl again does not lengthen it.
+    const third = await openAt(path, clock);
+    expect(await third.store.list('a@x.test')).toEqual([shortened]);
+    await third.store.close();
   });
 });

@@ -13,8 +13,9 @@ const MARKER_FILE = 'ephemail-data.json';
 
 /**
  * Why a data directory cannot be used, as one sentence naming it.
- * `resettable` when moving it aside and starting empty would help (it is
- * damaged, newer, or someone else's), rather than its path being unusable.
+ * `resettable` when it is Ephemail's and moving it aside and starting empty
+ * would help (it is damaged, or newer), rather than its path being unusable
+ * or the directory someone else's, which is never moved.
  */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
@@ -40,12 +41,13 @@ export function prepareDataDir(path: string): void {
   if (kind === 'missing') makeDirectory(path);
   else if (kind === 'other') throw dataDirError(path, 'is not a directory; name a directory, or a path where one can be made', false);
   checkWritable(path);
+  // Before anything changes: a mistyped path (a home directory, a volume's root with lost+found) is refused as it is.
+  checkMarker(path);
   try {
     chmodSync(path, 0o700);
   } catch (error) {
     throw dataDirError(path, `cannot be made private to this user (${codeOf(error)}); make it belong to the user Ephemail runs as`, false);
   }
-  checkMarker(path);
 }
 
 /**
@@ -77,7 +79,8 @@ export function makePrivate(file: string): void {
 
 /** Renames the directory at `path` to one beside it stamped with `now`, and returns that name; nothing is deleted. */
 export function moveAside(path: string, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  // To the millisecond, so two resets within a second do not collide.
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '');
   const aside = `${path}.unusable-${stamp}`;
   renameSync(path, aside);
   return aside;
@@ -123,7 +126,8 @@ function checkMarker(path: string): void {
   } catch (error) {
     if (codeOf(error) !== 'ENOENT') throw dataDirError(path, `has a ${MARKER_FILE} that cannot be read (${codeOf(error)})`, true);
     if (readdirSync(path).length > 0) {
-      throw dataDirError(path, `has files but no ${MARKER_FILE}, so it is not an Ephemail data directory; name an empty or new directory`, true);
+      // Never resettable: moving a directory that is not ours would move someone's files, or fail on a mount point.
+      throw dataDirError(path, `has files but no ${MARKER_FILE}, so it is not an Ephemail data directory; name an empty or new directory (on a mounted volume, a directory inside it)`, false);
     }
     writeFileSync(marker, `${JSON.stringify({ format: DATA_FORMAT })}\n`, { mode: 0o600 });
     return;

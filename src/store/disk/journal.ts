@@ -42,7 +42,9 @@ function noChanges(): Changes {
  * path: being told of a copy only notes it; every WRITE_INTERVAL_MS the
  * changes noted go to LMDB in one batch, which LMDB commits and syncs
  * (fsync) on a thread of its own. A copy removed before its batch leaves is
- * never written. Batches are written in order, one at a time.
+ * never written. One batch is written at a time: changes noted meanwhile
+ * gather into the next, so a slow disk makes batches larger, not more
+ * numerous. A batch that fails goes back to be written with the next.
  */
 export function createJournal({ db, clock, onWriteError }: JournalOptions): Journal {
   let waiting = noChanges();
@@ -62,17 +64,30 @@ export function createJournal({ db, clock, onWriteError }: JournalOptions): Jour
   function flush(): Promise<void> {
     cancelTimer?.();
     cancelTimer = null;
-    const batch = waiting;
-    const size = batch.copies.size + batch.deliveries.size;
-    if (size === 0) return writing;
-    waiting = noChanges();
-    inFlight += size;
-    // Issued now, in this turn, so LMDB commits them together and after every earlier batch.
-    const written = write(db, batch).catch(onWriteError);
-    writing = Promise.all([writing, written]).then(() => {
-      inFlight -= size;
-    });
+    writing = writing.then(writeWaiting);
     return writing;
+  }
+
+  async function writeWaiting(): Promise<void> {
+    const batch = waiting;
+    inFlight = batch.copies.size + batch.deliveries.size;
+    if (inFlight === 0) return;
+    waiting = noChanges();
+    try {
+      await write(db, batch);
+    } catch (error) {
+      onWriteError(error);
+      keepForNextBatch(batch);
+    } finally {
+      inFlight = 0;
+    }
+  }
+
+  /** Puts a failed batch's changes back, under any change noted since, which is newer. */
+  function keepForNextBatch(batch: Changes): void {
+    for (const [id, copy] of batch.copies) if (!waiting.copies.has(id)) waiting.copies.set(id, copy);
+    for (const [key, delivery] of batch.deliveries) if (!waiting.deliveries.has(key)) waiting.deliveries.set(key, delivery);
+    if (!closed) noted();
   }
 
   return {

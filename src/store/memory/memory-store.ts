@@ -85,7 +85,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     notifyEach(listeners, event, options.onListenerError);
   }
 
-  /** Counts a record just set in the cache; `journaled` when the journal has it already (a restored copy). */
+  /** Counts a record just set in the cache; `journaled` when the journal has it already (a copy restored as it was kept). */
   function remember(record: MemoryRecord, journaled = false): void {
     const { head, delivery } = record;
     const counted = record.overhead + (delivery.storedCopies === 0 ? delivery.counted : 0);
@@ -175,6 +175,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     const delivery = newDelivery({ envelope, sender, raw }, key);
     const latest = clock.now() + options.ttlMs;
     const records = newRecords(heads.map((head) => ({ ...head, expiresAt: Math.min(head.expiresAt, latest) })), delivery);
+    // A copy whose life a shorter --ttl cut is written again, so a later restart does not lengthen it back.
+    const kept = new Set(heads.filter((head) => head.expiresAt <= latest).map((head) => head.id));
     const needed = bytesNeeded(records);
     if (needed > memoryLimit || (memoryShare !== null && needed > memoryShare)) {
       records.forEach(({ head }, at) => journal?.removed(head, delivery, at === records.length - 1));
@@ -186,7 +188,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       makeRoomInInbox(head.inbox, inboxBytes(record));
       // Its life counts from when it arrived; at least a millisecond, since a ttl of 0 would mean forever.
       cache.set(head.id, record, { start: head.receivedAt, ttl: Math.max(1, head.expiresAt - head.receivedAt) });
-      remember(record, true);
+      remember(record, kept.has(head.id));
     }
     enforceBudget();
   }
