@@ -41,7 +41,8 @@ const SAMPLE = Buffer.from([
  * Loads and runs once everything a read needs (the parser, the lean digest,
  * the sanitiser), so the first read after start costs what the hundredth
  * does rather than half a second of module loading (BENCHMARKS.md, "First
- * read after start").
+ * read after start"). Each thread then holds the sanitiser (about 5 MB)
+ * even if nobody ever opens an HTML body: the price of a fast first read.
  */
 export async function warmUp(): Promise<WarmReply> {
   const started = performance.now();
