@@ -11,6 +11,7 @@ import { createHttpServer } from './http/server.js';
 import { createHub, type Hub } from './hub/hub.js';
 import type { Logger } from './runtime/log.js';
 import { createWorkerPool } from './worker/pool.js';
+import { warmParseWorkers } from './worker/warm-start.js';
 import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
@@ -68,6 +69,8 @@ const REPORT_TIMEOUT_MS = 15_000;
 // Jobs waiting in each lane of the parse workers (digests, reads); one more is
 // refused with 503. A queued read costs milliseconds, at worst about a second.
 const QUEUED_JOBS_PER_LANE = 64;
+// Loading the parse workers takes about half a second; past this, the server serves cold rather than stay "starting".
+const WARM_LIMIT_MS = 5_000;
 
 /**
  * Wires every part together. Data flows one way: SMTP intake -> store ->
@@ -134,6 +137,8 @@ async function startParts({ config, log, clock, store, dataDir, opened, onListen
     onJob: (kind, outcome) => metrics.workerJobs.inc({ kind, outcome }),
   });
   opened.push(() => workers.close());
+  // Started first, so the threads load while the listeners open; SMTP and the API take traffic meanwhile, and reads wait for a thread.
+  const warmth = warmParseWorkers({ pool: workers, clock, log, limitMs: WARM_LIMIT_MS });
   const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
   const summaries = createSummaries({ store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES });
   const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });
@@ -159,6 +164,7 @@ async function startParts({ config, log, clock, store, dataDir, opened, onListen
     limits: httpLimits,
     store, hub, summaries, reader, documents, reports, clock, metrics,
     renderHtml: (job, signal) => workers.renderHtml(job, signal),
+    isWarm: warmth.isWarm,
     domains: config.domains,
     ttlMs: config.store.ttlMs,
     waitMaxMs: config.http.waitMaxMs,
@@ -178,6 +184,8 @@ async function startParts({ config, log, clock, store, dataDir, opened, onListen
     admitClient: httpLimits.admitUpgrade,
     log: log.child({ part: 'ws' }),
   });
+  // Ready, for whoever started us, once /healthz says so: the banner comes after this.
+  await warmth.settled;
 
   return {
     smtpPort,

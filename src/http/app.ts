@@ -17,6 +17,8 @@ import { staticRoutes } from './static-routes.js';
 /** What the HTTP app is built from. */
 export interface HttpAppOptions extends ApiDependencies {
   metrics: Metrics;
+  /** False until the parse workers are ready for the first read: /healthz answers 503 `starting` meanwhile. */
+  isWarm: () => boolean;
   log: Logger;
 }
 
@@ -44,7 +46,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
   app.route('/api', apiRoutes(options));
   // The tools call the routes above in process, as the same client: same checks, limits, sentences and codes.
   app.route('/', mcpRoutes((input, init, env) => app.request(input, init, env)));
-  app.route('/', opsRoutes(options.store, options.metrics));
+  app.route('/', opsRoutes(options.store, options.metrics, options.isWarm));
   app.route('/', staticRoutes());
   serveReference(app);
   app.notFound((c) => problemJson(c, new ApiProblem(404, 'Not Found', `There is nothing at ${new URL(c.req.url).pathname}.`, { code: 'not_found' })));

@@ -11,7 +11,7 @@ import { ApiProblem } from './problem.js';
 const healthRoute = createRoute({
   method: 'get', path: '/healthz', operationId: 'getHealth', tags: ['Operations'], summary: 'Health check',
   responses: {
-    200: { description: 'Up, and the store answers.', content: jsonContent(healthSchema, { ok: { summary: 'Healthy', value: exampleHealth } }) },
+    200: { description: 'Up, ready to read mail, and the store answers. Until the parse workers have loaded what reads need (a few seconds at most after start), it answers 503 `starting`, so load balancers and health checks send no traffic yet.', content: jsonContent(healthSchema, { ok: { summary: 'Healthy', value: exampleHealth } }) },
     ...fromStore,
   },
 });
@@ -21,11 +21,14 @@ const metricsRoute = createRoute({
   responses: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: z.string() } } }, ...otherwise },
 });
 
-/** Health and metrics for operators and orchestrators. */
-export function opsRoutes(store: Store, metrics: Metrics): OpenAPIHono<BlankEnv> {
+/** Health and metrics for operators and orchestrators; `isWarm` says whether the parse workers are ready for the first read. */
+export function opsRoutes(store: Store, metrics: Metrics, isWarm: () => boolean): OpenAPIHono<BlankEnv> {
   const routes = new OpenAPIHono<BlankEnv>();
 
   routes.openapi(healthRoute, async (c) => {
+    if (!isWarm()) {
+      throw new ApiProblem(503, 'Starting', 'The server is still loading what it needs to read mail; it will be ready in a few seconds.', { code: 'starting', headers: { 'retry-after': '1' } });
+    }
     try {
       const stats = await store.stats();
       return c.json({ status: 'ok' as const, store: 'ok' as const, messages: stats.messages, bytes: stats.bytes }, 200);

@@ -3,7 +3,7 @@ import type { renderSafeHtml as RenderSafeHtml } from '../sanitize/html.js';
 import type { ReportMaker } from './report-maker.js';
 import { readMessage } from '../mail/read/digest.js';
 import { leanDigest } from '../mail/read/lean-digest.js';
-import { htmlReply, type ReportSettings, type WorkerJob, type WorkerReply } from './jobs.js';
+import { htmlReply, type ReportSettings, type WarmRequest, type WorkerJob, type WorkerReply } from './jobs.js';
 
 // The worker thread's wiring, as src/app.ts is the main thread's: parsing and
 // sanitising hostile or huge mail here can take as long as it likes without
@@ -13,8 +13,7 @@ if (port === null) throw new Error('src/worker/entry.ts must run in a worker thr
 
 /**
  * Answers jobs. The sanitiser (sanitize-html, postcss) is loaded with the
- * first HTML to render: digests and parses never need it, and the workers of
- * a mail flood nobody reads would otherwise carry it (about 5 MB each).
+ * first HTML to render unless the pool warmed the thread (warm-up.ts) first.
  */
 function createJobRunner(reportSettings: ReportSettings | null): (job: WorkerJob) => Promise<WorkerReply> {
   let sanitiser: Promise<typeof RenderSafeHtml> | null = null;
@@ -54,6 +53,11 @@ function createJobRunner(reportSettings: ReportSettings | null): (job: WorkerJob
 
 const run = createJobRunner(workerData as ReportSettings | null);
 
-port.on('message', (job: WorkerJob) => {
+port.on('message', (job: WorkerJob | WarmRequest) => {
+  // Only parse pools ask: report threads load what they need with their first report.
+  if (job.kind === 'warm') {
+    void import('./warm-up.js').then(({ warmUp }) => warmUp()).then((reply) => port.postMessage(reply));
+    return;
+  }
   run(job).then((reply) => port.postMessage(reply, reply.kind === 'html' ? [reply.document.buffer] : []));
 });

@@ -39,6 +39,18 @@ export type WorkerReply =
   /** `report` is null when no thread could finish it; `failure` then says why. */
   | { id: number; kind: 'report'; report: DeliverabilityReport | null; failure: string | null };
 
+/** Asks a thread to load what reads need before any read comes (src/worker/warm-up.ts). */
+export interface WarmRequest {
+  kind: 'warm';
+}
+
+/** A thread's answer to a WarmRequest: how long loading took, or why it failed (the thread serves jobs either way). */
+export interface WarmReply {
+  kind: 'warm';
+  ms: number;
+  failure: string | null;
+}
+
 /** A message's sanitised HTML document, as the pool answers an HTML job: ready to send. */
 export interface RenderedHtml {
   /** The document as UTF-8 bytes, sent as it is to every client that asks, never copied per response. */

@@ -4,7 +4,7 @@ import type { ParsedMessage } from '../mail/parse/parse.js';
 import type { MessageDigest, ReadMessage } from '../mail/read/digest.js';
 import { createJobQueue, WorkersBusyError, type Lane } from './job-queue.js';
 import type { DeliverabilityReport } from '../report/report.js';
-import type { PoolJob, RenderedHtml, ReportFacts, ReportSettings, WorkerJob, WorkerReply } from './jobs.js';
+import type { PoolJob, RenderedHtml, ReportFacts, ReportSettings, WarmReply, WarmRequest, WorkerJob, WorkerReply } from './jobs.js';
 
 /** Options of the worker pool. */
 export interface WorkerPoolOptions {
@@ -53,6 +53,13 @@ export interface WorkerPool {
   renderHtml(job: HtmlJob, signal?: AbortSignal): Promise<RenderedHtml>;
   /** The deliverability report, or the reason none could be made (the thread failed or overran its time). */
   report(raw: Buffer, facts: ReportFacts, signal?: AbortSignal): Promise<DeliverabilityReport | { failure: string }>;
+  /**
+   * Starts every thread now and has each load and run once what reads need;
+   * resolves with each thread's answer once all have answered (a thread that
+   * stops meanwhile answers with a failure). Threads that replace failed ones
+   * later are warmed too.
+   */
+  warm(): Promise<WarmReply[]>;
   close(): Promise<void>;
 }
 
@@ -68,6 +75,9 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   /** Shared with the thread, reused job after job; null until a job needs it. */
   scratch: SharedArrayBuffer | null;
+  /** The thread's answer to the warm-up, once asked for; null until then. */
+  warmed: Promise<WarmReply> | null;
+  answerWarm: (reply: WarmReply) => void;
 }
 
 // V8 sizes a thread's young generation from the machine's memory (up to 48 MB
@@ -97,6 +107,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const answering = new Set<Promise<void>>();
   let nextId = 0;
   let closed = false;
+  let warmEachThread = false;
 
   // Rare, so loaded on first use: it needs mailparser and sanitize-html, which
   // the main thread otherwise never loads (about 40 MB of memory).
@@ -121,6 +132,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   function replace(slot: Slot, reason: string, error?: unknown): void {
     if (!slots.delete(slot)) return;
     if (error !== undefined) options.onWorkerFailure?.(error);
+    slot.answerWarm({ kind: 'warm', ms: 0, failure: 'the thread stopped before it was warm' });
     const task = slot.task;
     if (slot.timer !== null) clearTimeout(slot.timer);
     void slot.worker.terminate();
@@ -141,11 +153,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     });
     worker.stdout.resume();
     worker.unref();
-    const slot: Slot = { worker, task: null, timer: null, scratch: null };
+    const slot: Slot = { worker, task: null, timer: null, scratch: null, warmed: null, answerWarm: () => {} };
     slots.add(slot);
-    worker.on('message', (reply: WorkerReply) => finish(slot, reply));
+    worker.on('message', (reply: WorkerReply | WarmReply) => reply.kind === 'warm' ? slot.answerWarm(reply) : finish(slot, reply));
     worker.on('error', (error) => replace(slot, 'the parser failed on it', error));
     worker.on('exit', () => replace(slot, 'the parser stopped while reading it'));
+    if (warmEachThread) warmThread(slot);
+  }
+
+  function warmThread(slot: Slot): Promise<WarmReply> {
+    slot.warmed ??= new Promise((answer) => {
+      slot.answerWarm = answer;
+      slot.worker.postMessage({ kind: 'warm' } satisfies WarmRequest);
+    });
+    return slot.warmed;
   }
 
   function dispatch(): void {
@@ -172,7 +193,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         options.onJob?.(job.kind, 'refused');
         return fail(new WorkersBusyError(lane));
       }
-      // Threads start with the first job, so a process that never reads mail never pays for them.
+      // Unless warm() started them, threads start with the first job, so a process that never reads mail never pays for them.
       while (slots.size < Math.max(1, options.workers)) spawn();
       dispatch();
     });
@@ -200,6 +221,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (reply.kind !== 'report') throw new Error('a worker answered the wrong kind of job');
       return reply.report ?? { failure: reply.failure ?? 'the report could not be made' };
     },
+    warm() {
+      warmEachThread = true;
+      while (slots.size < Math.max(1, options.workers)) spawn();
+      return Promise.all([...slots].map(warmThread));
+    },
     async close() {
       closed = true;
       for (const task of queue.drain()) answerUnfinished(task, 'the server is shutting down');
@@ -208,6 +234,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       await Promise.all(stopping.map(async (slot) => {
         if (slot.task !== null) answerUnfinished(slot.task, 'the server is shutting down');
         if (slot.timer !== null) clearTimeout(slot.timer);
+        slot.answerWarm({ kind: 'warm', ms: 0, failure: 'the server is shutting down' });
         await slot.worker.terminate();
       }));
       await Promise.all([...answering]);

@@ -31,6 +31,8 @@ export interface TestAppOptions {
   reportWorkers?: WorkerPool;
   /** Parse and render in these worker threads, as src/app.ts does, rather than in this thread. */
   workers?: WorkerPool;
+  /** Whether /healthz reports the workers warm; always, unless given (reads in this thread need no warming). */
+  isWarm?: () => boolean;
 }
 
 /**
@@ -89,6 +91,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     }),
     waitMaxMs: options.waitMaxMs ?? 120_000,
     metrics,
+    isWarm: options.isWarm ?? (() => true),
     log: pino({ level: 'silent' }),
   });
   /** Stores `raw` for each recipient as SMTP would. */

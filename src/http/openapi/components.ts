@@ -69,8 +69,8 @@ const RESPONSES: Record<ResponseName, ReturnType<typeof shared>> = {
     { 'Retry-After': retryAfter },
   ),
   ServiceUnavailable: shared(
-    'The message store cannot be reached right now; or, for the wait route, the server holds as many open waits as it will (`--max-waiters`); or, for a listing, a wait, a message, its HTML, text, an attachment or its report, as many messages are waiting to be read as the server queues (`server_busy`); or, for a report, none could be made (`report_failed`, for 30 s); or, on any route, it holds as many connections as it takes (`--http-max-connections`, `server_busy`, answered with the connection closed).',
-    { unavailable: exampleProblems.unavailable },
+    'The message store cannot be reached right now; or, for the wait route, the server holds as many open waits as it will (`--max-waiters`); or, for a listing, a wait, a message, its HTML, text, an attachment or its report, as many messages are waiting to be read as the server queues (`server_busy`); or, for a report, none could be made (`report_failed`, for 30 s); or, on any route, it holds as many connections as it takes (`--http-max-connections`, `server_busy`, answered with the connection closed); or, for `/healthz`, the server has just started and is still loading what it needs to read mail (`starting`, for a few seconds at most).',
+    { unavailable: exampleProblems.unavailable, starting: exampleProblems.starting },
     { 'Retry-After': { ...retryAfter, description: 'Seconds to wait before trying again, when the server knows.' } },
   ),
   Problem: shared('Any other error, such as a 500; the cause is logged on the server.', { internal: exampleProblems.internal }),

@@ -127,5 +127,6 @@ export const exampleProblems = {
   tooLarge: problem(413, 'payload_too_large', 'Payload Too Large', 'The request body is larger than 16 KB; an inbox request needs only a name and a domain.'),
   tooMany: problem(429, 'rate_limited', 'Too Many Requests', 'Too many requests from your address; try again in 2 seconds.'),
   unavailable: problem(503, 'store_unavailable', 'Service Unavailable', 'The message store cannot be reached, so mail cannot be stored or read right now.'),
+  starting: problem(503, 'starting', 'Starting', 'The server is still loading what it needs to read mail; it will be ready in a few seconds.'),
   internal: problem(500, 'internal_error', 'Internal Server Error', 'Something went wrong on the server; the error was logged. Please try again.'),
 } satisfies Record<string, ApiProblemBody>;
