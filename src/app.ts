@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createSystemClock, type Clock } from './runtime/clock.js';
-import type { Config, DataDirConfig, StoreConfig, WebhookConfig } from './config/config.js';
+import type { Config, WebhookConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
 import { createEventSockets } from './http/events/sockets.js';
 import { allowedOrigins } from './http/events/origin.js';
@@ -11,7 +11,7 @@ import { createHttpServer } from './http/server.js';
 import { createHub, type Hub } from './hub/hub.js';
 import type { Logger } from './runtime/log.js';
 import { createWorkerPool } from './worker/pool.js';
-import { warmParseWorkers } from './worker/warm-start.js';
+import { warmParseWorkers, type Warmth } from './worker/warm-start.js';
 import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
@@ -22,8 +22,7 @@ import { registerProcessGauges } from './runtime/process-gauges.js';
 import { hardConnectionCap as hardSmtpConnectionCap } from './smtp/limits.js';
 import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
-import { createMemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
-import type { DiskStore } from './store/disk/disk-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store, StoreEvent } from './store/store.js';
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
@@ -44,6 +43,12 @@ export interface StartOptions {
   config: Config;
   log: Logger;
   clock?: Clock;
+  /**
+   * Whether the parse workers load what reads need before the server reports
+   * ready (default true). A harness that starts hundreds of servers which
+   * mostly read nothing passes false: each first read then loads them.
+   */
+  warm?: boolean;
 }
 
 const DEFAULT_DRAIN_MS = 10_000;
@@ -71,19 +76,20 @@ const REPORT_TIMEOUT_MS = 15_000;
 const QUEUED_JOBS_PER_LANE = 64;
 // Loading the parse workers takes about half a second; past this, the server serves cold rather than stay "starting".
 const WARM_LIMIT_MS = 5_000;
+const COLD_START: Warmth = { isWarm: () => true, settled: Promise.resolve() };
 
 /**
  * Wires every part together. Data flows one way: SMTP intake -> store ->
  * hub -> HTTP and WebSocket. This is the only file that knows all of them.
  */
-export async function startEphemail({ config, log, clock = createSystemClock() }: StartOptions): Promise<Ephemail> {
+export async function startEphemail({ config, log, clock = createSystemClock(), warm = true }: StartOptions): Promise<Ephemail> {
   const onListenerError = (error: unknown) => log.error({ err: error }, 'an event listener failed');
   const { store, dataDir } = await openStore(config.store, { clock, log, onListenerError });
   // What was opened so far, closed in reverse if a later step fails: open Redis
   // connections, workers or listeners would keep a failed process from exiting.
   const opened: Array<() => Promise<void>> = [() => store.close()];
   try {
-    return await startParts({ config, log, clock, store, dataDir, opened, onListenerError });
+    return await startParts({ config, log, clock, warm, store, dataDir, opened, onListenerError });
   } catch (error) {
     for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
@@ -116,7 +122,7 @@ function startReports(config: Config, store: Store, metrics: Metrics, log: Logge
   });
 }
 
-async function startParts({ config, log, clock, store, dataDir, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
+async function startParts({ config, log, clock, warm, store, dataDir, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
   warnIfFewDescriptors(config, log);
   const metrics = createMetrics(() => store.stats());
   if (dataDir !== null) addDataDirGauges(metrics, dataDir);
@@ -138,7 +144,7 @@ async function startParts({ config, log, clock, store, dataDir, opened, onListen
   });
   opened.push(() => workers.close());
   // Started first, so the threads load while the listeners open; SMTP and the API take traffic meanwhile, and reads wait for a thread.
-  const warmth = warmParseWorkers({ pool: workers, clock, log, limitMs: WARM_LIMIT_MS });
+  const warmth = warm ? warmParseWorkers({ pool: workers, clock, log, limitMs: WARM_LIMIT_MS }) : COLD_START;
   const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
   const summaries = createSummaries({ store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES });
   const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });
@@ -227,59 +233,6 @@ function startWebhooks(config: WebhookConfig | null, { store, summaries, clock, 
     if (event.type === 'message') webhooks.notify(event.message);
   });
   return webhooks;
-}
-
-interface StoreDependencies {
-  clock: Clock;
-  log: Logger;
-  onListenerError: (error: unknown) => void;
-}
-
-/**
- * The store --store names, kept in --data-dir when one is given; a Redis that
- * cannot be reached or a data directory that cannot be used fails the start
- * with one clear line.
- */
-async function openStore(config: StoreConfig, { clock, log, onListenerError }: StoreDependencies): Promise<{ store: Store; dataDir: DataDirStatus | null }> {
-  const { backend, dataDir, ...limits } = config;
-  const storeLog = log.child({ part: 'store' });
-  if (backend.kind === 'memory' && dataDir !== null) {
-    const disk = await openStoreInDataDir(dataDir, { ...limits, clock, onListenerError }, storeLog);
-    return { store: disk.store, dataDir: disk };
-  }
-  if (backend.kind === 'memory') {
-    return { store: createMemoryStore({ ...limits, clock, onListenerError }), dataDir: null };
-  }
-  // Loaded only when chosen: ioredis costs a process about 25 MB that the memory store never uses.
-  const { createRedisStore } = await import('./store/redis/redis-store.js');
-  const store = await createRedisStore({
-    ...limits, clock, onListenerError,
-    url: backend.url,
-    onError: (error) => storeLog.warn({ err: error }, 'a Redis store operation failed'),
-    onConnectionChange: (up) => {
-      if (up) storeLog.info('connected to Redis again');
-      else storeLog.error('lost the connection to Redis; mail is refused (451) and reads fail (503) until it is back');
-    },
-  });
-  return { store, dataDir: null };
-}
-
-/** The memory store kept in a data directory; a refusal that --data-dir-reset would lift says so. */
-async function openStoreInDataDir(config: DataDirConfig, memory: Omit<MemoryStoreOptions, 'journal' | 'restored'>, storeLog: Logger): Promise<DiskStore> {
-  // Loaded only when chosen, like Redis: the memory-only default never loads LMDB.
-  const { openDiskStore, DataDirError } = await import('./store/disk/disk-store.js');
-  try {
-    return await openDiskStore({
-      ...memory,
-      path: config.path,
-      resetIfUnusable: config.resetIfUnusable,
-      onMovedAside: (reason, movedTo) => storeLog.warn({ event: 'data_dir_reset', movedTo }, `${reason.message}; --data-dir-reset moved it to ${movedTo}, and the store starts empty`),
-      onWriteError: (error) => storeLog.error({ err: error }, `could not write to the data directory ${config.path}; the mail of the last moments is kept in memory only, and a restart would lose it`),
-    });
-  } catch (error) {
-    if (error instanceof DataDirError && error.resettable) throw new DataDirError(`${error.message} (--data-dir-reset true moves it aside and starts empty)`, false);
-    throw error;
-  }
 }
 
 /**

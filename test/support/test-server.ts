@@ -17,10 +17,14 @@ export interface TestServer extends Ephemail {
  * command line (so tests go through parseConfig like a user would) and
  * no environment.
  */
-export async function startTestServer(flags: string[] = [], options: { clock?: Clock; log?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(flags: string[] = [], options: { clock?: Clock; log?: Logger; warm?: boolean } = {}): Promise<TestServer> {
   // One parse worker keeps start-up light; a later --parse-workers in `flags` wins.
   const config = parseConfig(['--smtp-port', '0', '--http-port', '0', '--parse-workers', '1', ...flags], {});
-  const app = await startEphemail({ config, log: options.log ?? createLogger('silent'), ...(options.clock ? { clock: options.clock } : {}) });
+  // Cold unless asked: the suite starts hundreds of these and most read nothing, so warming each
+  // cost CI about two minutes; real processes (test/load/first-read.test.ts) warm as shipped.
+  const app = await startEphemail({
+    config, log: options.log ?? createLogger('silent'), warm: options.warm ?? false, ...(options.clock ? { clock: options.clock } : {}),
+  });
   let closing: Promise<void> | null = null;
   return {
     ...app,
