@@ -39,6 +39,7 @@ export interface Haproxy {
 }
 
 const START_TIMEOUT_MS = 10_000;
+const POLL_MS = 20;
 
 /**
  * Runs `haproxy -db -f docs/haproxy.cfg` in the foreground with `env` (the
@@ -50,19 +51,18 @@ export async function startHaproxy(env: Record<string, string>, readyPort: numbe
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const failed = new Promise<never>((_, reject) => {
-    child.once('error', reject);
-    void exited.then(() => reject(new Error(`haproxy exited at start:\n${output}`)));
-  });
+  let failure: Error | null = null;
+  child.once('error', (error) => { failure = error; });
+  void exited.then(() => { failure ??= new Error(`haproxy exited at start:\n${output}`); });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!await accepts(readyPort)) {
+    if (failure !== null) throw failure;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`haproxy did not listen on ${readyPort} within ${START_TIMEOUT_MS} ms:\n${output}`);
     }
-    await Promise.race([failed, new Promise((resolve) => setImmediate(resolve))]);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  failed.catch(() => {});
   return {
     output: () => output,
     async stop() {
