@@ -25,6 +25,8 @@ export interface SmtpConfig {
   maxRecipients: number;
   /** PEM strings from --tls-cert/--tls-key, or null to make a self-signed certificate. */
   tls: { cert: string; key: string } | null;
+  /** --smtp-proxy-protocol: the client's address comes from a PROXY protocol header that starts every connection. */
+  proxyProtocol: boolean;
   limits: SmtpLimits;
 }
 
@@ -196,6 +198,7 @@ function assemble(settings: Settings): Config {
       maxMessageSize: settings.maxMessageSize,
       maxRecipients: settings.maxRecipients,
       tls: tlsPair(settings.tlsCert, settings.tlsKey),
+      proxyProtocol: settings.smtpProxyProtocol,
       limits: {
         maxConnections: settings.smtpMaxConnections,
         maxConnectionsPerIp: settings.smtpMaxConnectionsPerIp,

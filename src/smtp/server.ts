@@ -94,8 +94,9 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
 
   /**
    * What the session saw of the client. smtp-server's remoteAddress is the
-   * socket's peer with `::ffff:` dropped (no XCLIENT or PROXY is enabled to
-   * replace it), and it refuses MAIL FROM before HELO or EHLO, so both are set.
+   * socket's peer with `::ffff:` dropped, or with --smtp-proxy-protocol the
+   * client the PROXY header names (XCLIENT and XFORWARD stay off), and it
+   * refuses MAIL FROM before HELO or EHLO, so both are set.
    */
   function intakeSessionOf(session: SMTPServerSession): IntakeSession {
     return {
@@ -187,6 +188,10 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     authMethods: ['PLAIN', 'LOGIN'],
     hideENHANCEDSTATUSCODES: false,
     disableReverseLookup: true,
+    // Read before the session starts, so every use of session.remoteAddress (limits, logs, the stored
+    // session, the report) sees the client the proxy saw. A socket that never sends the header is
+    // closed after socketTimeout, and one whose pending count passes maxClients is dropped.
+    useProxy: config.proxyProtocol,
     key: options.tls.key,
     cert: options.tls.cert,
     logger: false,

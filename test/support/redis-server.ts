@@ -112,7 +112,8 @@ function launch(args: string[]): Promise<ChildProcess> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 a moment ago: bound to port 0, then released. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

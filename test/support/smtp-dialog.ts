@@ -29,8 +29,11 @@ export interface SmtpDialog {
   close(): void;
 }
 
-/** Opens a connection (from `localAddress` when given, e.g. another 127.0.0.x) and waits for the greeting. */
-export async function openDialog(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpDialog> {
+/**
+ * Opens a connection (from `localAddress` when given, e.g. another 127.0.0.x) and waits for the greeting;
+ * `preamble` is written as soon as it connects, before the greeting (a PROXY protocol header).
+ */
+export async function openDialog(port: number, host = '127.0.0.1', localAddress?: string, preamble?: string): Promise<SmtpDialog> {
   const socket = connect({ port, host, localAddress });
   const replies: SmtpReplyLines[] = [];
   const waiting: Array<{ resolve: (reply: SmtpReplyLines) => void; reject: (error: Error) => void }> = [];
@@ -77,6 +80,7 @@ export async function openDialog(port: number, host = '127.0.0.1', localAddress?
     socket.once('connect', () => resolve());
     socket.once('error', reject);
   });
+  if (preamble !== undefined) await write(preamble);
   const greeting = await read();
 
   return {
