@@ -231,8 +231,10 @@ return {head, envelope, raw}
 // ARGV: prefix, now, inbox, id. Returns the note on the copy's bytes, or nil when none or the copy is not live in that inbox.
 const NOTE_OF = `
 local meta = redis.call('HGET', index, ARGV[4])
-if not meta or cjson.decode(meta).inbox ~= ARGV[3] or not isLive(ARGV[4], ARGV[2]) then return false end
-return redis.call('GET', prefix .. 'note:' .. cjson.decode(meta).blob)
+if not meta then return false end
+local m = cjson.decode(meta)
+if m.inbox ~= ARGV[3] or not isLive(ARGV[4], ARGV[2]) then return false end
+return redis.call('GET', prefix .. 'note:' .. m.blob)
 `;
 
 // ARGV: prefix, inbox, id, note. Returns 1 when kept. The note takes the bytes' remaining life, so
