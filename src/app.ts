@@ -15,6 +15,8 @@ import { warmParseWorkers, type Warmth } from './worker/warm-start.js';
 import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
+import { createDigestShelf } from './mail/read/digest-shelf.js';
+import { packageVersion } from './runtime/package-version.js';
 import { createReports, type Reports } from './report/reports.js';
 import { addDataDirGauges, createMetrics, type DataDirStatus, type Metrics } from './runtime/metrics.js';
 import { DESCRIPTORS_BESIDES_CONNECTIONS, openFileLimit } from './runtime/open-files.js';
@@ -146,7 +148,12 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
   // Started first, so the threads load while the listeners open; SMTP and the API take traffic meanwhile, and reads wait for a thread.
   const warmth = warm ? warmParseWorkers({ pool: workers, clock, log, limitMs: WARM_LIMIT_MS }) : COLD_START;
   const reader = createMessageReader({ parse: (raw, signal) => workers.parse(raw, signal), cacheBytes: PARSED_CACHE_BYTES });
-  const summaries = createSummaries({ store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES });
+  const summaries = createSummaries({
+    store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES,
+    // A store shared by instances keeps each digest for all of them, so each message is read once.
+    shelf: store.notes && createDigestShelf(store.notes, packageVersion()),
+    onDigest: (source) => metrics.digests.inc({ source }),
+  });
   const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });
   const webhooks = startWebhooks(config.webhook, { store, summaries, clock, metrics, log });
   if (webhooks !== null) opened.push(async () => webhooks.close());

@@ -41,6 +41,8 @@ export interface Metrics {
   smtpConnectionsRefused: Counter<'reason'>;
   /** Worker jobs by kind (digest, parse, html in the parse workers; report in the report threads) and outcome (run, cancelled, refused). */
   workerJobs: Counter<'kind' | 'outcome'>;
+  /** Digests listings, live feeds and waits needed, by where they came from (src/mail/read/summaries.ts, DigestSource). */
+  digests: Counter<'source'>;
   httpConnectionsOpen: Gauge;
   httpConnectionsRefused: Counter<'reason'>;
   /** Webhooks by outcome (WebhookOutcome). */
@@ -98,6 +100,10 @@ export function createMetrics(readStore: () => Promise<{ messages: number; bytes
     workerJobs: new Counter({
       name: 'ephemail_worker_jobs_total', labelNames: ['kind', 'outcome'], registers,
       help: 'Worker jobs by kind (digest, parse, html, report), and whether a thread ran them, they were dropped from the queue because nobody waited any more, or refused with the queue full.',
+    }),
+    digests: new Counter({
+      name: 'ephemail_digests_total', labelNames: ['source'], registers,
+      help: 'Message digests listings, live feeds and waits needed, by source: parsed (read by a parse worker here), full_parse (taken from a full parse made here for a reader), shared (kept in Redis by whichever instance read it first).',
     }),
     httpConnectionsOpen: new Gauge({ name: 'ephemail_http_connections_open', help: 'HTTP connections open now, WebSockets included.', registers }),
     httpConnectionsRefused: new Counter({ name: 'ephemail_http_connections_refused_total', help: 'HTTP connections and event sockets refused or cut off by a limit, by reason.', labelNames: ['reason'], registers }),

@@ -50,8 +50,30 @@ export interface Store {
   stats(): Promise<StoreStats>;
   /** What `sender` holds against its share; null when the store keeps no shares. */
   shareOf(sender: string): Promise<SenderShare | null>;
+  /** Present when several instances share this store: a note per stored message that all of them read. */
+  notes?: CopyNotes;
   close(): Promise<void>;
 }
+
+/**
+ * One small opaque note per stored message, kept beside its raw bytes and
+ * shared by every copy of them (all recipients of one delivery), so that work
+ * one instance did on the bytes is not done again by the others. The store
+ * never reads a note; it removes it with the bytes, by the same removal of
+ * any kind, and never keeps one longer than them.
+ */
+export interface CopyNotes {
+  /** The note kept for the bytes of copy `id` of `inbox`; undefined when there is none, or that copy is gone or expired. */
+  noteOf(inbox: string, id: string): Promise<string | undefined>;
+  /** Keeps `note` for the bytes of copy `id` of `inbox`, replacing any; false when that copy is gone or the note is longer than MAX_NOTE_BYTES. */
+  keepNote(inbox: string, id: string, note: string): Promise<boolean>;
+}
+
+/**
+ * The longest note, in UTF-8 bytes. Notes are not counted against the byte
+ * budget (reading a message must never evict anyone's mail), so each is kept small.
+ */
+export const MAX_NOTE_BYTES = 4 * 1024;
 
 /** Bytes one sender holds now, and the most it may hold (its share of the byte budget). */
 export interface SenderShare {

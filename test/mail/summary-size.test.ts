@@ -9,6 +9,9 @@ import { checkAddress } from '../../src/mail/address/address.js';
 import { digestContent, digestRaw, summaryOf, SUMMARY_MAX_JSON_BYTES, type MessageDigest } from '../../src/mail/read/digest.js';
 import { jsonBytes } from '../../src/mail/read/display-text.js';
 import { leanDigest } from '../../src/mail/read/lean-digest.js';
+import { digestNote } from '../../src/mail/read/digest-shelf.js';
+import { packageVersion } from '../../src/runtime/package-version.js';
+import { MAX_NOTE_BYTES } from '../../src/store/store.js';
 import type { MessageHead } from '../../src/store/message.js';
 
 const CRLF = '\r\n';
@@ -74,6 +77,8 @@ describe('SUMMARY_MAX_JSON_BYTES', () => {
     expect(bytes).toBeGreaterThan(SUMMARY_MAX_JSON_BYTES * 0.75);
     expect(digest.codes).toHaveLength(5);
     expect(digest.toOmitted).toBe(30_000 - digest.to.length);
+    // Shared through Redis as a note on the message's bytes, which the store keeps only when this small.
+    expect(Buffer.byteLength(digestNote(digest, packageVersion()))).toBeLessThanOrEqual(MAX_NOTE_BYTES);
   });
 
   it('leaves no escapes in the JSON of a summary, and no empty recipient at the cut', () => {

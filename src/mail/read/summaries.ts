@@ -1,5 +1,6 @@
 import { StoreUnavailableError, type MessageHead, type Store, type StoredMessage } from '../../store/store.js';
 import { summaryOf, type MessageDigest, type MessageSummary } from './digest.js';
+import type { DigestShelf } from './digest-shelf.js';
 import type { MessageReader } from './reader.js';
 import { CancelledError } from '../../runtime/cancellation.js';
 import { createWorkCache } from '../../runtime/work-cache.js';
@@ -14,7 +15,18 @@ export interface SummariesOptions {
   reader: MessageReader;
   /** Bytes of summaries kept for the next listing. */
   cacheBytes: number;
+  /** Where instances sharing the store keep the digests they read; none for a store of one instance. */
+  shelf?: DigestShelf;
+  /** Told where each digest this instance needed came from. */
+  onDigest?: (source: DigestSource) => void;
 }
+
+/**
+ * Where a digest came from: read by a parse worker here (`parsed`), taken
+ * from a full parse a reader had here (`full_parse`), or from the shelf,
+ * kept by whichever instance read it first (`shared`).
+ */
+export type DigestSource = 'parsed' | 'full_parse' | 'shared';
 
 /** The newest messages of an inbox, and whether it holds older ones too. */
 export interface Newest {
@@ -66,9 +78,10 @@ class MessageGoneError extends Error {}
  * a live feed or a wait needs it, once however many ask at the same moment
  * (or taken from a full parse a reader has under way), and its summary is
  * kept in a bounded cache. A removed message's summary leaves with it, even
- * one still being read.
+ * one still being read. With a shelf, a digest another instance has read is
+ * taken from it rather than read again, and one read here is put on it.
  */
-export function createSummaries({ store, readDigest, reader, cacheBytes }: SummariesOptions): Summaries {
+export function createSummaries({ store, readDigest, reader, cacheBytes, shelf, onDigest }: SummariesOptions): Summaries {
   // Summaries, not digests, are kept: a head never changes, and a listing then builds nothing.
   const summaries = createWorkCache<MessageSummary>({ maxBytes: cacheBytes, sizeOf: summaryBytes });
   store.subscribe((event) => {
@@ -94,12 +107,26 @@ export function createSummaries({ store, readDigest, reader, cacheBytes }: Summa
   }
 
   async function readSummary(head: MessageHead, load: () => Promise<StoredMessage | undefined>, signal: AbortSignal): Promise<MessageSummary> {
+    // Before the bytes are loaded: a shared digest spares moving them from the store too.
+    const shared = shelf === undefined ? undefined : await takeShared(shelf, head);
+    if (shared !== undefined) return summaryOf(head, shared);
     const stored = await load();
     // Thrown rather than returned, so the work cache keeps nothing for it.
     if (stored === undefined) throw new MessageGoneError();
     const parsing = reader.peek(head.id);
     const digest = parsing === undefined ? await readDigest(stored.raw, signal) : (await parsing).digest;
+    onDigest?.(parsing === undefined ? 'parsed' : 'full_parse');
+    // Awaited, so the digest is on the shelf for the others once this instance shows it. A failure
+    // costs the others a read, not this requester its summary (the store logs what is worth a line).
+    await shelf?.keep(head, digest).catch(() => {});
     return summaryOf(head, digest);
+  }
+
+  /** The digest on `from` for `head`; undefined when there is none, or the shelf cannot be reached (the bytes are read as without one). */
+  async function takeShared(from: DigestShelf, head: MessageHead): Promise<MessageDigest | undefined> {
+    const digest = await from.take(head).catch(() => undefined);
+    if (digest !== undefined) onDigest?.('shared');
+    return digest;
   }
 
   const of = (head: MessageHead, signal?: AbortSignal) => summaryFor(head, () => store.get(head.inbox, head.id), signal);

@@ -6,6 +6,7 @@
  * |------------------------|--------|--------------------------------------------------------------|
  * | ephemail:msg:{id}      | hash   | `head` (JSON) and `envelope` (JSON) of one inbox copy        |
  * | ephemail:raw:{blob}    | string | the raw message bytes, once for all of its recipients        |
+ * | ephemail:note:{blob}   | string | an opaque note on those bytes (CopyNotes), gone with them    |
  * | ephemail:refs          | hash   | blob -> how many inbox copies still point at it              |
  * | ephemail:index         | hash   | id -> JSON {inbox, blob, blobCost, cost, sender} for removal |
  * | ephemail:inbox:{inbox} | zset   | ids of one inbox, scored by arrival sequence                 |
@@ -36,6 +37,7 @@ export interface RedisKeys {
   attributed: string;
   message(id: string): string;
   raw(blob: string): string;
+  note(blob: string): string;
   inbox(inbox: string): string;
   sent(sender: string): string;
 }
@@ -59,6 +61,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     attributed: `${prefix}attributed`,
     message: (id) => `${prefix}msg:${id}`,
     raw: (blob) => `${prefix}raw:${blob}`,
+    note: (blob) => `${prefix}note:${blob}`,
     inbox: (inbox) => `${prefix}inbox:${inbox}`,
     sent: (sender) => `${prefix}sent:${sender}`,
   };

@@ -3,8 +3,8 @@ import { notifyEach } from '../../runtime/listeners.js';
 import type { Envelope, MessageHead, StoredMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { joinRaw } from '../raw-bytes.js';
-import type { Store, StoreEvent, StoreListener } from '../store.js';
-import { OverShareError, StoreUnavailableError } from '../store.js';
+import type { CopyNotes, Store, StoreEvent, StoreListener } from '../store.js';
+import { MAX_NOTE_BYTES, OverShareError, StoreUnavailableError } from '../store.js';
 import { closeConnection, connect, openConnection, unavailable } from './connection.js';
 import { createEventRelay, type EventRelay } from './events.js';
 import { DEFAULT_KEY_PREFIX, redisKeys, scriptKeys } from './keys.js';
@@ -34,6 +34,8 @@ export interface RedisStoreOptions {
 
 /** The Redis store, plus what tests and shutdown need. */
 export interface RedisStore extends Store {
+  /** Always there: every instance on this Redis reads the notes the others keep. */
+  notes: CopyNotes;
   /** Resolves once running sweeps are done and every event published so far has reached this instance's listeners. */
   flush(): Promise<void>;
 }
@@ -177,6 +179,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
       if (memoryShare === null) return null;
       return { held: Number(await redis.zscore(keys.senders, sender) ?? 0), share: memoryShare };
     }),
+
+    notes: {
+      noteOf: (inbox, id) => guarded(async () => await run(SCRIPTS.noteOf, [clock.now(), inbox, id]) as string | null ?? undefined),
+      keepNote: (inbox, id, note) => guarded(async () =>
+        Buffer.byteLength(note, 'utf8') <= MAX_NOTE_BYTES && await run(SCRIPTS.keepNote, [inbox, id, note]) === 1),
+    },
 
     flush: () => guarded(async () => {
       await sweeper.idle();

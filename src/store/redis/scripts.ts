@@ -52,7 +52,7 @@ local function remove(id, reason)
   local freed = m.cost
   if redis.call('HINCRBY', refs, m.blob, -1) <= 0 then
     redis.call('HDEL', refs, m.blob)
-    redis.call('DEL', prefix .. 'raw:' .. m.blob)
+    redis.call('DEL', prefix .. 'raw:' .. m.blob, prefix .. 'note:' .. m.blob)
     freed = freed + m.blobCost
   end
   redis.call('DECRBY', bytesKey, freed)
@@ -228,6 +228,28 @@ if not head or not envelope or not raw then return false end
 return {head, envelope, raw}
 `;
 
+// ARGV: prefix, now, inbox, id. Returns the note on the copy's bytes, or nil when none or the copy is not live in that inbox.
+const NOTE_OF = `
+local meta = redis.call('HGET', index, ARGV[4])
+if not meta then return false end
+local m = cjson.decode(meta)
+if m.inbox ~= ARGV[3] or not isLive(ARGV[4], ARGV[2]) then return false end
+return redis.call('GET', prefix .. 'note:' .. m.blob)
+`;
+
+// ARGV: prefix, inbox, id, note. Returns 1 when kept. The note takes the bytes' remaining life, so
+// their PEXPIRE backstop drops both together; a copy already removed gets none, so none outlives its bytes.
+const KEEP_NOTE = `
+local meta = redis.call('HGET', index, ARGV[3])
+if not meta then return 0 end
+local m = cjson.decode(meta)
+if m.inbox ~= ARGV[2] then return 0 end
+local life = redis.call('PTTL', prefix .. 'raw:' .. m.blob)
+if life <= 0 then return 0 end
+redis.call('SET', prefix .. 'note:' .. m.blob, ARGV[4], 'PX', life)
+return 1
+`;
+
 /** One script: its source with the prelude, and the SHA1 Redis caches it under. */
 export interface RedisScript {
   lua: string;
@@ -247,6 +269,8 @@ export const SCRIPTS = {
   deleteInbox: script(DELETE_INBOX),
   list: script(LIST),
   get: script(GET),
+  noteOf: script(NOTE_OF),
+  keepNote: script(KEEP_NOTE),
 } as const;
 
 /**
