@@ -1,6 +1,7 @@
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { clientKey } from '../runtime/client-key.js';
-import { createClientSlots } from '../runtime/client-slots.js';
+import { createSharedClientSlots, type SlotGrant } from '../runtime/client-slots.js';
+import type { SharedCounter } from '../runtime/shared-counter.js';
 import type { SmtpLimits } from '../config/config.js';
 import { formatDuration, formatSize } from '../config/values.js';
 import { SmtpReply } from './replies.js';
@@ -14,7 +15,7 @@ import { SmtpReply } from './replies.js';
  * | limit (option)                    | enforced by                                   | reply, then          | reason                  |
  * |-----------------------------------|-----------------------------------------------|----------------------|-------------------------|
  * | total (--smtp-max-connections)    | smtp-server `maxClients`, text rewritten      | 421 4.7.0, hang-up   | too_many_connections    |
- * | per address (…-per-ip)            | `onConnect` + `onClose`, this file            | 421 4.7.0, hang-up   | too_many_connections_from_address |
+ * | per address (…-per-ip)            | `onConnect` + `onClose`, this file; on Redis, across instances | 421 4.7.0, hang-up | too_many_connections_from_address |
  * | idle (--smtp-idle-timeout)        | smtp-server `socketTimeout`, text rewritten   | 421 4.4.2, hang-up   | idle_timeout            |
  * | session (--smtp-session-timeout)  | wall-clock timer, session-guard.ts            | 421 4.4.2, hang-up   | session_timeout         |
  * | DATA (--smtp-data-timeout)        | wall-clock timer from DATA to the final dot   | 421 4.4.2, hang-up   | data_timeout            |
@@ -71,25 +72,34 @@ export const limitReplies = {
 /** Open SMTP connections per client key; admitted in onConnect, released in onClose. */
 export interface AddressCounter {
   /** Counts the session in, or returns the refusal when its address already has the most allowed. */
-  admit(session: SMTPServerSession): SmtpReply | null;
-  /** Counts a closed session out; harmless for sessions that were never admitted. */
+  admit(session: SMTPServerSession): Promise<SmtpReply | null>;
+  /** Counts a closed session out, also while its admission is still being counted; harmless for sessions that were never admitted. */
   release(session: SMTPServerSession): void;
 }
 
-/** Creates the per-address counter for one server; smtp-server's maxClients bounds the total. */
-export function createAddressCounter(limits: SmtpLimits): AddressCounter {
-  const slots = createClientSlots({ perClient: limits.maxConnectionsPerIp, total: Infinity });
-  const releases = new WeakMap<SMTPServerSession, () => void>();
+/**
+ * Creates the per-address counter for one server; smtp-server's maxClients
+ * bounds the total. With `shared`, an address's connections are counted on
+ * every instance together.
+ */
+export function createAddressCounter(limits: SmtpLimits, shared: SharedCounter | null = null): AddressCounter {
+  const slots = createSharedClientSlots(
+    { perClient: limits.maxConnectionsPerIp, total: Infinity }, shared === null ? null : { counter: shared, kind: 'smtp' },
+  );
+  // The grant of each admitted session, kept as a promise: a client may hang up before its count is known.
+  const grants = new WeakMap<SMTPServerSession, Promise<SlotGrant>>();
   return {
-    admit(session) {
+    async admit(session) {
       const grant = slots.take(clientKey(session.remoteAddress));
-      if (!grant.ok) return limitReplies.tooManyFromAddress(limits);
-      releases.set(session, grant.release);
-      return null;
+      grants.set(session, grant);
+      return (await grant).ok ? null : limitReplies.tooManyFromAddress(limits);
     },
     release(session) {
-      releases.get(session)?.();
-      releases.delete(session);
+      const grant = grants.get(session);
+      grants.delete(session);
+      void grant?.then((taken) => {
+        if (taken.ok) taken.release();
+      });
     },
   };
 }
