@@ -25,8 +25,10 @@ export interface Leases {
 
 /**
  * Renews held leases before they end, so only a crashed instance's slots run
- * out. A lease written while Redis was away, or dropped by a Redis restart,
- * is written again with the next renewal.
+ * out. A lease taken while Redis was away, or dropped by a Redis restart,
+ * is written with the next renewal. One released while Redis was away is not
+ * remembered (an outage would make that list grow without bound): it stays
+ * counted there until its lease ends.
  */
 export function createLeases({ redis, clock, leaseMs, onError }: LeaseOptions): Leases {
   const held = new Map<string, string>();

@@ -75,6 +75,9 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
   }
 
   function countShared(): void {
+    // A probe may have been scheduled by a connection that closed while this one was asked.
+    cancelProbe?.();
+    cancelProbe = null;
     shared = true;
     gauge.set(1);
     // What was held meanwhile is written now, so no client holds its share twice for long.
