@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createSystemClock, type Clock } from './runtime/clock.js';
-import type { Config, WebhookConfig } from './config/config.js';
+import type { Config, StoreConfig, WebhookConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
 import { createEventSockets } from './http/events/sockets.js';
 import { allowedOrigins } from './http/events/origin.js';
