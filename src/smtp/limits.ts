@@ -15,7 +15,7 @@ import { SmtpReply } from './replies.js';
  * | limit (option)                    | enforced by                                   | reply, then          | reason                  |
  * |-----------------------------------|-----------------------------------------------|----------------------|-------------------------|
  * | total (--smtp-max-connections)    | smtp-server `maxClients`, text rewritten      | 421 4.7.0, hang-up   | too_many_connections    |
- * | per address (…-per-ip)            | `onConnect` + `onClose`, this file; on Redis, across instances | 421 4.7.0, hang-up | too_many_connections_from_address |
+ * | per address (…-per-ip)            | `onConnect` + `onClose`, this file            | 421 4.7.0, hang-up   | too_many_connections_from_address |
  * | idle (--smtp-idle-timeout)        | smtp-server `socketTimeout`, text rewritten   | 421 4.4.2, hang-up   | idle_timeout            |
  * | session (--smtp-session-timeout)  | wall-clock timer, session-guard.ts            | 421 4.4.2, hang-up   | session_timeout         |
  * | DATA (--smtp-data-timeout)        | wall-clock timer from DATA to the final dot   | 421 4.4.2, hang-up   | data_timeout            |
@@ -31,7 +31,8 @@ import { SmtpReply } from './replies.js';
  * sentence as the bad-command limit; a delivered message resets both);
  * HELO arguments over 300 bytes are refused; replies are not buffered for a
  * client that pipelines without reading. `maxAllowedUnauthenticatedCommands`
- * does not apply: AUTH is optional here.
+ * does not apply: AUTH is optional here. With a Redis store the per-address
+ * cap counts the address's connections on every instance (src/shared-limits/).
  */
 
 /** smtp-server options that enforce some of the limits by themselves. */

@@ -12,16 +12,10 @@ import type { BucketSettings, SharedCounter, TokenDecision } from '../../runtime
  */
 export const DEFAULT_MAX_TRACKED_CLIENTS = 100_000;
 
-/** A budget: a bucket of `burst` tokens per client that refills at `perMinute`. */
-export type RateLimitSettings = BucketSettings;
-
-/** Whether a request may go ahead; when not, how long until it could. */
-export type RateDecision = TokenDecision;
-
 /** Token buckets per client. */
 export interface RateLimiter {
   /** Takes one token from `client`'s bucket. */
-  take(client: string): RateDecision;
+  take(client: string): TokenDecision;
   /** Clients with a bucket now; never more than the bound given at creation. */
   trackedClients(): number;
 }
@@ -37,7 +31,7 @@ interface Bucket {
  * then one each time a token refills. Time comes from `clock`, so tests move
  * it instead of sleeping.
  */
-export function createRateLimiter(options: RateLimitSettings & { clock: Clock; maxClients?: number }): RateLimiter {
+export function createRateLimiter(options: BucketSettings & { clock: Clock; maxClients?: number }): RateLimiter {
   const { burst, clock } = options;
   const tokensPerMs = options.perMinute / 60_000;
   const buckets = new LRUCache<string, Bucket>({ max: options.maxClients ?? DEFAULT_MAX_TRACKED_CLIENTS });
@@ -68,7 +62,7 @@ export function createRateLimiter(options: RateLimitSettings & { clock: Clock; m
 /** A client budget as requests spend it, counted in this process or across instances. */
 export interface Budget {
   /** Takes one token from `client`'s bucket. */
-  take(client: string): Promise<RateDecision>;
+  take(client: string): Promise<TokenDecision>;
   /** Clients with a bucket in this process now. */
   trackedClients(): number;
 }
@@ -88,7 +82,7 @@ export interface BudgetOptions {
  * client's budget is the same whichever instances it asks, and here while
  * the shared count cannot answer.
  */
-export function createBudget(settings: RateLimitSettings, { name, clock, maxClients, shared }: BudgetOptions): Budget {
+export function createBudget(settings: BucketSettings, { name, clock, maxClients, shared }: BudgetOptions): Budget {
   const here = createRateLimiter({ ...settings, clock, ...(maxClients === undefined ? {} : { maxClients }) });
   return {
     async take(client) {
