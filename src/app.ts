@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createSystemClock, type Clock } from './runtime/clock.js';
-import type { Config, WebhookConfig } from './config/config.js';
+import type { Config, StoreConfig, WebhookConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
 import { createEventSockets } from './http/events/sockets.js';
 import { allowedOrigins } from './http/events/origin.js';
@@ -26,6 +26,8 @@ import { createSmtpIntake } from './smtp/server.js';
 import { selfSignedCertificate } from './smtp/tls.js';
 import { openStore } from './store/open-store.js';
 import type { Store, StoreEvent } from './store/store.js';
+import { DEFAULT_KEY_PREFIX } from './store/redis/keys.js';
+import type { RedisLimits } from './shared-limits/redis-limits.js';
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
 /** A running Ephemail: both listeners, and the parts tests and benchmarks look into. */
@@ -158,7 +160,10 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
   const webhooks = startWebhooks(config.webhook, { store, summaries, clock, metrics, log });
   if (webhooks !== null) opened.push(async () => webhooks.close());
   const reports = startReports(config, store, metrics, log, opened);
+  const shared = await startSharedLimits(config.store, { clock, metrics, log });
+  if (shared !== null) opened.push(() => shared.close());
   const smtp = createSmtpIntake({
+    shared,
     config: config.smtp,
     domains: config.domains,
     tls: config.smtp.tls ?? await selfSignedCertificate(hostname()),
@@ -172,7 +177,7 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
   // Refused connections and event sockets, counted each and logged once a minute per client.
   const refusals = createRefusalLog({ metrics, log: httpLog, clock });
   // One set for the app and the event sockets: a WebSocket handshake spends the same API budget as a request.
-  const httpLimits = createHttpLimits(config.http, { clock, refusals });
+  const httpLimits = createHttpLimits(config.http, { clock, refusals, shared });
   const httpApp = createHttpApp({
     limits: httpLimits,
     store, hub, summaries, reader, documents, reports, clock, metrics,
@@ -214,10 +219,19 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
       await eventSockets.close();
       await http.close();
       await workers.close();
+      await shared?.close();
       await store.close();
       processGauges.close();
     },
   };
+}
+
+/** With a Redis store the per-client limits are counted in it for every instance on it (src/shared-limits/); else in this process. */
+async function startSharedLimits(config: StoreConfig, { clock, metrics, log }: Pick<WebhookDependencies, 'clock' | 'metrics' | 'log'>): Promise<RedisLimits | null> {
+  if (config.backend.kind !== 'redis') return null;
+  // Loaded only when chosen, like the Redis store.
+  const { createRedisLimits } = await import('./shared-limits/redis-limits.js');
+  return createRedisLimits({ url: config.backend.url, keyPrefix: DEFAULT_KEY_PREFIX, clock, registry: metrics.registry, log: log.child({ part: 'limits' }) });
 }
 
 interface WebhookDependencies {

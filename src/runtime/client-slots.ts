@@ -1,3 +1,5 @@
+import type { SharedCounter } from './shared-counter.js';
+
 /**
  * How many of something each client holds open, and all clients together:
  * SMTP connections per address, HTTP connections, live event sockets, open
@@ -58,5 +60,47 @@ export function createClientSlots(caps: ClientSlotCaps): ClientSlots {
     },
     held: () => held,
     clients: () => perClient.size,
+  };
+}
+
+/** Client slots whose per-client count may be shared by several instances, so taking one waits for the count. */
+export interface SharedClientSlots extends Omit<ClientSlots, 'take'> {
+  /** Takes a slot for `client`; its `release` gives it back on every count, once. */
+  take(client: string): Promise<SlotGrant>;
+}
+
+/** Where the per-client part of some slots is shared: the counter, and the name their count has there. */
+export interface SlotSharing {
+  counter: SharedCounter;
+  kind: string;
+}
+
+/**
+ * Slots counted here, and per client also on `sharing`'s counter when there
+ * is one. This process's count goes first: it holds the total, costs no
+ * round trip, and decides alone while the shared count is away. A slot
+ * refused by the shared count is given back here at once.
+ */
+export function createSharedClientSlots(caps: ClientSlotCaps, sharing: SlotSharing | null): SharedClientSlots {
+  const local = createClientSlots(caps);
+  return {
+    async take(client) {
+      const here = local.take(client);
+      if (!here.ok || sharing === null) return here;
+      const everywhere = await sharing.counter.takeSlot(sharing.kind, client, caps.perClient);
+      if (!everywhere.ok) {
+        here.release();
+        return everywhere;
+      }
+      return {
+        ok: true,
+        release() {
+          here.release();
+          everywhere.release();
+        },
+      };
+    },
+    held: () => local.held(),
+    clients: () => local.clients(),
   };
 }

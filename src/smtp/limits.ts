@@ -1,6 +1,7 @@
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { clientKey } from '../runtime/client-key.js';
-import { createClientSlots } from '../runtime/client-slots.js';
+import { createSharedClientSlots, type SlotGrant } from '../runtime/client-slots.js';
+import type { SharedCounter } from '../runtime/shared-counter.js';
 import type { SmtpLimits } from '../config/config.js';
 import { formatDuration, formatSize } from '../config/values.js';
 import { SmtpReply } from './replies.js';
@@ -30,7 +31,8 @@ import { SmtpReply } from './replies.js';
  * sentence as the bad-command limit; a delivered message resets both);
  * HELO arguments over 300 bytes are refused; replies are not buffered for a
  * client that pipelines without reading. `maxAllowedUnauthenticatedCommands`
- * does not apply: AUTH is optional here.
+ * does not apply: AUTH is optional here. With a Redis store the per-address
+ * cap counts the address's connections on every instance (src/shared-limits/).
  */
 
 /** smtp-server options that enforce some of the limits by themselves. */
@@ -71,25 +73,34 @@ export const limitReplies = {
 /** Open SMTP connections per client key; admitted in onConnect, released in onClose. */
 export interface AddressCounter {
   /** Counts the session in, or returns the refusal when its address already has the most allowed. */
-  admit(session: SMTPServerSession): SmtpReply | null;
-  /** Counts a closed session out; harmless for sessions that were never admitted. */
+  admit(session: SMTPServerSession): Promise<SmtpReply | null>;
+  /** Counts a closed session out, also while its admission is still being counted; harmless for sessions that were never admitted. */
   release(session: SMTPServerSession): void;
 }
 
-/** Creates the per-address counter for one server; smtp-server's maxClients bounds the total. */
-export function createAddressCounter(limits: SmtpLimits): AddressCounter {
-  const slots = createClientSlots({ perClient: limits.maxConnectionsPerIp, total: Infinity });
-  const releases = new WeakMap<SMTPServerSession, () => void>();
+/**
+ * Creates the per-address counter for one server; smtp-server's maxClients
+ * bounds the total. With `shared`, an address's connections are counted on
+ * every instance together.
+ */
+export function createAddressCounter(limits: SmtpLimits, shared: SharedCounter | null = null): AddressCounter {
+  const slots = createSharedClientSlots(
+    { perClient: limits.maxConnectionsPerIp, total: Infinity }, shared === null ? null : { counter: shared, kind: 'smtp' },
+  );
+  // The grant of each admitted session, kept as a promise: a client may hang up before its count is known.
+  const grants = new WeakMap<SMTPServerSession, Promise<SlotGrant>>();
   return {
-    admit(session) {
+    async admit(session) {
       const grant = slots.take(clientKey(session.remoteAddress));
-      if (!grant.ok) return limitReplies.tooManyFromAddress(limits);
-      releases.set(session, grant.release);
-      return null;
+      grants.set(session, grant);
+      return (await grant).ok ? null : limitReplies.tooManyFromAddress(limits);
     },
     release(session) {
-      releases.get(session)?.();
-      releases.delete(session);
+      const grant = grants.get(session);
+      grants.delete(session);
+      void grant?.then((taken) => {
+        if (taken.ok) taken.release();
+      });
     },
   };
 }

@@ -5,6 +5,7 @@ import { formatSize } from '../config/values.js';
 import { clientKey } from '../runtime/client-key.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/log.js';
+import type { SharedCounter } from '../runtime/shared-counter.js';
 import { memoizedDomainChecker, type DomainPolicy } from '../mail/address/address.js';
 import { simulatorNameOf } from '../mail/address/simulator-names.js';
 import type { Metrics, RejectionReason } from '../runtime/metrics.js';
@@ -45,6 +46,8 @@ export interface SmtpIntakeOptions {
   metrics: Metrics;
   /** Dates the start of each transaction, and runs the failure simulator's delays. */
   clock: Clock;
+  /** Counts the connections per address across instances (with a Redis store); absent, this server counts alone. */
+  shared?: SharedCounter | null;
 }
 
 /** The running SMTP side. */
@@ -67,7 +70,7 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
   const { limits } = config;
-  const perAddress = createAddressCounter(limits);
+  const perAddress = createAddressCounter(limits, options.shared ?? null);
   const checkDomain = memoizedDomainChecker();
   const simulator = createSimulator({ domain: domains.simulatorDomain, clock });
   // Sessions that reached onConnect and were counted open; smtp-server also calls onClose for
@@ -208,12 +211,11 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       metrics.smtpConnectionsOpen.inc();
       countedOpen.add(session);
       if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
-      const crowded = perAddress.admit(session);
-      if (crowded !== null) {
+      void perAddress.admit(session).then((crowded) => {
+        if (crowded === null) return callback();
         refused({ reason: 'too_many_connections_from_address', session: session.id, remote: session.remoteAddress, reply: crowded });
-        return refuse(session, crowded, callback);
-      }
-      callback();
+        refuse(session, crowded, callback);
+      });
     },
     onClose(session) {
       perAddress.release(session);

@@ -72,18 +72,28 @@ describe('createLineMeter', () => {
 describe('createAddressCounter', () => {
   const session = (remoteAddress: string) => ({ remoteAddress } as SMTPServerSession);
 
-  it('admits up to the per-address limit, then refuses, and counts a release', () => {
+  it('admits up to the per-address limit, then refuses, and counts a release', async () => {
     const counter = createAddressCounter({ ...limits, maxConnectionsPerIp: 2 });
     const [a, b, c] = [session('2001:db8::1'), session('2001:db8::2'), session('2001:db8::3')];
-    expect(counter.admit(a)).toBeNull();
-    expect(counter.admit(b)).toBeNull();
-    expect(counter.admit(c)?.responseCode).toBe(421);
-    expect(counter.admit(session('198.51.100.1'))).toBeNull();
+    expect(await counter.admit(a)).toBeNull();
+    expect(await counter.admit(b)).toBeNull();
+    expect((await counter.admit(c))?.responseCode).toBe(421);
+    expect(await counter.admit(session('198.51.100.1'))).toBeNull();
     counter.release(a);
     counter.release(a);
-    counter.release(c); // never admitted: no effect
-    expect(counter.admit(c)).toBeNull();
-    expect(counter.admit(session('2001:db8::9'))?.message).toBe('Too many connections from your address: 2 are open, the most this server allows; close one or try again later.');
+    counter.release(c); // refused: no effect
+    // A release is counted once the admission it ends is known, a moment later.
+    await expect.poll(() => counter.admit(session('2001:db8::4'))).toBeNull();
+    expect((await counter.admit(session('2001:db8::9')))?.message).toBe('Too many connections from your address: 2 are open, the most this server allows; close one or try again later.');
+  });
+
+  it('releases a session that closed before its admission was counted', async () => {
+    const counter = createAddressCounter({ ...limits, maxConnectionsPerIp: 1 });
+    const early = session('198.51.100.2');
+    const admitted = counter.admit(early);
+    counter.release(early);
+    expect(await admitted).toBeNull();
+    await expect.poll(() => counter.admit(session('198.51.100.2'))).toBeNull();
   });
 });
 

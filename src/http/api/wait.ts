@@ -40,7 +40,7 @@ export function waitRoutes(deps: ApiDependencies): OpenAPIHono<BlankEnv> {
     const { timeout, ...filter } = c.req.valid('query');
     const timeoutMs = Math.min(timeout ?? DEFAULT_WAIT_MS, deps.waitMaxMs);
     // Taken after the request is known to be valid, so a malformed one never holds a slot.
-    const leave = deps.limits.waiters.enter(deps.limits.clientOf(c));
+    const leave = await deps.limits.waiters.enter(deps.limits.clientOf(c));
     let found: MessageHead | 'timeout';
     try {
       found = await waitForMatch(deps, inbox, filter, timeoutMs, c.req.raw.signal);

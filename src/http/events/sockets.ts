@@ -45,7 +45,7 @@ export interface EventSocketsOptions {
    * is answered before anything else is looked at. This module knows nothing
    * of how the decision is made.
    */
-  admitClient?: (request: IncomingMessage) => ClientRefusal | null;
+  admitClient?: (request: IncomingMessage) => Promise<ClientRefusal | null>;
 }
 
 /** Why `admitClient` turned a handshake away, and when the client may try again. */
@@ -72,6 +72,8 @@ interface Client {
 
 type Admission = { ok: true; inbox: string } | { ok: false; status: number; reason: string; headers?: Record<string, string> };
 
+const SHUTTING_DOWN: Admission = { ok: false, status: 503, reason: 'The server is shutting down; reconnect in a moment.' };
+
 /**
  * `GET /api/inboxes/{address}/events` as a WebSocket: a hello frame with the
  * inbox as it is, then every change as it happens. Everything comes from the
@@ -88,9 +90,11 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
   let cancelHeartbeat: (() => void) | null = null;
   let closing = false;
 
-  function admit(request: IncomingMessage): Admission {
-    if (closing) return { ok: false, status: 503, reason: 'The server is shutting down; reconnect in a moment.' };
-    const refusal = options.admitClient?.(request) ?? null;
+  async function admit(request: IncomingMessage): Promise<Admission> {
+    if (closing) return SHUTTING_DOWN;
+    const refusal = await options.admitClient?.(request) ?? null;
+    // The count may have taken a moment, and close() does not wait for handshakes.
+    if (closing) return SHUTTING_DOWN;
     if (refusal !== null) {
       return { ok: false, status: refusal.status, reason: refusal.reason, headers: { 'Retry-After': String(Math.ceil(refusal.retryAfterSeconds)) } };
     }
@@ -118,18 +122,24 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
     }
   }
 
-  function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  async function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Node leaves an upgraded socket without an error listener, and the admission may wait for the shared count:
+    // a client that resets meanwhile must not crash the process.
+    const onSocketError = () => socket.destroy();
+    socket.on('error', onSocketError);
     let admission: Admission;
     try {
-      admission = admit(request);
+      admission = await admit(request);
     } catch (error) {
       log.error({ err: error, remote: request.socket.remoteAddress }, 'checking an event socket request failed');
       admission = { ok: false, status: 500, reason: 'Something went wrong on the server; the error was logged.' };
     }
+    socket.off('error', onSocketError);
     if (!admission.ok) {
       refuse(socket, admission.status, admission.reason, admission.headers);
       return;
     }
+    if (socket.destroyed) return;
     const { inbox } = admission;
     wss.handleUpgrade(request, socket, head, (ws) => attach(ws, inbox, request.socket.remoteAddress));
   }
@@ -201,7 +211,7 @@ export function createEventSockets(options: EventSocketsOptions): EventSockets {
     scheduleHeartbeat();
   }
 
-  server.on('upgrade', onUpgrade);
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void onUpgrade(request, socket, head));
 
   return {
     openSockets: () => clients.size,

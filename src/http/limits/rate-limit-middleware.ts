@@ -14,7 +14,7 @@ import { tooManyRequestsDetail } from './rate-limit.js';
 export function rateLimits(limits: Pick<HttpLimits, 'api' | 'site' | 'clientOf'>): MiddlewareHandler {
   return async (c, next) => {
     const limiter = isApiPath(c.req.path) ? limits.api : limits.site;
-    const decision = limiter.take(limits.clientOf(c));
+    const decision = await limiter.take(limits.clientOf(c));
     if (!decision.ok) {
       const { retryAfterSeconds } = decision;
       throw new ApiProblem(429, 'Too Many Requests', tooManyRequestsDetail(retryAfterSeconds), {

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../runtime/clock.js';
+import type { BucketSettings, SharedCounter, TokenDecision } from '../../runtime/shared-counter.js';
 
 /**
  * How many clients' buckets are kept. A bucket is a few dozen bytes, so this
@@ -11,19 +12,10 @@ import type { Clock } from '../../runtime/clock.js';
  */
 export const DEFAULT_MAX_TRACKED_CLIENTS = 100_000;
 
-/** A budget: a bucket of `burst` tokens per client that refills at `perMinute`. */
-export interface RateLimitSettings {
-  perMinute: number;
-  burst: number;
-}
-
-/** Whether a request may go ahead; when not, how long until it could. */
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
-
 /** Token buckets per client. */
 export interface RateLimiter {
   /** Takes one token from `client`'s bucket. */
-  take(client: string): RateDecision;
+  take(client: string): TokenDecision;
   /** Clients with a bucket now; never more than the bound given at creation. */
   trackedClients(): number;
 }
@@ -39,7 +31,7 @@ interface Bucket {
  * then one each time a token refills. Time comes from `clock`, so tests move
  * it instead of sleeping.
  */
-export function createRateLimiter(options: RateLimitSettings & { clock: Clock; maxClients?: number }): RateLimiter {
+export function createRateLimiter(options: BucketSettings & { clock: Clock; maxClients?: number }): RateLimiter {
   const { burst, clock } = options;
   const tokensPerMs = options.perMinute / 60_000;
   const buckets = new LRUCache<string, Bucket>({ max: options.maxClients ?? DEFAULT_MAX_TRACKED_CLIENTS });
@@ -64,6 +56,39 @@ export function createRateLimiter(options: RateLimitSettings & { clock: Clock; m
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1_000)) };
     },
     trackedClients: () => buckets.size,
+  };
+}
+
+/** A client budget as requests spend it, counted in this process or across instances. */
+export interface Budget {
+  /** Takes one token from `client`'s bucket. */
+  take(client: string): Promise<TokenDecision>;
+  /** Clients with a bucket in this process now. */
+  trackedClients(): number;
+}
+
+/** What a budget is made from besides its settings. */
+export interface BudgetOptions {
+  /** Names the budget on `shared`. */
+  name: string;
+  clock: Clock;
+  maxClients?: number;
+  /** Counts the budget across instances; null (or while it cannot) counts here. */
+  shared: SharedCounter | null;
+}
+
+/**
+ * The token bucket above, counted on `shared` when there is one, so one
+ * client's budget is the same whichever instances it asks, and here while
+ * the shared count cannot answer.
+ */
+export function createBudget(settings: BucketSettings, { name, clock, maxClients, shared }: BudgetOptions): Budget {
+  const here = createRateLimiter({ ...settings, clock, ...(maxClients === undefined ? {} : { maxClients }) });
+  return {
+    async take(client) {
+      return (await shared?.takeToken(name, client, settings)) ?? here.take(client);
+    },
+    trackedClients: () => here.trackedClients(),
   };
 }
 

@@ -38,7 +38,7 @@ export function createReadLimits(): ReadLimits {
  * aborts when it hangs up.
  */
 export async function withinReadShare<T>(limits: Pick<HttpLimits, 'reads' | 'clientOf'>, c: Context, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const leave = limits.reads.enter(limits.clientOf(c));
+  const leave = await limits.reads.enter(limits.clientOf(c));
   try {
     return await read(c.req.raw.signal);
   } finally {

@@ -1,4 +1,4 @@
-import { createClientSlots } from '../../runtime/client-slots.js';
+import { createSharedClientSlots, type SlotSharing } from '../../runtime/client-slots.js';
 import type { ApiProblem } from '../problem.js';
 
 /** A cap on slots: how many, and the problem that refuses one more. */
@@ -12,6 +12,8 @@ export interface SlotCap {
 export interface SlotLimitSettings {
   perClient: SlotCap;
   total?: SlotCap;
+  /** Counts the per-client cap across instances too; the total is always this process's. */
+  sharing?: SlotSharing | null;
 }
 
 /** Counts the slots held, per client and in total. */
@@ -21,7 +23,7 @@ export interface SlotLimits {
    * pass (the client's own first). The returned function frees the slot;
    * calling it again does nothing.
    */
-  enter(client: string): () => void;
+  enter(client: string): Promise<() => void>;
   /** Slots held now. */
   held(): number;
   /** Clients holding at least one slot. */
@@ -29,12 +31,12 @@ export interface SlotLimits {
 }
 
 /** The counting is src/runtime/client-slots.ts, which the connection caps and SMTP's per-address cap share; this adds the refusals. */
-export function createSlotLimits({ perClient: clientCap, total: totalCap }: SlotLimitSettings): SlotLimits {
-  const slots = createClientSlots({ perClient: clientCap.max, total: totalCap?.max ?? Infinity });
+export function createSlotLimits({ perClient: clientCap, total: totalCap, sharing = null }: SlotLimitSettings): SlotLimits {
+  const slots = createSharedClientSlots({ perClient: clientCap.max, total: totalCap?.max ?? Infinity }, sharing);
 
   return {
-    enter(client) {
-      const grant = slots.take(client);
+    async enter(client) {
+      const grant = await slots.take(client);
       if (grant.ok) return grant.release;
       if (grant.full === 'total' && totalCap !== undefined) throw totalCap.refusal;
       throw clientCap.refusal;

@@ -1,3 +1,4 @@
+import type { SharedCounter } from '../../runtime/shared-counter.js';
 import { ApiProblem } from '../problem.js';
 import { createSlotLimits, type SlotLimits } from './slot-limits.js';
 
@@ -19,10 +20,12 @@ export type WaiterLimits = SlotLimits;
  * Every open wait holds a hub subscription, a timer and a socket, so a client
  * that opens thousands of them costs the server far more than its requests
  * suggest. One more than its share is refused with 429, and one more than the
- * server holds with 503.
+ * server holds with 503. With `shared`, a client's share counts its waits on
+ * every instance; the server's total stays this process's own.
  */
-export function createWaiterLimits(settings: WaiterLimitSettings): WaiterLimits {
+export function createWaiterLimits(settings: WaiterLimitSettings, shared: SharedCounter | null = null): WaiterLimits {
   return createSlotLimits({
+    sharing: shared === null ? null : { counter: shared, kind: 'waits' },
     perClient: {
       max: settings.maxWaitersPerClient,
       refusal: new ApiProblem(429, 'Too Many Requests', `Your address already has ${settings.maxWaitersPerClient} waits for mail open, the most allowed; let one finish or cancel it, then try again in ${CLIENT_RETRY_AFTER_SECONDS} seconds.`, {

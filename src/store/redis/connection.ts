@@ -1,29 +1,15 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openRedisConnection } from '../../runtime/redis-connection.js';
 import { StoreUnavailableError } from '../store.js';
 
-// Requests must fail fast while Redis is away, so SMTP can answer 451 and the
-// API 503 at once instead of holding clients: no offline queue, no retrying a
-// command after a reconnect (a retried add could run twice), bounded waits.
-const CONNECT_TIMEOUT_MS = 2_000;
+export { closeRedisConnection as closeConnection } from '../../runtime/redis-connection.js';
+
 // Below the Docker health check's 3 s, so /healthz answers 503 rather than timing out.
 const COMMAND_TIMEOUT_MS = 2_500;
-// Reconnect quickly at first and then every second, so an instance is back within about a second of Redis.
-const MAX_RECONNECT_DELAY_MS = 1_000;
-
-const OPTIONS: RedisOptions = {
-  lazyConnect: true,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  autoResendUnfulfilledCommands: false,
-  autoResubscribe: true,
-  connectTimeout: CONNECT_TIMEOUT_MS,
-  commandTimeout: COMMAND_TIMEOUT_MS,
-  retryStrategy: (times) => Math.min(50 * 2 ** times, MAX_RECONNECT_DELAY_MS),
-};
 
 /** A connection to the Redis at `url`, not yet connected; `role` names it in CLIENT LIST. */
 export function openConnection(url: string, role: 'commands' | 'events'): Redis {
-  return new Redis(url, { ...OPTIONS, connectionName: `ephemail-${role}` });
+  return openRedisConnection(url, `ephemail-${role}`, COMMAND_TIMEOUT_MS);
 }
 
 /**
@@ -44,19 +30,6 @@ export function unavailable(closed: boolean): StoreUnavailableError {
   return new StoreUnavailableError(closed
     ? 'The store is shutting down.'
     : 'The message store (Redis) cannot be reached right now.');
-}
-
-/** Closes a connection, politely when it is up and at once when it is not. */
-export async function closeConnection(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') {
-    try {
-      await redis.quit();
-      return;
-    } catch {
-      // Lost while quitting: disconnecting below is all that is left to do.
-    }
-  }
-  redis.disconnect();
 }
 
 /** `url` with any password replaced, for messages and logs. */

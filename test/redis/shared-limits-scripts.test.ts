@@ -1,0 +1,174 @@
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisLimits, type RedisLimits } from '../../src/shared-limits/redis-limits.js';
+import { createManualClock, type ManualClock } from '../support/manual-clock.js';
+import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+const PREFIX = 'scripts:';
+const LEASE_MS = 30_000;
+// 60 a minute: one token a second.
+const BUCKET = { perMinute: 60, burst: 3 };
+
+/** Instances' counters on one Redis and one manual clock, closed after each test. */
+function useCounters() {
+  let redis: RedisServer;
+  let admin: Redis;
+  const open: RedisLimits[] = [];
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    admin = new Redis(redis.url);
+  });
+  afterEach(async () => {
+    for (const counter of open.splice(0)) await counter.close();
+    await admin.flushdb();
+  });
+  afterAll(async () => {
+    admin.disconnect();
+    await redis.stop();
+  });
+  return {
+    admin: () => admin,
+    redis: () => redis,
+    async counter(clock: ManualClock, registry = new Registry()): Promise<RedisLimits> {
+      const counter = await createRedisLimits({ url: redis.url, keyPrefix: PREFIX, clock, registry, log: pino({ level: 'silent' }), leaseMs: LEASE_MS });
+      open.push(counter);
+      return counter;
+    },
+  };
+}
+
+describe.skipIf(skipRedisTests())('the token bucket in Redis', () => {
+  const setup = useCounters();
+
+  it('gives a burst at once, then refuses with the seconds until the next token, and refills with the clock', async () => {
+    const clock = createManualClock();
+    const counter = await setup.counter(clock);
+    for (let i = 0; i < 3; i++) expect(await counter.takeToken('api', '192.0.2.1', BUCKET)).toEqual({ ok: true });
+    expect(await counter.takeToken('api', '192.0.2.1', BUCKET)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    // Another client and another budget have buckets of their own.
+    expect(await counter.takeToken('api', '192.0.2.2', BUCKET)).toEqual({ ok: true });
+    expect(await counter.takeToken('site', '192.0.2.1', BUCKET)).toEqual({ ok: true });
+    clock.advance(999);
+    expect(await counter.takeToken('api', '192.0.2.1', BUCKET)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    clock.advance(1);
+    expect(await counter.takeToken('api', '192.0.2.1', BUCKET)).toEqual({ ok: true });
+    expect(await counter.takeToken('api', '192.0.2.1', BUCKET)).toEqual({ ok: false, retryAfterSeconds: 1 });
+  });
+
+  it('charges nothing for a refusal, so a client that waits as told is answered', async () => {
+    const clock = createManualClock();
+    const counter = await setup.counter(clock);
+    const slow = { perMinute: 6, burst: 1 };
+    expect(await counter.takeToken('api', '192.0.2.3', slow)).toEqual({ ok: true });
+    for (let i = 0; i < 5; i++) expect(await counter.takeToken('api', '192.0.2.3', slow)).toEqual({ ok: false, retryAfterSeconds: 10 });
+    clock.advance(4_000);
+    expect(await counter.takeToken('api', '192.0.2.3', slow)).toEqual({ ok: false, retryAfterSeconds: 6 });
+    clock.advance(6_000);
+    expect(await counter.takeToken('api', '192.0.2.3', slow)).toEqual({ ok: true });
+  });
+
+  it('neither drains nor refills twice when a clock steps back, here or on another instance', async () => {
+    const ahead = createManualClock(Date.UTC(2026, 0, 1, 0, 0, 10));
+    const behind = createManualClock(Date.UTC(2026, 0, 1));
+    const [a, b] = [await setup.counter(ahead), await setup.counter(behind)];
+    for (let i = 0; i < 3; i++) expect(await a.takeToken('api', '192.0.2.4', BUCKET)).toEqual({ ok: true });
+    // Ten seconds behind: no refill, and still one second to the next token counted from the latest time seen.
+    expect(await b.takeToken('api', '192.0.2.4', BUCKET)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    behind.advance(5_000);
+    expect(await b.takeToken('api', '192.0.2.4', BUCKET)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    ahead.advance(1_000);
+    expect(await a.takeToken('api', '192.0.2.4', BUCKET)).toEqual({ ok: true });
+    expect(await a.takeToken('api', '192.0.2.4', BUCKET)).toEqual({ ok: false, retryAfterSeconds: 1 });
+  });
+
+  it('is one bucket for every instance, and its key lasts only until the bucket would be full', async () => {
+    const clock = createManualClock();
+    const [a, b] = [await setup.counter(clock), await setup.counter(clock)];
+    expect(await a.takeToken('api', '192.0.2.5', BUCKET)).toEqual({ ok: true });
+    expect(await b.takeToken('api', '192.0.2.5', BUCKET)).toEqual({ ok: true });
+    expect(await a.takeToken('api', '192.0.2.5', BUCKET)).toEqual({ ok: true });
+    expect(await b.takeToken('api', '192.0.2.5', BUCKET)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    // Three tokens to refill at one a second.
+    const ttl = await setup.admin().pttl(`${PREFIX}limit:api:192.0.2.5`);
+    expect(ttl).toBeGreaterThan(2_000);
+    expect(ttl).toBeLessThanOrEqual(3_001);
+  });
+});
+
+describe.skipIf(skipRedisTests())('slot leases in Redis', () => {
+  const setup = useCounters();
+  const key = `${PREFIX}limit:waits:192.0.2.9`;
+
+  it('grants a client its slots on all instances together, and a release on one frees the slot for all', async () => {
+    const clock = createManualClock();
+    const [a, b] = [await setup.counter(clock), await setup.counter(clock)];
+    const first = await a.takeSlot('waits', '192.0.2.9', 2);
+    expect((await b.takeSlot('waits', '192.0.2.9', 2)).ok).toBe(true);
+    expect(await b.takeSlot('waits', '192.0.2.9', 2)).toEqual({ ok: false, full: 'client' });
+    expect(await a.takeSlot('waits', '192.0.2.9', 2)).toEqual({ ok: false, full: 'client' });
+    if (!first.ok) throw new Error('the first slot was refused');
+    first.release();
+    first.release();
+    await expect.poll(() => setup.admin().zcard(key)).toBe(1);
+    expect((await b.takeSlot('waits', '192.0.2.9', 2)).ok).toBe(true);
+  });
+
+  it('frees the slots of an instance that stopped renewing once their lease has run out, and keeps renewed ones', async () => {
+    const clock = createManualClock();
+    const [survivor, crashed] = [await setup.counter(clock), await setup.counter(clock)];
+    expect((await survivor.takeSlot('waits', '192.0.2.9', 2)).ok).toBe(true);
+    expect((await crashed.takeSlot('waits', '192.0.2.9', 2)).ok).toBe(true);
+    // Closing without releasing leaves its lease in Redis, as a crash would.
+    await crashed.close();
+    expect(await survivor.takeSlot('waits', '192.0.2.9', 2)).toEqual({ ok: false, full: 'client' });
+    // The survivor renews its own lease a third of a lease apart; the crashed one's stays as it was.
+    const leaseEnds = async () => (await setup.admin().zrange(key, '0', '-1', 'WITHSCORES')).filter((_, i) => i % 2 === 1).map(Number);
+    const taken = clock.now();
+    for (let step = 0; step < 3; step++) {
+      clock.advance(LEASE_MS / 3);
+      await expect.poll(leaseEnds).toEqual([taken + LEASE_MS, clock.now() + LEASE_MS]);
+    }
+    clock.advance(1);
+    expect((await survivor.takeSlot('waits', '192.0.2.9', 2)).ok).toBe(true);
+    expect(await survivor.takeSlot('waits', '192.0.2.9', 2)).toEqual({ ok: false, full: 'client' });
+    // The key ends with its last lease.
+    expect(await setup.admin().pttl(key)).toBeLessThanOrEqual(LEASE_MS);
+  });
+});
+
+describe.skipIf(skipRedisTests())('counting while Redis is away', () => {
+  const setup = useCounters();
+
+  it('answers at once that it cannot count, says so on the gauge, and carries held slots into Redis when it is back', async () => {
+    const clock = createManualClock();
+    const registry = new Registry();
+    const counter = await setup.counter(clock, registry);
+    const gauge = async () => (await registry.getSingleMetric('ephemail_shared_limits')!.get()).values[0]?.value;
+    expect(await gauge()).toBe(1);
+    expect((await counter.takeSlot('ws', '192.0.2.10', 1)).ok).toBe(true);
+    await setup.redis().kill();
+    await expect.poll(gauge).toBe(0);
+    const started = performance.now();
+    expect(await counter.takeToken('api', '192.0.2.10', BUCKET)).toBeNull();
+    // Granted: the caller's own count decides while Redis is away.
+    expect((await counter.takeSlot('ws', '192.0.2.10', 1)).ok).toBe(true);
+    // Not even one command timeout (250 ms): nothing was sent to Redis.
+    expect(performance.now() - started).toBeLessThan(200);
+    await setup.redis().restart();
+    await expect.poll(async () => {
+      clock.advance(1_000);
+      return gauge();
+    }, { timeout: 10_000 }).toBe(1);
+    const admin = new Redis(setup.redis().url);
+    try {
+      // Both slots are there now (Redis lost its data): the client holds its share twice, so the next is refused.
+      await expect.poll(() => admin.zcard(`${PREFIX}limit:ws:192.0.2.10`)).toBe(2);
+      expect(await counter.takeSlot('ws', '192.0.2.10', 1)).toEqual({ ok: false, full: 'client' });
+      expect(await counter.takeToken('api', '192.0.2.10', BUCKET)).toEqual({ ok: true });
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
