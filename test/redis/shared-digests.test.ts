@@ -3,8 +3,12 @@ import { Redis } from 'ioredis';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestRaw, summaryOf } from '../../src/mail/read/digest.js';
+import { createDigestShelf } from '../../src/mail/read/digest-shelf.js';
+import { createMessageReader } from '../../src/mail/read/reader.js';
+import { createSummaries } from '../../src/mail/read/summaries.js';
 import { packageVersion } from '../../src/runtime/package-version.js';
 import { redisKeys } from '../../src/store/redis/keys.js';
+import { createWorkerPool } from '../../src/worker/pool.js';
 import { mailer } from '../support/mailer.js';
 import { makeDigest } from '../support/messages.js';
 import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -149,6 +153,27 @@ describe.skipIf(skipRedisTests())('digests read once for all instances on one Re
     expect(await listing(b, inbox)).toEqual(onA);
     expect(await countsSince(b, before)).toEqual({ parsed: 1, shared: 0, jobs: 1 });
     expect(JSON.parse(await redis.get(key) ?? 'null')).toMatchObject({ version: packageVersion(), digest: { codes: ['482913'] } });
+  });
+
+  it('shares no digest a worker did not finish: a read cut short at shutdown leaves B to read the bytes itself', async () => {
+    const inbox = address('unfinished');
+    await mailer(a.smtpPort).sendMail(richMail([inbox]));
+    const [head] = await a.store.list(inbox);
+    // A's reading as it is while A stops: the parse pool has closed, so every digest is its fallback.
+    const closedPool = createWorkerPool({ workers: 1, timeoutMs: 10_000, workerHeapMb: 128, maxQueuedPerLane: 4 });
+    await closedPool.close();
+    const stopping = createSummaries({
+      store: a.store,
+      readDigest: (raw, signal) => closedPool.digest(raw, signal),
+      reader: createMessageReader({ parse: (raw, signal) => closedPool.parse(raw, signal), cacheBytes: 1024 * 1024 }),
+      cacheBytes: 64 * 1024,
+      shelf: createDigestShelf(a.store.notes!, packageVersion()),
+    });
+    expect(await stopping.of(head!)).toMatchObject({ parseFailed: true });
+    expect(await redis.exists(await noteKey(head!.id))).toBe(0);
+    const before = await digestCounts(b);
+    expect(await listing(b, inbox)).toEqual([expect.objectContaining({ parseFailed: false, codes: ['482913'] })]);
+    expect(await countsSince(b, before)).toEqual({ parsed: 1, shared: 0, jobs: 1 });
   });
 
   it('leaves no note once a message listed on both is deleted', async () => {
