@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestRaw, summaryOf } from '../../src/mail/read/digest.js';
+import { DIGEST_FORMAT, digestRaw, summaryOf } from '../../src/mail/read/digest.js';
 import { createDigestShelf } from '../../src/mail/read/digest-shelf.js';
 import { createMessageReader } from '../../src/mail/read/reader.js';
 import { createSummaries } from '../../src/mail/read/summaries.js';
@@ -140,10 +140,12 @@ describe.skipIf(skipRedisTests())('digests read once for all instances on one Re
   });
 
   it.each([
-    ['cut short', '{"version":"' + packageVersion() + '","digest":{"from":null,'],
+    ['cut short', `{"format":${DIGEST_FORMAT},"digest":{"from":null,`],
     ['not JSON', 'garbage'],
-    ['missing a field', JSON.stringify({ version: packageVersion(), digest: { ...makeDigest(), codes: undefined } })],
-    ['of another version', JSON.stringify({ version: `${packageVersion()}-other`, digest: makeDigest({ subject: 'not what the mail says' }) })],
+    ['missing a field', JSON.stringify({ format: DIGEST_FORMAT, digest: { ...makeDigest(), codes: undefined } })],
+    ['of another format', JSON.stringify({ format: DIGEST_FORMAT + 1, digest: makeDigest({ subject: 'not what the mail says' }) })],
+    // As releases before DIGEST_FORMAT wrote them, which kept digests no worker had finished.
+    ['naming a release', JSON.stringify({ version: packageVersion(), digest: makeDigest({ subject: 'not what the mail says', parseFailed: true }) })],
   ])('ignores a note %s, reads the bytes afresh and puts the right one in its place', async (_, note) => {
     const inbox = address('garbage');
     const { id, onA } = await listedOnA(inbox);
@@ -152,7 +154,7 @@ describe.skipIf(skipRedisTests())('digests read once for all instances on one Re
     const before = await digestCounts(b);
     expect(await listing(b, inbox)).toEqual(onA);
     expect(await countsSince(b, before)).toEqual({ parsed: 1, shared: 0, jobs: 1 });
-    expect(JSON.parse(await redis.get(key) ?? 'null')).toMatchObject({ version: packageVersion(), digest: { codes: ['482913'] } });
+    expect(JSON.parse(await redis.get(key) ?? 'null')).toMatchObject({ format: DIGEST_FORMAT, digest: { codes: ['482913'] } });
   });
 
   it('shares no digest a worker did not finish: a read cut short at shutdown leaves B to read the bytes itself', async () => {
@@ -167,7 +169,7 @@ describe.skipIf(skipRedisTests())('digests read once for all instances on one Re
       readDigest: (raw, signal) => closedPool.digest(raw, signal),
       reader: createMessageReader({ parse: (raw, signal) => closedPool.parse(raw, signal), cacheBytes: 1024 * 1024 }),
       cacheBytes: 64 * 1024,
-      shelf: createDigestShelf(a.store.notes!, packageVersion()),
+      shelf: createDigestShelf(a.store.notes!),
     });
     expect(await stopping.of(head!)).toMatchObject({ parseFailed: true });
     expect(await redis.exists(await noteKey(head!.id))).toBe(0);
