@@ -29,7 +29,7 @@ const digest = z.object({
   parseFailed: z.boolean(),
 }) satisfies z.ZodType<MessageDigest>;
 
-const note = z.object({ format: z.number(), digest });
+const note = z.object({ format: z.literal(DIGEST_FORMAT), digest });
 
 /**
  * A shelf on the store's notes. Each note carries the DIGEST_FORMAT that
@@ -44,7 +44,7 @@ export function createDigestShelf(notes: CopyNotes): DigestShelf {
       const kept = await notes.noteOf(head.inbox, head.id);
       if (kept === undefined) return undefined;
       const parsed = note.safeParse(parseJson(kept));
-      return parsed.success && parsed.data.format === DIGEST_FORMAT ? parsed.data.digest : undefined;
+      return parsed.success ? parsed.data.digest : undefined;
     },
     async keep(head, digest) {
       await notes.keepNote(head.inbox, head.id, digestNote(digest));

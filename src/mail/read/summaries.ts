@@ -174,7 +174,7 @@ export function createSummaries({ store, readDigest, reader, cacheBytes, shelf, 
  * the job here (it overran its time or heap, or the pool was closing at
  * shutdown): shared, it would show the message unparsed on every instance
  * for its whole life. Each instance reads such a message itself, which costs
- * little: bytes the parser really cannot read fail fast.
+ * little: such messages are rare, and each instance keeps the summary it read.
  */
 function isShareable(digest: MessageDigest): boolean {
   return !digest.parseFailed;
