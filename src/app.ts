@@ -16,7 +16,6 @@ import { createHtmlDocuments } from './mail/read/html-documents.js';
 import { createMessageReader } from './mail/read/reader.js';
 import { createSummaries, type Summaries } from './mail/read/summaries.js';
 import { createDigestShelf } from './mail/read/digest-shelf.js';
-import { packageVersion } from './runtime/package-version.js';
 import { createReports, type Reports } from './report/reports.js';
 import { addDataDirGauges, createMetrics, type DataDirStatus, type Metrics } from './runtime/metrics.js';
 import { DESCRIPTORS_BESIDES_CONNECTIONS, openFileLimit } from './runtime/open-files.js';
@@ -153,7 +152,7 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
   const summaries = createSummaries({
     store, reader, readDigest: (raw, signal) => workers.digest(raw, signal), cacheBytes: SUMMARY_CACHE_BYTES,
     // A store shared by instances keeps each digest for all of them, so each message is read once.
-    shelf: store.notes && createDigestShelf(store.notes, packageVersion()),
+    shelf: store.notes && createDigestShelf(store.notes),
     onDigest: (source) => metrics.digests.inc({ source }),
   });
   const documents = createHtmlDocuments({ store, cacheBytes: HTML_CACHE_BYTES });

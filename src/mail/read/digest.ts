@@ -25,6 +25,16 @@ export interface MessageDigest {
   parseFailed: boolean;
 }
 
+/**
+ * The format of the digests this code reads. Instances on one store share
+ * each digest one of them has read (digest-shelf.ts), and take only those
+ * of their own format. Bump it with any change that reads a message's digest
+ * differently (this file, lean-digest*.ts, display-text.ts,
+ * ../extract/codes.ts, ../parse/), or instances go on showing what the old
+ * code read; test/mail/digest-format.test.ts fails until it is bumped.
+ */
+export const DIGEST_FORMAT = 1;
+
 /** A message as lists and live events show it: its head and its digest. */
 export interface MessageSummary extends MessageHead, MessageDigest {}
 

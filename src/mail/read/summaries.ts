@@ -79,7 +79,8 @@ class MessageGoneError extends Error {}
  * (or taken from a full parse a reader has under way), and its summary is
  * kept in a bounded cache. A removed message's summary leaves with it, even
  * one still being read. With a shelf, a digest another instance has read is
- * taken from it rather than read again, and one read here is put on it.
+ * taken from it rather than read again, and one read here is put on it
+ * unless it is flagged unparsed (isShareable says why).
  */
 export function createSummaries({ store, readDigest, reader, cacheBytes, shelf, onDigest }: SummariesOptions): Summaries {
   // Summaries, not digests, are kept: a head never changes, and a listing then builds nothing.
@@ -116,9 +117,11 @@ export function createSummaries({ store, readDigest, reader, cacheBytes, shelf, 
     const parsing = reader.peek(head.id);
     const digest = parsing === undefined ? await readDigest(stored.raw, signal) : (await parsing).digest;
     onDigest?.(parsing === undefined ? 'parsed' : 'full_parse');
-    // Awaited, so the digest is on the shelf for the others once this instance shows it. A failure
-    // costs the others a read, not this requester its summary (the store logs what is worth a line).
-    await shelf?.keep(head, digest).catch(() => {});
+    if (isShareable(digest)) {
+      // Awaited, so the digest is on the shelf for the others once this instance shows it. A failure
+      // costs the others a read, not this requester its summary (the store logs what is worth a line).
+      await shelf?.keep(head, digest).catch(() => {});
+    }
     return summaryOf(head, digest);
   }
 
@@ -163,6 +166,18 @@ export function createSummaries({ store, readDigest, reader, cacheBytes, shelf, 
     of,
     read,
   };
+}
+
+/**
+ * Whether other instances may show `digest` instead of reading the bytes
+ * themselves. A digest flagged unparsed may say only that no worker finished
+ * the job here (it overran its time or heap, or the pool was closing at
+ * shutdown): shared, it would show the message unparsed on every instance
+ * for its whole life. Each instance reads such a message itself, which costs
+ * little: such messages are rare, and each instance keeps the summary it read.
+ */
+function isShareable(digest: MessageDigest): boolean {
+  return !digest.parseFailed;
 }
 
 function summaryBytes(summary: MessageSummary): number {
