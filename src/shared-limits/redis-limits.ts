@@ -7,13 +7,15 @@ import { closeRedisConnection, openRedisConnection } from '../runtime/redis-conn
 import type { SharedCounter } from '../runtime/shared-counter.js';
 import { createLeases } from './leases.js';
 import { defineLimitCommands } from './limit-scripts.js';
+import { createSharingLog } from './sharing-log.js';
 
 // A limit check runs before every request: a Redis that does not answer within
 // this is treated as away, and the instance counts on its own at once.
 const COMMAND_TIMEOUT_MS = 250;
 // How long a slot is held for an instance that stopped renewing it (a crash): at most this long, a client may be refused a slot it no longer holds.
 const DEFAULT_LEASE_MS = 30_000;
-// While Redis is away, how often it is asked whether it is back.
+// While Redis is away, how often it is asked whether it is back: with a write,
+// as a Redis that answers PING may still refuse writes (out of memory, a replica).
 const PROBE_INTERVAL_MS = 1_000;
 
 /** What the shared limits are made from. */
@@ -38,8 +40,9 @@ export interface RedisLimits extends SharedCounter {
  * Counts per-client limits in Redis for every instance on it, on a connection
  * of its own with a short command timeout. When a command fails or Redis is
  * away, every limit is counted by each instance on its own (the callers'
- * counts) at once; a gauge and one log line say so, and the next successful
- * probe brings counting back to Redis, with the slots taken meanwhile.
+ * counts) at once; a gauge and a log line (sharing-log.ts) say so, and the
+ * next probe that Redis accepts a write for brings counting back to Redis,
+ * with the slots taken meanwhile.
  */
 export async function createRedisLimits(options: RedisLimitsOptions): Promise<RedisLimits> {
   const { clock, log, keyPrefix } = options;
@@ -62,12 +65,13 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
   let slotsTaken = 0;
   const leases = createLeases({ redis, clock, leaseMs, onError: (error) => countHere(error) });
   const keyOf = (name: string, client: string) => `${keyPrefix}limit:${name}:${client}`;
+  const probeKey = keyOf('probe', instance);
+  const sharingLog = createSharingLog(log, clock);
 
   function countHere(error?: unknown): void {
     if (closed || cancelProbe !== null) return;
-    if (shared) {
-      log.warn({ event: 'shared_limits', shared: false, err: error }, 'Redis cannot count the per-client limits; each instance counts its own until it can');
-    }
+    if (shared) sharingLog.apart(error);
+    else sharingLog.stillApart();
     shared = false;
     leases.pause();
     gauge.set(0);
@@ -75,6 +79,7 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
   }
 
   function countShared(): void {
+    if (closed) return;
     // A probe may have been scheduled by a connection that closed while this one was asked.
     cancelProbe?.();
     cancelProbe = null;
@@ -89,12 +94,14 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
     if (closed) return;
     try {
       if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
-      await redis.ping();
+      await redis.set(probeKey, '1', 'PX', PROBE_INTERVAL_MS);
     } catch {
       countHere();
       return;
     }
-    log.info({ event: 'shared_limits', shared: true }, 'per-client limits are counted in Redis for all instances again');
+    // Closed while the probe was out: the connection is quitting, so nothing may start on it.
+    if (closed) return;
+    sharingLog.shared();
     countShared();
   }
 

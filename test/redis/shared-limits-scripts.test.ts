@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisLimits, type RedisLimits } from '../../src/shared-limits/redis-limits.js';
+import { capturingLogger } from '../support/log-lines.js';
 import { createManualClock, type ManualClock } from '../support/manual-clock.js';
 import { skipRedisTests, startRedisServer, type RedisServer } from '../support/redis-server.js';
 
@@ -31,8 +32,8 @@ function useCounters() {
   return {
     admin: () => admin,
     redis: () => redis,
-    async counter(clock: ManualClock, registry = new Registry()): Promise<RedisLimits> {
-      const counter = await createRedisLimits({ url: redis.url, keyPrefix: PREFIX, clock, registry, log: pino({ level: 'silent' }), leaseMs: LEASE_MS });
+    async counter(clock: ManualClock, registry = new Registry(), log: Logger = pino({ level: 'silent' })): Promise<RedisLimits> {
+      const counter = await createRedisLimits({ url: redis.url, keyPrefix: PREFIX, clock, registry, log, leaseMs: LEASE_MS });
       open.push(counter);
       return counter;
     },
@@ -138,37 +139,97 @@ describe.skipIf(skipRedisTests())('slot leases in Redis', () => {
   });
 });
 
+/** The `ephemail_shared_limits` gauge of `registry`. */
+async function sharedGauge(registry: Registry): Promise<number | undefined> {
+  return (await registry.getSingleMetric('ephemail_shared_limits')!.get()).values[0]?.value;
+}
+
+/** Commands Redis ran since its stats were reset, by name (INFO commandstats). */
+async function commandsRun(admin: Redis): Promise<string[]> {
+  return [...(await admin.info('commandstats')).matchAll(/^cmdstat_([^:]+):/gm)].map((match) => match[1]!);
+}
+
+/** Moves the clock a probe interval at a time until the gauge says `value`. */
+async function probeUntil(clock: ManualClock, registry: Registry, value: number): Promise<void> {
+  await expect.poll(async () => {
+    clock.advance(1_000);
+    return sharedGauge(registry);
+  }, { timeout: 10_000 }).toBe(value);
+}
+
 describe.skipIf(skipRedisTests())('counting while Redis is away', () => {
   const setup = useCounters();
 
-  it('answers at once that it cannot count, says so on the gauge, and carries held slots into Redis when it is back', async () => {
+  it('sends Redis nothing, says so on the gauge, and carries held slots into Redis when it is back', async () => {
     const clock = createManualClock();
     const registry = new Registry();
     const counter = await setup.counter(clock, registry);
-    const gauge = async () => (await registry.getSingleMetric('ephemail_shared_limits')!.get()).values[0]?.value;
-    expect(await gauge()).toBe(1);
+    expect(await sharedGauge(registry)).toBe(1);
     expect((await counter.takeSlot('ws', '192.0.2.10', 1)).ok).toBe(true);
     await setup.redis().kill();
-    await expect.poll(gauge).toBe(0);
-    const started = performance.now();
-    expect(await counter.takeToken('api', '192.0.2.10', BUCKET)).toBeNull();
-    // Granted: the caller's own count decides while Redis is away.
-    expect((await counter.takeSlot('ws', '192.0.2.10', 1)).ok).toBe(true);
-    // Not even one command timeout (250 ms): nothing was sent to Redis.
-    expect(performance.now() - started).toBeLessThan(200);
+    await expect.poll(() => sharedGauge(registry)).toBe(0);
+    // Back, with its connection up again, but not yet probed (the clock has not moved): still counting apart.
     await setup.redis().restart();
-    await expect.poll(async () => {
-      clock.advance(1_000);
-      return gauge();
-    }, { timeout: 10_000 }).toBe(1);
     const admin = new Redis(setup.redis().url);
     try {
-      // Both slots are there now (Redis lost its data): the client holds its share twice, so the next is refused.
+      await expect.poll(async () => (await admin.client('LIST') as string).includes('name=ephemail-limits'), { timeout: 10_000 }).toBe(true);
+      await admin.config('RESETSTAT');
+      expect(await counter.takeToken('api', '192.0.2.10', BUCKET)).toBeNull();
+      // Granted: the caller's own count decides while Redis is away.
+      expect((await counter.takeSlot('ws', '192.0.2.10', 1)).ok).toBe(true);
+      // Not a command was sent, so nothing could wait for Redis.
+      expect((await commandsRun(admin)).filter((name) => !['info', 'config|resetstat'].includes(name))).toEqual([]);
+      await probeUntil(clock, registry, 1);
+      // Both slots are there now (Redis lost its data), each key with an expiry: the client holds its share twice, so the next is refused.
       await expect.poll(() => admin.zcard(`${PREFIX}limit:ws:192.0.2.10`)).toBe(2);
+      expect(await admin.pttl(`${PREFIX}limit:ws:192.0.2.10`)).toBeGreaterThan(0);
       expect(await counter.takeSlot('ws', '192.0.2.10', 1)).toEqual({ ok: false, full: 'client' });
       expect(await counter.takeToken('api', '192.0.2.10', BUCKET)).toEqual({ ok: true });
     } finally {
       admin.disconnect();
     }
+  });
+
+  it('comes back only once Redis accepts writes again, not when it merely answers, and says the change once', async () => {
+    const clock = createManualClock();
+    const registry = new Registry();
+    const logged = capturingLogger('info');
+    const counter = await setup.counter(clock, registry, logged.log);
+    const admin = setup.admin();
+    // As with no good replica, out of memory under noeviction, or a read-only replica: PING answers, writes are refused.
+    await admin.config('SET', 'min-replicas-to-write', '1');
+    try {
+      expect(await counter.takeToken('api', '192.0.2.11', BUCKET)).toBeNull();
+      expect(await sharedGauge(registry)).toBe(0);
+      for (let probe = 0; probe < 5; probe++) {
+        clock.advance(1_000);
+        // The probe failed once it is scheduled again.
+        await expect.poll(() => clock.pending()).toBe(1);
+        expect(await sharedGauge(registry)).toBe(0);
+      }
+    } finally {
+      await admin.config('SET', 'min-replicas-to-write', '0');
+    }
+    await probeUntil(clock, registry, 1);
+    expect(await counter.takeToken('api', '192.0.2.11', BUCKET)).toEqual({ ok: true });
+    expect(logged.lines.filter((line) => line.event === 'shared_limits').map((line) => line.shared)).toEqual([false, true]);
+  });
+
+  it('starts nothing on a connection that close() quits while a probe is out', async () => {
+    const clock = createManualClock();
+    const registry = new Registry();
+    const counter = await setup.counter(clock, registry);
+    const limitsConnection = async () => /^id=(\d+) .*name=ephemail-limits/m.exec(await setup.admin().client('LIST') as string)?.[1];
+    // Dropped by Redis: counting apart, the probe scheduled; ioredis reconnects by itself meanwhile.
+    const killed = await limitsConnection();
+    await setup.admin().client('KILL', 'ID', killed!);
+    await expect.poll(() => sharedGauge(registry)).toBe(0);
+    await expect.poll(async () => (await limitsConnection()) ?? killed, { timeout: 10_000 }).not.toBe(killed);
+    clock.advance(1_000);
+    // The probe's write is on its way; close() sends QUIT after it, so the probe's answer comes first.
+    await counter.close();
+    expect(await sharedGauge(registry)).toBe(0);
+    // No lease renewal was scheduled on the closed connection.
+    expect(clock.pending()).toBe(0);
   });
 });
