@@ -32,8 +32,8 @@ function useCounters() {
   return {
     admin: () => admin,
     redis: () => redis,
-    async counter(clock: ManualClock, registry = new Registry(), log: Logger = pino({ level: 'silent' })): Promise<RedisLimits> {
-      const counter = await createRedisLimits({ url: redis.url, keyPrefix: PREFIX, clock, registry, log, leaseMs: LEASE_MS });
+    async counter(clock: ManualClock, { registry = new Registry(), log = pino({ level: 'silent' }), url = redis.url }: { registry?: Registry; log?: Logger; url?: string } = {}): Promise<RedisLimits> {
+      const counter = await createRedisLimits({ url, keyPrefix: PREFIX, clock, registry, log, leaseMs: LEASE_MS });
       open.push(counter);
       return counter;
     },
@@ -163,7 +163,7 @@ describe.skipIf(skipRedisTests())('counting while Redis is away', () => {
   it('sends Redis nothing, says so on the gauge, and carries held slots into Redis when it is back', async () => {
     const clock = createManualClock();
     const registry = new Registry();
-    const counter = await setup.counter(clock, registry);
+    const counter = await setup.counter(clock, { registry });
     expect(await sharedGauge(registry)).toBe(1);
     expect((await counter.takeSlot('ws', '192.0.2.10', 1)).ok).toBe(true);
     await setup.redis().kill();
@@ -194,7 +194,7 @@ describe.skipIf(skipRedisTests())('counting while Redis is away', () => {
     const clock = createManualClock();
     const registry = new Registry();
     const logged = capturingLogger('info');
-    const counter = await setup.counter(clock, registry, logged.log);
+    const counter = await setup.counter(clock, { registry, log: logged.log });
     const admin = setup.admin();
     // As with no good replica, out of memory under noeviction, or a read-only replica: PING answers, writes are refused.
     await admin.config('SET', 'min-replicas-to-write', '1');
@@ -215,10 +215,33 @@ describe.skipIf(skipRedisTests())('counting while Redis is away', () => {
     expect(logged.lines.filter((line) => line.event === 'shared_limits').map((line) => line.shared)).toEqual([false, true]);
   });
 
+  it('renews held leases in one transaction, so a key is never left without its expiry', async () => {
+    const clock = createManualClock();
+    const registry = new Registry();
+    const admin = setup.admin();
+    const key = `${PREFIX}limit:ws:192.0.2.12`;
+    // A user refused PEXPIRE: a renewal's expiry fails while its ZADD would not, as when the connection drops between them.
+    await admin.acl('SETUSER', 'no-expiry', 'reset', 'on', '>secret', '~*', '&*', '+@all', '-pexpire');
+    const url = new URL(setup.redis().url);
+    url.username = 'no-expiry';
+    url.password = 'secret';
+    const counter = await setup.counter(clock, { registry, url: url.toString() });
+    // The slot script fails at its PEXPIRE: counted apart, the slot held here; the key its ZADD left is dropped, as a Redis restart would.
+    expect((await counter.takeSlot('ws', '192.0.2.12', 1)).ok).toBe(true);
+    expect(await sharedGauge(registry)).toBe(0);
+    await admin.del(key);
+    await admin.config('RESETSTAT');
+    // The probe's write succeeds, and the held lease is written at once: the renewal is refused as a whole.
+    clock.advance(1_000);
+    await expect.poll(async () => (await commandsRun(admin)).some((name) => name === 'exec' || name === 'pexpire')).toBe(true);
+    expect(await admin.pttl(key)).not.toBe(-1);
+    expect(await sharedGauge(registry)).toBe(0);
+  });
+
   it('starts nothing on a connection that close() quits while a probe is out', async () => {
     const clock = createManualClock();
     const registry = new Registry();
-    const counter = await setup.counter(clock, registry);
+    const counter = await setup.counter(clock, { registry });
     const limitsConnection = async () => /^id=(\d+) .*name=ephemail-limits/m.exec(await setup.admin().client('LIST') as string)?.[1];
     // Dropped by Redis: counting apart, the probe scheduled; ioredis reconnects by itself meanwhile.
     const killed = await limitsConnection();
