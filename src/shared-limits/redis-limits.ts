@@ -65,7 +65,12 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
   // Names this instance in every lease it holds, with a count of the slots it took.
   const instance = randomUUID();
   let slotsTaken = 0;
-  const leases = createLeases({ redis, clock, leaseMs, onError: (error) => countHere(error) });
+  // How far this process's clock is ahead of Redis's, measured whenever counting moves to Redis.
+  // Leases are dated in Redis's time, as the slot script drops those that ended by the taker's:
+  // an instance whose clock runs ahead must not drop the live leases of others.
+  let aheadOfRedisMs = 0;
+  const leaseClock: Clock = { now: () => clock.now() - aheadOfRedisMs, schedule: clock.schedule };
+  const leases = createLeases({ redis, clock: leaseClock, leaseMs, onError: (error) => countHere(error) });
   const keyOf = (name: string, client: string) => `${keyPrefix}limit:${name}:${client}`;
   const probeKey = keyOf('probe', instance);
   const sharingLog = createSharingLog(log, clock);
@@ -91,12 +96,19 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
     leases.resume();
   }
 
+  async function measureClock(): Promise<void> {
+    const [seconds, micros] = await redis.time();
+    // Typed as numbers, sent as strings.
+    aheadOfRedisMs = clock.now() - (Number(seconds) * 1_000 + Math.floor(Number(micros) / 1_000));
+  }
+
   async function probe(): Promise<void> {
     cancelProbe = null;
     if (closed) return;
     try {
       if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
       await redis.set(probeKey, '1', 'PX', PROBE_INTERVAL_MS);
+      await measureClock();
     } catch {
       countHere();
       return;
@@ -110,6 +122,7 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
   redis.on('close', () => countHere());
   try {
     await redis.connect();
+    await measureClock();
     countShared();
   } catch (error) {
     countHere(error);
@@ -132,7 +145,7 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Re
       const member = `${instance}:${++slotsTaken}`;
       if (shared) {
         try {
-          const now = clock.now();
+          const now = leaseClock.now();
           if (await commands.takeSlot(key, now, perClient, member, now + leaseMs, leaseMs) === 0) return { ok: false, full: 'client' };
         } catch (error) {
           // Perhaps taken, perhaps not: held either way, and written with the next renewal.
