@@ -29,7 +29,7 @@ export interface RedisLimitsOptions {
   registry: Registry;
   log: Logger;
   leaseMs?: number;
-  /** Longer in tests of what Redis counts, so a loaded machine does not turn them into tests of the fallback. */
+  /** How long a command may take before Redis counts as away (250 ms); tests of what Redis counts set it longer. */
   commandTimeoutMs?: number;
 }
 
