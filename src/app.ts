@@ -226,7 +226,7 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
 }
 
 /** With a Redis store the per-client limits are counted in it for every instance on it (src/shared-limits/); else in this process. */
-async function startSharedLimits(config: StoreConfig, { clock, metrics, log }: Pick<WebhookDependencies, 'clock' | 'metrics' | 'log'>): Promise<RedisLimits | null> {
+async function startSharedLimits(config: StoreConfig, { clock, metrics, log }: { clock: Clock; metrics: Metrics; log: Logger }): Promise<RedisLimits | null> {
   if (config.backend.kind !== 'redis') return null;
   // Loaded only when chosen, like the Redis store.
   const { createRedisLimits } = await import('./shared-limits/redis-limits.js');

@@ -11,9 +11,10 @@ export type TokenDecision = { ok: true } | { ok: false; retryAfterSeconds: numbe
 
 /**
  * Per-client limits counted across every instance of a deployment (in Redis:
- * src/shared-limits/). Each limit is also counted in this process, which
- * decides alone while the shared count cannot be reached; so nothing here
- * ever waits long or refuses because the count is away.
+ * src/shared-limits/). Each limit is also counted in this process, every
+ * token and slot the shared count grants included, so the process decides
+ * alone, from what it already counted, while the shared count cannot be
+ * reached; nothing here ever waits long or refuses because the count is away.
  */
 export interface SharedCounter {
   /** Takes one token of `client`'s bucket named `budget`; null when it cannot be counted now, so the caller counts here. */

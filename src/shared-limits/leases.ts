@@ -50,7 +50,8 @@ export function createLeases({ redis, clock, leaseMs, onError }: LeaseOptions): 
       pairs.push(end, member);
       byKey.set(key, pairs);
     }
-    const batch = redis.pipeline();
+    // One transaction: after a Redis restart ZADD creates the key, and it must not be left without its expiry.
+    const batch = redis.multi();
     for (const [key, pairs] of byKey) batch.zadd(key, ...pairs).pexpire(key, leaseMs);
     try {
       const failed = (await batch.exec())?.find(([error]) => error !== null);

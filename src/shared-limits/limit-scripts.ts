@@ -37,7 +37,9 @@ return {1}
  * Slots as leases in a sorted set per client: member = instance and slot,
  * score = when the lease ends. Leases that ended are dropped first, so the
  * slots of an instance that crashed free themselves once their leases run
- * out; the key itself expires with its last lease.
+ * out; the key itself expires with its last lease. Times are in Redis's
+ * clock as each instance measured it (redis-limits.ts), so one whose own
+ * clock runs ahead does not drop the others' live leases.
  *
  * KEYS[1]: the client's leases. ARGV: now (ms), most per client, member,
  * lease end (ms), lease length (ms). Returns 1 when taken, 0 when full.

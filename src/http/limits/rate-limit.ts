@@ -79,14 +79,22 @@ export interface BudgetOptions {
 
 /**
  * The token bucket above, counted on `shared` when there is one, so one
- * client's budget is the same whichever instances it asks, and here while
- * the shared count cannot answer.
+ * client's budget is the same whichever instances it asks. Every request
+ * that the shared count answers is also counted here, so when the shared
+ * count cannot answer this process decides from what the client really spent
+ * on it, and a flap of the shared count never hands out a fresh burst. The
+ * shared answer wins whenever there is one: here counts only this process's
+ * share of it.
  */
 export function createBudget(settings: BucketSettings, { name, clock, maxClients, shared }: BudgetOptions): Budget {
   const here = createRateLimiter({ ...settings, clock, ...(maxClients === undefined ? {} : { maxClients }) });
   return {
     async take(client) {
-      return (await shared?.takeToken(name, client, settings)) ?? here.take(client);
+      const answer = await shared?.takeToken(name, client, settings);
+      if (answer === undefined || answer === null) return here.take(client);
+      // Spent here too, whatever here says; a refusal costs nothing on either count.
+      if (answer.ok) here.take(client);
+      return answer;
     },
     trackedClients: () => here.trackedClients(),
   };

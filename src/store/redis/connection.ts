@@ -2,8 +2,6 @@ import type { Redis } from 'ioredis';
 import { openRedisConnection } from '../../runtime/redis-connection.js';
 import { StoreUnavailableError } from '../store.js';
 
-export { closeRedisConnection as closeConnection } from '../../runtime/redis-connection.js';
-
 // Below the Docker health check's 3 s, so /healthz answers 503 rather than timing out.
 const COMMAND_TIMEOUT_MS = 2_500;
 

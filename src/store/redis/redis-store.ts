@@ -1,11 +1,12 @@
 import type { Clock } from '../../runtime/clock.js';
 import { notifyEach } from '../../runtime/listeners.js';
+import { closeRedisConnection } from '../../runtime/redis-connection.js';
 import type { Envelope, MessageHead, StoredMessage } from '../message.js';
 import { createHeadMaker } from '../new-heads.js';
 import { joinRaw } from '../raw-bytes.js';
 import type { CopyNotes, Store, StoreEvent, StoreListener } from '../store.js';
 import { MAX_NOTE_BYTES, OverShareError, StoreUnavailableError } from '../store.js';
-import { closeConnection, connect, openConnection, unavailable } from './connection.js';
+import { connect, openConnection, unavailable } from './connection.js';
 import { createEventRelay, type EventRelay } from './events.js';
 import { DEFAULT_KEY_PREFIX, redisKeys, scriptKeys } from './keys.js';
 import { headFromJson, planAdd } from './records.js';
@@ -198,7 +199,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
       await sweeper.idle();
       listeners.clear();
       relay.close();
-      await Promise.all([closeConnection(redis), closeConnection(subscriber)]);
+      await Promise.all([closeRedisConnection(redis), closeRedisConnection(subscriber)]);
     },
   };
 }
