@@ -101,8 +101,8 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
 
   /**
    * What the session saw of the client. smtp-server's remoteAddress is the
-   * socket's peer with `::ffff:` dropped, or with --smtp-proxy-protocol the
-   * client the PROXY header names (XCLIENT and XFORWARD stay off), and it
+   * socket's peer with `::ffff:` dropped, or for a proxy of --smtp-proxy-protocol
+   * the client its PROXY header names (XCLIENT and XFORWARD stay off), and it
    * refuses MAIL FROM before HELO or EHLO, so both are set.
    */
   function intakeSessionOf(session: SMTPServerSession): IntakeSession {
@@ -195,9 +195,8 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     authMethods: ['PLAIN', 'LOGIN'],
     hideENHANCEDSTATUSCODES: false,
     disableReverseLookup: true,
-    // Read before the session starts, so every use of session.remoteAddress (limits, logs, the stored
-    // session, the report) sees the client the proxy saw. A socket that never sends the header is
-    // closed after socketTimeout, and one whose pending count passes maxClients is dropped.
+    // From the listed peers (true: all), read before the session starts, so limits, logs and the stored session
+    // see the client the proxy saw; a proxy's socket that never sends it is closed after socketTimeout.
     useProxy: config.proxyProtocol,
     key: options.tls.key,
     cert: options.tls.cert,
