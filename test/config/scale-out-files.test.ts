@@ -91,6 +91,12 @@ describe('compose.yaml and docs/haproxy.cfg describe the shape the scale-out tes
     expect(sections().get('backend ephemail-smtp')?.find((line) => line.startsWith('default-server'))).toMatch(/ send-proxy /);
   });
 
+  it('checks /readyz, which leaves Redis out, once a second, so one failure takes a stopping instance out within its hand-over', () => {
+    const backend = sections().get('backend ephemail-http') ?? [];
+    expect(backend).toContain('http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost');
+    expect(backend.find((line) => line.startsWith('default-server'))).toMatch(/ check inter 1s fall 1 /);
+  });
+
   it('cuts neither a long poll, a live socket nor an SMTP session before Ephemail ends it', () => {
     const defaults = parseConfig([], {});
     expect(timeoutMs('frontend http', 'client')).toBeGreaterThan(defaults.http.waitMaxMs);
