@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createSystemClock, type Clock } from './runtime/clock.js';
 import type { Config, StoreConfig, WebhookConfig } from './config/config.js';
 import { createHttpApp } from './http/app.js';
@@ -37,7 +38,11 @@ export interface Ephemail {
   hub: Hub;
   /** The store's heads with their digests, as listings show them. */
   summaries: Summaries;
-  /** Stops SMTP (letting messages in DATA finish for up to `drainMs`), then the event sockets, then HTTP, then the store. */
+  /**
+   * Turns /readyz to 503 `stopping` and keeps serving for the hand-over time,
+   * then stops SMTP (letting messages in DATA finish for up to `drainMs`), the
+   * event sockets, HTTP and the store.
+   */
   close(drainMs?: number): Promise<void>;
 }
 
@@ -52,6 +57,12 @@ export interface StartOptions {
    * mostly read nothing passes false: each first read then loads them.
    */
   warm?: boolean;
+  /**
+   * How long close() keeps serving after /readyz turned 503, so that a load
+   * balancer's check sees it and sends new connections elsewhere. By default
+   * HANDOVER_MS behind a proxy (--trust-proxy or --smtp-proxy-protocol set), else 0.
+   */
+  handoverMs?: number;
 }
 
 const DEFAULT_DRAIN_MS = 10_000;
@@ -79,20 +90,23 @@ const REPORT_TIMEOUT_MS = 15_000;
 const QUEUED_JOBS_PER_LANE = 64;
 // Loading the parse workers takes about half a second; past this, the server serves cold rather than stay "starting".
 const WARM_LIMIT_MS = 5_000;
+// Twice the check interval of docs/haproxy.cfg (1 s, one failure takes an instance out), so its
+// check has seen /readyz answer 503 before the SMTP port starts to refuse.
+const HANDOVER_MS = 2_000;
 const COLD_START: Warmth = { isWarm: () => true, settled: Promise.resolve() };
 
 /**
  * Wires every part together. Data flows one way: SMTP intake -> store ->
  * hub -> HTTP and WebSocket. This is the only file that knows all of them.
  */
-export async function startEphemail({ config, log, clock = createSystemClock(), warm = true }: StartOptions): Promise<Ephemail> {
+export async function startEphemail({ config, log, clock = createSystemClock(), warm = true, handoverMs = defaultHandover(config) }: StartOptions): Promise<Ephemail> {
   const onListenerError = (error: unknown) => log.error({ err: error }, 'an event listener failed');
   const { store, dataDir } = await openStore(config.store, { clock, log, onListenerError });
   // What was opened so far, closed in reverse if a later step fails: open Redis
   // connections, workers or listeners would keep a failed process from exiting.
   const opened: Array<() => Promise<void>> = [() => store.close()];
   try {
-    return await startParts({ config, log, clock, warm, store, dataDir, opened, onListenerError });
+    return await startParts({ config, log, clock, warm, handoverMs, store, dataDir, opened, onListenerError });
   } catch (error) {
     for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
@@ -125,7 +139,7 @@ function startReports(config: Config, store: Store, metrics: Metrics, log: Logge
   });
 }
 
-async function startParts({ config, log, clock, warm, store, dataDir, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
+async function startParts({ config, log, clock, warm, handoverMs, store, dataDir, opened, onListenerError }: PartsOptions): Promise<Ephemail> {
   warnIfFewDescriptors(config, log);
   const metrics = createMetrics(() => store.stats());
   if (dataDir !== null) addDataDirGauges(metrics, dataDir);
@@ -177,11 +191,13 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
   const refusals = createRefusalLog({ metrics, log: httpLog, clock });
   // One set for the app and the event sockets: a WebSocket handshake spends the same API budget as a request.
   const httpLimits = createHttpLimits(config.http, { clock, refusals, shared });
+  let stopping = false;
   const httpApp = createHttpApp({
     limits: httpLimits,
     store, hub, summaries, reader, documents, reports, clock, metrics,
     renderHtml: (job, signal) => workers.renderHtml(job, signal),
     isWarm: warmth.isWarm,
+    isStopping: () => stopping,
     domains: config.domains,
     ttlMs: config.store.ttlMs,
     waitMaxMs: config.http.waitMaxMs,
@@ -211,6 +227,10 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
     hub,
     summaries,
     async close(drainMs = DEFAULT_DRAIN_MS) {
+      // Readiness first, while both ports still serve: a balancer then stops sending new
+      // connections here before SMTP answers them 421 and the listeners close.
+      stopping = true;
+      if (handoverMs > 0) await delay(handoverMs);
       await smtp.close(drainMs);
       // Once intake has stopped: what still waits is lost with the process.
       webhooks?.close();
@@ -223,6 +243,11 @@ async function startParts({ config, log, clock, warm, store, dataDir, opened, on
       processGauges.close();
     },
   };
+}
+
+/** Behind a proxy a load balancer checks /readyz, and close() gives it time to see the answer change. */
+function defaultHandover(config: Config): number {
+  return config.http.trustedProxies > 0 || config.smtp.proxyProtocol !== false ? HANDOVER_MS : 0;
 }
 
 /** With a Redis store the per-client limits are counted in it for every instance on it (src/shared-limits/); else in this process. */

@@ -25,8 +25,12 @@ export interface SmtpConfig {
   maxRecipients: number;
   /** PEM strings from --tls-cert/--tls-key, or null to make a self-signed certificate. */
   tls: { cert: string; key: string } | null;
-  /** --smtp-proxy-protocol: the client's address comes from a PROXY protocol header that starts every connection. */
-  proxyProtocol: boolean;
+  /**
+   * --smtp-proxy-protocol: which peers start their connections with a PROXY
+   * protocol header naming the client: none (false), every one (true), or
+   * those at these addresses, the rest being clients that connect directly.
+   */
+  proxyProtocol: boolean | string[];
   limits: SmtpLimits;
 }
 

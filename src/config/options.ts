@@ -65,7 +65,7 @@ export const OPTIONS = {
   wsMaxPerClient: option({ flag: '--ws-max-per-client', env: 'EPHEMAIL_WS_MAX_PER_CLIENT', defaultValue: '32', meaning: 'live event sockets (WebSockets) one client address may hold open, the client counted as --rate-limit counts it (so behind --trust-proxy too); more get 429 at the handshake', read: (text: string) => readCount(text) }),
   httpWriteTimeout: option({ flag: '--http-write-timeout', env: 'EPHEMAIL_HTTP_WRITE_TIMEOUT', defaultValue: '30s', meaning: 'how long a response may have bytes waiting that the client does not take before its connection is cut; a long poll still waiting for mail has none and is not cut', read: readDuration }),
   trustProxy: option({ flag: '--trust-proxy', env: 'EPHEMAIL_TRUST_PROXY', defaultValue: 'false', meaning: 'reverse proxies in front that append the client to X-Forwarded-For: false (clients connect directly; the header is ignored), true (one) or their number; limits then count the client the outermost one saw. Turn on only when the HTTP port is reachable through them alone', read: readTrustProxy }),
-  smtpProxyProtocol: option({ flag: '--smtp-proxy-protocol', env: 'EPHEMAIL_SMTP_PROXY_PROTOCOL', defaultValue: 'false', meaning: 'true: every SMTP connection starts with a PROXY protocol v1 header (HAProxy\'s send-proxy) naming the client, which the per-address cap, --memory-share, the logs and each message\'s session and report then use instead of the proxy\'s address; a connection without one is closed, answered `* BAD Invalid PROXY header` if it speaks first, else after --smtp-idle-timeout. Turn on only when the SMTP port is reachable through the proxy alone (docs/deployment.md)', read: readSwitch }),
+  smtpProxyProtocol: option({ flag: '--smtp-proxy-protocol', env: 'EPHEMAIL_SMTP_PROXY_PROTOCOL', defaultValue: 'false', meaning: 'SMTP connections that start with a PROXY protocol v1 header (HAProxy\'s send-proxy) naming the client, which the per-address cap, --memory-share, the logs and each message\'s session and report then use instead of the proxy\'s address. false: none (a PROXY line is an unknown command); the proxies\' IP addresses, comma-separated: connections from them must send one, and every other peer is a direct client that keeps its own address; true: every connection must send one, so turn it on only when the SMTP port is reachable through the proxy alone (docs/deployment.md). A proxied connection without a header is closed, answered `* BAD Invalid PROXY header` if it speaks first, else after --smtp-idle-timeout', read: readProxyPeers }),
   publicUrl: option({ flag: '--public-url', env: 'EPHEMAIL_PUBLIC_URL', defaultValue: '', meaning: 'public origins of the web inbox, comma-separated (https://mail.example.com); pages of other origins cannot open the live socket, while a page this server served always can, however it was opened; empty means the listening address, plus localhost and 127.0.0.1 on a loopback or 0.0.0.0 bind', read: readPublicUrls }),
   webhookUrl: option({ flag: '--webhook-url', env: 'EPHEMAIL_WEBHOOK_URL', defaultValue: '', meaning: 'http or https URL the server POSTs a signed JSON summary of every stored message to (inbox, id, sender, subject, codes, API links: absolute under the first --public-url, else paths); for operators, there are no per-inbox URLs; empty sends none. Several instances on one Redis each see every message: set it on one', read: readWebhookUrl }),
   webhookSecret: option({ flag: '--webhook-secret', env: 'EPHEMAIL_WEBHOOK_SECRET', defaultValue: '', meaning: 'key of the HMAC-SHA256 of the body in the X-Ephemail-Signature header; required with --webhook-url, at least 16 characters (openssl rand -hex 32); prefer the variable, flags show in ps', read: (text: string) => text }),
@@ -210,6 +210,19 @@ function readTrustProxy(text: string): number {
     throw new InvalidValue(`is not a proxy setting; use false (clients connect directly), true (one reverse proxy) or how many proxies are in front, up to ${MAX_TRUSTED_PROXIES}`);
   }
   return count;
+}
+
+/** --smtp-proxy-protocol: false, true (every peer is a proxy) or the proxies' addresses. */
+function readProxyPeers(text: string): boolean | string[] {
+  const value = text.trim().toLowerCase();
+  if (['false', 'no', 'off'].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  const peers = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const notAnAddress = peers.find((peer) => isIP(peer) === 0);
+  if (peers.length === 0 || notAnAddress !== undefined) {
+    throw new InvalidValue(`is not a proxy setting${notAnAddress === undefined ? '' : ` ("${notAnAddress}" is not an IP address)`}; use false (clients connect directly), the proxies' IP addresses, comma-separated (10.0.0.5,10.0.0.6), or true (every connection comes through a proxy)`);
+  }
+  return peers;
 }
 
 function readLogLevel(text: string): LogLevel {

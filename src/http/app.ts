@@ -17,8 +17,10 @@ import { staticRoutes } from './static-routes.js';
 /** What the HTTP app is built from. */
 export interface HttpAppOptions extends ApiDependencies {
   metrics: Metrics;
-  /** False until the parse workers are ready for the first read: /healthz answers 503 `starting` meanwhile. */
+  /** False until the parse workers are ready for the first read: /healthz and /readyz answer 503 `starting` meanwhile. */
   isWarm: () => boolean;
+  /** True once the server has begun to stop: /readyz answers 503 `stopping`. */
+  isStopping: () => boolean;
   log: Logger;
 }
 
@@ -46,7 +48,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<BlankEnv> {
   app.route('/api', apiRoutes(options));
   // The tools call the routes above in process, as the same client: same checks, limits, sentences and codes.
   app.route('/', mcpRoutes((input, init, env) => app.request(input, init, env)));
-  app.route('/', opsRoutes(options.store, options.metrics, options.isWarm));
+  app.route('/', opsRoutes(options));
   app.route('/', staticRoutes());
   serveReference(app);
   app.notFound((c) => problemJson(c, new ApiProblem(404, 'Not Found', `There is nothing at ${new URL(c.req.url).pathname}.`, { code: 'not_found' })));

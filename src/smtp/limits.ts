@@ -98,9 +98,10 @@ export function createAddressCounter(limits: SmtpLimits, shared: SharedCounter |
     release(session) {
       const grant = grants.get(session);
       grants.delete(session);
-      void grant?.then((taken) => {
+      // A count that failed holds nothing; admit() reported it.
+      grant?.then((taken) => {
         if (taken.ok) taken.release();
-      });
+      }, () => {});
     },
   };
 }

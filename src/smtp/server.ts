@@ -12,8 +12,9 @@ import type { Metrics, RejectionReason } from '../runtime/metrics.js';
 import type { Envelope, IntakeSession, MessageHead } from '../store/message.js';
 import type { RawBytes } from '../store/raw-bytes.js';
 import type { SenderShare } from '../store/store.js';
+import { createAdmission, SHUTTING_DOWN } from './admission.js';
 import { asArrived } from './data-chunks.js';
-import { createAddressCounter, createLineMeter, hardConnectionCap, limitReplies, serverLimitOptions } from './limits.js';
+import { createLineMeter, hardConnectionCap, limitReplies, serverLimitOptions } from './limits.js';
 import { installEnhancedCodes } from './patches/enhanced-codes.js';
 import { listenerOf } from './patches/listener.js';
 import { takeRecipientsAsWritten } from './patches/recipients-as-written.js';
@@ -61,8 +62,6 @@ export interface SmtpIntake {
   close(drainMs: number): Promise<void>;
 }
 
-const SHUTTING_DOWN = new SmtpReply(421, '4.3.2', 'This server is shutting down; please try again in a moment.');
-
 /** Builds the SMTP intake on smtp-server. */
 export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   const { config, domains, deliver, shareOf, log, metrics, clock } = options;
@@ -70,7 +69,6 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
   const { limits } = config;
-  const perAddress = createAddressCounter(limits, options.shared ?? null);
   const checkDomain = memoizedDomainChecker();
   const simulator = createSimulator({ domain: domains.simulatorDomain, clock });
   // Sessions that reached onConnect and were counted open; smtp-server also calls onClose for
@@ -89,6 +87,12 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     refuse(session, reply, callback);
   }
 
+  const admission = createAdmission({
+    limits, shared: options.shared ?? null, log, refused,
+    isDraining: () => draining,
+    shutDown: (session, callback) => reject('shutting_down', session, SHUTTING_DOWN, callback),
+  });
+
   // What onRcptTo made of each recipient it accepted, keyed by smtp-server's own entry in the envelope.
   const acceptedRecipients = new WeakMap<SMTPServerAddress, Recipient>();
 
@@ -97,8 +101,8 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
 
   /**
    * What the session saw of the client. smtp-server's remoteAddress is the
-   * socket's peer with `::ffff:` dropped, or with --smtp-proxy-protocol the
-   * client the PROXY header names (XCLIENT and XFORWARD stay off), and it
+   * socket's peer with `::ffff:` dropped, or for a proxy of --smtp-proxy-protocol
+   * the client its PROXY header names (XCLIENT and XFORWARD stay off), and it
    * refuses MAIL FROM before HELO or EHLO, so both are set.
    */
   function intakeSessionOf(session: SMTPServerSession): IntakeSession {
@@ -191,9 +195,8 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
     authMethods: ['PLAIN', 'LOGIN'],
     hideENHANCEDSTATUSCODES: false,
     disableReverseLookup: true,
-    // Read before the session starts, so every use of session.remoteAddress (limits, logs, the stored
-    // session, the report) sees the client the proxy saw. A socket that never sends the header is
-    // closed after socketTimeout, and one whose pending count passes maxClients is dropped.
+    // From the listed peers (true: all), read before the session starts, so limits, logs and the stored session
+    // see the client the proxy saw; a proxy's socket that never sends it is closed after socketTimeout.
     useProxy: config.proxyProtocol,
     key: options.tls.key,
     cert: options.tls.cert,
@@ -210,15 +213,10 @@ export function createSmtpIntake(options: SmtpIntakeOptions): SmtpIntake {
       metrics.smtpConnections.inc();
       metrics.smtpConnectionsOpen.inc();
       countedOpen.add(session);
-      if (draining) return reject('shutting_down', session, SHUTTING_DOWN, callback);
-      void perAddress.admit(session).then((crowded) => {
-        if (crowded === null) return callback();
-        refused({ reason: 'too_many_connections_from_address', session: session.id, remote: session.remoteAddress, reply: crowded });
-        refuse(session, crowded, callback);
-      });
+      admission.admit(session, callback);
     },
     onClose(session) {
-      perAddress.release(session);
+      admission.release(session);
       guard.release(session);
       if (countedOpen.delete(session)) metrics.smtpConnectionsOpen.dec();
     },

@@ -8,6 +8,7 @@ import { BEHIND_PROXY_ENV, HAPROXY_CONFIG } from '../support/haproxy.js';
 /** A compose service, as far as these checks read it. */
 interface Service {
   environment?: Record<string, string>;
+  networks?: Record<string, { ipv4_address?: string }>;
   ports?: string[];
   command?: string[];
   volumes?: string[];
@@ -69,13 +70,17 @@ describe('compose.yaml and docs/haproxy.cfg describe the shape the scale-out tes
 
   it('runs each instance with the settings the test gives it, valid options all, and the proxy\'s origin as its public URL', () => {
     const optionEnvs = new Set<string>(Object.values(OPTIONS).map((spec) => spec.env));
+    const proxyAddress = proxy.networks?.default?.ipv4_address;
+    expect(proxyAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     for (const service of Object.values(INSTANCES)) {
       const env = compose.services[service]?.environment ?? {};
-      expect(env).toMatchObject(BEHIND_PROXY_ENV);
+      // The test's proxy is 127.0.0.1; compose's has the fixed address its network gives it.
+      expect(env).toMatchObject({ ...BEHIND_PROXY_ENV, EPHEMAIL_SMTP_PROXY_PROTOCOL: proxyAddress });
       expect(Object.keys(env).filter((name) => !optionEnvs.has(name))).toEqual([]);
       const config = parseConfig([], { ...imageEnv(), ...env });
       expect(config.http.trustedProxies).toBe(1);
-      expect(config.smtp.proxyProtocol).toBe(true);
+      // PROXY headers from the proxy alone: a peer elsewhere on the network cannot choose its address.
+      expect(config.smtp.proxyProtocol).toEqual([proxyAddress]);
       expect(config.http.publicOrigins).toContain('http://127.0.0.1:8080');
       expect(config.store.backend).toEqual({ kind: 'redis', url: 'redis://redis:6379/0' });
     }
@@ -84,6 +89,12 @@ describe('compose.yaml and docs/haproxy.cfg describe the shape the scale-out tes
   it('matches what the instances expect of the proxy: X-Forwarded-For on HTTP, a PROXY header on SMTP', () => {
     expect(sections().get('frontend http')).toContain('option forwardfor');
     expect(sections().get('backend ephemail-smtp')?.find((line) => line.startsWith('default-server'))).toMatch(/ send-proxy /);
+  });
+
+  it('checks /readyz, which leaves Redis out, once a second, so one failure takes a stopping instance out within its hand-over', () => {
+    const backend = sections().get('backend ephemail-http') ?? [];
+    expect(backend).toContain('http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost');
+    expect(backend.find((line) => line.startsWith('default-server'))).toMatch(/ check inter 1s fall 1 /);
   });
 
   it('cuts neither a long poll, a live socket nor an SMTP session before Ephemail ends it', () => {

@@ -17,9 +17,16 @@ describe('--smtp-proxy-protocol', () => {
     expect(proxyProtocol(['--smtp-proxy-protocol', 'false'], { EPHEMAIL_SMTP_PROXY_PROTOCOL: 'true' })).toBe(false);
   });
 
-  it('refuses anything but a switch in one line naming the option', () => {
-    expect(configErrorOf(['--smtp-proxy-protocol', 'v2'])).toBe('--smtp-proxy-protocol: "v2" is not a switch; use true or false');
-    expect(configErrorOf([], { EPHEMAIL_SMTP_PROXY_PROTOCOL: '1.2.3.4' })).toBe('EPHEMAIL_SMTP_PROXY_PROTOCOL: "1.2.3.4" is not a switch; use true or false');
+  it('takes the proxies\' IP addresses, comma-separated, IPv4 and IPv6', () => {
+    expect(proxyProtocol(['--smtp-proxy-protocol', '10.0.0.5'])).toEqual(['10.0.0.5']);
+    expect(proxyProtocol([], { EPHEMAIL_SMTP_PROXY_PROTOCOL: '10.0.0.5, 10.0.0.6,fd00::1' })).toEqual(['10.0.0.5', '10.0.0.6', 'fd00::1']);
+  });
+
+  it('refuses anything else in one line naming the option and the value that is not an address', () => {
+    const expected = 'use false (clients connect directly), the proxies\' IP addresses, comma-separated (10.0.0.5,10.0.0.6), or true (every connection comes through a proxy)';
+    expect(configErrorOf(['--smtp-proxy-protocol', 'v2'])).toBe(`--smtp-proxy-protocol: "v2" is not a proxy setting ("v2" is not an IP address); ${expected}`);
+    expect(configErrorOf([], { EPHEMAIL_SMTP_PROXY_PROTOCOL: '10.0.0.5,haproxy' })).toBe(`EPHEMAIL_SMTP_PROXY_PROTOCOL: "10.0.0.5,haproxy" is not a proxy setting ("haproxy" is not an IP address); ${expected}`);
+    expect(configErrorOf(['--smtp-proxy-protocol', ' , '])).toBe(`--smtp-proxy-protocol: " , " is not a proxy setting; ${expected}`);
   });
 
   const readme = new URL('../../README.md', import.meta.url);

@@ -22,7 +22,7 @@ export function servedOperations(app: Hono): string[] {
   const served = app.routes
     .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
     .map((route) => `${route.method} ${toOpenApiPath(route.path)}`)
-    .filter((operation) => /^\S+ (\/api\/|\/healthz$|\/metrics$)/.test(operation));
+    .filter((operation) => /^\S+ (\/api\/|\/healthz$|\/readyz$|\/metrics$)/.test(operation));
   return [...new Set(served)].sort();
 }
 

@@ -133,6 +133,7 @@ describe('the real responses', () => {
     await call('delete', `/api/inboxes/${address}/messages/${id}`, base);
     await call('delete', `/api/inboxes/${address}`, '/api/inboxes/{address}');
     await call('get', '/healthz', '/healthz');
+    await call('get', '/readyz', '/readyz');
     await call('get', '/metrics', '/metrics');
   });
 

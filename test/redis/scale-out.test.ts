@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startProgram, type RunningProgram } from '../support/cli-process.js';
@@ -14,7 +15,7 @@ type Json = Record<string, any>;
 // Loading the TypeScript sources through tsx takes a second or two per process, more on a busy machine.
 const STARTUP_MS = 60_000;
 // Clients connect from loopback addresses of their own; the proxy reaches the instances from 127.0.0.1.
-const CLIENT = { smtp: '127.0.0.7', live: '127.0.0.8', capped: '127.0.0.9', neighbour: '127.0.0.10', failover: '127.0.0.11' };
+const CLIENT = { smtp: '127.0.0.7', live: '127.0.0.8', capped: '127.0.0.9', neighbour: '127.0.0.10', failover: '127.0.0.11', outage: '127.0.0.12' };
 
 /** One Ephemail process behind the proxy, and the ports it printed in its banner. */
 interface Instance {
@@ -38,17 +39,23 @@ async function startInstance(redisUrl: string, publicUrl: string): Promise<Insta
   return { program, smtpPort: Number(banner[1]), httpPort: Number(banner[2]) };
 }
 
-/** GET `path` on 127.0.0.1:`port` from the local address `from`, as JSON. */
-function getJson(port: number, path: string, from: string): Promise<{ status: number; body: Json }> {
+/** GET `path` on 127.0.0.1:`port` from the local address `from`: the status and the body as text. */
+function get(port: number, path: string, from: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, localAddress: from, agent: false }, (response) => {
       let text = '';
       response.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Json }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
     });
     req.on('error', reject);
     req.end();
   });
+}
+
+/** The same, as JSON. */
+async function getJson(port: number, path: string, from: string): Promise<{ status: number; body: Json }> {
+  const { status, text } = await get(port, path, from);
+  return { status, body: JSON.parse(text) as Json };
 }
 
 /** A WebSocket handshake from `from`: the open socket, or the refusal the server answered. */
@@ -152,16 +159,21 @@ describe.skipIf(skipRedisTests() || skipHaproxyTests())('two instances on one Re
     expect(await waiting).toMatchObject({ status: 200, body: { subject: 'waited for' } });
   });
 
-  it('counts an HTTP client by the address the proxy appended: its live-socket cap refuses it, not its neighbour', async () => {
+  it('counts an HTTP client by the address the proxy appended, on both instances together: its live-socket cap refuses it, not its neighbour', async () => {
     const url = `ws://127.0.0.1:${ports.http}/api/inboxes/${address('capped')}/events`;
-    // --ws-max-per-client 1: a client holds one socket per instance at most, so the third is refused.
-    let refused: { status: number; body: string } | undefined;
-    for (let attempt = 0; attempt < 3 && refused === undefined; attempt++) {
-      const outcome = await handshake(url, CLIENT.capped, origin);
-      if ('ws' in outcome) sockets.push(outcome.ws);
-      else refused = outcome;
-    }
-    expect(refused).toEqual({ status: 429, body: expect.stringContaining('Your address has 1 live event sockets open') });
+    const refusedOn = async () => ({
+      a: await metric(a.httpPort, 'ephemail_http_connections_refused_total{reason="too_many_event_sockets"}'),
+      b: await metric(b.httpPort, 'ephemail_http_connections_refused_total{reason="too_many_event_sockets"}'),
+    });
+    const before = await refusedOn();
+    // --ws-max-per-client 1, and round robin sends the second handshake to the other instance:
+    // counted per instance it would open there; counted in Redis it is refused.
+    const first = await handshake(url, CLIENT.capped, origin);
+    expect(first).toHaveProperty('ws');
+    if ('ws' in first) sockets.push(first.ws);
+    expect(await handshake(url, CLIENT.capped, origin)).toEqual({ status: 429, body: expect.stringContaining('Your address has 1 live event sockets open') });
+    const after = await refusedOn();
+    expect(after.a - before.a + after.b - before.b).toBe(1);
     const neighbour = await handshake(url, CLIENT.neighbour, origin);
     expect(neighbour).toHaveProperty('ws');
     if ('ws' in neighbour) sockets.push(neighbour.ws);
@@ -170,10 +182,34 @@ describe.skipIf(skipRedisTests() || skipHaproxyTests())('two instances on one Re
     await expect.poll(logLines, { timeout: 5_000 }).toContainEqual(expect.objectContaining({ reason: 'too_many_event_sockets', remote: CLIENT.capped }));
   });
 
-  it('keeps serving from the other instance when one stops, and loses no acknowledged mail', async () => {
+  it('answers with its own 503 store_unavailable and SMTP 451 while Redis is away, not the proxy\'s error, and takes neither instance out', async () => {
+    if (redis === undefined) throw new Error('no redis');
+    const inbox = encodeURIComponent(address('outage'));
+    const path = `/api/inboxes/${inbox}/messages`;
+    const seenBefore = proxy?.output().length ?? 0;
+    await redis.kill();
+    try {
+      await expect.poll(async () => (await get(ports.http, path, CLIENT.outage)).status, { timeout: 10_000 }).toBe(503);
+      // A check that asked the store would take an instance out after one failed check a second:
+      // for three seconds every answer is still Ephemail's own, through the proxy.
+      for (const until = Date.now() + 3_000; Date.now() < until; await delay(250)) {
+        const answer = await getJson(ports.http, path, CLIENT.outage);
+        expect(answer).toMatchObject({ status: 503, body: { code: 'store_unavailable', detail: expect.stringMatching(/^The message store \(Redis\) cannot be reached/) } });
+      }
+      await expect(send(CLIENT.outage, address('outage'), 'while Redis is away')).rejects.toMatchObject({ responseCode: 451 });
+      expect(proxy?.output().slice(seenBefore)).not.toMatch(/is DOWN/);
+    } finally {
+      await redis.restart();
+    }
+    await expect.poll(async () => (await get(ports.http, path, CLIENT.outage)).status, { timeout: 15_000 }).toBe(200);
+  });
+
+  it('takes a stopping instance out before it refuses, so no client connecting after the stop gets a 421, and loses no acknowledged mail', async () => {
     const inbox = address('failover');
     const acknowledged: string[] = [];
     const givenUp: string[] = [];
+    // Failed attempts, with when each began: one that began after the stop was sent somewhere it should not have been.
+    const failures: Array<{ startedAt: number; error: string }> = [];
     let sent = 0;
     let stopSending = false;
     // Three clients sending one message after another; one that is refused or cut retries, as a mail server would.
@@ -182,25 +218,31 @@ describe.skipIf(skipRedisTests() || skipHaproxyTests())('two instances on one Re
         const subject = `failover ${sent++}`;
         let delivered = false;
         for (let attempt = 0; attempt < 10 && !delivered; attempt++) {
-          delivered = await send(CLIENT.failover, inbox, subject).then(() => true, () => false);
+          const startedAt = Date.now();
+          delivered = await send(CLIENT.failover, inbox, subject).then(() => true, (error: Error) => {
+            failures.push({ startedAt, error: error.message });
+            return false;
+          });
         }
         (delivered ? acknowledged : givenUp).push(subject);
       }
     };
     const senders = Promise.all([sender(), sender(), sender()]);
     await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    const stopBegan = Date.now();
     a.program.kill('SIGTERM');
     expect((await a.program.done).code).toBe(0);
+    // It served while the proxy's check saw /readyz answer 503 stopping, and exited only once it was out.
+    expect(proxy?.output()).toMatch(/ephemail-http\/a is DOWN/);
     const atStop = acknowledged.length;
     await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(atStop + 6), { timeout: 20_000 });
     stopSending = true;
     await senders;
     expect(givenUp).toEqual([]);
-
-    // The health check takes the stopped instance out of both backends.
-    await expect.poll(() => proxy?.output(), { timeout: 15_000 }).toMatch(/ephemail-http\/a is DOWN/);
+    expect(failures.filter(({ startedAt }) => startedAt >= stopBegan)).toEqual([]);
     expect((await getJson(ports.http, '/healthz', CLIENT.failover)).status).toBe(200);
-    const list = await getJson(ports.http, `/api/inboxes/${inbox}/messages`, CLIENT.failover);
+    // The stop takes a few seconds now, and the senders go on: ask for more than the default page of 50.
+    const list = await getJson(ports.http, `/api/inboxes/${inbox}/messages?limit=200`, CLIENT.failover);
     const subjects = ((Array.isArray(list.body) ? list.body : list.body.messages) as Json[]).map((summary) => summary.subject as string);
     expect(subjects.sort()).toEqual([...acknowledged].sort());
   });

@@ -110,6 +110,32 @@ describe('--smtp-proxy-protocol true: the client is the one the PROXY header nam
   });
 });
 
+describe('--smtp-proxy-protocol with the proxy\'s address: only that peer sends a header', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The proxy is 127.0.0.1; a client on 127.0.0.2 reaches the port directly.
+    server = await startTestServer(['--smtp-proxy-protocol', '127.0.0.1', '--dns-servers', 'off']);
+  });
+  afterAll(() => server.close());
+
+  it('takes the client from the header the listed proxy sends', async () => {
+    const dialog = await openDialog(server.smtpPort, '127.0.0.1', '127.0.0.1', proxyHeader('203.0.113.50'));
+    expect(dialog.greeting.code).toBe(220);
+    expect(await deliver(dialog, 'via-proxy@ephemail.test')).toMatch(/^250 /);
+    dialog.close();
+    expect((await onlyMessage(server, 'via-proxy@ephemail.test')).envelope.session.clientIp).toBe('203.0.113.50');
+  });
+
+  it('greets a direct peer at once and keeps its own address, and a PROXY line from it is an unknown command', async () => {
+    const dialog = await openDialog(server.smtpPort, '127.0.0.1', '127.0.0.2');
+    expect(dialog.greeting.code).toBe(220);
+    expect((await dialog.command(proxyHeader('203.0.113.9').trimEnd())).code).toBe(500);
+    expect(await deliver(dialog, 'direct-peer@ephemail.test')).toMatch(/^250 /);
+    dialog.close();
+    expect((await onlyMessage(server, 'direct-peer@ephemail.test')).envelope.session.clientIp).toBe('127.0.0.2');
+  });
+});
+
 describe('--smtp-proxy-protocol false, the default', () => {
   let server: TestServer;
   beforeAll(async () => {

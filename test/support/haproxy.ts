@@ -7,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 export const HAPROXY_CONFIG = fileURLToPath(new URL('../../docs/haproxy.cfg', import.meta.url));
 
 /**
- * What compose.yaml gives every instance behind the proxy, and the scale-out
- * test too; test/config/scale-out-files.test.ts checks that compose.yaml says the same.
+ * What the scale-out test gives every instance behind the proxy, which reaches
+ * them from 127.0.0.1; test/config/scale-out-files.test.ts checks that
+ * compose.yaml says the same, with its proxy's fixed address.
  */
 export const BEHIND_PROXY_ENV: Readonly<Record<string, string>> = {
   EPHEMAIL_TRUST_PROXY: 'true',
-  EPHEMAIL_SMTP_PROXY_PROTOCOL: 'true',
+  EPHEMAIL_SMTP_PROXY_PROTOCOL: '127.0.0.1',
 };
 
 // Debian installs it in /usr/sbin, which a user's PATH may leave out.

@@ -33,6 +33,8 @@ export interface TestAppOptions {
   workers?: WorkerPool;
   /** Whether /healthz reports the workers warm; always, unless given (reads in this thread need no warming). */
   isWarm?: () => boolean;
+  /** Whether /readyz reports the server stopping; never, unless given. */
+  isStopping?: () => boolean;
 }
 
 /**
@@ -92,6 +94,7 @@ export function buildTestApp(options: TestAppOptions = {}) {
     waitMaxMs: options.waitMaxMs ?? 120_000,
     metrics,
     isWarm: options.isWarm ?? (() => true),
+    isStopping: options.isStopping ?? (() => false),
     log: pino({ level: 'silent' }),
   });
   /** Stores `raw` for each recipient as SMTP would. */

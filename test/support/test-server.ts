@@ -17,13 +17,15 @@ export interface TestServer extends Ephemail {
  * command line (so tests go through parseConfig like a user would) and
  * no environment.
  */
-export async function startTestServer(flags: string[] = [], options: { clock?: Clock; log?: Logger; warm?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(flags: string[] = [], options: { clock?: Clock; log?: Logger; warm?: boolean; handoverMs?: number } = {}): Promise<TestServer> {
   // One parse worker keeps start-up light; a later --parse-workers in `flags` wins.
   const config = parseConfig(['--smtp-port', '0', '--http-port', '0', '--parse-workers', '1', ...flags], {});
   // Cold unless asked: the suite starts hundreds of these and most read nothing, so warming each
   // cost CI about two minutes; real processes (test/load/first-read.test.ts) warm as shipped.
+  // No hand-over unless asked: no load balancer watches a test's /readyz, and closing stays fast.
   const app = await startEphemail({
-    config, log: options.log ?? createLogger('silent'), warm: options.warm ?? false, ...(options.clock ? { clock: options.clock } : {}),
+    config, log: options.log ?? createLogger('silent'), warm: options.warm ?? false, handoverMs: options.handoverMs ?? 0,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   let closing: Promise<void> | null = null;
   return {

@@ -207,7 +207,7 @@ export const problemCodeSchema = z.enum([
   'invalid_address', 'domain_not_accepted', 'invalid_name',
   'not_found', 'message_not_found', 'attachment_not_found', 'no_html', 'message_gone',
   'no_message_yet', 'payload_too_large', 'rate_limited', 'too_many_waits', 'too_many_connections_from_client', 'server_busy', 'store_unavailable',
-  'too_many_reads', 'report_failed', 'starting',
+  'too_many_reads', 'report_failed', 'starting', 'stopping',
   'method_not_allowed', 'origin_not_allowed',
   'http_error', 'internal_error',
 ]).openapi({

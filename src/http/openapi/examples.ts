@@ -128,5 +128,6 @@ export const exampleProblems = {
   tooMany: problem(429, 'rate_limited', 'Too Many Requests', 'Too many requests from your address; try again in 2 seconds.'),
   unavailable: problem(503, 'store_unavailable', 'Service Unavailable', 'The message store cannot be reached, so mail cannot be stored or read right now.'),
   starting: problem(503, 'starting', 'Starting', 'The server is still loading what it needs to read mail; it will be ready in a few seconds.'),
+  stopping: problem(503, 'stopping', 'Stopping', 'This instance is stopping; a load balancer should send new requests and connections to another one.'),
   internal: problem(500, 'internal_error', 'Internal Server Error', 'Something went wrong on the server; the error was logged. Please try again.'),
 } satisfies Record<string, ApiProblemBody>;
