@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { messageFactory, rawSize, type MessageKind } from './messages.js';
+import { messageFactory, rawSize, type MailKind } from './messages.js';
 import { openSender, type SmtpSender } from './smtp-client.js';
 import { sleep, summarize, type Latency } from './stats.js';
 
@@ -8,7 +8,7 @@ const FROM = 'sender@bench.example';
 
 export interface IngestParams {
   port: number;
-  kind: MessageKind;
+  kind: MailKind;
   connections: number;
   /** Measured messages per connection, sent back to back in one session. */
   perConnection: number;
@@ -76,7 +76,7 @@ export async function ingest(params: IngestParams): Promise<IngestResult> {
 /** Sends to one inbox at a steady rate over a small pool of sessions; reports when each DATA ended. */
 export interface PacedParams {
   port: number;
-  kind: MessageKind;
+  kind: MailKind;
   inbox: string;
   rate: number;
   count: number;
