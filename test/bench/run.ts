@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { buildServerChild, startLoad } from './children.js';
 import { makePlan, type Context, type Figures, type Plan } from './plan.js';
 import { profileIngest } from './profile.js';
+import { profileRedis } from './profile-redis.js';
 import { judge, medians, table } from './report.js';
 import { openStoreTarget, type StoreTarget } from './redis-target.js';
 import { defaultScenarios, SCENARIOS, type ScenarioName } from './scenarios.js';
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
   try {
     const plan = makePlan(values.quick ?? false, runs, values['log-level'] ?? 'info', target.store, values['data-dir'] ?? false);
     if (values.profile) {
-      await profileIngest(plan, note);
+      await (plan.store === 'memory' ? profileIngest : profileRedis)(plan, note);
       return 0;
     }
     return await measure(plan, target, names, note);
