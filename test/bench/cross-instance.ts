@@ -8,6 +8,7 @@ import type { ServerHandle } from './children.js';
 import { DOMAIN } from './load-smtp.js';
 import { MESSAGE_KINDS, type MailKind } from './messages.js';
 import type { Context, Figures } from './plan.js';
+import { redisCpuUs } from './redis-target.js';
 import { check, checkDigested, INGEST_FIGURES, measureIngest, step, warm, withServer } from './scenario-support.js';
 import { median, sleep } from './stats.js';
 
@@ -24,14 +25,16 @@ function withPair<T>(ctx: Context, body: (a: ServerHandle, b: ServerHandle) => P
  * run: memory, Redis, memory again per size, all three servers up
  * throughout, the memory figure the mean of its two runs (as ingest does with
  * the bare server). Instance B then lists what A took in: the digests must be
- * readable on the other instance.
+ * readable on the other instance. Besides the instance's CPU time per message,
+ * redis-server's, which takes its share of the same cores.
  */
 export async function redisIngestScenario(ctx: Context): Promise<Figures> {
   const figures: Figures = {};
   await withServer(ctx, 'ephemail', [], (memory) => withPair(ctx, async (a, b) => {
     for (const kind of MESSAGE_KINDS) {
       const before = await measureIngest(ctx, memory, 'memory', kind, `memory-before-${kind}`);
-      const redis = await measureIngest(ctx, a, 'Redis', kind, `redis-${kind}`);
+      const redis = await measureIngest(ctx, a, 'Redis', kind, `redis-${kind}`, () => redisCpuUs(ctx.plan.store));
+      figures[`redis.ingest.${kind}.redisServerCpuUs`] = redis.backendCpuUs ?? NaN;
       const after = await measureIngest(ctx, memory, 'memory', kind, `memory-after-${kind}`);
       await checkDigested(ctx, b, `redis-${kind}-0@${DOMAIN}`);
       for (const figure of INGEST_FIGURES) {

@@ -98,9 +98,11 @@ const ROWS: Row[] = [
   },
   { label: 'Redis: ingest 10 KB, 250 reply p99, memory / Redis', value: (m) => get(m, 'redis.ingest.text10k.memory.p99'), unit: 'ms' },
   { label: 'Redis: ingest 10 KB, server CPU per message, memory / Redis', value: (m) => get(m, 'redis.ingest.text10k.memory.cpuUs'), unit: 'µs' },
+  { label: 'Redis: ingest 10 KB, redis-server CPU per message', value: (m) => get(m, 'redis.ingest.text10k.redisServerCpuUs'), unit: 'µs' },
   { label: 'Redis: ingest 200 KB into A, memory store / Redis', value: (m) => get(m, 'redis.ingest.pdf200k.memory.rate'), unit: 'msg/s' },
   { label: 'Redis: ingest 200 KB, Redis / memory, same run', value: (m) => get(m, 'redis.ingest.pdf200k.ratio'), unit: 'x' },
   { label: 'Redis: ingest 200 KB, server CPU per message, memory / Redis', value: (m) => get(m, 'redis.ingest.pdf200k.memory.cpuUs'), unit: 'µs' },
+  { label: 'Redis: ingest 200 KB, redis-server CPU per message', value: (m) => get(m, 'redis.ingest.pdf200k.redisServerCpuUs'), unit: 'µs' },
   { label: 'cross-instance arrival (SMTP to A, WebSocket on B) at 200 msg/s, p50', value: (m) => get(m, 'cross.arrival.p50'), unit: 'ms' },
   {
     label: 'cross-instance arrival, p99', value: (m) => get(m, 'cross.arrival.p99'), unit: 'ms',

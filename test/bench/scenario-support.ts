@@ -83,17 +83,29 @@ export async function health(server: ServerHandle): Promise<{ messages: number; 
 /** What measureIngest reports: msg/s, end of DATA -> 250 (p50, p99), and the server's CPU time per message. */
 export const INGEST_FIGURES = ['rate', 'p50', 'p99', 'cpuUs'] as const;
 
-/** One measured ingest of `kind` into `server`, after an unmeasured warm-up; `target` names the server in errors. */
-export async function measureIngest(ctx: Context, server: ServerHandle, target: string, kind: MessageKind, prefix: string): Promise<Figures> {
+/**
+ * One measured ingest of `kind` into `server`, after an unmeasured warm-up;
+ * `target` names the server in errors. `backendCpuUs`, when given, reads the
+ * CPU time of a process the ingest also loads (redis-server), and its share
+ * per measured message is reported as `backendCpuUs`.
+ */
+export async function measureIngest(
+  ctx: Context, server: ServerHandle, target: string, kind: MessageKind, prefix: string, backendCpuUs?: () => Promise<number>,
+): Promise<Figures> {
   const sizes = ctx.plan.ingest[kind];
   const params = { port: server.smtpPort, kind, connections: ctx.plan.connections, warmupPerConnection: 0, inboxes: 400 };
   const warmup = await warmUpIngest(ctx.load, server, { ...params, perConnection: sizes.warmup, prefix: `warm-${prefix}` });
   check(ctx, `ingest warm-up ${kind} -> ${target}`, warmup.errors, warmup.firstError);
+  const backendBefore = await backendCpuUs?.() ?? NaN;
   const before = await server.mark();
   const result = await ctx.load.run('ingest', { ...params, perConnection: sizes.perConnection, prefix });
   const after = await server.mark();
+  const backendAfter = await backendCpuUs?.() ?? NaN;
   check(ctx, `ingest ${kind} -> ${target}`, result.errors, result.firstError);
-  return { rate: result.messagesPerSecond, p50: result.latency.p50, p99: result.latency.p99, cpuUs: (after.cpuUs - before.cpuUs) / result.sent };
+  return {
+    rate: result.messagesPerSecond, p50: result.latency.p50, p99: result.latency.p99, cpuUs: (after.cpuUs - before.cpuUs) / result.sent,
+    backendCpuUs: (backendAfter - backendBefore) / result.sent,
+  };
 }
 
 /**
