@@ -48,8 +48,21 @@ export async function redisIngestScenario(ctx: Context): Promise<Figures> {
   return figures;
 }
 
-/** R2. Arrival, waits and fan-out across the two instances: sent to A, seen on B; and the 30 KB wait held on A itself, for comparison. */
+/**
+ * R2. Arrival, waits and fan-out across the two instances: sent to A, seen on
+ * B. For comparison, the 30 KB wait held on A itself, then on one instance
+ * with a memory store: what crossing adds, and what Redis adds.
+ */
 export async function crossScenario(ctx: Context): Promise<Figures> {
+  const across = await acrossPair(ctx);
+  const onMemory = await withServer(ctx, 'ephemail', [], async (memory) => {
+    await warm(ctx, memory);
+    return waitFigures(ctx, memory, memory, 'pdf30k', 'memory');
+  }, 'memory');
+  return { ...across, ...onMemory };
+}
+
+function acrossPair(ctx: Context): Promise<Figures> {
   const { plan, load } = ctx;
   return withPair(ctx, async (a, b) => {
     await warm(ctx, a);

@@ -116,6 +116,7 @@ const ROWS: Row[] = [
   },
   { label: 'cross-instance wait, 30 KB HTML + PDF, of which end of DATA -> 250 on A, p50 / p99', value: (m) => get(m, 'cross.wait.pdf30k.toReplyP50'), unit: 'ms' },
   { label: 'the same wait held on A itself (no crossing), 30 KB HTML + PDF, p50 / p99', value: (m) => get(m, 'same.wait.pdf30k.p50'), unit: 'ms' },
+  { label: 'the same wait on one instance with a memory store, 30 KB HTML + PDF, p50 / p99', value: (m) => get(m, 'memory.wait.pdf30k.p50'), unit: 'ms' },
   { label: 'cross-instance wait, 10 KB text/plain, p50', value: (m) => get(m, 'cross.wait.plain10k.p50'), unit: 'ms' },
   {
     label: 'cross-instance wait, 10 KB text/plain, p99', value: (m) => get(m, 'cross.wait.plain10k.p99'), unit: 'ms',
@@ -153,6 +154,7 @@ const COMPANIONS: Record<string, ReadonlyArray<(m: Figures) => number>> = {
   'Redis: ingest 200 KB, server CPU per message, memory / Redis': [(m) => get(m, 'redis.ingest.pdf200k.redis.cpuUs')],
   'cross-instance wait, 30 KB HTML + PDF, of which end of DATA -> 250 on A, p50 / p99': [(m) => get(m, 'cross.wait.pdf30k.toReplyP99')],
   'the same wait held on A itself (no crossing), 30 KB HTML + PDF, p50 / p99': [(m) => get(m, 'same.wait.pdf30k.p99')],
+  'the same wait on one instance with a memory store, 30 KB HTML + PDF, p50 / p99': [(m) => get(m, 'memory.wait.pdf30k.p99')],
   'fan-out across instances (half the clients on each), all have it': [(m) => get(m, 'cross.fanout.allMaxMs')],
   'first /wait answered on a fresh instance (30 KB HTML + PDF)': [(m) => get(m, 'first.wait.max')],
   'first message JSON on a fresh instance (30 KB HTML + PDF)': [(m) => get(m, 'first.json.max')],
