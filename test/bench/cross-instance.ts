@@ -34,9 +34,9 @@ export async function redisIngestScenario(ctx: Context): Promise<Figures> {
     for (const kind of MESSAGE_KINDS) {
       const before = await measureIngest(ctx, memory, 'memory', kind, `memory-before-${kind}`);
       const redis = await measureIngest(ctx, a, 'Redis', kind, `redis-${kind}`, () => redisCpuUs(ctx.plan.store));
-      figures[`redis.ingest.${kind}.redisServerCpuUs`] = redis.backendCpuUs ?? NaN;
       const after = await measureIngest(ctx, memory, 'memory', kind, `memory-after-${kind}`);
       await checkDigested(ctx, b, `redis-${kind}-0@${DOMAIN}`);
+      figures[`redis.ingest.${kind}.redisServerCpuUs`] = redis.backendCpuUs ?? NaN;
       for (const figure of INGEST_FIGURES) {
         figures[`redis.ingest.${kind}.memory.${figure}`] = ((before[figure] ?? NaN) + (after[figure] ?? NaN)) / 2;
         figures[`redis.ingest.${kind}.redis.${figure}`] = redis[figure] ?? NaN;
@@ -62,6 +62,7 @@ export async function crossScenario(ctx: Context): Promise<Figures> {
   return { ...across, ...onMemory };
 }
 
+/** Instances A and B on the run's Redis, both warmed: arrival, the waits and fan-out, sent to A. */
 function acrossPair(ctx: Context): Promise<Figures> {
   const { plan, load } = ctx;
   return withPair(ctx, async (a, b) => {
