@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { messageFactory, rawSize, type MailKind } from './messages.js';
+import { messageFactory, rawSize, type MailKind, type MessageKind } from './messages.js';
 import { openSender, type SmtpSender } from './smtp-client.js';
 import { sleep, summarize, type Latency } from './stats.js';
 
@@ -76,7 +76,7 @@ export async function ingest(params: IngestParams): Promise<IngestResult> {
 /** Sends to one inbox at a steady rate over a small pool of sessions; reports when each DATA ended. */
 export interface PacedParams {
   port: number;
-  kind: MailKind;
+  kind: MessageKind;
   inbox: string;
   rate: number;
   count: number;

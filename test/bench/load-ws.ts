@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { DOMAIN, paced } from './load-smtp.js';
-import { messageFactory, type MailKind } from './messages.js';
+import { messageFactory, type MessageKind } from './messages.js';
 import { openSender } from './smtp-client.js';
 import { sleep, summarize, type Latency } from './stats.js';
 
@@ -40,7 +40,7 @@ export function subscribe(httpPort: number, inbox: string, onFrame: (data: Buffe
 export interface ArrivalParams {
   smtpPort: number;
   httpPort: number;
-  kind: MailKind;
+  kind: MessageKind;
   rate: number;
   count: number;
   /** The first messages are sent but not measured. */

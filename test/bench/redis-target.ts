@@ -14,7 +14,7 @@ export interface StoreTarget {
 }
 
 /** A redis:// URL without its user name and password, for output that is pasted into documents. */
-export function withoutCredentials(store: string): string {
+function withoutCredentials(store: string): string {
   if (store === 'memory') return store;
   const url = new URL(store);
   url.username = '';
