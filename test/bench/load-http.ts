@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { DOMAIN } from './load-smtp.js';
-import { messageFactory, type MessageKind } from './messages.js';
+import { messageFactory, type MailKind } from './messages.js';
 import { openSender } from './smtp-client.js';
 import { sleep, summarize, type Latency } from './stats.js';
 
@@ -12,7 +12,7 @@ const SUBSCRIBE_SETTLE_MS = 30;
 export interface WaitParams {
   smtpPort: number;
   httpPort: number;
-  kind: MessageKind;
+  kind: MailKind;
   samples: number;
 }
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { messageFactory, rawSize, type MessageKind } from './messages.js';
+import { messageFactory, rawSize, type MailKind, type MessageKind } from './messages.js';
 import { openSender, type SmtpSender } from './smtp-client.js';
 import { sleep, summarize, type Latency } from './stats.js';
 
@@ -8,7 +8,7 @@ const FROM = 'sender@bench.example';
 
 export interface IngestParams {
   port: number;
-  kind: MessageKind;
+  kind: MailKind;
   connections: number;
   /** Measured messages per connection, sent back to back in one session. */
   perConnection: number;

@@ -17,6 +17,15 @@ export interface Plan {
   api: { messages: number; connections: number; durationS: number };
   fanout: { idleInboxes: number; idlePerInbox: number; hot: number; messages: number };
   flood: { memoryLimit: string; bytes: number };
+  /** The scenarios across two instances on one Redis (cross-instance.ts); with a Redis store only. */
+  cross: {
+    waitSamples: number;
+    /** WebSocket clients on one inbox, half on each instance. */
+    fanoutClients: number;
+    fanoutMessages: number;
+    /** Fresh processes started per figure of the first-read scenario. */
+    firstReadSamples: number;
+  };
 }
 
 export function makePlan(quick: boolean, runs: number | null, logLevel: string, store = 'memory', dataDir = false): Plan {
@@ -31,6 +40,7 @@ export function makePlan(quick: boolean, runs: number | null, logLevel: string, 
       fanout: { idleInboxes: 50, idlePerInbox: 10, hot: 100, messages: 2 },
       // A smaller limit, so a small flood still goes through eviction.
       flood: { memoryLimit: '32MB', bytes: 48 * 1024 * 1024 },
+      cross: { waitSamples: 10, fanoutClients: 100, fanoutMessages: 2, firstReadSamples: 2 },
     };
   }
   return {
@@ -46,6 +56,7 @@ export function makePlan(quick: boolean, runs: number | null, logLevel: string, 
     api: { messages: 50, connections: 50, durationS: 5 },
     fanout: { idleInboxes: 500, idlePerInbox: 10, hot: 1_000, messages: 5 },
     flood: { memoryLimit: '128MB', bytes: 1024 * 1024 * 1024 },
+    cross: { waitSamples: 200, fanoutClients: 1_000, fanoutMessages: 5, firstReadSamples: 5 },
   };
 }
 

@@ -87,6 +87,16 @@ export function summarizeProfile(profile: CpuProfile, window: Window, count = 20
   ].join('\n');
 }
 
+/** The summary of each thread's profile in `dir` (the main thread, and each parse worker by its thread id), cut to `window`. */
+export function threadProfiles(dir: string, window: Window): string {
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
+  if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
+  return files.map((file) => {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    return `\n### ${file} (thread ${/\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1] ?? '?'})\n${summarizeProfile(profile, window)}\n`;
+  }).join('');
+}
+
 function ingestParams(port: number, kind: MessageKind, plan: Plan) {
   return { port, kind, connections: plan.connections, perConnection: 0, warmupPerConnection: 0, inboxes: 400, prefix: `profile-${kind}` };
 }
@@ -117,14 +127,8 @@ export async function profileIngest(plan: Plan, note: (text: string) => void): P
       const server = await startServer(target, ['--log-level', plan.logLevel, ...BENCH_FLAGS], { cpuProfDir: dir });
       // Stopped before the profiles are read: a process writes its profile as it exits.
       const { result, window } = await ingestUnderProfiler(load, server, plan, kind).finally(() => server.stop());
-      // One profile per thread: the main thread, and each parse worker (thread id in the name).
-      const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
-      if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
       process.stdout.write(`\n## ${kind} into ${target}: ${result.messagesPerSecond.toFixed(0)} msg/s under the profiler, ${result.errors} errors, ${(window.to - window.from) / 1e6} s measured — ${dir}\n`);
-      for (const file of files) {
-        const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-        process.stdout.write(`\n### ${file} (thread ${/\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1] ?? '?'})\n${summarizeProfile(profile, window)}\n`);
-      }
+      process.stdout.write(threadProfiles(dir, window));
     }
   } finally {
     load.close();

@@ -90,6 +90,49 @@ const ROWS: Row[] = [
     target: { text: '0', pass: (m) => get(m, 'flood.probeFailures') === 0 },
   },
   { label: 'flood, slowest /healthz probe', value: (m) => get(m, 'flood.probeSlowestMs'), unit: 'ms' },
+  // The cross-instance scenarios (cross-instance.ts): two instances A and B on one Redis.
+  { label: 'Redis: ingest 10 KB into A, memory store / Redis', value: (m) => get(m, 'redis.ingest.text10k.memory.rate'), unit: 'msg/s' },
+  {
+    label: 'Redis: ingest 10 KB, Redis / memory, same run', value: (m) => get(m, 'redis.ingest.text10k.ratio'), unit: 'x',
+    target: { text: '>= 0.5', pass: (m) => get(m, 'redis.ingest.text10k.ratio') >= 0.5 },
+  },
+  { label: 'Redis: ingest 10 KB, 250 reply p99, memory / Redis', value: (m) => get(m, 'redis.ingest.text10k.memory.p99'), unit: 'ms' },
+  { label: 'Redis: ingest 10 KB, server CPU per message, memory / Redis', value: (m) => get(m, 'redis.ingest.text10k.memory.cpuUs'), unit: 'µs' },
+  { label: 'Redis: ingest 10 KB, redis-server CPU per message', value: (m) => get(m, 'redis.ingest.text10k.redisServerCpuUs'), unit: 'µs' },
+  { label: 'Redis: ingest 200 KB into A, memory store / Redis', value: (m) => get(m, 'redis.ingest.pdf200k.memory.rate'), unit: 'msg/s' },
+  { label: 'Redis: ingest 200 KB, Redis / memory, same run', value: (m) => get(m, 'redis.ingest.pdf200k.ratio'), unit: 'x' },
+  { label: 'Redis: ingest 200 KB, server CPU per message, memory / Redis', value: (m) => get(m, 'redis.ingest.pdf200k.memory.cpuUs'), unit: 'µs' },
+  { label: 'Redis: ingest 200 KB, redis-server CPU per message', value: (m) => get(m, 'redis.ingest.pdf200k.redisServerCpuUs'), unit: 'µs' },
+  { label: 'cross-instance arrival (SMTP to A, WebSocket on B) at 200 msg/s, p50', value: (m) => get(m, 'cross.arrival.p50'), unit: 'ms' },
+  {
+    label: 'cross-instance arrival, p99', value: (m) => get(m, 'cross.arrival.p99'), unit: 'ms',
+    target: { text: '<= 20 ms', pass: (m) => get(m, 'cross.arrival.p99') <= 20 },
+  },
+  { label: 'cross-instance arrival, max', value: (m) => get(m, 'cross.arrival.max'), unit: 'ms' },
+  { label: 'cross-instance wait (held on B, mail to A), 30 KB HTML + PDF, p50', value: (m) => get(m, 'cross.wait.pdf30k.p50'), unit: 'ms' },
+  {
+    label: 'cross-instance wait, 30 KB HTML + PDF, p99', value: (m) => get(m, 'cross.wait.pdf30k.p99'), unit: 'ms',
+    target: { text: '<= 20 ms', pass: (m) => get(m, 'cross.wait.pdf30k.p99') <= 20 },
+  },
+  { label: 'cross-instance wait, 30 KB HTML + PDF, of which end of DATA -> 250 on A, p50 / p99', value: (m) => get(m, 'cross.wait.pdf30k.toReplyP50'), unit: 'ms' },
+  { label: 'the same wait held on A itself (no crossing), 30 KB HTML + PDF, p50 / p99', value: (m) => get(m, 'same.wait.pdf30k.p50'), unit: 'ms' },
+  { label: 'the same wait on one instance with a memory store, 30 KB HTML + PDF, p50 / p99', value: (m) => get(m, 'memory.wait.pdf30k.p50'), unit: 'ms' },
+  { label: 'cross-instance wait, 10 KB text/plain, p50', value: (m) => get(m, 'cross.wait.plain10k.p50'), unit: 'ms' },
+  {
+    label: 'cross-instance wait, 10 KB text/plain, p99', value: (m) => get(m, 'cross.wait.plain10k.p99'), unit: 'ms',
+    target: { text: '<= 20 ms', pass: (m) => get(m, 'cross.wait.plain10k.p99') <= 20 },
+  },
+  { label: 'fan-out across instances (half the clients on each), all have it', value: (m) => get(m, 'cross.fanout.allMs'), unit: 'ms (median / max)' },
+  { label: 'fan-out across instances, first client has it', value: (m) => get(m, 'cross.fanout.firstMs'), unit: 'ms' },
+  {
+    label: 'first /wait answered on a fresh instance (30 KB HTML + PDF)', value: (m) => get(m, 'first.wait.median'), unit: 'ms (median / max)',
+    target: { text: 'max <= 100 ms', pass: (m) => get(m, 'first.wait.max') <= 100 },
+  },
+  {
+    label: 'first message JSON on a fresh instance (30 KB HTML + PDF)', value: (m) => get(m, 'first.json.median'), unit: 'ms (median / max)',
+    target: { text: 'max <= 100 ms', pass: (m) => get(m, 'first.json.max') <= 100 },
+  },
+  { label: 'fresh instance, start to /healthz 200', value: (m) => get(m, 'first.readyMs'), unit: 'ms' },
 ];
 
 // Further figures shown beside the first in the same cell, e.g. "p50 / p99".
@@ -104,6 +147,17 @@ const COMPANIONS: Record<string, ReadonlyArray<(m: Figures) => number>> = {
   'memory, RSS / heap with all stored': [(m) => get(m, 'memory.heapMB')],
   'fan-out, all subscribers have it': [(m) => get(m, 'fanout.allMaxMs')],
   'flood, RSS idle before / main heap / main buffers at peak': [(m) => get(m, 'flood.peakMainHeapMB'), (m) => get(m, 'flood.peakMainBuffersMB')],
+  'Redis: ingest 10 KB into A, memory store / Redis': [(m) => get(m, 'redis.ingest.text10k.redis.rate')],
+  'Redis: ingest 10 KB, 250 reply p99, memory / Redis': [(m) => get(m, 'redis.ingest.text10k.redis.p99')],
+  'Redis: ingest 10 KB, server CPU per message, memory / Redis': [(m) => get(m, 'redis.ingest.text10k.redis.cpuUs')],
+  'Redis: ingest 200 KB into A, memory store / Redis': [(m) => get(m, 'redis.ingest.pdf200k.redis.rate')],
+  'Redis: ingest 200 KB, server CPU per message, memory / Redis': [(m) => get(m, 'redis.ingest.pdf200k.redis.cpuUs')],
+  'cross-instance wait, 30 KB HTML + PDF, of which end of DATA -> 250 on A, p50 / p99': [(m) => get(m, 'cross.wait.pdf30k.toReplyP99')],
+  'the same wait held on A itself (no crossing), 30 KB HTML + PDF, p50 / p99': [(m) => get(m, 'same.wait.pdf30k.p99')],
+  'the same wait on one instance with a memory store, 30 KB HTML + PDF, p50 / p99': [(m) => get(m, 'memory.wait.pdf30k.p99')],
+  'fan-out across instances (half the clients on each), all have it': [(m) => get(m, 'cross.fanout.allMaxMs')],
+  'first /wait answered on a fresh instance (30 KB HTML + PDF)': [(m) => get(m, 'first.wait.max')],
+  'first message JSON on a fresh instance (30 KB HTML + PDF)': [(m) => get(m, 'first.json.max')],
 };
 
 /** Each figure's median over the runs. */

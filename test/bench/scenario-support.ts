@@ -1,4 +1,6 @@
 import { startServer, type ServerHandle } from './children.js';
+import { warmUpIngest } from './ingest-warmup.js';
+import type { MessageKind } from './messages.js';
 import type { Context, Figures } from './plan.js';
 import { sleep } from './stats.js';
 
@@ -15,9 +17,12 @@ export const BENCH_FLAGS = [
   '--http-max-connections', '20000', '--http-max-connections-per-client', '20000', '--ws-max-per-client', '20000',
 ];
 
-/** Starts a server, runs `body`, and always stops it; a crash or a logged error is recorded as an error. */
-export async function withServer<T>(ctx: Context, kind: 'ephemail' | 'bare', flags: string[], body: (server: ServerHandle) => Promise<T>): Promise<T> {
-  const server = await startServer(kind, kind === 'ephemail' ? ['--log-level', ctx.plan.logLevel, '--store', ctx.plan.store, ...BENCH_FLAGS, ...flags] : flags);
+/**
+ * Starts a server, runs `body`, and always stops it; a crash or a logged error
+ * is recorded as an error. Ephemail keeps mail in the run's store unless `store` says otherwise.
+ */
+export async function withServer<T>(ctx: Context, kind: 'ephemail' | 'bare', flags: string[], body: (server: ServerHandle) => Promise<T>, store = ctx.plan.store): Promise<T> {
+  const server = await startServer(kind, kind === 'ephemail' ? ['--log-level', ctx.plan.logLevel, '--store', store, ...BENCH_FLAGS, ...flags] : flags);
   try {
     return await body(server);
   } finally {
@@ -73,6 +78,34 @@ export function check(ctx: Context, what: string, errors: number, firstError: st
 export async function health(server: ServerHandle): Promise<{ messages: number; bytes: number }> {
   const response = await fetch(`http://127.0.0.1:${server.httpPort}/healthz`);
   return await response.json() as { messages: number; bytes: number };
+}
+
+/** What measureIngest reports: msg/s, end of DATA -> 250 (p50, p99), and the server's CPU time per message. */
+export const INGEST_FIGURES = ['rate', 'p50', 'p99', 'cpuUs'] as const;
+
+/**
+ * One measured ingest of `kind` into `server`, after an unmeasured warm-up;
+ * `target` names the server in errors. `backendCpuUs`, when given, reads the
+ * CPU time of a process the ingest also loads (redis-server), and its share
+ * per measured message is reported as `backendCpuUs`.
+ */
+export async function measureIngest(
+  ctx: Context, server: ServerHandle, target: string, kind: MessageKind, prefix: string, backendCpuUs?: () => Promise<number>,
+): Promise<Figures> {
+  const sizes = ctx.plan.ingest[kind];
+  const params = { port: server.smtpPort, kind, connections: ctx.plan.connections, warmupPerConnection: 0, inboxes: 400 };
+  const warmup = await warmUpIngest(ctx.load, server, { ...params, perConnection: sizes.warmup, prefix: `warm-${prefix}` });
+  check(ctx, `ingest warm-up ${kind} -> ${target}`, warmup.errors, warmup.firstError);
+  const backendBefore = await backendCpuUs?.() ?? NaN;
+  const before = await server.mark();
+  const result = await ctx.load.run('ingest', { ...params, perConnection: sizes.perConnection, prefix });
+  const after = await server.mark();
+  const backendAfter = await backendCpuUs?.() ?? NaN;
+  check(ctx, `ingest ${kind} -> ${target}`, result.errors, result.firstError);
+  return {
+    rate: result.messagesPerSecond, p50: result.latency.p50, p99: result.latency.p99, cpuUs: (after.cpuUs - before.cpuUs) / result.sent,
+    backendCpuUs: (backendAfter - backendBefore) / result.sent,
+  };
 }
 
 /**

@@ -2,27 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ServerHandle } from './children.js';
-import { warmUpIngest } from './ingest-warmup.js';
-import { MESSAGE_KINDS, type MessageKind } from './messages.js';
+import { crossScenario, firstReadScenario, redisIngestScenario } from './cross-instance.js';
+import { MESSAGE_KINDS } from './messages.js';
 import type { Context, Figures } from './plan.js';
-import { check, checkDigested, health, listInboxes, step, warm, withServer } from './scenario-support.js';
+import { check, checkDigested, health, INGEST_FIGURES, listInboxes, measureIngest, step, warm, withServer } from './scenario-support.js';
 import { MB, sleep } from './stats.js';
-
-/** One measured ingest of `kind` into `server`, after an unmeasured warm-up. */
-async function measureIngest(ctx: Context, server: ServerHandle, target: 'bare' | 'ephemail', kind: MessageKind, prefix: string): Promise<Figures> {
-  const sizes = ctx.plan.ingest[kind];
-  const params = { port: server.smtpPort, kind, connections: ctx.plan.connections, warmupPerConnection: 0, inboxes: 400 };
-  const warmup = await warmUpIngest(ctx.load, server, { ...params, perConnection: sizes.warmup, prefix: `warm-${prefix}` });
-  check(ctx, `ingest warm-up ${kind} -> ${target}`, warmup.errors, warmup.firstError);
-  const before = await server.mark();
-  const result = await ctx.load.run('ingest', { ...params, perConnection: sizes.perConnection, prefix });
-  const after = await server.mark();
-  check(ctx, `ingest ${kind} -> ${target}`, result.errors, result.firstError);
-  return { rate: result.messagesPerSecond, p50: result.latency.p50, p99: result.latency.p99, cpuUs: (after.cpuUs - before.cpuUs) / result.sent };
-}
-
-const INGEST_FIGURES = ['rate', 'p50', 'p99', 'cpuUs'] as const;
 
 /**
  * 1. The same client against a bare discarding smtp-server and against
@@ -244,11 +228,23 @@ export async function floodScenario(ctx: Context): Promise<Figures> {
 /**
  * In run order. Capacity scenarios (memory, flood) measure bytes more than time
  * and take minutes each, so a full run does them once; the timed ones repeat.
+ * The cross-instance ones need a Redis store; a run on Redis does only them
+ * unless --only names others (which then run on one instance on Redis).
  */
 export const SCENARIOS = {
-  ingest: { run: ingestScenario, repeat: true },
-  readers: { run: readersScenario, repeat: true },
-  fanout: { run: fanoutScenario, repeat: true },
-  memory: { run: memoryScenario, repeat: false },
-  flood: { run: floodScenario, repeat: false },
+  ingest: { run: ingestScenario, repeat: true, redisOnly: false },
+  readers: { run: readersScenario, repeat: true, redisOnly: false },
+  fanout: { run: fanoutScenario, repeat: true, redisOnly: false },
+  memory: { run: memoryScenario, repeat: false, redisOnly: false },
+  flood: { run: floodScenario, repeat: false, redisOnly: false },
+  'redis-ingest': { run: redisIngestScenario, repeat: true, redisOnly: true },
+  cross: { run: crossScenario, repeat: true, redisOnly: true },
+  'first-read': { run: firstReadScenario, repeat: true, redisOnly: true },
 } as const;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+/** The scenarios a run does when --only does not say: the cross-instance ones on Redis, the others on memory. */
+export function defaultScenarios(onRedis: boolean): ScenarioName[] {
+  return (Object.keys(SCENARIOS) as ScenarioName[]).filter((name) => SCENARIOS[name].redisOnly === onRedis);
+}
