@@ -42,6 +42,7 @@ export async function everyRoute(limits: TestAppOptions['limits'] = { rateBurst:
   const message = `${inbox}/messages/${first.id}`;
   const requests: RouteRequest[] = [
     { route: 'GET /healthz', path: '/healthz' },
+    { route: 'GET /readyz', path: '/readyz' },
     { route: 'GET /metrics', path: '/metrics' },
     { route: 'GET /', path: '/' },
     { route: 'GET /index.html', path: '/index.html' },
