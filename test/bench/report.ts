@@ -75,7 +75,8 @@ const ROWS: Row[] = [
   },
   {
     label: 'flood, peak RSS', value: (m) => get(m, 'flood.peakRssMB'), unit: 'MB',
-    target: { text: '<= limit + 150 MB', pass: (m) => get(m, 'flood.peakRssMB') <= get(m, 'flood.limitMB') + 150 },
+    // What the flood adds over the process at rest: the RSS before it is the warm parse threads' and the code's, which no flood changes.
+    target: { text: '<= RSS before + limit + 75 MB', pass: (m) => get(m, 'flood.peakRssMB') <= get(m, 'flood.idleRssMB') + get(m, 'flood.limitMB') + 75 },
   },
   { label: 'flood, RSS idle before / main heap / main buffers at peak', value: (m) => get(m, 'flood.idleRssMB'), unit: 'MB' },
   { label: 'flood, mail pushed', value: (m) => get(m, 'flood.sentMB'), unit: 'MB' },
